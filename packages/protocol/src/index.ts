@@ -1,0 +1,4 @@
+export * from './rpc.ts';
+export * from './node.ts';
+export * from './settings.ts';
+export * from './retention.ts';

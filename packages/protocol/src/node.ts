@@ -1,0 +1,93 @@
+import { z } from 'zod';
+
+/** Traffic limit types accepted by Komari (admin-api.md §2.1). */
+export const trafficLimitTypes = ['max', 'min', 'sum', 'up', 'down'] as const;
+
+/**
+ * A node ("client") as the admin API returns it. Keys marked optional are omitted when empty
+ * (`token`, `ipv4`, `ipv6`, `remark`, `version`, `public_remark`), as Komari does.
+ */
+export interface NodeWire {
+  uuid: string;
+  token?: string;
+  name: string;
+  cpu_name: string;
+  virtualization: string;
+  arch: string;
+  cpu_cores: number;
+  cpu_physical_cores: number;
+  os: string;
+  kernel_version: string;
+  gpu_name: string;
+  ipv4?: string;
+  ipv6?: string;
+  region: string;
+  remark?: string;
+  public_remark?: string;
+  mem_total: number;
+  swap_total: number;
+  disk_total: number;
+  version?: string;
+  weight: number;
+  price: number;
+  billing_cycle: number;
+  auto_renewal: boolean;
+  currency: string;
+  expired_at: string | null;
+  group: string;
+  tags: string;
+  hidden: boolean;
+  traffic_limit: number;
+  traffic_limit_type: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Keys stripped from every node in `/api/nodes` and for non-admins in `common:getNodes`. */
+export const privateNodeKeys = ['token', 'ipv4', 'ipv6', 'remark', 'version'] as const;
+
+const maxInt64 = 2n ** 63n - 2n;
+
+/** `expired_at`: null, "" (= null), a bare date (00:00 UTC, old UIs) or RFC 3339 with a zone. */
+export const expiredAtSchema = z.union([z.null(), z.string()]).transform((v, ctx) => {
+  if (v === null || v.trim() === '') return null;
+  const s = v.trim();
+  const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(s);
+  const withZone = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i.test(s);
+  const ms = Date.parse(dateOnly ? `${s}T00:00:00Z` : s);
+  if ((!dateOnly && !withZone) || Number.isNaN(ms)) {
+    ctx.addIssue({ code: 'custom', message: `expired_at must be an RFC3339 timestamp with a timezone: ${s}` });
+    return z.NEVER;
+  }
+  return new Date(ms).toISOString();
+});
+
+/** The fields an admin may change through `admin:editClient`; everything else is refused. */
+export const nodeEditSchema = z
+  .object({
+    name: z.string().max(100),
+    token: z.string().min(1).max(255),
+    remark: z.string(),
+    public_remark: z.string(),
+    weight: z.number().int(),
+    price: z.number(),
+    billing_cycle: z.number().int(),
+    auto_renewal: z.boolean(),
+    currency: z.string().max(20),
+    expired_at: expiredAtSchema,
+    group: z.string(),
+    tags: z.string(),
+    hidden: z.boolean(),
+    traffic_limit: z
+      .number()
+      .int()
+      .refine((n) => n >= 0 && BigInt(n) <= maxInt64, {
+        message: 'traffic_limit must be a valid non-negative int64 value',
+      }),
+    traffic_limit_type: z.enum(trafficLimitTypes),
+    region: z.string(),
+    ipv4: z.string(),
+    ipv6: z.string(),
+  })
+  .partial();
+export type NodeEdit = z.output<typeof nodeEditSchema>;

@@ -1,0 +1,23 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { AccountService } from './auth/account-service.ts';
+import type { Clock } from './clock.ts';
+import type { BootConfig } from './config/boot-config.ts';
+import type { MethodRegistry } from './rpc/registry.ts';
+import type { AuditService } from './services/audit-service.ts';
+import type { SettingsService } from './services/settings-service.ts';
+import type { Store } from './store/types.ts';
+
+/**
+ * Everything a handler may use, built once in `app.ts` and passed down. Nothing here is a
+ * module-level singleton, so tests build as many apps as they like.
+ */
+export interface AppContext {
+  config: BootConfig;
+  store: Store;
+  clock: Clock;
+  log: FastifyBaseLogger;
+  registry: MethodRegistry;
+  settings: SettingsService;
+  audit: AuditService;
+  accounts: AccountService;
+}

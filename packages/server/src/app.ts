@@ -1,0 +1,86 @@
+import websocket from '@fastify/websocket';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { AppContext } from './app-context.ts';
+import { AccountService } from './auth/account-service.ts';
+import { systemClock, type Clock } from './clock.ts';
+import type { BootConfig } from './config/boot-config.ts';
+import { bindRoutes } from './http/bind.ts';
+import { registerErrorHandling } from './http/errors.ts';
+import { registerGates } from './http/gates.ts';
+import { registerAccountRoutes } from './http/routes/account.ts';
+import { bindings } from './http/routes/bindings.ts';
+import { registerLoginRoutes } from './http/routes/login.ts';
+import { registerRpc2Routes } from './http/routes/rpc2.ts';
+import { registerPingRoute } from './http/routes/site.ts';
+import { allMethods } from './methods/index.ts';
+import { MethodRegistry } from './rpc/registry.ts';
+import { AuditService } from './services/audit-service.ts';
+import { SettingsService } from './services/settings-service.ts';
+import type { Store } from './store/types.ts';
+
+export interface BuildOptions {
+  config: BootConfig;
+  store: Store;
+  clock?: Clock;
+  /** false silences the request log (tests) */
+  logger?: boolean;
+}
+
+export interface BuiltApp {
+  fastify: FastifyInstance;
+  ctx: AppContext;
+}
+
+const maintenanceEveryMs = 30 * 60_000;
+
+/** Builds the HTTP app over an opened, migrated store. Does not listen. */
+export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
+  const { config, store } = opts;
+  const clock = opts.clock ?? systemClock;
+  const fastify = Fastify({
+    logger: opts.logger === false ? false : { level: config.logLevel },
+    bodyLimit: config.bodyLimit,
+    trustProxy: config.trustedProxies.length > 0 ? config.trustedProxies : false,
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+  const audit = new AuditService(store.audit, clock);
+  const ctx: AppContext = {
+    config,
+    store,
+    clock,
+    log: fastify.log,
+    registry: new MethodRegistry().add(...allMethods),
+    settings: await SettingsService.load(store.settings),
+    audit,
+    accounts: new AccountService(store, clock, audit),
+  };
+
+  // Bodies are kept as text and parsed per route, whatever the Content-Type says.
+  fastify.removeAllContentTypeParsers();
+  fastify.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+  await fastify.register(websocket, { options: { maxPayload: config.bodyLimit } });
+  registerErrorHandling(fastify, config.bodyLimit);
+  registerGates(fastify, ctx);
+  registerPingRoute(fastify);
+  registerLoginRoutes(fastify, ctx);
+  registerAccountRoutes(fastify, ctx);
+  registerRpc2Routes(fastify, ctx);
+  bindRoutes(fastify, ctx, bindings);
+
+  const maintenance = setInterval(() => {
+    void runMaintenance(ctx);
+  }, maintenanceEveryMs);
+  maintenance.unref();
+  fastify.addHook('onClose', async () => clearInterval(maintenance));
+  return { fastify, ctx };
+}
+
+/** Expired sessions and audit rows past 30 days are deleted on a schedule (auth.md §4.3, §12). */
+export async function runMaintenance(ctx: AppContext): Promise<void> {
+  try {
+    await ctx.store.sessions.deleteExpired(ctx.clock.now());
+    await ctx.audit.prune();
+  } catch (err) {
+    ctx.log.error({ err }, 'maintenance failed');
+  }
+}

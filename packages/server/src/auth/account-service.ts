@@ -1,0 +1,154 @@
+import { randomUUID } from 'node:crypto';
+import type { Clock } from '../clock.ts';
+import { AppError } from '../errors.ts';
+import type { Caller } from '../rpc/caller.ts';
+import type { AuditService } from '../services/audit-service.ts';
+import type { Account, Session, Store } from '../store/types.ts';
+import { defaultLoginLimits, FailureLimiter } from './login-throttle.ts';
+import { hashPassword, isLegacyHash, verifyPassword } from './password-hash.ts';
+import { randomToken } from './random-token.ts';
+import { verifyTotp } from './totp.ts';
+
+export const sessionLifetimeMs = 30 * 24 * 3600 * 1000;
+
+export type LoginResult =
+  | { ok: true; token: string; account: Account }
+  | { ok: false; status: number; message: string; retryAfterSec?: number };
+
+export interface LoginRequest {
+  username: string;
+  password: string;
+  twoFactorCode: string;
+  ip: string;
+  userAgent: string;
+}
+
+/** Accounts, sessions and the checks around them (auth.md §2-§7). */
+export class AccountService {
+  readonly #store: Store;
+  readonly #clock: Clock;
+  readonly #audit: AuditService;
+  readonly #perIp: FailureLimiter;
+  readonly #perAccount: FailureLimiter;
+
+  constructor(store: Store, clock: Clock, audit: AuditService, limits = defaultLoginLimits) {
+    this.#store = store;
+    this.#clock = clock;
+    this.#audit = audit;
+    this.#perIp = new FailureLimiter(limits.perIp, clock);
+    this.#perAccount = new FailureLimiter(limits.perAccount, clock);
+  }
+
+  /**
+   * First start (decision 5): when no account exists, create one from ADMIN_USERNAME /
+   * ADMIN_PASSWORD or `admin` with 12 random characters. Returns the credentials it created.
+   */
+  async ensureFirstAccount(username?: string, password?: string): Promise<{ username: string; password: string } | undefined> {
+    if ((await this.#store.accounts.count()) > 0) return undefined;
+    const creds = { username: username ?? 'admin', password: password ?? randomToken(12) };
+    const now = this.#clock.now();
+    await this.#store.accounts.create({
+      uuid: randomUUID(),
+      username: creds.username,
+      passwordHash: await hashPassword(creds.password),
+      ssoType: '',
+      ssoId: '',
+      twoFactor: '',
+      createdAt: now,
+      updatedAt: now,
+    });
+    return creds;
+  }
+
+  async login(req: LoginRequest): Promise<LoginResult> {
+    const wait = Math.max(this.#perIp.retryAfterMs(req.ip), this.#perAccount.retryAfterMs(req.username));
+    if (wait > 0) {
+      const retryAfterSec = Math.ceil(wait / 1000);
+      return { ok: false, status: 429, message: `Too many failed login attempts, try again in ${retryAfterSec} seconds`, retryAfterSec };
+    }
+    const account = await this.#store.accounts.byUsername(req.username);
+    if (!account || !(await verifyPassword(req.password, account.passwordHash))) {
+      return this.#failed(req, 'Invalid credentials');
+    }
+    if (account.twoFactor !== '') {
+      if (req.twoFactorCode === '') return { ok: false, status: 401, message: '2FA code is required' };
+      if (!verifyTotp(account.twoFactor, req.twoFactorCode, this.#clock.now())) return this.#failed(req, 'Invalid 2FA code');
+    }
+    this.#perIp.reset(req.ip);
+    if (isLegacyHash(account.passwordHash)) {
+      // An account imported from a Komari backup: replace its SHA-256 hash on first login.
+      await this.#store.accounts.update(account.uuid, { passwordHash: await hashPassword(req.password) }, this.#clock.now());
+    }
+    const token = await this.createSession(account.uuid, req.ip, req.userAgent, 'password');
+    await this.#audit.log(req.ip, account.uuid, 'logged in (password)', 'login');
+    return { ok: true, token, account };
+  }
+
+  async #failed(req: LoginRequest, message: string): Promise<LoginResult> {
+    this.#perIp.fail(req.ip);
+    this.#perAccount.fail(req.username);
+    await this.#audit.log(req.ip, '', `failed login for ${JSON.stringify(req.username.slice(0, 64))}: ${message}`, 'warn');
+    return { ok: false, status: 401, message };
+  }
+
+  async createSession(uuid: string, ip: string, userAgent: string, loginMethod: string): Promise<string> {
+    const now = this.#clock.now();
+    const session: Session = {
+      session: randomToken(32),
+      uuid,
+      userAgent,
+      ip,
+      loginMethod,
+      latestOnline: now,
+      latestUserAgent: userAgent,
+      latestIp: ip,
+      expires: now + sessionLifetimeMs,
+      createdAt: now,
+    };
+    await this.#store.sessions.create(session);
+    return session.session;
+  }
+
+  /** The live session and its account; an expired session is deleted and counts as none. */
+  async resolveSession(token: string): Promise<{ session: Session; account: Account } | undefined> {
+    if (!token) return undefined;
+    const session = await this.#store.sessions.get(token);
+    if (!session) return undefined;
+    if (this.#clock.now() > session.expires) {
+      await this.#store.sessions.delete(token);
+      return undefined;
+    }
+    const account = await this.#store.accounts.byUuid(session.uuid);
+    return account ? { session, account } : undefined;
+  }
+
+  /** Changes the password and ends every session of every account (auth.md §4.3). */
+  async setPassword(uuid: string, password: string): Promise<boolean> {
+    const changed = await this.#store.accounts.update(uuid, { passwordHash: await hashPassword(password) }, this.#clock.now());
+    if (changed) await this.#store.sessions.deleteAll();
+    return changed;
+  }
+
+  /**
+   * The sensitive-operation re-check (auth.md §7): API keys and accounts without 2FA pass;
+   * otherwise a code from params (strings only) or from headers/query must verify.
+   */
+  async checkSensitive(caller: Caller, rawParams: unknown): Promise<void> {
+    if (caller.kind === 'apiKey') return;
+    if (caller.kind !== 'user') throw AppError.denied('2FA code is required');
+    if (caller.account.twoFactor === '') return;
+    const code = codeFromParams(rawParams) || caller.meta.headerTwoFactorCode;
+    if (!code) throw AppError.denied('2FA code is required');
+    if (!verifyTotp(caller.account.twoFactor, code, this.#clock.now())) throw AppError.denied('Invalid 2FA code');
+  }
+}
+
+function codeFromParams(raw: unknown): string {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return '';
+  const p = raw as Record<string, unknown>;
+  for (const k of ['2fa_code', 'two_factor_code', 'otp']) {
+    const v = p[k];
+    if (typeof v === 'string' && v !== '') return v;
+  }
+  return '';
+}

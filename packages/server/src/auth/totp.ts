@@ -1,0 +1,38 @@
+import { createHmac } from 'node:crypto';
+
+const base32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+
+function decodeBase32(secret: string): Buffer {
+  const clean = secret.replace(/=+$/, '').toUpperCase();
+  let bits = 0;
+  let value = 0;
+  const out: number[] = [];
+  for (const ch of clean) {
+    const idx = base32.indexOf(ch);
+    if (idx < 0) continue;
+    value = (value << 5) | idx;
+    bits += 5;
+    if (bits >= 8) {
+      out.push((value >>> (bits - 8)) & 0xff);
+      bits -= 8;
+    }
+  }
+  return Buffer.from(out);
+}
+
+/** RFC 6238 code (HMAC-SHA1, 6 digits, 30 s) for the step containing `timeMs`. */
+export function totpCode(secret: string, timeMs: number): string {
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(timeMs / 30000)));
+  const mac = createHmac('sha1', decodeBase32(secret)).update(counter).digest();
+  const offset = mac[mac.length - 1]! & 0x0f;
+  const bin = mac.readUInt32BE(offset) & 0x7fffffff;
+  return String(bin % 1_000_000).padStart(6, '0');
+}
+
+/** Accepts the current step ±1, as Komari's library does (auth.md §6). */
+export function verifyTotp(secret: string, code: string, timeMs: number): boolean {
+  const c = code.trim();
+  if (!/^\d{6}$/.test(c)) return false;
+  return [-1, 0, 1].some((d) => totpCode(secret, timeMs + d * 30000) === c);
+}

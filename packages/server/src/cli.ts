@@ -1,0 +1,100 @@
+#!/usr/bin/env node
+import { existsSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { AccountService } from './auth/account-service.ts';
+import { systemClock } from './clock.ts';
+import { loadBootConfig } from './config/boot-config.ts';
+import { startServer } from './main.ts';
+import { AuditService } from './services/audit-service.ts';
+import { openSqliteStore } from './store/sqlite/open.ts';
+
+const usage = `komari-ts: server monitoring, wire-compatible with Komari
+
+Usage: komari [command] [flags]
+
+Commands:
+  server            start the server (the default)
+  chpasswd -p PW    set the password of the first account and end every session
+  disable-2fa       turn off two-factor authentication for every account
+  permit-login      re-enable password login (disable_password_login = false)
+
+Flags:
+  -d, --database PATH   SQLite file (env KOMARI_DB, default ./data/komari.db)
+  -l, --listen ADDR     listen address (env KOMARI_LISTEN, default 0.0.0.0:25774)
+  -p, --password PW     new password for chpasswd
+  -h, --help            this help
+`;
+
+const restartHint = 'Please restart the server to apply the changes.';
+
+async function withStore<T>(db: string, fn: (store: ReturnType<typeof openSqliteStore>) => Promise<T>): Promise<T> {
+  if (db !== ':memory:' && !existsSync(db)) {
+    console.log('Database file does not exist.');
+    process.exit(1);
+  }
+  const store = openSqliteStore(db);
+  try {
+    return await fn(store);
+  } finally {
+    await store.close();
+  }
+}
+
+async function main(argv: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      database: { type: 'string', short: 'd' },
+      listen: { type: 'string', short: 'l' },
+      password: { type: 'string', short: 'p' },
+      'db-type': { type: 'string', short: 't' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const command = positionals[0] ?? 'server';
+  if (values.help) return void console.log(usage);
+  const config = loadBootConfig({ db: values.database, listen: values.listen }, process.env);
+
+  switch (command) {
+    case 'server': {
+      const server = await startServer(config);
+      const stop = () => {
+        server.fastify.log.info('server is shutting down');
+        server.stop().then(() => process.exit(0), () => process.exit(1));
+      };
+      process.once('SIGTERM', stop);
+      process.once('SIGINT', stop);
+      return;
+    }
+    case 'chpasswd': {
+      if (!values.password) return void console.log(usage);
+      const password = values.password;
+      await withStore(config.db, async (store) => {
+        const first = await store.accounts.first();
+        if (!first) throw new Error('no account exists yet; start the server once first');
+        console.log(`Changing password for user: ${first.username}`);
+        await new AccountService(store, systemClock, new AuditService(store.audit, systemClock)).setPassword(first.uuid, password);
+        console.log(`Password changed successfully, new password: ${password}`);
+      });
+      return void console.log(restartHint);
+    }
+    case 'disable-2fa':
+      await withStore(config.db, (store) => store.accounts.clearTwoFactorForAll(Date.now()));
+      console.log('2FA has been disabled.');
+      return void console.log(restartHint);
+    case 'permit-login':
+      await withStore(config.db, (store) => store.settings.setMany({ disable_password_login: false }));
+      console.log('Password login has been permitted.');
+      return void console.log(restartHint);
+    default:
+      console.error(`unknown command: ${command}\n`);
+      console.error(usage);
+      process.exit(2);
+  }
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

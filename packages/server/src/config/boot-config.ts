@@ -1,0 +1,72 @@
+import { z } from 'zod';
+
+/**
+ * Boot configuration: flags win over `KOMARI_*` environment variables, which win over defaults.
+ * This file and `cli.ts` are the only readers of `process.env`.
+ */
+const listenSchema = z
+  .string()
+  .regex(/^(\[[0-9a-fA-F:.]+\]|[^:\s]*):\d{1,5}$/, 'KOMARI_LISTEN must look like host:port, e.g. 0.0.0.0:25774');
+
+export const bootConfigSchema = z.object({
+  listen: listenSchema.default('0.0.0.0:25774'),
+  db: z.string().min(1).default('./data/komari.db'),
+  /** Peers whose X-Forwarded-For / X-Forwarded-Proto are believed. Empty: believe nobody. */
+  trustedProxies: z.array(z.string().min(1)).default([]),
+  /** Public base URL, used where a URL must not come from request headers (OAuth callbacks). */
+  publicUrl: z.union([z.literal(''), z.url()]).default(''),
+  /** Largest request body accepted anywhere, in bytes. */
+  bodyLimit: z.number().int().positive().default(1024 * 1024),
+  adminUsername: z.string().min(1).max(50).optional(),
+  adminPassword: z.string().min(1).optional(),
+  wsDisableOrigin: z.boolean().default(false),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  version: z.string().default('0.1.0'),
+  hash: z.string().default('unknown'),
+});
+export type BootConfig = z.output<typeof bootConfigSchema>;
+
+export interface BootFlags {
+  listen?: string;
+  db?: string;
+}
+
+function splitList(v: string | undefined): string[] | undefined {
+  if (v === undefined) return undefined;
+  return v.split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+function bool(v: string | undefined): boolean | undefined {
+  if (v === undefined) return undefined;
+  return v === 'true' || v === '1';
+}
+
+/** Builds and validates the boot config; throws a readable error naming the bad setting. */
+export function loadBootConfig(flags: BootFlags, env: NodeJS.ProcessEnv): BootConfig {
+  const raw = {
+    listen: flags.listen ?? env.KOMARI_LISTEN,
+    db: flags.db ?? env.KOMARI_DB,
+    trustedProxies: splitList(env.KOMARI_TRUSTED_PROXIES),
+    publicUrl: env.KOMARI_PUBLIC_URL,
+    bodyLimit: env.KOMARI_BODY_LIMIT === undefined ? undefined : Number(env.KOMARI_BODY_LIMIT),
+    adminUsername: env.ADMIN_USERNAME || undefined,
+    adminPassword: env.ADMIN_PASSWORD || undefined,
+    wsDisableOrigin: bool(env.KOMARI_WS_DISABLE_ORIGIN),
+    logLevel: env.KOMARI_LOG_LEVEL,
+    version: env.KOMARI_VERSION,
+    hash: env.KOMARI_COMMIT,
+  };
+  const parsed = bootConfigSchema.safeParse(raw);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join('.') || 'config'}: ${i.message}`);
+    throw new Error(`invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  return parsed.data;
+}
+
+export function splitListen(listen: string): { host: string; port: number } {
+  const i = listen.lastIndexOf(':');
+  let host = listen.slice(0, i);
+  if (host.startsWith('[')) host = host.slice(1, -1);
+  return { host: host || '0.0.0.0', port: Number(listen.slice(i + 1)) };
+}

@@ -1,0 +1,54 @@
+import { RpcCode } from '@komari-ts/protocol';
+
+/**
+ * The one error type of the server. It carries a JSON-RPC code; REST bindings map the code to an
+ * HTTP status with `httpStatusOf`, so a method reports a failure once and every transport agrees.
+ */
+export class AppError extends Error {
+  readonly code: number;
+  readonly data: unknown;
+
+  constructor(code: number, message: string, data?: unknown) {
+    super(message);
+    this.name = 'AppError';
+    this.code = code;
+    this.data = data;
+  }
+
+  static invalidParams(message: string, data?: unknown): AppError {
+    return new AppError(RpcCode.InvalidParams, message, data);
+  }
+  static denied(message = 'Permission denied'): AppError {
+    return new AppError(RpcCode.PermissionDenied, message);
+  }
+  static notFound(message: string, data?: unknown): AppError {
+    return new AppError(RpcCode.NotFound, message, data);
+  }
+  static internal(message: string, data?: unknown): AppError {
+    return new AppError(RpcCode.InternalError, message, data);
+  }
+}
+
+/** rpc2.md §11.2: -32602/-32600/-32700 → 400; -32041/-32040 → 401; -32044 → 404; else 500. */
+export function httpStatusOf(code: number): number {
+  switch (code) {
+    case RpcCode.InvalidParams:
+    case RpcCode.InvalidRequest:
+    case RpcCode.ParseError:
+      return 400;
+    case RpcCode.PermissionDenied:
+    case RpcCode.Unauthenticated:
+      return 401;
+    case RpcCode.NotFound:
+      return 404;
+    default:
+      return 500;
+  }
+}
+
+/** Anything thrown that is not an AppError becomes an internal error with its message. */
+export function toAppError(err: unknown, fallback = 'Internal error'): AppError {
+  if (err instanceof AppError) return err;
+  const message = err instanceof Error ? err.message : String(err);
+  return AppError.internal(message || fallback);
+}

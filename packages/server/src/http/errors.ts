@@ -1,0 +1,22 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+
+/**
+ * Framework-level failures (oversized body, malformed request line, …) in Komari's error shape,
+ * and unmatched routes as Komari answers them: non-GET → 404 with an empty body.
+ */
+export function registerErrorHandling(fastify: FastifyInstance, bodyLimit: number): void {
+  fastify.setErrorHandler((err: FastifyError, request, reply) => {
+    const status = err.statusCode ?? 500;
+    if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      return reply.code(413).send({ status: 'error', message: `Request body is too large (limit ${bodyLimit} bytes)` });
+    }
+    if (status < 500) return reply.code(status).send({ status: 'error', message: err.message });
+    request.log.error({ err }, 'request failed');
+    return reply.code(500).send({ status: 'error', message: 'Internal server error' });
+  });
+  fastify.setNotFoundHandler((request, reply) => {
+    if (request.method !== 'GET') return reply.code(404).send();
+    // The SPA fallback (theme index.html) arrives with the web package; until then a plain 404.
+    return reply.code(404).type('text/plain; charset=utf-8').send('404 page not found');
+  });
+}

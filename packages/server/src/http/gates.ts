@@ -1,0 +1,80 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AppContext } from '../app-context.ts';
+import { isAdmin, type Caller } from '../rpc/caller.ts';
+import { applyCors, isApiPath } from './cors.ts';
+import { hasValidApiKey } from './identity.ts';
+import { resolveCaller } from './identity.ts';
+import { originHostEqualsHost, originInList } from './origin-check.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    caller: Caller;
+  }
+}
+
+/** Paths a guest may reach on a private site (Gate A, public-api.md §1.4); prefix match. */
+const privateSiteOpenPrefixes = [
+  '/ping', '/api/public', '/api/login', '/api/me', '/api/oauth', '/api/version', '/api/recent', '/api/admin', '/api/clients/',
+];
+
+function pathOf(url: string): string {
+  const q = url.indexOf('?');
+  return q < 0 ? url : url.slice(0, q);
+}
+
+function unauthorized(reply: FastifyReply, message: string): void {
+  void reply.code(401).send({ status: 'error', message });
+}
+
+/** WebSocket origin check (auth.md §10.3); agents pass with `?token=` and no Origin. */
+function wsOriginAllowed(app: AppContext, request: FastifyRequest): boolean {
+  const origin = request.headers.origin;
+  const token = (request.query as Record<string, unknown> | undefined)?.token;
+  return (
+    app.config.wsDisableOrigin ||
+    hasValidApiKey(app, request) ||
+    (!origin && typeof token === 'string' && token !== '') ||
+    !app.settings.get('ws_origin_check_enabled') ||
+    (!!origin && originHostEqualsHost(origin, request.headers.host)) ||
+    (!!origin && originInList(origin, app.settings.get('ws_allowed_origins')))
+  );
+}
+
+/**
+ * The middleware chain of public-api.md §1.1, in order: CORS, identity, private-site gate,
+ * role gates for `/api/admin` and agent routes, then `Cache-Control: no-store` on `/api`.
+ */
+export function registerGates(fastify: FastifyInstance, app: AppContext): void {
+  fastify.decorateRequest('caller', null as never);
+  fastify.addHook('onRequest', async (request, reply) => {
+    if (applyCors(app, request, reply)) return reply;
+  });
+  fastify.addHook('preHandler', async (request, reply) => {
+    const caller = await resolveCaller(app, request);
+    request.caller = caller;
+    const path = pathOf(request.url);
+    if (
+      caller.kind === 'anonymous' &&
+      !caller.meta.tempKey &&
+      isApiPath(path) &&
+      !privateSiteOpenPrefixes.some((p) => path.startsWith(p)) &&
+      app.settings.get('private_site')
+    ) {
+      unauthorized(reply, 'Private site is enabled, please login first.');
+      return reply;
+    }
+    if ((path === '/api/admin' || path.startsWith('/api/admin/')) && !isAdmin(caller)) {
+      unauthorized(reply, 'Unauthorized.');
+      return reply;
+    }
+    if (path.startsWith('/api/clients/') && path !== '/api/clients/register' && !isAdmin(caller) && caller.kind !== 'agent') {
+      unauthorized(reply, 'Unauthorized.');
+      return reply;
+    }
+    if (request.headers.upgrade?.toLowerCase() === 'websocket' && !wsOriginAllowed(app, request)) {
+      void reply.code(403).type('text/plain; charset=utf-8').send('Forbidden');
+      return reply;
+    }
+    if (isApiPath(path)) reply.header('Cache-Control', 'no-store');
+  });
+}

@@ -1,0 +1,74 @@
+import type { FastifyRequest } from 'fastify';
+import type { AppContext } from '../app-context.ts';
+import type { Caller, CallerMeta } from '../rpc/caller.ts';
+import { readCookie } from './cookies.ts';
+import { jsonBody } from './json-body.ts';
+
+function header(request: FastifyRequest, name: string): string {
+  const v = request.headers[name];
+  return Array.isArray(v) ? (v[0] ?? '') : (v ?? '');
+}
+
+function query(request: FastifyRequest, name: string): string {
+  const q = request.query as Record<string, unknown> | undefined;
+  const v = q?.[name];
+  return typeof v === 'string' ? v : '';
+}
+
+export function hasValidApiKey(app: AppContext, request: FastifyRequest): boolean {
+  const key = app.settings.get('api_key');
+  return key.length >= 12 && header(request, 'authorization') === `Bearer ${key}`;
+}
+
+function tempKeyValid(app: AppContext, request: FastifyRequest): boolean {
+  const token = app.settings.get('tempory_share_token');
+  if (!token) return false;
+  const expiresAt = app.settings.get('tempory_share_token_expire_at');
+  return readCookie(request.headers.cookie, 'temp_key') === token && expiresAt * 1000 >= app.clock.now();
+}
+
+/** Agent token: query `token`, else query `Authorization`, else a JSON body `token` (non-GET). */
+export function agentTokenOf(request: FastifyRequest): string {
+  const fromQuery = query(request, 'token') || query(request, 'Authorization');
+  if (fromQuery || request.method === 'GET') return fromQuery;
+  const body = jsonBody(request);
+  if (!body.ok || body.value === null || typeof body.value !== 'object') return '';
+  const t = (body.value as Record<string, unknown>).token;
+  return typeof t === 'string' ? t : '';
+}
+
+function metaOf(app: AppContext, request: FastifyRequest): CallerMeta {
+  return {
+    ip: request.ip,
+    userAgent: header(request, 'user-agent'),
+    tempKey: tempKeyValid(app, request),
+    headerTwoFactorCode:
+      header(request, 'x-2fa-code') ||
+      header(request, 'x-two-factor-code') ||
+      query(request, '2fa_code') ||
+      query(request, 'two_factor_code') ||
+      query(request, 'otp'),
+  };
+}
+
+/**
+ * Resolves the caller (auth.md §1): API key > session cookie > agent token > anonymous. Invalid
+ * credentials never fail by themselves; they fall through. A session caller's "latest seen"
+ * columns are refreshed on every request.
+ */
+export async function resolveCaller(app: AppContext, request: FastifyRequest): Promise<Caller> {
+  const meta = metaOf(app, request);
+  if (hasValidApiKey(app, request)) return { kind: 'apiKey', meta };
+  const token = readCookie(request.headers.cookie, 'session_token');
+  const found = await app.accounts.resolveSession(token);
+  if (found) {
+    await app.store.sessions.touch(token, app.clock.now(), meta.ip, meta.userAgent);
+    return { kind: 'user', account: found.account, sessionToken: token, meta };
+  }
+  const agentToken = agentTokenOf(request);
+  if (agentToken) {
+    const node = await app.store.nodes.byToken(agentToken);
+    if (node) return { kind: 'agent', node, meta };
+  }
+  return { kind: 'anonymous', meta };
+}

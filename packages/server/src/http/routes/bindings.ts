@@ -1,0 +1,29 @@
+import type { Binding } from '../bind.ts';
+
+/**
+ * Every REST route that is a binding onto an RPC method, with Komari's envelope for it
+ * (rpc2.md §11.3, admin-api.md §1). Trailing-slash variants are served by the router.
+ */
+export const bindings: readonly Binding[] = [
+  { method: 'GET', url: '/api/me', rpc: 'public:getMe', render: 'raw' },
+  { method: 'GET', url: '/api/public', rpc: 'public:getPublicSettings' },
+  { method: 'GET', url: '/api/version', rpc: 'public:getVersion' },
+  { method: 'GET', url: '/api/nodes', rpc: 'public:getNodesInformation' },
+
+  { method: 'POST', url: '/api/admin/client/add', rpc: 'admin:addClient', render: 'flat' },
+  { method: 'GET', url: '/api/admin/client/list', rpc: 'admin:listClients', render: 'raw' },
+  { method: 'POST', url: '/api/admin/client/order', rpc: 'admin:orderClients' },
+  { method: 'GET', url: '/api/admin/client/:uuid', rpc: 'admin:getClient', render: 'raw' },
+  { method: 'POST', url: '/api/admin/client/:uuid/edit', rpc: 'admin:editClient' },
+  { method: 'POST', url: '/api/admin/client/:uuid/remove', rpc: 'admin:removeClient' },
+  { method: 'GET', url: '/api/admin/client/:uuid/token', rpc: 'admin:getClientToken', render: 'flat' },
+
+  { method: 'GET', url: '/api/admin/settings/', rpc: 'admin:getSettings' },
+  { method: 'POST', url: '/api/admin/settings/', rpc: 'admin:editSettings' },
+
+  { method: 'GET', url: '/api/admin/session/get', rpc: 'admin:getSessions', render: 'flat' },
+  { method: 'POST', url: '/api/admin/session/remove', rpc: 'admin:deleteSession' },
+  { method: 'POST', url: '/api/admin/session/remove/all', rpc: 'admin:deleteAllSessions' },
+
+  { method: 'GET', url: '/api/admin/logs', rpc: 'admin:getLogs', query: ['limit', 'page'] },
+];

@@ -1,0 +1,19 @@
+import { builtinMethods } from '../rpc/builtins.ts';
+import type { MethodDef } from '../rpc/registry.ts';
+import { logMethods } from './logs.ts';
+import { nodeAdminMethods } from './nodes-admin.ts';
+import { nodePublicMethods } from './nodes-public.ts';
+import { sessionMethods } from './sessions.ts';
+import { settingsMethods } from './settings.ts';
+import { siteMethods } from './site.ts';
+
+/** Every JSON method of the server. A new feature adds its list here and its routes to bindings. */
+export const allMethods: MethodDef[] = [
+  ...builtinMethods,
+  ...siteMethods,
+  ...settingsMethods,
+  ...sessionMethods,
+  ...logMethods,
+  ...nodeAdminMethods,
+  ...nodePublicMethods,
+];

@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { actorUuid } from '../rpc/caller.ts';
+import { defineMethod, noParams, type MethodDef } from '../rpc/registry.ts';
+
+export const settingsMethods: MethodDef[] = [
+  defineMethod({
+    name: 'admin:getSettings',
+    summary: 'Every stored setting, secrets included',
+    params: noParams,
+    handler: (_p, { app }) => app.settings.all(),
+  }),
+  defineMethod({
+    name: 'admin:editSettings',
+    summary: 'Change some settings; known keys are type-checked, unknown keys are stored as sent',
+    // A passthrough object: every key of the body is a setting.
+    params: z.looseObject({}),
+    handler: async (params, { app, caller }) => {
+      const keys = await app.settings.update(params);
+      if (keys.length > 0) await app.audit.log(caller.meta.ip, actorUuid(caller), `update settings: ${keys.join(', ')}`, 'info');
+      return undefined;
+    },
+  }),
+];

@@ -1,0 +1,37 @@
+import type { Account, NodeRow } from '../store/types.ts';
+
+export type Role = 'admin' | 'client' | 'guest';
+
+/**
+ * Who is calling, resolved once per HTTP request (once per WebSocket at the handshake), in
+ * Komari's order: API key > session cookie > agent token > anonymous (auth.md §1).
+ */
+export type Caller =
+  | { kind: 'apiKey'; meta: CallerMeta }
+  | { kind: 'user'; account: Account; sessionToken: string; meta: CallerMeta }
+  | { kind: 'agent'; node: NodeRow; meta: CallerMeta }
+  | { kind: 'anonymous'; meta: CallerMeta };
+
+export interface CallerMeta {
+  ip: string;
+  userAgent: string;
+  /** a valid `temp_key` cookie lets an anonymous visitor past the private-site gates */
+  tempKey: boolean;
+  /** a 2FA code from headers or query, for the sensitive-operation re-check */
+  headerTwoFactorCode: string;
+}
+
+export function isAdmin(caller: Caller): boolean {
+  return caller.kind === 'apiKey' || caller.kind === 'user';
+}
+
+export function hasRole(caller: Caller, role: Role): boolean {
+  if (role === 'guest') return true;
+  if (role === 'admin') return isAdmin(caller);
+  return caller.kind === 'agent';
+}
+
+/** Actor uuid written to the audit log: the user, or "" for API-key and other callers. */
+export function actorUuid(caller: Caller): string {
+  return caller.kind === 'user' ? caller.account.uuid : '';
+}

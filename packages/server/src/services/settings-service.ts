@@ -1,0 +1,70 @@
+import {
+  defaultSettings,
+  ignoredSettingKeys,
+  isSettingKey,
+  settingDefinitions,
+  type SettingKey,
+  type Settings,
+} from '@komari-ts/protocol';
+import { AppError } from '../errors.ts';
+import type { SettingsStore } from '../store/types.ts';
+
+/**
+ * Site settings, held in memory and written through to the store. Every read on a hot path
+ * (CORS, private-site gate, API key) is a map lookup; every write goes to disk first.
+ */
+export class SettingsService {
+  readonly #store: SettingsStore;
+  #values: Record<string, unknown>;
+
+  private constructor(store: SettingsStore, values: Record<string, unknown>) {
+    this.#store = store;
+    this.#values = values;
+  }
+
+  /** Loads settings, first writing every missing default (Komari materialises defaults). */
+  static async load(store: SettingsStore): Promise<SettingsService> {
+    await store.insertMissing(defaultSettings());
+    return new SettingsService(store, await store.all());
+  }
+
+  get<K extends SettingKey>(key: K): Settings[K] {
+    const v = this.#values[key];
+    const parsed = settingDefinitions[key].schema.safeParse(v);
+    return (parsed.success ? parsed.data : settingDefinitions[key].default) as Settings[K];
+  }
+
+  /** Every stored key, JSON-decoded (what `admin:getSettings` returns). */
+  all(): Record<string, unknown> {
+    return structuredClone(this.#values);
+  }
+
+  /**
+   * Validates known keys, keeps unknown ones (old UIs post whole objects back), drops the keys
+   * Komari drops, and stores the lot in one transaction. Returns the keys written.
+   */
+  async update(entries: Record<string, unknown>): Promise<string[]> {
+    const clean: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(entries)) {
+      if (ignoredSettingKeys.has(key)) continue;
+      if (isSettingKey(key)) {
+        const parsed = settingDefinitions[key].schema.safeParse(value);
+        if (!parsed.success) throw AppError.invalidParams(`${key} must be ${describe(key)}`);
+        clean[key] = parsed.data;
+      } else {
+        clean[key] = value;
+      }
+    }
+    await this.#store.setMany(clean);
+    this.#values = { ...this.#values, ...clean };
+    return Object.keys(clean);
+  }
+}
+
+function describe(key: SettingKey): string {
+  const t = settingDefinitions[key].schema.def.type;
+  if (t === 'boolean') return 'a boolean';
+  if (t === 'number') return 'a number';
+  if (t === 'string') return 'a string';
+  return 'an object';
+}

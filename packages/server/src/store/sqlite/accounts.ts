@@ -1,0 +1,71 @@
+import type { DatabaseSync } from 'node:sqlite';
+import type { Account, AccountPatch, AccountStore } from '../types.ts';
+
+type Row = Record<string, unknown>;
+
+function toAccount(r: Row): Account {
+  return {
+    uuid: String(r.uuid),
+    username: String(r.username),
+    passwordHash: String(r.password_hash),
+    ssoType: String(r.sso_type),
+    ssoId: String(r.sso_id),
+    twoFactor: String(r.two_factor),
+    createdAt: Number(r.created_at),
+    updatedAt: Number(r.updated_at),
+  };
+}
+
+const patchColumns: Record<keyof AccountPatch, string> = {
+  username: 'username',
+  passwordHash: 'password_hash',
+  ssoType: 'sso_type',
+  ssoId: 'sso_id',
+  twoFactor: 'two_factor',
+};
+
+export function sqliteAccounts(db: DatabaseSync): AccountStore {
+  const byName = db.prepare('SELECT * FROM accounts WHERE username = ?');
+  const byId = db.prepare('SELECT * FROM accounts WHERE uuid = ?');
+  return {
+    async count() {
+      return Number(db.prepare('SELECT COUNT(*) AS n FROM accounts').get()?.n ?? 0);
+    },
+    async create(a) {
+      db.prepare(
+        `INSERT INTO accounts (uuid, username, password_hash, sso_type, sso_id, two_factor, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(a.uuid, a.username, a.passwordHash, a.ssoType, a.ssoId, a.twoFactor, a.createdAt, a.updatedAt);
+    },
+    async byUsername(username) {
+      const r = byName.get(username);
+      return r ? toAccount(r) : undefined;
+    },
+    async byUuid(uuid) {
+      const r = byId.get(uuid);
+      return r ? toAccount(r) : undefined;
+    },
+    async first() {
+      const r = db.prepare('SELECT * FROM accounts ORDER BY rowid LIMIT 1').get();
+      return r ? toAccount(r) : undefined;
+    },
+    async update(uuid, patch, at) {
+      const sets: string[] = [];
+      const values: string[] = [];
+      for (const [k, col] of Object.entries(patchColumns)) {
+        const v = patch[k as keyof AccountPatch];
+        if (v === undefined) continue;
+        sets.push(`${col} = ?`);
+        values.push(v);
+      }
+      const res = db
+        .prepare(`UPDATE accounts SET ${[...sets, 'updated_at = ?'].join(', ')} WHERE uuid = ?`)
+        .run(...values, at, uuid);
+      return Number(res.changes) > 0;
+    },
+    async clearTwoFactorForAll(at) {
+      const res = db.prepare("UPDATE accounts SET two_factor = '', updated_at = ? WHERE two_factor != ''").run(at);
+      return Number(res.changes);
+    },
+  };
+}

@@ -1,0 +1,36 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import type { Store } from '../types.ts';
+import { sqliteAccounts } from './accounts.ts';
+import { sqliteAudit } from './audit.ts';
+import { migrate } from './migrations.ts';
+import { sqliteNodes } from './nodes.ts';
+import { sqliteSessions } from './sessions.ts';
+import { sqliteSettings } from './settings.ts';
+
+/**
+ * Opens (creating if needed) the SQLite file in WAL mode and migrates it. One connection, one
+ * writer: node:sqlite is synchronous, so statements never interleave and "database is locked"
+ * cannot come from inside the process.
+ */
+export function openSqliteStore(path: string): Store {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const db = new DatabaseSync(path);
+  db.exec('PRAGMA journal_mode = WAL');
+  db.exec('PRAGMA synchronous = NORMAL');
+  db.exec('PRAGMA busy_timeout = 5000');
+  db.exec('PRAGMA foreign_keys = ON');
+  migrate(db);
+  return {
+    engine: 'sqlite',
+    accounts: sqliteAccounts(db),
+    sessions: sqliteSessions(db),
+    nodes: sqliteNodes(db),
+    settings: sqliteSettings(db),
+    audit: sqliteAudit(db),
+    async close() {
+      if (db.isOpen) db.close();
+    },
+  };
+}
