@@ -48,14 +48,27 @@ export const privateNodeKeys = ['token', 'ipv4', 'ipv6', 'remark', 'version'] as
 
 const maxInt64 = 2n ** 63n - 2n;
 
+const stampPattern = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|[+-](\d{2}):?(\d{2})))?$/i;
+
+/** Every component in range, as Go's time.Parse demands (no 2027-02-30, no 25:00). */
+function stampInRange(m: RegExpExecArray): boolean {
+  const n = (i: number) => Number(m[i] ?? 0);
+  const lastDay = new Date(0);
+  lastDay.setUTCFullYear(n(1), n(2), 0);
+  return (
+    n(2) >= 1 && n(2) <= 12 && n(3) >= 1 && n(3) <= lastDay.getUTCDate() &&
+    n(4) <= 23 && n(5) <= 59 && n(6) <= 59 && n(8) <= 23 && n(9) <= 59
+  );
+}
+
 /** `expired_at`: null, "" (= null), a bare date (00:00 UTC, old UIs) or RFC 3339 with a zone. */
 export const expiredAtSchema = z.union([z.null(), z.string()]).transform((v, ctx) => {
   if (v === null || v.trim() === '') return null;
   const s = v.trim();
-  const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(s);
-  const withZone = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i.test(s);
-  const ms = Date.parse(dateOnly ? `${s}T00:00:00Z` : s);
-  if ((!dateOnly && !withZone) || Number.isNaN(ms)) {
+  const m = stampPattern.exec(s);
+  // the pattern only matches a bare date (m[4] absent) or a timestamp with a zone
+  const ms = m && stampInRange(m) ? Date.parse(m[4] === undefined ? `${s}T00:00:00Z` : s) : NaN;
+  if (Number.isNaN(ms)) {
     ctx.addIssue({ code: 'custom', message: `expired_at must be an RFC3339 timestamp with a timezone: ${s}` });
     return z.NEVER;
   }

@@ -6,7 +6,23 @@ import { z } from 'zod';
  */
 const listenSchema = z
   .string()
-  .regex(/^(\[[0-9a-fA-F:.]+\]|[^:\s]*):\d{1,5}$/, 'KOMARI_LISTEN must look like host:port, e.g. 0.0.0.0:25774');
+  .regex(/^(\[[0-9a-fA-F:.]+\]|[^:\s]*):\d{1,5}$/, 'must look like host:port, e.g. 0.0.0.0:25774')
+  .refine((v) => !/:\d+$/.test(v) || Number(v.slice(v.lastIndexOf(':') + 1)) <= 65535, 'the port must be 0-65535');
+
+/** Where each field comes from, so an error names what the operator has to fix. */
+const sourceOf: Record<string, string> = {
+  listen: 'KOMARI_LISTEN (--listen)',
+  db: 'KOMARI_DB (--database)',
+  trustedProxies: 'KOMARI_TRUSTED_PROXIES',
+  publicUrl: 'KOMARI_PUBLIC_URL',
+  bodyLimit: 'KOMARI_BODY_LIMIT',
+  adminUsername: 'ADMIN_USERNAME',
+  adminPassword: 'ADMIN_PASSWORD',
+  wsDisableOrigin: 'KOMARI_WS_DISABLE_ORIGIN',
+  logLevel: 'KOMARI_LOG_LEVEL',
+  version: 'KOMARI_VERSION',
+  hash: 'KOMARI_COMMIT',
+};
 
 export const bootConfigSchema = z.object({
   listen: listenSchema.default('0.0.0.0:25774'),
@@ -14,7 +30,9 @@ export const bootConfigSchema = z.object({
   /** Peers whose X-Forwarded-For / X-Forwarded-Proto are believed. Empty: believe nobody. */
   trustedProxies: z.array(z.string().min(1)).default([]),
   /** Public base URL, used where a URL must not come from request headers (OAuth callbacks). */
-  publicUrl: z.union([z.literal(''), z.url()]).default(''),
+  publicUrl: z
+    .union([z.literal(''), z.url({ protocol: /^https?$/, error: 'must be an http(s) URL, e.g. https://status.example.com' })])
+    .default(''),
   /** Largest request body accepted anywhere, in bytes. */
   bodyLimit: z.number().int().positive().default(1024 * 1024),
   adminUsername: z.string().min(1).max(50).optional(),
@@ -58,7 +76,10 @@ export function loadBootConfig(flags: BootFlags, env: NodeJS.ProcessEnv): BootCo
   };
   const parsed = bootConfigSchema.safeParse(raw);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `${i.path.join('.') || 'config'}: ${i.message}`);
+    const lines = parsed.error.issues.map((i) => {
+      const field = String(i.path[0] ?? '');
+      return `${sourceOf[field] ?? (i.path.join('.') || 'config')}: ${i.message}`;
+    });
     throw new Error(`invalid configuration:\n  ${lines.join('\n  ')}`);
   }
   return parsed.data;

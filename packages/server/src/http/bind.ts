@@ -25,9 +25,12 @@ function pathParamNames(url: string): string[] {
 function assembleParams(request: FastifyRequest, b: Binding, body: unknown): unknown {
   const pathNames = pathParamNames(b.url);
   const queryNames = b.query ?? [];
-  if (Array.isArray(body) && pathNames.length === 0 && queryNames.length === 0) return body;
-  const params: Record<string, unknown> =
-    body !== null && typeof body === 'object' && !Array.isArray(body) ? { ...(body as object) } : {};
+  // An array or a scalar body is passed through as params when the route declares none of its
+  // own: a method expecting an object then refuses it (komari-ts is stricter than Komari here,
+  // which turns a scalar body into {}).
+  const isObject = body !== null && typeof body === 'object' && !Array.isArray(body);
+  if (body !== undefined && body !== null && !isObject && pathNames.length === 0 && queryNames.length === 0) return body;
+  const params: Record<string, unknown> = isObject ? { ...(body as object) } : {};
   const pathValues = request.params as Record<string, string | undefined>;
   const queryValues = request.query as Record<string, unknown>;
   for (const n of pathNames) if (pathValues[n]) params[n] = pathValues[n];
@@ -64,7 +67,9 @@ export function bindRoute(fastify: FastifyInstance, app: AppContext, b: Binding)
     url: b.url,
     handler: async (request, reply) => {
       const body = jsonBody(request);
-      if (!body.ok) return reply.code(400).send({ status: 'error', message: 'Invalid or missing request body' });
+      // Komari decodes any non-empty body, so whitespace alone is "not valid JSON" too.
+      const blank = body.ok && body.empty && typeof request.body === 'string' && request.body !== '';
+      if (!body.ok || blank) return reply.code(400).send({ status: 'error', message: 'Invalid or missing request body' });
       try {
         return render(reply, b, await invoke(app, request.caller, b.rpc, assembleParams(request, b, body.value)));
       } catch (err) {

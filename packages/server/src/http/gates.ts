@@ -42,7 +42,7 @@ function wsOriginAllowed(app: AppContext, request: FastifyRequest): boolean {
 
 /**
  * The middleware chain of public-api.md §1.1, in order: CORS, identity, private-site gate,
- * role gates for `/api/admin` and agent routes, then `Cache-Control: no-store` on `/api`.
+ * `Cache-Control: no-store` on `/api`, then role gates for `/api/admin` and agent routes.
  */
 export function registerGates(fastify: FastifyInstance, app: AppContext): void {
   fastify.decorateRequest('caller', null as never);
@@ -63,6 +63,8 @@ export function registerGates(fastify: FastifyInstance, app: AppContext): void {
       unauthorized(reply, 'Private site is enabled, please login first.');
       return reply;
     }
+    // Komari's no-store step sits after Gate A, before the role gates and route handlers.
+    if (isApiPath(path)) reply.header('Cache-Control', 'no-store');
     if ((path === '/api/admin' || path.startsWith('/api/admin/')) && !isAdmin(caller)) {
       unauthorized(reply, 'Unauthorized.');
       return reply;
@@ -75,6 +77,5 @@ export function registerGates(fastify: FastifyInstance, app: AppContext): void {
       void reply.code(403).type('text/plain; charset=utf-8').send('Forbidden');
       return reply;
     }
-    if (isApiPath(path)) reply.header('Cache-Control', 'no-store');
   });
 }

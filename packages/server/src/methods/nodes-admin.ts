@@ -126,6 +126,7 @@ export const nodeAdminMethods: MethodDef[] = [
     name: 'admin:orderClients',
     summary: 'Set node weights from a {uuid: weight} map',
     params: z.record(z.string(), z.number().int()),
+    bindError: 'Invalid or missing request body',
     handler: async (weights, ctx) => {
       await ctx.app.store.nodes.setWeights(new Map(Object.entries(weights)), ctx.app.clock.now());
       await audit(ctx, 'order clients', 'info');

@@ -2,6 +2,9 @@ import { z } from 'zod';
 import { actorUuid } from '../rpc/caller.ts';
 import { defineMethod, noParams, type MethodDef } from '../rpc/registry.ts';
 
+// A map of key: value; an array or a scalar cannot bind to it (bind-params.ts).
+const editSettingsParams = z.record(z.string(), z.unknown());
+
 export const settingsMethods: MethodDef[] = [
   defineMethod({
     name: 'admin:getSettings',
@@ -12,8 +15,9 @@ export const settingsMethods: MethodDef[] = [
   defineMethod({
     name: 'admin:editSettings',
     summary: 'Change some settings; known keys are type-checked, unknown keys are stored as sent',
-    // A passthrough object: every key of the body is a setting.
-    params: z.looseObject({}),
+    // Every key of the body is a setting.
+    params: editSettingsParams,
+    bindError: 'Invalid or missing request body',
     handler: async (params, { app, caller }) => {
       const keys = await app.settings.update(params);
       if (keys.length > 0) await app.audit.log(caller.meta.ip, actorUuid(caller), `update settings: ${keys.join(', ')}`, 'info');

@@ -6,14 +6,24 @@ function declaredKeys(def: MethodDef): string[] {
   return def.params instanceof z.ZodObject ? Object.keys(def.params.shape as object) : [];
 }
 
-/** Named-param keys match case-insensitively (`UUID` = `uuid`, `maxcount` = `maxCount`). */
+function define(out: Record<string, unknown>, key: string, value: unknown): void {
+  // defineProperty, not assignment: a `__proto__` key stays a plain key instead of a prototype.
+  Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+/**
+ * Named-param keys match declared fields case-insensitively (`UUID` = `uuid`). Komari re-marshals
+ * params through a Go map, which sorts keys, before decoding them into the struct: of several
+ * spellings of one field, the one sorting last wins, whatever the order sent. Other keys are
+ * kept as sent.
+ */
 function normaliseKeys(input: Record<string, unknown>, keys: string[]): Record<string, unknown> {
   const byLower = new Map(keys.map((k) => [k.toLowerCase(), k]));
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(input)) {
-    const target = byLower.get(k.toLowerCase()) ?? k;
-    if (target !== k && Object.hasOwn(input, target)) continue; // the exact spelling wins
-    out[target] = v;
+  for (const [k, v] of Object.entries(input)) if (!byLower.has(k.toLowerCase())) define(out, k, v);
+  for (const k of Object.keys(input).sort()) {
+    const target = byLower.get(k.toLowerCase());
+    if (target !== undefined) define(out, target, input[k]);
   }
   return out;
 }
@@ -23,6 +33,11 @@ export function shapeParams(def: MethodDef, raw: unknown): Record<string, unknow
   const keys = declaredKeys(def);
   const order = def.positional ?? keys;
   if (raw === undefined || raw === null) return {};
+  // A map-typed method (z.record) has no fields to fill: like Go decoding into a map, an array
+  // or scalar cannot bind to it.
+  if (!(def.params instanceof z.ZodObject) && !def.positional && (Array.isArray(raw) || typeof raw !== 'object')) {
+    throw AppError.invalidParams(`${def.bindError ?? 'Invalid request body'}: params must be a JSON object`);
+  }
   if (Array.isArray(raw)) {
     const out: Record<string, unknown> = {};
     raw.slice(0, order.length).forEach((v, i) => {
@@ -44,6 +59,8 @@ export function formatZodError(err: z.ZodError): string {
 /** Validates shaped params against the method's schema; -32602 with a readable reason. */
 export function bindParams(def: MethodDef, raw: unknown): unknown {
   const parsed = def.params.safeParse(shapeParams(def, raw));
-  if (!parsed.success) throw AppError.invalidParams(`Invalid request body: ${formatZodError(parsed.error)}`);
+  if (!parsed.success) {
+    throw AppError.invalidParams(`${def.bindError ?? 'Invalid request body'}: ${formatZodError(parsed.error)}`);
+  }
   return parsed.data;
 }

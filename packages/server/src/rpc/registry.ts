@@ -27,6 +27,11 @@ export interface MethodDef<S extends z.ZodType = z.ZodType> {
   params: S;
   /** Field order for positional (array) params and the field a scalar param fills. */
   positional?: readonly string[];
+  /**
+   * Prefix of the -32602 message when params fail validation; default "Invalid request body"
+   * (Komari's map-typed admin methods say "Invalid or missing request body").
+   */
+  bindError?: string;
   /** Needs the 2FA re-check of auth.md §7. */
   sensitive?: boolean;
   handler(params: z.output<S>, ctx: CallContext): unknown;

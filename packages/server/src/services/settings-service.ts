@@ -46,10 +46,15 @@ export class SettingsService {
   async update(entries: Record<string, unknown>): Promise<string[]> {
     const clean: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(entries)) {
-      if (ignoredSettingKeys.has(key)) continue;
+      // `__proto__` would set the prototype of `clean`, not store a key; nothing reads it anyway.
+      if (ignoredSettingKeys.has(key) || key === '__proto__') continue;
       if (isSettingKey(key)) {
         const parsed = settingDefinitions[key].schema.safeParse(value);
-        if (!parsed.success) throw AppError.invalidParams(`${key} must be ${describe(key)}`);
+        if (!parsed.success) {
+          const inner = parsed.error.issues.filter((i) => i.path.length > 0).map((i) => `${i.path.join('.')}: ${i.message}`);
+          const detail = inner.length > 0 ? ` (${inner.join('; ')})` : '';
+          throw AppError.invalidParams(`${key} must be ${describe(key)}${detail}`);
+        }
         clean[key] = parsed.data;
       } else {
         clean[key] = value;
@@ -62,9 +67,11 @@ export class SettingsService {
 }
 
 function describe(key: SettingKey): string {
-  const t = settingDefinitions[key].schema.def.type;
+  const schema = settingDefinitions[key].schema;
+  const t = schema.def.type;
   if (t === 'boolean') return 'a boolean';
-  if (t === 'number') return 'a number';
+  if (t === 'number') return 'isInt' in schema && schema.isInt ? 'an integer' : 'a number';
   if (t === 'string') return 'a string';
+  if (t === 'array') return 'a non-empty array';
   return 'an object';
 }

@@ -1,0 +1,99 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+
+/** The real CLI entry point, run with the same Node binary as the tests. */
+export const cliPath = fileURLToPath(new URL('../../src/cli.ts', import.meta.url));
+
+/** process.env without anything that would change the server under test (admin creds, KOMARI_*). */
+function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (k.startsWith('KOMARI_') || k.startsWith('ADMIN_') || k.startsWith('NODE_TEST')) continue;
+    env[k] = v;
+  }
+  return { ...env, KOMARI_LOG_LEVEL: 'warn', ...extra };
+}
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs one CLI command to completion. */
+export async function runCli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+  const child = spawn(process.execPath, [cliPath, ...args], { env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  const [code] = (await once(child, 'close')) as [number | null];
+  return { code, stdout, stderr };
+}
+
+/** A free TCP port on 127.0.0.1: listen on port 0, read the port, close. */
+export async function freePort(): Promise<number> {
+  const srv = createServer();
+  srv.listen(0, '127.0.0.1');
+  await once(srv, 'listening');
+  const addr = srv.address();
+  const port = typeof addr === 'object' && addr ? addr.port : 0;
+  srv.close();
+  await once(srv, 'close');
+  return port;
+}
+
+export interface CliServer {
+  url: string;
+  child: ChildProcess;
+  /** everything the process printed to stdout so far */
+  stdout(): string;
+  stderr(): string;
+  /** sends SIGTERM and resolves with the exit code and signal */
+  stop(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/**
+ * `node cli.ts server` as a child process over `dbPath`, listening on a free port. Resolves once
+ * GET /ping answers (the first-start password line is printed before the server listens).
+ */
+export async function spawnCliServer(dbPath: string, env: Record<string, string> = {}): Promise<CliServer> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [cliPath, 'server'], {
+    env: cleanEnv({ KOMARI_DB: dbPath, KOMARI_LISTEN: `127.0.0.1:${port}`, ...env }),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => (err += d));
+  const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`server exited early (${child.exitCode}): ${err}`);
+    try {
+      if ((await fetch(`${url}/ping`)).ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`server did not start: ${err}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    url,
+    child,
+    stdout: () => out,
+    stderr: () => err,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      const [code, signal] = await exited;
+      return { code, signal };
+    },
+  };
+}
