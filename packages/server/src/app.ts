@@ -12,6 +12,7 @@ import { bindings } from './http/routes/bindings.ts';
 import { registerLoginRoutes } from './http/routes/login.ts';
 import { registerRpc2Routes } from './http/routes/rpc2.ts';
 import { registerPingRoute } from './http/routes/site.ts';
+import { registerTwoFactorRoutes } from './http/routes/two-factor.ts';
 import { allMethods } from './methods/index.ts';
 import { MethodRegistry } from './rpc/registry.ts';
 import { AuditService } from './services/audit-service.ts';
@@ -64,6 +65,7 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
   registerPingRoute(fastify);
   registerLoginRoutes(fastify, ctx);
   registerAccountRoutes(fastify, ctx);
+  registerTwoFactorRoutes(fastify, ctx);
   registerRpc2Routes(fastify, ctx);
   bindRoutes(fastify, ctx, bindings);
 

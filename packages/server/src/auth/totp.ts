@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 
 const base32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 
@@ -18,6 +18,27 @@ function decodeBase32(secret: string): Buffer {
     }
   }
   return Buffer.from(out);
+}
+
+function encodeBase32(bytes: Buffer): string {
+  let bits = 0;
+  let value = 0;
+  let out = '';
+  for (const b of bytes) {
+    value = ((value << 8) | b) & 0xfff;
+    bits += 8;
+    while (bits >= 5) {
+      out += base32[(value >>> (bits - 5)) & 31];
+      bits -= 5;
+    }
+  }
+  if (bits > 0) out += base32[(value << (5 - bits)) & 31];
+  return out;
+}
+
+/** A new secret as Komari's library makes one: 20 random bytes, unpadded Base32 (32 chars). */
+export function generateTotpSecret(): string {
+  return encodeBase32(randomBytes(20));
 }
 
 /** RFC 6238 code (HMAC-SHA1, 6 digits, 30 s) for the step containing `timeMs`. */

@@ -1,3 +1,5 @@
+import type { NodeWire } from '@komari-ts/protocol';
+
 /**
  * The store interfaces. Callers depend on these only; `sqlite/` implements them today and a
  * PostgreSQL implementation can be added beside it. Every method is async so a networked engine
@@ -54,42 +56,15 @@ export interface SessionStore {
   deleteExpired(now: number): Promise<number>;
 }
 
-/** A node row. Text columns are never null; `expiredAt` is null when unset. */
-export interface NodeRow {
-  uuid: string;
-  token: string;
-  name: string;
-  cpu_name: string;
-  virtualization: string;
-  arch: string;
-  cpu_cores: number;
-  cpu_physical_cores: number;
-  os: string;
-  kernel_version: string;
-  gpu_name: string;
-  ipv4: string;
-  ipv6: string;
-  region: string;
-  remark: string;
-  public_remark: string;
-  mem_total: number;
-  swap_total: number;
-  disk_total: number;
-  version: string;
-  weight: number;
-  price: number;
-  billing_cycle: number;
-  auto_renewal: boolean;
-  currency: string;
+/**
+ * A node row: the wire fields of `NodeWire`, all present (text columns are never null), with
+ * times as Unix milliseconds and `expired_at` null when unset.
+ */
+export type NodeRow = Omit<Required<NodeWire>, 'expired_at' | 'created_at' | 'updated_at'> & {
   expired_at: number | null;
-  group: string;
-  tags: string;
-  hidden: boolean;
-  traffic_limit: number;
-  traffic_limit_type: string;
   created_at: number;
   updated_at: number;
-}
+};
 
 export type NodePatch = Partial<Omit<NodeRow, 'uuid' | 'created_at'>>;
 

@@ -1,16 +1,23 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The real CLI entry point, run with the same Node binary as the tests. */
 export const cliPath = fileURLToPath(new URL('../../src/cli.ts', import.meta.url));
 
-/** process.env without anything that would change the server under test (admin creds, KOMARI_*). */
+/** The README's start command. */
+export const startScriptPath = fileURLToPath(new URL('../../../../scripts/start.sh', import.meta.url));
+
+/**
+ * process.env without anything that would change the server under test (admin creds, KOMARI_*),
+ * with the Node running the tests first on PATH (scripts look Node up there).
+ */
 function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
+  const env: NodeJS.ProcessEnv = { PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}` };
   for (const [k, v] of Object.entries(process.env)) {
-    if (k.startsWith('KOMARI_') || k.startsWith('ADMIN_') || k.startsWith('NODE_TEST')) continue;
+    if (k === 'PATH' || k.startsWith('KOMARI_') || k.startsWith('ADMIN_') || k.startsWith('NODE_TEST')) continue;
     env[k] = v;
   }
   return { ...env, KOMARI_LOG_LEVEL: 'warn', ...extra };
@@ -56,12 +63,17 @@ export interface CliServer {
 }
 
 /**
- * `node cli.ts server` as a child process over `dbPath`, listening on a free port. Resolves once
- * GET /ping answers (the first-start password line is printed before the server listens).
+ * `node cli.ts server` (or another command line, such as the README's start script) as a child
+ * process over `dbPath`, listening on a free port. Resolves once GET /ping answers (the
+ * first-start password line is printed before the server listens).
  */
-export async function spawnCliServer(dbPath: string, env: Record<string, string> = {}): Promise<CliServer> {
+export async function spawnCliServer(
+  dbPath: string,
+  env: Record<string, string> = {},
+  command: readonly string[] = [process.execPath, cliPath, 'server'],
+): Promise<CliServer> {
   const port = await freePort();
-  const child = spawn(process.execPath, [cliPath, 'server'], {
+  const child = spawn(command[0]!, command.slice(1), {
     env: cleanEnv({ KOMARI_DB: dbPath, KOMARI_LISTEN: `127.0.0.1:${port}`, ...env }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -4,6 +4,7 @@ import type { AppContext } from '../../app-context.ts';
 import { sessionLifetimeMs } from '../../auth/account-service.ts';
 import { readCookie, serializeCookie } from '../cookies.ts';
 import { jsonBody } from '../json-body.ts';
+import { requestScheme } from '../request-scheme.ts';
 
 const loginBody = z.object({
   username: z.string().default(''),
@@ -11,11 +12,11 @@ const loginBody = z.object({
   '2fa_code': z.string().default(''),
 });
 
-function sessionCookie(request: FastifyRequest, value: string, maxAge: number): string {
+function sessionCookie(app: AppContext, request: FastifyRequest, value: string, maxAge: number): string {
   return serializeCookie('session_token', value, {
     maxAge,
     httpOnly: true,
-    secure: request.protocol === 'https',
+    secure: requestScheme(request, app.config) === 'https',
     sameSiteLax: true,
   });
 }
@@ -48,7 +49,7 @@ export function registerLoginRoutes(fastify: FastifyInstance, app: AppContext): 
       if (result.retryAfterSec !== undefined) reply.header('Retry-After', String(result.retryAfterSec));
       return fail(reply, result.status, result.message);
     }
-    reply.header('Set-Cookie', sessionCookie(request, result.token, sessionLifetimeMs / 1000));
+    reply.header('Set-Cookie', sessionCookie(app, request, result.token, sessionLifetimeMs / 1000));
     return reply.send({ status: 'success', message: '', data: { 'set-cookie': { session_token: result.token } } });
   });
 
@@ -56,7 +57,7 @@ export function registerLoginRoutes(fastify: FastifyInstance, app: AppContext): 
     const token = readCookie(request.headers.cookie, 'session_token');
     if (token) await app.store.sessions.delete(token);
     await app.audit.log(request.ip, '', 'logged out', 'logout');
-    reply.header('Set-Cookie', sessionCookie(request, '', 0));
+    reply.header('Set-Cookie', sessionCookie(app, request, '', 0));
     return reply.redirect('/', 302);
   });
 }
