@@ -5,7 +5,7 @@ import { AccountService } from './auth/account-service.ts';
 import { systemClock, type Clock } from './clock.ts';
 import type { BootConfig } from './config/boot-config.ts';
 import { bindRoutes } from './http/bind.ts';
-import { registerErrorHandling } from './http/errors.ts';
+import { answerFrameworkError, registerErrorHandling } from './http/errors.ts';
 import { registerGates } from './http/gates.ts';
 import { registerAccountRoutes } from './http/routes/account.ts';
 import { bindings } from './http/routes/bindings.ts';
@@ -42,7 +42,10 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
     logger: opts.logger === false ? false : { level: config.logLevel },
     bodyLimit: config.bodyLimit,
     trustProxy: config.trustedProxies.length > 0 ? config.trustedProxies : false,
+    // HEAD is not answered on GET routes: Komari gives unmatched methods a 404 (only /ping is ANY).
+    exposeHeadRoutes: false,
     routerOptions: { ignoreTrailingSlash: true },
+    frameworkErrors: answerFrameworkError,
   });
   const audit = new AuditService(store.audit, clock);
   const ctx: AppContext = {

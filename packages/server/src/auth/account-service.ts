@@ -30,6 +30,8 @@ export class AccountService {
   readonly #audit: AuditService;
   readonly #perIp: FailureLimiter;
   readonly #perAccount: FailureLimiter;
+  /** wrong codes at the sensitive re-check, per account: a stolen session cannot guess its way */
+  readonly #sensitive: FailureLimiter;
 
   constructor(store: Store, clock: Clock, audit: AuditService, limits = defaultLoginLimits) {
     this.#store = store;
@@ -37,6 +39,7 @@ export class AccountService {
     this.#audit = audit;
     this.#perIp = new FailureLimiter(limits.perIp, clock);
     this.#perAccount = new FailureLimiter(limits.perAccount, clock);
+    this.#sensitive = new FailureLimiter(limits.perIp, clock);
   }
 
   /**
@@ -139,7 +142,15 @@ export class AccountService {
     if (caller.account.twoFactor === '') return;
     const code = codeFromParams(rawParams) || caller.meta.headerTwoFactorCode;
     if (!code) throw AppError.denied('2FA code is required');
-    if (!verifyTotp(caller.account.twoFactor, code, this.#clock.now())) throw AppError.denied('Invalid 2FA code');
+    const key = caller.account.uuid;
+    const wait = this.#sensitive.retryAfterMs(key);
+    if (wait > 0) throw AppError.denied(`Too many invalid 2FA codes, try again in ${Math.ceil(wait / 1000)} seconds`);
+    if (!verifyTotp(caller.account.twoFactor, code, this.#clock.now())) {
+      this.#sensitive.fail(key);
+      await this.#audit.log(caller.meta.ip, key, 'invalid 2FA code at a sensitive action', 'warn');
+      throw AppError.denied('Invalid 2FA code');
+    }
+    this.#sensitive.reset(key);
   }
 }
 

@@ -30,6 +30,7 @@ function assembleParams(request: FastifyRequest, b: Binding, body: unknown): unk
   // which turns a scalar body into {}).
   const isObject = body !== null && typeof body === 'object' && !Array.isArray(body);
   if (body !== undefined && body !== null && !isObject && pathNames.length === 0 && queryNames.length === 0) return body;
+  if (body !== undefined && body !== null && !isObject) throw AppError.invalidParams('Invalid or missing request body');
   const params: Record<string, unknown> = isObject ? { ...(body as object) } : {};
   const pathValues = request.params as Record<string, string | undefined>;
   const queryValues = request.query as Record<string, unknown>;
@@ -71,7 +72,8 @@ export function bindRoute(fastify: FastifyInstance, app: AppContext, b: Binding)
       const blank = body.ok && body.empty && typeof request.body === 'string' && request.body !== '';
       if (!body.ok || blank) return reply.code(400).send({ status: 'error', message: 'Invalid or missing request body' });
       try {
-        return render(reply, b, await invoke(app, request.caller, b.rpc, assembleParams(request, b, body.value)));
+        const params = assembleParams(request, b, body.value);
+        return render(reply, b, await invoke(app, request.caller, b.rpc, params));
       } catch (err) {
         if (!(err instanceof AppError)) request.log.error({ err, rpc: b.rpc }, 'bound route failed');
         return sendError(reply, toAppError(err));

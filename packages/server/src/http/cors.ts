@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../app-context.ts';
 import { hasValidApiKey } from './identity.ts';
 import { originHostEqualsHost, originInList } from './origin-check.ts';
+import { gatePath } from './route-path.ts';
 
 const allowHeaders =
   'Origin, Content-Length, Content-Type, Authorization, Accept, X-CSRF-Token, X-Requested-With, Set-Cookie, X-2FA-Code, X-Two-Factor-Code';
@@ -16,8 +17,8 @@ function setCorsHeaders(reply: FastifyReply, origin: string, credentials: boolea
   reply.header('Access-Control-Max-Age', '43200');
 }
 
-export function isApiPath(url: string): boolean {
-  return url === '/api' || url.startsWith('/api/') || url.startsWith('/api?');
+export function isApiPath(path: string): boolean {
+  return path === '/api' || path.startsWith('/api/');
 }
 
 /**
@@ -25,7 +26,7 @@ export function isApiPath(url: string): boolean {
  * Returns true when the request was answered here (preflight or refusal).
  */
 export function applyCors(app: AppContext, request: FastifyRequest, reply: FastifyReply): boolean {
-  if (!isApiPath(request.url) || !app.settings.get('cors_origin_check_enabled')) return false;
+  if (!isApiPath(gatePath(request)) || !app.settings.get('cors_origin_check_enabled')) return false;
   const origin = request.headers.origin;
   const isPreflight = request.method === 'OPTIONS';
   if (!origin) {

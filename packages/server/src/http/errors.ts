@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 /**
  * Framework-level failures (oversized body, malformed request line, …) in Komari's error shape,
@@ -14,9 +14,16 @@ export function registerErrorHandling(fastify: FastifyInstance, bodyLimit: numbe
     request.log.error({ err }, 'request failed');
     return reply.code(500).send({ status: 'error', message: 'Internal server error' });
   });
-  fastify.setNotFoundHandler((request, reply) => {
-    if (request.method !== 'GET') return reply.code(404).send();
-    // The SPA fallback (theme index.html) arrives with the web package; until then a plain 404.
-    return reply.code(404).type('text/plain; charset=utf-8').send('404 page not found');
-  });
+  fastify.setNotFoundHandler(answerNotFound);
+}
+
+function answerNotFound(request: FastifyRequest, reply: FastifyReply): void {
+  if (request.method !== 'GET') return void reply.code(404).send();
+  // The SPA fallback (theme index.html) arrives with the web package; until then a plain 404.
+  void reply.code(404).type('text/plain; charset=utf-8').send('404 page not found');
+}
+
+/** A malformed percent-escape is a request for no route: answered like any unmatched path. */
+export function answerFrameworkError(_err: Error, request: FastifyRequest, reply: FastifyReply): void {
+  answerNotFound(request, reply);
 }

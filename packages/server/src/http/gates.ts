@@ -5,6 +5,7 @@ import { applyCors, isApiPath } from './cors.ts';
 import { hasValidApiKey } from './identity.ts';
 import { resolveCaller } from './identity.ts';
 import { originHostEqualsHost, originInList } from './origin-check.ts';
+import { gatePath } from './route-path.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -16,11 +17,6 @@ declare module 'fastify' {
 const privateSiteOpenPrefixes = [
   '/ping', '/api/public', '/api/login', '/api/me', '/api/oauth', '/api/version', '/api/recent', '/api/admin', '/api/clients/',
 ];
-
-function pathOf(url: string): string {
-  const q = url.indexOf('?');
-  return q < 0 ? url : url.slice(0, q);
-}
 
 function unauthorized(reply: FastifyReply, message: string): void {
   void reply.code(401).send({ status: 'error', message });
@@ -46,13 +42,19 @@ function wsOriginAllowed(app: AppContext, request: FastifyRequest): boolean {
  */
 export function registerGates(fastify: FastifyInstance, app: AppContext): void {
   fastify.decorateRequest('caller', null as never);
+  // Routes that accept a WebSocket upgrade; only those run the origin check (public-api.md §1.7).
+  const wsRoutes = new Set<string>();
+  fastify.addHook('onRoute', (route) => {
+    if (route.wsHandler || route.websocket) wsRoutes.add(route.url);
+  });
   fastify.addHook('onRequest', async (request, reply) => {
     if (applyCors(app, request, reply)) return reply;
   });
   fastify.addHook('preHandler', async (request, reply) => {
     const caller = await resolveCaller(app, request);
     request.caller = caller;
-    const path = pathOf(request.url);
+    const path = gatePath(request);
+    const matched = request.routeOptions.url !== undefined;
     if (
       caller.kind === 'anonymous' &&
       !caller.meta.tempKey &&
@@ -65,15 +67,16 @@ export function registerGates(fastify: FastifyInstance, app: AppContext): void {
     }
     // Komari's no-store step sits after Gate A, before the role gates and route handlers.
     if (isApiPath(path)) reply.header('Cache-Control', 'no-store');
-    if ((path === '/api/admin' || path.startsWith('/api/admin/')) && !isAdmin(caller)) {
+    // Role gates belong to routes, as in Komari: an unmatched path falls to the not-found answer.
+    if (matched && (path === '/api/admin' || path.startsWith('/api/admin/')) && !isAdmin(caller)) {
       unauthorized(reply, 'Unauthorized.');
       return reply;
     }
-    if (path.startsWith('/api/clients/') && path !== '/api/clients/register' && !isAdmin(caller) && caller.kind !== 'agent') {
+    if (matched && path.startsWith('/api/clients/') && path !== '/api/clients/register' && !isAdmin(caller) && caller.kind !== 'agent') {
       unauthorized(reply, 'Unauthorized.');
       return reply;
     }
-    if (request.headers.upgrade?.toLowerCase() === 'websocket' && !wsOriginAllowed(app, request)) {
+    if (wsRoutes.has(path) && request.headers.upgrade?.toLowerCase() === 'websocket' && !wsOriginAllowed(app, request)) {
       void reply.code(403).type('text/plain; charset=utf-8').send('Forbidden');
       return reply;
     }

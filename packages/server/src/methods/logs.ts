@@ -7,7 +7,7 @@ import { formatTime } from '../util/time.ts';
 function positive(name: string, value: string | number | undefined, fallback: number): number {
   if (value === undefined || value === '') return fallback;
   const s = String(value);
-  if (!/^\d+$/.test(s) || Number(s) <= 0) throw AppError.invalidParams(`Invalid ${name}: ${s}`);
+  if (!/^\d+$/.test(s) || Number(s) <= 0 || !Number.isSafeInteger(Number(s))) throw AppError.invalidParams(`Invalid ${name}: ${s}`);
   return Number(s);
 }
 
@@ -26,6 +26,7 @@ export const logMethods: MethodDef[] = [
     handler: async (p, { app }) => {
       const limit = Math.min(positive('limit', p.limit, 100), maxLimit);
       const page = positive('page', p.page, 1);
+      if (!Number.isSafeInteger((page - 1) * limit)) throw AppError.invalidParams(`Invalid page: ${page}`);
       const msgType = p.msg_type || undefined;
       const rows = await app.store.audit.list({ limit, offset: (page - 1) * limit, msgType });
       return {

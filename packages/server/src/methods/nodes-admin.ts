@@ -88,6 +88,8 @@ export const nodeAdminMethods: MethodDef[] = [
     name: 'admin:editClient',
     summary: 'Change the editable fields of a node',
     params: z.looseObject({ uuid: z.string().optional() }),
+    namedOnly: true,
+    bindError: 'Invalid params',
     handler: async (params, ctx) => {
       const uuid = requireUuid(params.uuid);
       const { uuid: _u, ...rest } = params;

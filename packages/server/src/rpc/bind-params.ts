@@ -34,20 +34,32 @@ export function shapeParams(def: MethodDef, raw: unknown): Record<string, unknow
   const order = def.positional ?? keys;
   if (raw === undefined || raw === null) return {};
   // A map-typed method (z.record) has no fields to fill: like Go decoding into a map, an array
-  // or scalar cannot bind to it.
-  if (!(def.params instanceof z.ZodObject) && !def.positional && (Array.isArray(raw) || typeof raw !== 'object')) {
+  // or scalar cannot bind to it. Named-only methods refuse them too.
+  const mapTyped = !(def.params instanceof z.ZodObject) && !def.positional;
+  if ((mapTyped || def.namedOnly) && (Array.isArray(raw) || typeof raw !== 'object')) {
     throw AppError.invalidParams(`${def.bindError ?? 'Invalid request body'}: params must be a JSON object`);
   }
+  let out: Record<string, unknown>;
   if (Array.isArray(raw)) {
-    const out: Record<string, unknown> = {};
-    raw.slice(0, order.length).forEach((v, i) => {
-      out[order[i]!] = v;
-    });
-    return out;
+    out = {};
+    raw.slice(0, order.length).forEach((v, i) => define(out, order[i]!, v));
+  } else if (typeof raw === 'object') {
+    out = normaliseKeys(raw as Record<string, unknown>, keys);
+  } else {
+    const first = order[0];
+    out = first === undefined ? {} : { [first]: raw };
   }
-  if (typeof raw === 'object') return normaliseKeys(raw as Record<string, unknown>, keys);
-  const first = order[0];
-  return first === undefined ? {} : { [first]: raw };
+  return withoutNulls(def, out);
+}
+
+/** JSON null leaves a Go struct field at its zero value: drop it unless the field takes null. */
+function withoutNulls(def: MethodDef, params: Record<string, unknown>): Record<string, unknown> {
+  if (!(def.params instanceof z.ZodObject)) return params;
+  const shape = def.params.shape as Record<string, z.ZodType>;
+  for (const [k, field] of Object.entries(shape)) {
+    if (params[k] === null && !field.safeParse(null).success) delete params[k];
+  }
+  return params;
 }
 
 export function formatZodError(err: z.ZodError): string {

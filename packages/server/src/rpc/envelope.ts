@@ -20,13 +20,15 @@ export function rpcError(id: RpcId | undefined, code: number, message: string, d
 
 /** The id to echo: strings and numbers; anything else (null, objects) counts as "no id". */
 export function idOf(value: unknown): RpcId | undefined {
-  if (typeof value === 'string' || typeof value === 'number') return value;
+  if (typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value))) return value;
   return undefined;
 }
 
 /** rpc2.md §2: `jsonrpc` must be "2.0" and `method` non-blank; returns the error or the request. */
 export function validateRequest(value: unknown): RpcRequest | RpcResponse {
   const obj = value as Record<string, unknown>;
+  // Go cannot decode 1e400 into a float64: the whole body is invalid JSON, never "id": null.
+  if (typeof obj.id === 'number' && !Number.isFinite(obj.id)) return envelopeError(RpcCode.ParseError, 'invalid json', 'id out of range');
   const id = idOf(obj.id);
   if (obj.jsonrpc !== '2.0') return rpcError(id, RpcCode.InvalidRequest, 'invalid jsonrpc version');
   if (typeof obj.method !== 'string' || obj.method.trim() === '') {

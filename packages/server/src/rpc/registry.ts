@@ -32,6 +32,8 @@ export interface MethodDef<S extends z.ZodType = z.ZodType> {
    * (Komari's map-typed admin methods say "Invalid or missing request body").
    */
   bindError?: string;
+  /** Refuse positional (array) and scalar params: the method only makes sense with named ones. */
+  namedOnly?: boolean;
   /** Needs the 2FA re-check of auth.md §7. */
   sensitive?: boolean;
   handler(params: z.output<S>, ctx: CallContext): unknown;

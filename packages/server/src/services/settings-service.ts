@@ -60,7 +60,13 @@ export class SettingsService {
         clean[key] = value;
       }
     }
-    await this.#store.setMany(clean);
+    try {
+      await this.#store.setMany(clean);
+    } catch (err) {
+      // JSON.stringify of a value nested thousands deep overflows the stack; nothing was written.
+      if (err instanceof RangeError) throw AppError.invalidParams('Invalid or missing request body: value nested too deeply');
+      throw err;
+    }
     this.#values = { ...this.#values, ...clean };
     return Object.keys(clean);
   }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../app-context.ts';
 import { AppError, toAppError } from '../../errors.ts';
 import { formatZodError } from '../../rpc/bind-params.ts';
+import { isAdmin } from '../../rpc/caller.ts';
 import { sendError } from '../bind.ts';
 import { jsonBody } from '../json-body.ts';
 
@@ -27,6 +28,8 @@ export function registerAccountRoutes(fastify: FastifyInstance, app: AppContext)
     }
     const { uuid, username, password } = parsed.data;
     const caller = request.caller;
+    // The route gate already demands an admin; checked again because this handler writes accounts.
+    if (!isAdmin(caller)) return reply.code(401).send({ status: 'error', message: 'Unauthorized.' });
     try {
       if (username === undefined && password === undefined) {
         throw AppError.invalidParams('At least one field (username or password) must be provided');

@@ -31,10 +31,13 @@ export function registerLoginRoutes(fastify: FastifyInstance, app: AppContext): 
     if (app.settings.get('disable_password_login')) return fail(reply, 403, 'Password login is disabled');
     const body = jsonBody(request);
     if (!body.ok) return fail(reply, 400, `Invalid request body: ${body.error}`);
+    // Go's decoder reports an empty body as EOF.
+    if (body.empty) return fail(reply, 400, 'Invalid request body: EOF');
     const parsed = loginBody.safeParse(body.value ?? {});
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      return fail(reply, 400, `Invalid request body: ${issue ? `${issue.path.join('.')}: ${issue.message}` : 'not an object'}`);
+      const where = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
+      return fail(reply, 400, `Invalid request body: ${where}${issue?.message ?? 'not an object'}`);
     }
     const { username, password } = parsed.data;
     if (!username || !password) return fail(reply, 400, 'Invalid request body: Username and password are required');
