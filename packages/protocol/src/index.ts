@@ -2,3 +2,4 @@ export * from './rpc.ts';
 export * from './node.ts';
 export * from './settings.ts';
 export * from './retention.ts';
+export * from './report.ts';

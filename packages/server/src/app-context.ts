@@ -1,7 +1,10 @@
 import type { FastifyBaseLogger } from 'fastify';
+import type { AgentEventQueue } from './agents/event-queue.ts';
 import type { AccountService } from './auth/account-service.ts';
 import type { Clock } from './clock.ts';
 import type { BootConfig } from './config/boot-config.ts';
+import type { HistoryRecorder } from './history/recorder.ts';
+import type { LiveView } from './realtime/live-view.ts';
 import type { MethodRegistry } from './rpc/registry.ts';
 import type { AuditService } from './services/audit-service.ts';
 import type { SettingsService } from './services/settings-service.ts';
@@ -20,4 +23,9 @@ export interface AppContext {
   settings: SettingsService;
   audit: AuditService;
   accounts: AccountService;
+  /** latest reports, recent window, sockets, presence, online set */
+  live: LiveView;
+  history: HistoryRecorder;
+  /** commands waiting for POST-only v2 agents */
+  events: AgentEventQueue;
 }

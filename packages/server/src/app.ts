@@ -1,6 +1,9 @@
 import websocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { AppContext } from './app-context.ts';
+import { AgentEventQueue } from './agents/event-queue.ts';
+import { registerV1AgentRoutes } from './agents/v1/routes.ts';
+import { registerV2AgentRoutes } from './agents/v2/routes.ts';
 import { AccountService } from './auth/account-service.ts';
 import { systemClock, type Clock } from './clock.ts';
 import type { BootConfig } from './config/boot-config.ts';
@@ -13,7 +16,10 @@ import { registerLoginRoutes } from './http/routes/login.ts';
 import { registerRpc2Routes } from './http/routes/rpc2.ts';
 import { registerPingRoute } from './http/routes/site.ts';
 import { registerTwoFactorRoutes } from './http/routes/two-factor.ts';
+import { createHistoryRecorder } from './history/index.ts';
 import { allMethods } from './methods/index.ts';
+import { registerClientsFeed } from './realtime/clients-feed.ts';
+import { LiveView } from './realtime/live-view.ts';
 import { MethodRegistry } from './rpc/registry.ts';
 import { AuditService } from './services/audit-service.ts';
 import { SettingsService } from './services/settings-service.ts';
@@ -48,16 +54,21 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
     frameworkErrors: answerFrameworkError,
   });
   const audit = new AuditService(store.audit, clock);
+  const settings = await SettingsService.load(store.settings);
   const ctx: AppContext = {
     config,
     store,
     clock,
     log: fastify.log,
     registry: new MethodRegistry().add(...allMethods),
-    settings: await SettingsService.load(store.settings),
+    settings,
     audit,
     accounts: new AccountService(store, clock, audit),
+    live: new LiveView(clock),
+    history: createHistoryRecorder({ store, clock, settings, log: fastify.log }),
+    events: new AgentEventQueue(clock),
   };
+  await ctx.history.start();
 
   // Bodies are kept as text and parsed per route, whatever the Content-Type says.
   fastify.removeAllContentTypeParsers();
@@ -71,12 +82,22 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
   registerTwoFactorRoutes(fastify, ctx);
   registerRpc2Routes(fastify, ctx);
   bindRoutes(fastify, ctx, bindings);
+  registerV1AgentRoutes(fastify, ctx);
+  registerV2AgentRoutes(fastify, ctx);
+  registerClientsFeed(fastify, ctx);
 
   const maintenance = setInterval(() => {
     void runMaintenance(ctx);
   }, maintenanceEveryMs);
   maintenance.unref();
-  fastify.addHook('onClose', async () => clearInterval(maintenance));
+  const presenceSweep = setInterval(() => ctx.live.sweep(), 1000);
+  presenceSweep.unref();
+  fastify.addHook('onClose', async () => {
+    clearInterval(maintenance);
+    clearInterval(presenceSweep);
+    // Reports accepted before shutdown are written before the store closes.
+    await ctx.history.stop();
+  });
   return { fastify, ctx };
 }
 

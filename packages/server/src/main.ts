@@ -1,4 +1,5 @@
 import { buildApp, type BuiltApp } from './app.ts';
+import type { Clock } from './clock.ts';
 import { splitListen, type BootConfig } from './config/boot-config.ts';
 import { openSqliteStore } from './store/sqlite/open.ts';
 
@@ -10,13 +11,18 @@ export interface RunningServer extends BuiltApp {
 
 /**
  * The composition root: open the store, migrate, build the app, create the first account,
- * listen. `stop` closes in reverse order. `print` receives the one-time admin password line.
+ * listen. `stop` closes in reverse order. `print` receives the one-time admin password line;
+ * `clock` is for tests that move time.
  */
-export async function startServer(config: BootConfig, print: (line: string) => void = console.log): Promise<RunningServer> {
+export async function startServer(
+  config: BootConfig,
+  print: (line: string) => void = console.log,
+  clock?: Clock,
+): Promise<RunningServer> {
   const store = openSqliteStore(config.db);
   let built: BuiltApp;
   try {
-    built = await buildApp({ config, store, logger: config.logLevel !== 'silent' });
+    built = await buildApp({ config, store, clock, logger: config.logLevel !== 'silent' });
     const created = await built.ctx.accounts.ensureFirstAccount(config.adminUsername, config.adminPassword);
     if (created) {
       print(`Default admin account created. Username: ${created.username} , Password: ${created.password}`);

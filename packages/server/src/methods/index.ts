@@ -1,8 +1,10 @@
 import { builtinMethods } from '../rpc/builtins.ts';
 import type { MethodDef } from '../rpc/registry.ts';
+import { liveMethods } from './live.ts';
 import { logMethods } from './logs.ts';
 import { nodeAdminMethods } from './nodes-admin.ts';
 import { nodePublicMethods } from './nodes-public.ts';
+import { recordMethods } from './records.ts';
 import { sessionMethods } from './sessions.ts';
 import { settingsMethods } from './settings.ts';
 import { siteMethods } from './site.ts';
@@ -16,4 +18,6 @@ export const allMethods: MethodDef[] = [
   ...logMethods,
   ...nodeAdminMethods,
   ...nodePublicMethods,
+  ...liveMethods,
+  ...recordMethods,
 ];

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { nodeEditSchema } from '@komari-ts/protocol';
 import { z } from 'zod';
+import type { AppContext } from '../app-context.ts';
 import { randomToken } from '../auth/random-token.ts';
 import { AppError } from '../errors.ts';
 import { formatZodError } from '../rpc/bind-params.ts';
@@ -42,6 +43,17 @@ function blankNode(uuid: string, name: string, now: number): NodeRow {
   };
 }
 
+/**
+ * Creates a blank node with a fresh uuid and agent token (admin:addClient, auto-discovery);
+ * an empty name becomes `client_<first 8 of the uuid>`.
+ */
+export async function createNode(app: AppContext, name: string): Promise<{ uuid: string; token: string }> {
+  const uuid = randomUUID();
+  const node = blankNode(uuid, name || `client_${uuid.slice(0, 8)}`, app.clock.now());
+  await app.store.nodes.create(node);
+  return { uuid, token: node.token };
+}
+
 function parseEdit(params: Record<string, unknown>): NodePatch {
   const fields: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(params)) {
@@ -64,11 +76,9 @@ export const nodeAdminMethods: MethodDef[] = [
     params: z.object({ name: z.string().max(100).optional() }),
     positional: ['name'],
     handler: async ({ name }, ctx) => {
-      const uuid = randomUUID();
-      const node = blankNode(uuid, name?.trim() || `client_${uuid.slice(0, 8)}`, ctx.app.clock.now());
-      await ctx.app.store.nodes.create(node);
-      if (name?.trim()) await audit(ctx, `create client:${uuid}`, 'info');
-      return { uuid, token: node.token };
+      const created = await createNode(ctx.app, name?.trim() || '');
+      if (name?.trim()) await audit(ctx, `create client:${created.uuid}`, 'info');
+      return created;
     },
   }),
   defineMethod({
@@ -113,6 +123,10 @@ export const nodeAdminMethods: MethodDef[] = [
     handler: async ({ uuid }, ctx) => {
       const id = requireUuid(uuid);
       if (!(await ctx.app.store.nodes.remove(id))) throw AppError.notFound('record not found', id);
+      // The node's socket is closed and its live state, queued commands and history go with it.
+      ctx.app.live.forget(id);
+      ctx.app.events.forget(id);
+      await ctx.app.history.forget(id);
       await audit(ctx, `delete client:${id}`, 'warn');
       return undefined;
     },

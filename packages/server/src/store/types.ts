@@ -107,6 +107,54 @@ export interface AuditStore {
   deleteBefore(time: number): Promise<number>;
 }
 
+/** The gauges a history bucket averages (sum ÷ count) and keeps the maximum of. */
+export type HistoryGauge =
+  | 'cpu' | 'gpu' | 'ram' | 'swap' | 'load' | 'disk' | 'net_in' | 'net_out' | 'process' | 'connections' | 'connections_udp';
+
+/**
+ * One rollup bucket of one node in one tier (records.md §4, decision 6). Mergeable: two buckets
+ * of the same span combine into one without the samples (sums add, maxima max, last wins by
+ * `lastAt`, traffic adds).
+ */
+export interface HistoryRow {
+  node: string;
+  /** tier width in seconds */
+  width: number;
+  /** bucket start, Unix ms, a multiple of the width since the epoch (UTC) */
+  start: number;
+  count: number;
+  /** samples that carried `gpu` (the gpu average divides by this, not by `count`) */
+  gpuCount: number;
+  sum: Record<HistoryGauge, number>;
+  max: Record<HistoryGauge, number>;
+  /** receive time of the newest sample; the `last*` values are that sample's */
+  lastAt: number;
+  netTotalUp: number;
+  netTotalDown: number;
+  ramTotal: number;
+  swapTotal: number;
+  diskTotal: number;
+  /** Σ per-sample traffic deltas (records.md §3.3), bytes */
+  trafficUp: number;
+  trafficDown: number;
+}
+
+export interface HistoryStore {
+  /** Upserts whole rows (the caller's bucket is authoritative) in one transaction. */
+  write(rows: readonly HistoryRow[]): Promise<void>;
+  /** One node's rows of one width with from ≤ start ≤ to, oldest first. */
+  range(node: string, width: number, from: number, to: number): Promise<HistoryRow[]>;
+  /** One node's newest row of one width. */
+  latest(node: string, width: number): Promise<HistoryRow | undefined>;
+  /**
+   * Deletes, for every node, the rows of each width older than its cutoff (Unix ms), and every
+   * row of a width no longer configured. One transaction; returns the rows deleted.
+   */
+  prune(cutoffs: ReadonlyMap<number, number>): Promise<number>;
+  /** Deletes all rows of a node. */
+  deleteNode(node: string): Promise<number>;
+}
+
 export interface Store {
   readonly engine: 'sqlite' | 'postgres';
   readonly accounts: AccountStore;
@@ -114,5 +162,6 @@ export interface Store {
   readonly nodes: NodeStore;
   readonly settings: SettingsStore;
   readonly audit: AuditStore;
+  readonly history: HistoryStore;
   close(): Promise<void>;
 }

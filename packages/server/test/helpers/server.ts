@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Clock } from '../../src/clock.ts';
 import { loadBootConfig } from '../../src/config/boot-config.ts';
 import { startServer, type RunningServer } from '../../src/main.ts';
 
@@ -19,6 +20,8 @@ export interface TestServerOptions {
   /** reuse a data directory (restart tests); a fresh temp dir otherwise */
   dir?: string;
   env?: Record<string, string>;
+  /** a clock the test moves (see helpers/clock.ts); the system clock otherwise */
+  clock?: Clock;
 }
 
 /**
@@ -30,7 +33,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
   const dbPath = join(dir, 'komari.db');
   const env = { ADMIN_PASSWORD: 'test-password-1', KOMARI_LOG_LEVEL: 'silent', ...opts.env };
   const config = loadBootConfig({ listen: '127.0.0.1:0', db: dbPath }, env);
-  const server = await startServer(config, () => {});
+  const server = await startServer(config, () => {}, opts.clock);
   const adminUsername = config.adminUsername ?? 'admin';
   const adminPassword = env.ADMIN_PASSWORD;
   return {

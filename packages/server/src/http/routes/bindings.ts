@@ -9,6 +9,8 @@ export const bindings: readonly Binding[] = [
   { method: 'GET', url: '/api/public', rpc: 'public:getPublicSettings' },
   { method: 'GET', url: '/api/version', rpc: 'public:getVersion' },
   { method: 'GET', url: '/api/nodes', rpc: 'public:getNodesInformation' },
+  { method: 'GET', url: '/api/recent/:uuid', rpc: 'public:getClientRecentRecords' },
+  { method: 'GET', url: '/api/records/load', rpc: 'public:getRecordsByUUID', query: ['uuid', 'load_type', 'hours'] },
 
   { method: 'POST', url: '/api/admin/client/add', rpc: 'admin:addClient', render: 'flat' },
   { method: 'GET', url: '/api/admin/client/list', rpc: 'admin:listClients', render: 'raw' },

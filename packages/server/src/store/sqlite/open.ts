@@ -4,6 +4,7 @@ import { DatabaseSync } from 'node:sqlite';
 import type { Store } from '../types.ts';
 import { sqliteAccounts } from './accounts.ts';
 import { sqliteAudit } from './audit.ts';
+import { sqliteHistory } from './history.ts';
 import { migrate } from './migrations.ts';
 import { sqliteNodes } from './nodes.ts';
 import { sqliteSessions } from './sessions.ts';
@@ -29,6 +30,7 @@ export function openSqliteStore(path: string): Store {
     nodes: sqliteNodes(db),
     settings: sqliteSettings(db),
     audit: sqliteAudit(db),
+    history: sqliteHistory(db),
     async close() {
       if (db.isOpen) db.close();
     },

@@ -1,0 +1,39 @@
+import { reportSchema, verifyReport, type Report } from '@komari-ts/protocol';
+import type { AppContext } from '../app-context.ts';
+import { AppError } from '../errors.ts';
+import { formatZodError } from '../rpc/bind-params.ts';
+import { stamp, type StampedReport } from '../realtime/stamped-report.ts';
+
+/** A report whose shape is wrong (wrong types, not an object); each transport words it its own way. */
+export class ReportShapeError extends Error {}
+
+/** Parses a report of any transport; throws ReportShapeError with the reason. */
+export function parseReport(raw: unknown): Report {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new ReportShapeError('report must be a JSON object');
+  const parsed = reportSchema.safeParse(raw);
+  if (!parsed.success) throw new ReportShapeError(formatZodError(parsed.error));
+  return parsed.data;
+}
+
+export interface IngestOptions {
+  /** POST-style reports (v1 POST, every v2 agent.report) keep the node online for the presence TTL */
+  presence: boolean;
+}
+
+/**
+ * The one path of every accepted report, whatever the transport (design.md §How data flows):
+ * validate, stamp with server time (strictly increasing per node), fold into history, update the
+ * live view. Throws AppError with Komari's validation text; then nothing is stored.
+ */
+export function ingestReport(app: AppContext, uuid: string, report: Report, opts: IngestOptions): StampedReport {
+  const invalid = verifyReport(report);
+  if (invalid) throw AppError.invalidParams(invalid);
+  const prev = app.live.latest(uuid);
+  const now = app.clock.now();
+  const at = prev && prev.at >= now ? prev.at + 1 : now;
+  app.history.record(uuid, report, at);
+  const stamped = stamp(uuid, report, at);
+  app.live.record(stamped);
+  if (opts.presence) app.live.touchPresence(uuid);
+  return stamped;
+}

@@ -1,0 +1,50 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AppContext } from '../app-context.ts';
+import { randomToken } from '../auth/random-token.ts';
+import { createNode } from '../methods/nodes-admin.ts';
+
+/** Komari refuses every registration while the key is shorter than this (auth.md §9). */
+const minKeyLength = 12;
+/** node names are at most 100 characters elsewhere (admin:addClient); a longer host name is cut */
+const maxNameLength = 100;
+
+function sameSecret(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/** `Authorization: Bearer <auto_discovery_key>`, exact scheme and one space, as Komari reads it. */
+function keyAccepted(app: AppContext, request: FastifyRequest): boolean {
+  const key = app.settings.get('auto_discovery_key');
+  const auth = request.headers.authorization ?? '';
+  return key.length >= minKeyLength && sameSecret(auth, `Bearer ${key}`);
+}
+
+function nameOf(request: FastifyRequest): string {
+  const raw = (request.query as Record<string, unknown> | undefined)?.name;
+  const name = Array.isArray(raw) ? raw[0] : raw;
+  return typeof name === 'string' && name !== '' ? name : randomToken(8);
+}
+
+/**
+ * `POST /api/clients/register?name=N` (agent-protocol.md §9): a new node `Auto-<N>` (or
+ * `Auto-<8 random>`) per call, no de-duplication; the body is ignored, as in Komari. Adding the
+ * node to default-on ping tasks arrives with the Probes issue.
+ */
+async function register(app: AppContext, request: FastifyRequest, reply: FastifyReply) {
+  if (!keyAccepted(app, request)) return reply.code(403).send({ status: 'error', message: 'Invalid AutoDiscovery Key' });
+  let created;
+  try {
+    created = await createNode(app, `Auto-${nameOf(request)}`.slice(0, maxNameLength));
+  } catch (err) {
+    return reply.code(500).send({ status: 'error', message: `Failed to create client: ${(err as Error).message}` });
+  }
+  return reply.send({ status: 'success', message: '', data: { uuid: created.uuid, token: created.token } });
+}
+
+/** Auto-discovery: outside the agent role gate (gates.ts exempts this path); its own key check. */
+export function registerAutoDiscoveryRoute(fastify: FastifyInstance, app: AppContext): void {
+  fastify.post('/api/clients/register', (request, reply) => register(app, request, reply));
+}

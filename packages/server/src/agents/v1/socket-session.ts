@@ -1,0 +1,144 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { RawData, WebSocket } from 'ws';
+import type { AppContext } from '../../app-context.ts';
+import { nextConnectionId, type AgentConnection } from '../../realtime/agent-connection.ts';
+import { ingestReport, parseReport, ReportShapeError } from '../ingest.ts';
+import { classifyFrame, errorFrame, v1Errors, v1Limits, v1PingResultSchema, type V1Frame } from './frames.ts';
+
+type State = 'await-first' | 'loop' | 'ended';
+
+/** Text and binary frames alike are read as UTF-8 JSON, as Komari does. */
+function textOf(data: RawData): string {
+  if (Buffer.isBuffer(data)) return data.toString('utf8');
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.from(data).toString('utf8');
+}
+
+/**
+ * One v1 agent socket, the state machine of agent-protocol.md §6.1: AWAIT_FIRST (no deadline, not
+ * online), REGISTER on the first frame (newest connection wins), LOOP under an 11 s read deadline
+ * re-armed by data frames only, END (unregisters only its own registration). Error replies never
+ * close the socket once registered.
+ */
+export class V1Session implements AgentConnection {
+  readonly id = nextConnectionId();
+  readonly protocol = 1 as const;
+  readonly #app: AppContext;
+  readonly #socket: WebSocket;
+  /** the query `token` only: `?Authorization=` passes the gate but not this handler (§1.2) */
+  readonly #token: string;
+  readonly #log: FastifyBaseLogger;
+  #state: State = 'await-first';
+  #uuid = '';
+  #deadline: NodeJS.Timeout | undefined;
+  #queue = Promise.resolve();
+
+  constructor(app: AppContext, socket: WebSocket, token: string, log: FastifyBaseLogger) {
+    this.#app = app;
+    this.#socket = socket;
+    this.#token = token;
+    this.#log = log;
+  }
+
+  start(): void {
+    const socket = this.#socket;
+    // @fastify/websocket's own error listener terminates the socket at once, which can cut off
+    // the 1009 close frame `ws` sends for an oversized frame; `ws` closes the socket itself.
+    socket.removeAllListeners('error');
+    socket.on('error', (err) => this.#log.debug({ err }, 'v1 agent socket error'));
+    socket.on('message', (data) => {
+      const text = textOf(data);
+      // Frames are handled strictly in arrival order (the first one waits for the token lookup).
+      this.#queue = this.#queue.then(() => this.#onFrame(text));
+    });
+    socket.on('close', () => this.#end());
+  }
+
+  send(text: string): boolean {
+    if (this.#socket.readyState !== this.#socket.OPEN) return false;
+    this.#socket.send(text);
+    return true;
+  }
+
+  close(code = 1000, reason = ''): void {
+    this.#end();
+    if (this.#socket.readyState === this.#socket.OPEN || this.#socket.readyState === this.#socket.CONNECTING) {
+      this.#socket.close(code, reason);
+    }
+  }
+
+  async #onFrame(text: string): Promise<void> {
+    if (this.#state === 'ended') return;
+    const frame = classifyFrame(text);
+    if (this.#state === 'await-first' && !(await this.#register(frame))) return;
+    if (this.#state !== 'loop') return;
+    this.#armDeadline();
+    this.#handle(frame);
+  }
+
+  /** AWAIT_FIRST → REGISTER; false when the socket was refused (and is being closed). */
+  async #register(frame: V1Frame): Promise<boolean> {
+    if (frame.kind === 'invalid-json') return this.#refuse(v1Errors.invalidJson, 1007);
+    const node = this.#token ? await this.#app.store.nodes.byToken(this.#token) : undefined;
+    if (this.#state === 'ended') return false;
+    if (!node) return this.#refuse(v1Errors.noToken, 1008);
+    this.#uuid = node.uuid;
+    this.#state = 'loop';
+    const replaced = this.#app.live.registerSocket(node.uuid, this);
+    replaced?.close(1000, 'replaced by a newer connection');
+    return true;
+  }
+
+  #refuse(message: string, code: number): false {
+    this.send(errorFrame(message));
+    this.close(code);
+    return false;
+  }
+
+  #handle(frame: V1Frame): void {
+    switch (frame.kind) {
+      case 'invalid-json':
+        this.send(errorFrame(v1Errors.invalidJson));
+        return;
+      case 'report':
+        this.#ingest(frame.value);
+        return;
+      case 'ping_result':
+        // Valid results are not stored yet: ping storage arrives with the Probes issue. Like
+        // Komari, a result that is accepted gets no reply.
+        if (!v1PingResultSchema.safeParse(frame.value).success) this.send(errorFrame(v1Errors.invalidPingResult));
+        return;
+      case 'unknown':
+        this.#log.debug({ type: frame.type, uuid: this.#uuid }, 'v1 agent sent an unknown message type');
+        this.send(errorFrame(v1Errors.unknownType));
+    }
+  }
+
+  #ingest(raw: unknown): void {
+    try {
+      ingestReport(this.#app, this.#uuid, parseReport(raw), { presence: false });
+    } catch (err) {
+      if (err instanceof ReportShapeError) this.send(errorFrame(v1Errors.invalidReport));
+      else this.send(errorFrame((err as Error).message));
+    }
+  }
+
+  #armDeadline(): void {
+    clearTimeout(this.#deadline);
+    this.#deadline = setTimeout(() => {
+      // Komari's read error ends the session and drops the connection without a close frame.
+      this.#end();
+      this.#socket.terminate();
+    }, v1Limits.readDeadlineMs);
+    this.#deadline.unref();
+  }
+
+  /** END: stops the deadline and unregisters, only if the registry still points at this socket. */
+  #end(): void {
+    if (this.#state === 'ended') return;
+    const registered = this.#state === 'loop';
+    this.#state = 'ended';
+    clearTimeout(this.#deadline);
+    if (registered) this.#app.live.unregisterSocket(this.#uuid, this);
+  }
+}

@@ -1,0 +1,190 @@
+import { defaultHistoryTimings, type HistoryTimings, type Report, type RetentionTier } from '@komari-ts/protocol';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Clock } from '../clock.ts';
+import { AppError } from '../errors.ts';
+import type { SettingsService } from '../services/settings-service.ts';
+import type { HistoryRow, Store } from '../store/types.ts';
+import { alignDown, bucketEnd, copyBucket, emptyBucket, fold, merge } from './bucket.ts';
+import type { HistoryRecorder } from './recorder.ts';
+import { restoreNode, type NodeHistory } from './restore.ts';
+import { trafficDelta } from './traffic.ts';
+import { WriteQueue } from './write-queue.ts';
+
+export interface HistoryDeps {
+  store: Store;
+  clock: Clock;
+  settings: SettingsService;
+  log: FastifyBaseLogger;
+  /** flush, prune and queue limits; the defaults beside the tiers unless a test overrides them */
+  timings?: Partial<HistoryTimings>;
+}
+
+/**
+ * The rollup engine. Samples fold into the open finest bucket of their node (written every
+ * flush); when it closes it is merged into the open bucket of every coarser tier, which is
+ * written too. Closed buckets leave memory once written; a bucket whose end has passed is closed
+ * by the next sample or the next flush tick, so silent nodes close too. All writes of one flush
+ * go to the store in one transaction.
+ */
+export class HistoryEngine implements HistoryRecorder {
+  readonly tiers: readonly RetentionTier[];
+  readonly #deps: HistoryDeps;
+  readonly #timings: HistoryTimings;
+  readonly #queue: WriteQueue;
+  readonly #nodes = new Map<string, NodeHistory>();
+  #chain: Promise<unknown> = Promise.resolve();
+  #timers: NodeJS.Timeout[] = [];
+
+  constructor(deps: HistoryDeps) {
+    this.#deps = deps;
+    // Widths cannot change under open buckets: a new setting takes effect at the next start.
+    this.tiers = deps.settings.get('history_retention').map((t) => ({ ...t }));
+    this.#timings = { ...defaultHistoryTimings, ...deps.timings };
+    this.#queue = new WriteQueue(this.#timings.queueCapacity);
+  }
+
+  record(uuid: string, report: Report, at: number): void {
+    if (this.#queue.full) throw AppError.internal('history queue is full');
+    let node = this.#nodes.get(uuid);
+    if (!node) {
+      node = { uuid, open: [], closedUntil: 0, baseline: {} };
+      this.#nodes.set(uuid, node);
+    }
+    // `at` grows per node, but a flush may have closed a bucket at a system time that later went
+    // back (NTP): such a sample moves to the next bucket rather than overwrite a closed one.
+    const t = Math.max(at, node.closedUntil);
+    this.#close(node, t);
+    const traffic = trafficDelta(node.baseline, report);
+    const width = this.tiers[0]!.bucketSeconds;
+    const open = (node.open[0] ??= emptyBucket(uuid, width, alignDown(t, width)));
+    fold(open, report, t, traffic);
+    this.#queue.add(open);
+  }
+
+  flush(): Promise<void> {
+    return this.#exclusive(() => this.#flushNow());
+  }
+
+  prune(): Promise<number> {
+    return this.#exclusive(() => {
+      const now = this.#deps.clock.now();
+      const cutoffs = new Map(this.tiers.map((t) => [t.bucketSeconds, alignDown(now - t.keepHours * 3_600_000, t.bucketSeconds)]));
+      return this.#deps.store.history.prune(cutoffs);
+    });
+  }
+
+  forget(uuid: string): Promise<void> {
+    return this.#exclusive(async () => {
+      this.#nodes.delete(uuid);
+      this.#queue.dropNode(uuid);
+      await this.#deps.store.history.deleteNode(uuid);
+    });
+  }
+
+  async buckets(uuid: string, width: number, from: number, to: number): Promise<HistoryRow[]> {
+    const rows = new Map<number, HistoryRow>();
+    for (const r of await this.#deps.store.history.range(uuid, width, from, to)) rows.set(r.start, r);
+    const memory = [...this.#queue.of(uuid, width)];
+    const node = this.#nodes.get(uuid);
+    const open = node && this.#openView(node, this.tiers.findIndex((t) => t.bucketSeconds === width));
+    if (open) memory.push(open);
+    for (const b of memory) if (b.start >= from && b.start <= to) rows.set(b.start, b);
+    return [...rows.values()].sort((a, b) => a.start - b.start);
+  }
+
+  async start(): Promise<void> {
+    const now = this.#deps.clock.now();
+    for (const { uuid } of await this.#deps.store.nodes.list()) {
+      const restored = await restoreNode(this.#deps.store.history, this.tiers, uuid, now);
+      if (!restored) continue;
+      this.#nodes.set(uuid, restored.node);
+      for (const b of restored.dirty) this.#queue.add(b);
+    }
+    await this.flush();
+    await this.#pruneLogged();
+    this.#timers = [
+      setInterval(() => void this.flush().catch((err: unknown) => this.#deps.log.error({ err }, 'history flush failed')), this.#timings.flushEveryMs),
+      setInterval(() => void this.#pruneLogged(), this.#timings.pruneEveryMs),
+    ];
+    for (const t of this.#timers) t.unref();
+  }
+
+  async stop(): Promise<void> {
+    for (const t of this.#timers) clearInterval(t);
+    this.#timers = [];
+    // Open partial buckets are in the queue already (every fold queues its bucket): start()
+    // reads them back, so nothing accepted before SIGTERM is lost.
+    await this.flush();
+  }
+
+  async #flushNow(): Promise<void> {
+    const now = this.#deps.clock.now();
+    for (const node of this.#nodes.values()) this.#close(node, now);
+    const live = this.#queue.drain();
+    if (live.length === 0) return;
+    const rows = live.map(copyBucket); // the state as of now; folding may go on during the write
+    try {
+      await this.#deps.store.history.write(rows);
+    } catch (err) {
+      this.#queue.requeue(live);
+      throw err;
+    }
+  }
+
+  /** Closes the buckets of a node whose span has ended by `now`, finest first. */
+  #close(node: NodeHistory, now: number): void {
+    const fine = node.open[0];
+    if (fine && bucketEnd(fine) <= now) {
+      node.open[0] = undefined;
+      node.closedUntil = bucketEnd(fine);
+      this.#rollUp(node, fine);
+    }
+    for (let k = 1; k < node.open.length; k++) {
+      const b = node.open[k];
+      if (b && bucketEnd(b) <= now) node.open[k] = undefined;
+    }
+  }
+
+  /** Merges a closed finest bucket into the open bucket of every coarser tier. */
+  #rollUp(node: NodeHistory, fine: HistoryRow): void {
+    for (let k = 1; k < this.tiers.length; k++) {
+      const width = this.tiers[k]!.bucketSeconds;
+      const start = alignDown(fine.start, width);
+      let coarse = node.open[k];
+      if (coarse?.start !== start) {
+        coarse = emptyBucket(node.uuid, width, start);
+        node.open[k] = coarse;
+      }
+      merge(coarse, fine);
+      this.#queue.add(coarse);
+    }
+  }
+
+  /** The in-progress bucket of tier k as a reader sees it: a coarse one includes the open finest one. */
+  #openView(node: NodeHistory, k: number): HistoryRow | undefined {
+    if (k < 0) return undefined;
+    const open = node.open[k];
+    const fine = node.open[0];
+    if (k === 0 || !fine) return open;
+    const start = alignDown(fine.start, this.tiers[k]!.bucketSeconds);
+    if (open && open.start !== start) return open;
+    const view = open ? copyBucket(open) : emptyBucket(node.uuid, this.tiers[k]!.bucketSeconds, start);
+    merge(view, fine);
+    return view;
+  }
+
+  async #pruneLogged(): Promise<void> {
+    try {
+      await this.prune();
+    } catch (err) {
+      this.#deps.log.error({ err }, 'history prune failed');
+    }
+  }
+
+  /** Flushes, prunes and deletes run one at a time, so a delete cannot race a write of the same rows. */
+  #exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.#chain.then(fn);
+    this.#chain = run.catch(() => undefined);
+    return run;
+  }
+}

@@ -1,0 +1,32 @@
+import type { Report, RetentionTier } from '@komari-ts/protocol';
+import type { HistoryRow } from '../store/types.ts';
+
+/**
+ * Where every accepted report goes after the live view: folded into the open rollup buckets of
+ * each tier and written to the store in batches (records.md, spec/README.md decision 6).
+ */
+export interface HistoryRecorder {
+  /** The tiers in force, finest first: the `history_retention` setting as it was at start. */
+  readonly tiers: readonly RetentionTier[];
+  /**
+   * Folds one validated sample taken at `at` (server time, strictly increasing per node).
+   * Throws AppError when the write queue is full; nothing is folded then.
+   */
+  record(uuid: string, report: Report, at: number): void;
+  /** Writes everything pending, open buckets included, in one transaction. */
+  flush(): Promise<void>;
+  /** Deletes rows past their tier's retention; returns how many. Runs at start and on a schedule. */
+  prune(): Promise<number>;
+  /** Deletes a node's history and forgets its buckets and traffic baseline. */
+  forget(uuid: string): Promise<void>;
+  /**
+   * One node's buckets of one tier with from ≤ start ≤ to, oldest first: the stored rows with the
+   * buckets still in memory laid over them (the in-progress bucket included). Read-only: some
+   * of them are the live buckets.
+   */
+  buckets(uuid: string, width: number, from: number, to: number): Promise<HistoryRow[]>;
+  /** Starts the flush and prune timers; reads back open buckets written before a restart. */
+  start(): Promise<void>;
+  /** Stops the timers and flushes (SIGTERM path). */
+  stop(): Promise<void>;
+}

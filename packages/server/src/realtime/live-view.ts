@@ -1,0 +1,151 @@
+import type { Clock } from '../clock.ts';
+import type { AgentConnection } from './agent-connection.ts';
+import type { StampedReport } from './stamped-report.ts';
+
+export interface LiveViewLimits {
+  /** how long reports stay in the recent window (Komari: 60 s) */
+  recentWindowMs: number;
+  /** how long a POST-style report or a pull keeps a node online (Komari: 35 s) */
+  presenceTtlMs: number;
+  /** online/offline transitions kept for the alerts */
+  transitionLogSize: number;
+}
+
+export const defaultLiveViewLimits: LiveViewLimits = { recentWindowMs: 60_000, presenceTtlMs: 35_000, transitionLogSize: 10_000 };
+
+export interface Transition {
+  uuid: string;
+  online: boolean;
+  at: number;
+}
+
+/**
+ * What is true now, in memory only (records.md §2): the latest report and the last minute of
+ * reports per node, the agent socket registry and POST presence, and from those the online set.
+ * `version` moves on every change, so readers can cache what they build from it.
+ */
+export class LiveView {
+  readonly #clock: Clock;
+  readonly #limits: LiveViewLimits;
+  readonly #latest = new Map<string, StampedReport>();
+  readonly #recent = new Map<string, StampedReport[]>();
+  readonly #sockets = new Map<string, AgentConnection>();
+  readonly #presence = new Map<string, number>();
+  readonly #online = new Set<string>();
+  readonly #transitions: Transition[] = [];
+  readonly #listeners = new Set<(t: Transition) => void>();
+  version = 0;
+
+  constructor(clock: Clock, limits: LiveViewLimits = defaultLiveViewLimits) {
+    this.#clock = clock;
+    this.#limits = limits;
+  }
+
+  record(s: StampedReport): void {
+    const prev = this.#latest.get(s.uuid);
+    if (!prev || prev.at <= s.at) this.#latest.set(s.uuid, s);
+    let ring = this.#recent.get(s.uuid);
+    if (!ring) this.#recent.set(s.uuid, (ring = []));
+    ring.push(s);
+    this.#trim(ring);
+    this.version++;
+  }
+
+  #trim(ring: StampedReport[]): void {
+    const since = this.#clock.now() - this.#limits.recentWindowMs;
+    let drop = 0;
+    while (drop < ring.length && ring[drop]!.at < since) drop++;
+    if (drop > 0) ring.splice(0, drop);
+  }
+
+  latest(uuid: string): StampedReport | undefined {
+    return this.#latest.get(uuid);
+  }
+
+  latestAll(): IterableIterator<StampedReport> {
+    return this.#latest.values();
+  }
+
+  /** Reports of the last minute, oldest first. */
+  recent(uuid: string): StampedReport[] {
+    const ring = this.#recent.get(uuid);
+    if (!ring) return [];
+    this.#trim(ring);
+    return [...ring];
+  }
+
+  /** Registers the node's socket; returns the one it replaces (newest connection wins). */
+  registerSocket(uuid: string, conn: AgentConnection): AgentConnection | undefined {
+    const old = this.#sockets.get(uuid);
+    this.#sockets.set(uuid, conn);
+    this.#update(uuid);
+    return old === conn ? undefined : old;
+  }
+
+  /** Unregisters only if the registry still points at this connection. */
+  unregisterSocket(uuid: string, conn: AgentConnection): void {
+    if (this.#sockets.get(uuid) !== conn) return;
+    this.#sockets.delete(uuid);
+    this.#update(uuid);
+  }
+
+  socketOf(uuid: string): AgentConnection | undefined {
+    return this.#sockets.get(uuid);
+  }
+
+  touchPresence(uuid: string): void {
+    this.#presence.set(uuid, this.#clock.now() + this.#limits.presenceTtlMs);
+    this.#update(uuid);
+  }
+
+  isOnline(uuid: string): boolean {
+    return this.#online.has(uuid);
+  }
+
+  onlineUuids(): string[] {
+    return [...this.#online];
+  }
+
+  /** Expires presence entries; call about once a second. */
+  sweep(): void {
+    const now = this.#clock.now();
+    for (const [uuid, until] of this.#presence) {
+      if (until <= now) {
+        this.#presence.delete(uuid);
+        this.#update(uuid);
+      }
+    }
+  }
+
+  /** A deleted node: its socket is closed and everything about it forgotten. */
+  forget(uuid: string): void {
+    this.#sockets.get(uuid)?.close(1000, 'client deleted');
+    this.#sockets.delete(uuid);
+    this.#presence.delete(uuid);
+    this.#latest.delete(uuid);
+    this.#recent.delete(uuid);
+    this.#update(uuid);
+  }
+
+  onTransition(fn: (t: Transition) => void): () => void {
+    this.#listeners.add(fn);
+    return () => this.#listeners.delete(fn);
+  }
+
+  transitions(): readonly Transition[] {
+    return this.#transitions;
+  }
+
+  #update(uuid: string): void {
+    const until = this.#presence.get(uuid);
+    const online = this.#sockets.has(uuid) || (until !== undefined && until > this.#clock.now());
+    this.version++;
+    if (online === this.#online.has(uuid)) return;
+    if (online) this.#online.add(uuid);
+    else this.#online.delete(uuid);
+    const t: Transition = { uuid, online, at: this.#clock.now() };
+    this.#transitions.push(t);
+    if (this.#transitions.length > this.#limits.transitionLogSize) this.#transitions.shift();
+    for (const fn of this.#listeners) fn(t);
+  }
+}

@@ -1,0 +1,130 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { ManualClock } from './helpers/clock.ts';
+import { http, startTestServer, type TestServer } from './helpers/server.ts';
+import { addNode, agentInfo, agentReport, eventually, feed, seedKeys, V2SocketAgent, v2Post } from './helpers/v2-agent.ts';
+
+describe('v2 agents: WebSocket with permessage-deflate and POST with gzip bodies', () => {
+  const clock = new ManualClock('2026-11-24T10:00:00Z');
+  let s: TestServer;
+  let cookie: string;
+  let wsNode: { uuid: string; token: string };
+  let postNode: { uuid: string; token: string };
+  const node = async (uuid: string) => (await http(s.url, '/api/nodes')).json.data.find((n: { uuid: string }) => n.uuid === uuid);
+
+  before(async () => {
+    s = await startTestServer({ clock });
+    cookie = await s.login();
+    wsNode = await addNode(s, cookie, 'v2-socket');
+    postNode = await addNode(s, cookie, 'v2-post');
+  });
+  after(() => s.dispose());
+
+  it('a socket agent negotiates permessage-deflate with no context takeover and is online from the upgrade on', async () => {
+    const agent = await V2SocketAgent.connect(s, wsNode.token);
+    assert.equal(agent.ws.extensions, 'permessage-deflate');
+    assert.match(agent.extensionsHeader, /^permessage-deflate/);
+    assert.match(agent.extensionsHeader, /server_no_context_takeover/);
+    assert.match(agent.extensionsHeader, /client_no_context_takeover/);
+    assert.ok((await feed(s)).online.includes(wsNode.uuid));
+    await agent.close();
+  });
+
+  it('a socket agent without compression connects uncompressed', async () => {
+    const agent = await V2SocketAgent.connect(s, wsNode.token, { compress: false });
+    assert.equal(agent.ws.extensions, '');
+    assert.equal(agent.extensionsHeader, '');
+    await agent.close();
+  });
+
+  it('socket reports (notifications, no reply) show in /api/clients in the seed shape; basic info in /api/nodes', async () => {
+    const agent = await V2SocketAgent.connect(s, wsNode.token);
+    agent.send({ jsonrpc: '2.0', method: 'agent.report', params: { report: agentReport({ uptime: 1729 }) } });
+    await agent.assertQuiet();
+    const info = await agent.call('agent.basicInfo', { info: agentInfo }, 'info-1');
+    assert.deepEqual(info, { jsonrpc: '2.0', id: 'info-1', result: { status: 'success' } });
+    const seen = await feed(s);
+    assert.ok(seen.online.includes(wsNode.uuid));
+    const r = seen.data[wsNode.uuid];
+    assert.deepEqual(Object.keys(r), seedKeys);
+    assert.equal(r.uptime, 1729);
+    assert.deepEqual(r.cpu, { usage: 1.4634146341341139 });
+    assert.deepEqual(r.network, { up: 0, down: 0, totalUp: 1809183, totalDown: 504747105 });
+    assert.equal(r.updated_at, '2026-11-24T10:00:00Z');
+    const shown = await node(wsNode.uuid);
+    assert.equal(shown.cpu_name, 'Intel(R) Xeon(R) Processor');
+    assert.equal(shown.os, 'Debian GNU/Linux 12 (bookworm)');
+    assert.equal(shown.mem_total, 25276063744);
+    await agent.close();
+  });
+
+  it('closing the v2 socket turns its node offline at once: socket reports do not hold the 35 s presence', async () => {
+    const agent = await V2SocketAgent.connect(s, wsNode.token);
+    agent.send({ jsonrpc: '2.0', method: 'agent.report', params: { report: agentReport() } });
+    await eventually(async () => (await feed(s)).online.includes(wsNode.uuid));
+    agent.ws.terminate();
+    await eventually(async () => !(await feed(s)).online.includes(wsNode.uuid), 1000);
+    assert.ok((await feed(s)).data[wsNode.uuid], 'an offline node keeps its last report');
+  });
+
+  it('a POST agent with gzip bodies: basic info as a notification, reports with ids, online, Content-Length, no compression', async () => {
+    const info = await v2Post(s, postNode.token, { jsonrpc: '2.0', method: 'agent.basicInfo', params: { info: agentInfo } }, { gzip: true });
+    assert.equal(info.status, 200);
+    assert.deepEqual(info.json, { jsonrpc: '2.0', result: { status: 'success' } });
+    const body = { jsonrpc: '2.0', method: 'agent.report', params: { report: agentReport({ uptime: 99 }), ack_event_ids: [] }, id: 'report-1' };
+    const res = await v2Post(s, postNode.token, body, { gzip: true });
+    assert.equal(res.status, 200);
+    assert.deepEqual(res.json, { jsonrpc: '2.0', id: 'report-1', result: { status: 'success', events: [] } });
+    assert.equal(res.headers.get('content-length'), String(Buffer.byteLength(res.text)));
+    assert.equal(res.headers.get('content-encoding'), null);
+    assert.equal(res.headers.get('transfer-encoding'), null);
+    const seen = await feed(s);
+    assert.ok(seen.online.includes(postNode.uuid));
+    assert.deepEqual(Object.keys(seen.data[postNode.uuid]), seedKeys);
+    assert.equal(seen.data[postNode.uuid].uptime, 99);
+    const shown = await node(postNode.uuid);
+    assert.equal(shown.kernel_version, '6.18.44-fc-v769');
+    assert.equal(shown.cpu_cores, 2);
+  });
+
+  it('an uncompressed POST and a GZIP header in capitals work too; another Content-Encoding is ignored', async () => {
+    const body = { jsonrpc: '2.0', method: 'agent.report', params: { report: agentReport() }, id: 2 };
+    assert.equal((await v2Post(s, postNode.token, body)).status, 200);
+    assert.equal((await v2Post(s, postNode.token, body, { gzip: true, headers: { 'content-encoding': 'GZIP' } })).status, 200);
+    assert.equal((await v2Post(s, postNode.token, body, { headers: { 'content-encoding': 'identity' } })).status, 200);
+  });
+
+  it('the POST agent goes offline once its 35 s presence lapses', async () => {
+    assert.ok((await feed(s)).online.includes(postNode.uuid));
+    clock.advance(36_000);
+    await new Promise((r) => setTimeout(r, 1200));
+    assert.ok(!(await feed(s)).online.includes(postNode.uuid));
+  });
+
+  it('a newer v2 socket replaces the older one, whose end leaves the node online', async () => {
+    const first = await V2SocketAgent.connect(s, wsNode.token);
+    const second = await V2SocketAgent.connect(s, wsNode.token);
+    const closed = await first.closed;
+    assert.equal(closed.code, 1000);
+    await new Promise((r) => setTimeout(r, 100));
+    assert.ok((await feed(s)).online.includes(wsNode.uuid));
+    const res = await second.call('agent.report', { report: agentReport({ uptime: 4242 }) }, 7);
+    assert.deepEqual(res, { jsonrpc: '2.0', id: 7, result: { status: 'success', events: [] } });
+    assert.equal((await feed(s)).data[wsNode.uuid].uptime, 4242);
+    await second.close();
+    await eventually(async () => !(await feed(s)).online.includes(wsNode.uuid), 1000);
+  });
+
+  it('a socket with no data frame for 11 s is dropped and its node goes offline; pings do not keep it', async () => {
+    const agent = await V2SocketAgent.connect(s, wsNode.token);
+    agent.send({ jsonrpc: '2.0', method: 'agent.report', params: { report: agentReport() } });
+    const lastData = Date.now();
+    const pinger = setInterval(() => agent.ws.ping(), 2000);
+    const closed = await agent.closed;
+    clearInterval(pinger);
+    const after = Date.now() - lastData;
+    assert.ok(after >= 10_500 && after < 13_000, `dropped after ${after} ms`);
+    assert.equal(closed.code, 1006, 'dropped without a close frame, as a Go read deadline does');
+    await eventually(async () => !(await feed(s)).online.includes(wsNode.uuid), 1000);
+  });
+});
