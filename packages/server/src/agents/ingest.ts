@@ -18,6 +18,8 @@ export function parseReport(raw: unknown): Report {
 export interface IngestOptions {
   /** POST-style reports (v1 POST, every v2 agent.report) keep the node online for the presence TTL */
   presence: boolean;
+  /** the protocol the report came over (v1 frame or POST, v2 JSON-RPC) */
+  protocol?: 1 | 2;
 }
 
 /**
@@ -34,6 +36,7 @@ export function ingestReport(app: AppContext, uuid: string, report: Report, opts
   app.history.record(uuid, report, at);
   const stamped = stamp(uuid, report, at);
   app.live.record(stamped);
+  if (opts.protocol) app.live.markProtocol(uuid, opts.protocol);
   if (opts.presence) app.live.touchPresence(uuid);
   return stamped;
 }

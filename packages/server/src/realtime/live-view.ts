@@ -31,6 +31,8 @@ export class LiveView {
   readonly #recent = new Map<string, StampedReport[]>();
   readonly #sockets = new Map<string, AgentConnection>();
   readonly #presence = new Map<string, number>();
+  /** the protocol a node last spoke: decides the command form and whether to queue for it */
+  readonly #protocol = new Map<string, 1 | 2>();
   readonly #online = new Set<string>();
   readonly #transitions: Transition[] = [];
   readonly #listeners = new Set<(t: Transition) => void>();
@@ -78,6 +80,7 @@ export class LiveView {
   registerSocket(uuid: string, conn: AgentConnection): AgentConnection | undefined {
     const old = this.#sockets.get(uuid);
     this.#sockets.set(uuid, conn);
+    this.#protocol.set(uuid, conn.protocol);
     this.#update(uuid);
     return old === conn ? undefined : old;
   }
@@ -91,6 +94,14 @@ export class LiveView {
 
   socketOf(uuid: string): AgentConnection | undefined {
     return this.#sockets.get(uuid);
+  }
+
+  markProtocol(uuid: string, protocol: 1 | 2): void {
+    this.#protocol.set(uuid, protocol);
+  }
+
+  protocolOf(uuid: string): 1 | 2 | undefined {
+    return this.#protocol.get(uuid);
   }
 
   touchPresence(uuid: string): void {
@@ -122,6 +133,7 @@ export class LiveView {
     this.#sockets.get(uuid)?.close(1000, 'client deleted');
     this.#sockets.delete(uuid);
     this.#presence.delete(uuid);
+    this.#protocol.delete(uuid);
     this.#latest.delete(uuid);
     this.#recent.delete(uuid);
     this.#update(uuid);

@@ -28,7 +28,7 @@ async function postReport(app: AppContext, request: FastifyRequest, reply: Fasti
   }
   if (request.caller.kind !== 'agent') return reply.code(400).send({ error: 'UUID is required' });
   try {
-    ingestReport(app, request.caller.node.uuid, report, { presence: true });
+    ingestReport(app, request.caller.node.uuid, report, { presence: true, protocol: 1 });
   } catch (err) {
     return reply.code(500).send({ error: (err as Error).message });
   }

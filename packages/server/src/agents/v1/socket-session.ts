@@ -116,7 +116,7 @@ export class V1Session implements AgentConnection {
 
   #ingest(raw: unknown): void {
     try {
-      ingestReport(this.#app, this.#uuid, parseReport(raw), { presence: false });
+      ingestReport(this.#app, this.#uuid, parseReport(raw), { presence: false, protocol: 1 });
     } catch (err) {
       if (err instanceof ReportShapeError) this.send(errorFrame(v1Errors.invalidReport));
       else this.send(errorFrame((err as Error).message));

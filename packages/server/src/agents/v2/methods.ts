@@ -38,7 +38,7 @@ async function report(call: V2Call, params: unknown): Promise<unknown> {
   const parsed = reportOf(p.report, message);
   const acks = ackIds(p.ack_event_ids, message);
   try {
-    ingestReport(call.app, call.uuid, parsed, { presence: call.transport === 'post' });
+    ingestReport(call.app, call.uuid, parsed, { presence: call.transport === 'post', protocol: 2 });
   } catch (err) {
     throw new V2Failure(V2Code.SaveFailed, 'failed to save report', errorText(err));
   }
@@ -67,6 +67,7 @@ async function pull(call: V2Call, params: unknown): Promise<unknown> {
   checkString(p.last_event_id, 'last_event_id', message);
   const acks = ackIds(p.ack_event_ids, message);
   const { app, uuid } = call;
+  app.live.markProtocol(uuid, 2);
   if (call.transport === 'post') app.live.touchPresence(uuid);
   app.events.ack(uuid, acks);
   let events = app.events.peek(uuid, v2Limits.pullEvents);

@@ -1,0 +1,29 @@
+import type { AppContext } from '../app-context.ts';
+
+/** One command for an agent in both wire forms (agent-protocol.md §6.7 and §7.4). */
+export interface AgentCommand {
+  v1: Record<string, unknown>;
+  v2: { method: string; params: Record<string, unknown> };
+}
+
+export type Delivery = 'sent' | 'queued' | 'offline';
+
+/**
+ * Sends a command the way the node can take it: on its socket in the form of the protocol it
+ * speaks; for an online POST-only v2 node, as a queued event it picks up with its next report or
+ * pull; otherwise it is offline. (Komari also queues for v2 nodes that have gone away; an offline
+ * node is told apart here so exec can report it at once.)
+ */
+export function dispatchCommand(app: AppContext, uuid: string, cmd: AgentCommand): Delivery {
+  const conn = app.live.socketOf(uuid);
+  if (conn) {
+    const text =
+      conn.protocol === 2 ? JSON.stringify({ jsonrpc: '2.0', method: cmd.v2.method, params: cmd.v2.params }) : JSON.stringify(cmd.v1);
+    if (conn.send(text)) return 'sent';
+  }
+  if (app.live.protocolOf(uuid) === 2 && app.live.isOnline(uuid)) {
+    app.events.enqueue(uuid, cmd.v2.method, cmd.v2.params);
+    return 'queued';
+  }
+  return 'offline';
+}
