@@ -73,26 +73,31 @@ export function verifyReport(r: Report): string | undefined {
   return undefined;
 }
 
-/** Basic info (agent-protocol.md §4.1): only these keys are written; unknown keys are ignored. */
+/**
+ * Basic info (agent-protocol.md §4.1): only these keys are written; unknown keys are ignored.
+ * Text longer than its column is cut, not refused: the official agent joins every GPU name into
+ * `gpu_name`, and Komari's SQLite columns take any length.
+ */
+const text = (max: number) => z.string().transform((s) => s.slice(0, max));
 const count = int.min(0).max(2 ** 31 - 2);
 const bytes = int.min(0).max(Number.MAX_SAFE_INTEGER);
 export const basicInfoSchema = z
   .object({
-    cpu_name: z.string().max(100),
+    cpu_name: text(100),
     cpu_cores: count,
     cpu_physical_cores: count,
-    arch: z.string().max(50),
-    os: z.string().max(100),
-    kernel_version: z.string().max(100),
-    ipv4: z.string().max(100),
-    ipv6: z.string().max(100),
+    arch: text(50),
+    os: text(100),
+    kernel_version: text(100),
+    ipv4: text(100),
+    ipv6: text(100),
     mem_total: bytes,
     swap_total: bytes,
     disk_total: bytes,
-    gpu_name: z.string().max(100),
-    virtualization: z.string().max(50),
-    version: z.string().max(100),
-    region: z.string().max(100),
+    gpu_name: text(100),
+    virtualization: text(50),
+    version: text(100),
+    region: text(100),
   })
   .partial();
 export type BasicInfo = z.output<typeof basicInfoSchema>;

@@ -4,11 +4,13 @@ import type { AccountService } from './auth/account-service.ts';
 import type { Clock } from './clock.ts';
 import type { BootConfig } from './config/boot-config.ts';
 import type { HistoryRecorder } from './history/recorder.ts';
+import type { PingService } from './ping/service.ts';
 import type { LiveView } from './realtime/live-view.ts';
 import type { MethodRegistry } from './rpc/registry.ts';
 import type { AuditService } from './services/audit-service.ts';
 import type { SettingsService } from './services/settings-service.ts';
 import type { Store } from './store/types.ts';
+import type { TerminalBroker } from './terminal/broker.ts';
 
 /**
  * Everything a handler may use, built once in `app.ts` and passed down. Nothing here is a
@@ -28,4 +30,8 @@ export interface AppContext {
   history: HistoryRecorder;
   /** commands waiting for POST-only v2 agents */
   events: AgentEventQueue;
+  /** ping tasks, their schedule and ping history */
+  ping: PingService;
+  /** open web terminals and their limits */
+  terminal: TerminalBroker;
 }

@@ -4,6 +4,7 @@ import type { AppContext } from './app-context.ts';
 import { AgentEventQueue } from './agents/event-queue.ts';
 import { registerV1AgentRoutes } from './agents/v1/routes.ts';
 import { registerV2AgentRoutes } from './agents/v2/routes.ts';
+import { purgeTaskResults } from './exec/task-result.ts';
 import { AccountService } from './auth/account-service.ts';
 import { systemClock, type Clock } from './clock.ts';
 import type { BootConfig } from './config/boot-config.ts';
@@ -19,11 +20,15 @@ import { registerTwoFactorRoutes } from './http/routes/two-factor.ts';
 import { createHistoryRecorder } from './history/index.ts';
 import { allMethods } from './methods/index.ts';
 import { registerClientsFeed } from './realtime/clients-feed.ts';
+import { dispatchCommand } from './agents/dispatch.ts';
+import { PingService } from './ping/service.ts';
 import { LiveView } from './realtime/live-view.ts';
 import { MethodRegistry } from './rpc/registry.ts';
 import { AuditService } from './services/audit-service.ts';
 import { SettingsService } from './services/settings-service.ts';
 import type { Store } from './store/types.ts';
+import { TerminalBroker } from './terminal/broker.ts';
+import { registerTerminalRoutes } from './terminal/routes.ts';
 
 export interface BuildOptions {
   config: BootConfig;
@@ -67,8 +72,12 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
     live: new LiveView(clock),
     history: createHistoryRecorder({ store, clock, settings, log: fastify.log }),
     events: new AgentEventQueue(clock),
+    // Ping history shares the load tiers; commands go out through ctx once it exists.
+    ping: new PingService({ store, clock, log: fastify.log, tiers: settings.get('history_retention'), dispatch: (uuid, cmd) => dispatchCommand(ctx, uuid, cmd) }),
+    terminal: new TerminalBroker(audit, fastify.log),
   };
   await ctx.history.start();
+  await ctx.ping.start();
 
   // Bodies are kept as text and parsed per route, whatever the Content-Type says.
   fastify.removeAllContentTypeParsers();
@@ -85,6 +94,7 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
   registerV1AgentRoutes(fastify, ctx);
   registerV2AgentRoutes(fastify, ctx);
   registerClientsFeed(fastify, ctx);
+  registerTerminalRoutes(fastify, ctx);
 
   const maintenance = setInterval(() => {
     void runMaintenance(ctx);
@@ -97,15 +107,20 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
     clearInterval(presenceSweep);
     // Reports accepted before shutdown are written before the store closes.
     await ctx.history.stop();
+    await ctx.ping.stop();
   });
   return { fastify, ctx };
 }
 
-/** Expired sessions and audit rows past 30 days are deleted on a schedule (auth.md §4.3, §12). */
+/**
+ * Expired sessions, audit rows past 30 days and exec task results past 30 days are deleted on a
+ * schedule (auth.md §4.3, §12; admin-api.md §5.2).
+ */
 export async function runMaintenance(ctx: AppContext): Promise<void> {
   try {
     await ctx.store.sessions.deleteExpired(ctx.clock.now());
     await ctx.audit.prune();
+    await purgeTaskResults(ctx);
   } catch (err) {
     ctx.log.error({ err }, 'maintenance failed');
   }

@@ -61,7 +61,13 @@ async function main(argv: string[]): Promise<void> {
       const server = await startServer(config);
       const stop = () => {
         server.fastify.log.info('server is shutting down');
-        server.stop().then(() => process.exit(0), () => process.exit(1));
+        server.stop().then(
+          () => process.exit(0),
+          (err: unknown) => {
+            server.fastify.log.error({ err }, 'shutdown failed: reports since the last flush may be lost');
+            process.exit(1);
+          },
+        );
       };
       process.once('SIGTERM', stop);
       process.once('SIGINT', stop);

@@ -39,8 +39,11 @@ export async function startServer(
     ...built,
     url,
     async stop() {
-      await built.fastify.close();
-      await store.close();
+      try {
+        await built.fastify.close();
+      } finally {
+        await store.close();
+      }
     },
   };
 }

@@ -1,17 +1,15 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { http, startTestServer, type TestServer } from './helpers/server.ts';
-import { addNode, eventually, feedOf, readCapture, V1Agent } from './helpers/v1-agent.ts';
+import { addNode, eventually, feedOf, readCapture } from './helpers/agent-common.ts';
+import { http, startWithAdmin, type TestServer } from './helpers/server.ts';
+import { V1Agent } from './helpers/v1-agent.ts';
 
 /** Replays what the official agent sent in `--protocol-version 1` mode (captures/official-agent-v1.jsonl). */
 describe('the official agent in v1 mode, replayed from its capture', () => {
   let s: TestServer;
   let cookie: string;
 
-  before(async () => {
-    s = await startTestServer();
-    cookie = await s.login();
-  });
+  before(async () => ({ s, cookie } = await startWithAdmin()));
   after(() => s.dispose());
 
   it('basic info and every frame are accepted, the node is online with the last report and its info', async () => {
@@ -30,8 +28,8 @@ describe('the official agent in v1 mode, replayed from its capture', () => {
     assert.deepEqual(await agent.ask({ type: 'sentinel' }), { error: 'Unknown message type', status: 'error' });
 
     const last = frames.filter((f) => f.type === undefined).at(-1);
-    await eventually(async () => (await feedOf(s)).online.includes(uuid));
-    const shown = (await feedOf(s)).data[uuid];
+    await eventually(async () => (await feedOf(s.url)).online.includes(uuid));
+    const shown = (await feedOf(s.url)).data[uuid];
     assert.deepEqual(shown.cpu, { usage: 0.001 });
     assert.deepEqual([shown.ram, shown.network, shown.uptime, shown.connections], [last.ram, last.network, last.uptime, last.connections]);
 

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startTestServer, type TestServer } from './helpers/server.ts';
-import { addNode, eventually, feedOf, V1Agent } from './helpers/v1-agent.ts';
+import { addNode, eventually, feedOf } from './helpers/agent-common.ts';
+import { V1Agent } from './helpers/v1-agent.ts';
 
 describe('v1 socket read deadline (agent-protocol.md §6.1, §11.3)', () => {
   let s: TestServer;
@@ -19,7 +20,7 @@ describe('v1 socket read deadline (agent-protocol.md §6.1, §11.3)', () => {
     const idle = await V1Agent.connect(s, waiting.token);
     agent.report();
     const sent = Date.now();
-    await eventually(async () => (await feedOf(s)).online.includes(silent.uuid));
+    await eventually(async () => (await feedOf(s.url)).online.includes(silent.uuid));
     // The official agent pings every 30 s; even pings every second do not re-arm the deadline.
     let pongs = 0;
     agent.ws.on('pong', () => pongs++);
@@ -29,13 +30,13 @@ describe('v1 socket read deadline (agent-protocol.md §6.1, §11.3)', () => {
     const elapsed = closed.at - sent;
     assert.ok(pongs >= 5, `the server answered pings (${pongs})`);
     assert.ok(elapsed >= 10_900 && elapsed < 12_500, `closed after ${elapsed} ms`);
-    await eventually(async () => !(await feedOf(s)).online.includes(silent.uuid), 500);
+    await eventually(async () => !(await feedOf(s.url)).online.includes(silent.uuid), 500);
     // The socket that never sent a frame is still open, and not online, until it does.
     await new Promise((r) => setTimeout(r, 500));
     assert.ok(idle.open, 'no deadline before the first frame');
-    assert.equal((await feedOf(s)).online.includes(waiting.uuid), false);
+    assert.equal((await feedOf(s.url)).online.includes(waiting.uuid), false);
     idle.report();
-    await eventually(async () => (await feedOf(s)).online.includes(waiting.uuid));
+    await eventually(async () => (await feedOf(s.url)).online.includes(waiting.uuid));
     await idle.close();
   });
 });

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ManualClock } from './helpers/clock.ts';
-import { http, type HttpResult, startTestServer, type TestServer } from './helpers/server.ts';
-import { addNode, eventually, feedKeys, feedOf, v1Report } from './helpers/v1-agent.ts';
+import { addNode, eventually, feedKeys, feedOf, sampleReport } from './helpers/agent-common.ts';
+import { http, type HttpResult, startTestServer, startWithAdmin, type TestServer } from './helpers/server.ts';
 
 /** Agent-facing answers carry Content-Length and are never compressed (decision 3, §2). */
 function assertAgentFacing(res: HttpResult): void {
@@ -18,37 +18,34 @@ describe('v1 agent POST /api/clients/report and /uploadBasicInfo', () => {
   let s: TestServer;
   let cookie: string;
 
-  before(async () => {
-    s = await startTestServer();
-    cookie = await s.login();
-  });
+  before(async () => ({ s, cookie } = await startWithAdmin()));
   after(() => s.dispose());
 
   it('a POST agent is online with its report echoed in the seed shape', async () => {
     const { uuid, token } = await addNode(s, cookie, 'post-agent');
-    const res = await post(s, `/api/clients/report?token=${token}`, v1Report({ uptime: 42 }));
+    const res = await post(s, `/api/clients/report?token=${token}`, sampleReport({ uptime: 42 }));
     assert.deepEqual([res.status, res.json], [200, { status: 'success' }]);
     assertAgentFacing(res);
-    const feed = await feedOf(s);
+    const feed = await feedOf(s.url);
     assert.ok(feed.online.includes(uuid));
     assert.deepEqual(Object.keys(feed.data[uuid]), feedKeys);
     assert.equal(feed.data[uuid].uptime, 42);
-    assert.deepEqual(feed.data[uuid].disk, v1Report().disk);
+    assert.deepEqual(feed.data[uuid].disk, sampleReport().disk);
   });
 
   it('the token may be in the body', async () => {
     const { uuid, token } = await addNode(s, cookie, 'body-token');
-    const res = await post(s, '/api/clients/report', { ...v1Report({ uptime: 7 }), token });
+    const res = await post(s, '/api/clients/report', { ...sampleReport({ uptime: 7 }), token });
     assert.deepEqual([res.status, res.json], [200, { status: 'success' }]);
-    assert.equal((await feedOf(s)).data[uuid].uptime, 7);
+    assert.equal((await feedOf(s.url)).data[uuid].uptime, 7);
   });
 
   it('a body uuid of another node is ignored: a token writes only its own node (decision 4)', async () => {
     const mine = await addNode(s, cookie, 'mine');
     const victim = await addNode(s, cookie, 'victim');
-    const res = await post(s, `/api/clients/report?token=${mine.token}`, { ...v1Report({ uptime: 9 }), uuid: victim.uuid });
+    const res = await post(s, `/api/clients/report?token=${mine.token}`, { ...sampleReport({ uptime: 9 }), uuid: victim.uuid });
     assert.equal(res.status, 200);
-    const feed = await feedOf(s);
+    const feed = await feedOf(s.url);
     assert.equal(feed.data[mine.uuid].uptime, 9);
     assert.equal(feed.data[victim.uuid], undefined);
     assert.equal(feed.online.includes(victim.uuid), false);
@@ -61,20 +58,20 @@ describe('v1 agent POST /api/clients/report and /uploadBasicInfo', () => {
       assert.deepEqual([res.status, res.json], [400, { error: 'Invalid request body' }], JSON.stringify(body));
       assertAgentFacing(res);
     }
-    const range = await post(s, `/api/clients/report?token=${token}`, v1Report({ cpu: { usage: 101 } }));
+    const range = await post(s, `/api/clients/report?token=${token}`, sampleReport({ cpu: { usage: 101 } }));
     assert.deepEqual([range.status, range.json], [500, { error: 'CPU.Usage must be between 0 and 100' }]);
     assertAgentFacing(range);
-    const huge = await post(s, `/api/clients/report?token=${token}`, v1Report({ message: 'x'.repeat(1024 * 1024) }));
+    const huge = await post(s, `/api/clients/report?token=${token}`, sampleReport({ message: 'x'.repeat(1024 * 1024) }));
     assert.equal(huge.status, 413);
-    const feed = await feedOf(s);
+    const feed = await feedOf(s.url);
     assert.equal(feed.data[uuid], undefined);
     assert.equal(feed.online.includes(uuid), false);
   });
 
   it('a bad token gets the gate 401; an admin without an agent token has no UUID', async () => {
-    const bad = await post(s, '/api/clients/report?token=nope', v1Report());
+    const bad = await post(s, '/api/clients/report?token=nope', sampleReport());
     assert.deepEqual([bad.status, bad.json], [401, { status: 'error', message: 'Unauthorized.' }]);
-    const admin = await http(s.url, '/api/clients/report', { method: 'POST', cookie, body: v1Report() });
+    const admin = await http(s.url, '/api/clients/report', { method: 'POST', cookie, body: sampleReport() });
     assert.deepEqual([admin.status, admin.json], [400, { error: 'UUID is required' }]);
   });
 
@@ -121,11 +118,11 @@ describe('v1 POST presence', () => {
   it('a POST agent stays online for 35 s after its last report, then goes offline', async () => {
     const cookie = await s.login();
     const { uuid, token } = await addNode(s, cookie, 'presence');
-    assert.equal((await post(s, `/api/clients/report?token=${token}`, v1Report())).status, 200);
+    assert.equal((await post(s, `/api/clients/report?token=${token}`, sampleReport())).status, 200);
     clock.advance(30_000);
     await new Promise((r) => setTimeout(r, 1200));
-    assert.ok((await feedOf(s)).online.includes(uuid), 'still online at 30 s');
+    assert.ok((await feedOf(s.url)).online.includes(uuid), 'still online at 30 s');
     clock.advance(6_000);
-    await eventually(async () => !(await feedOf(s)).online.includes(uuid), 2500);
+    await eventually(async () => !(await feedOf(s.url)).online.includes(uuid), 2500);
   });
 });

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { http, startTestServer, type TestServer } from './helpers/server.ts';
-import { eventually, feedOf, V1Agent } from './helpers/v1-agent.ts';
+import { eventually, feedOf } from './helpers/agent-common.ts';
+import { http, startWithAdmin, type TestServer } from './helpers/server.ts';
+import { V1Agent } from './helpers/v1-agent.ts';
 
 const key = 'discovery-key-0123';
 
@@ -23,8 +24,7 @@ describe('auto-discovery POST /api/clients/register (agent-protocol.md §9)', ()
   const nameOf = async (uuid: string) => (await http(s.url, `/api/admin/client/${uuid}`, { cookie })).json.name;
 
   before(async () => {
-    s = await startTestServer();
-    cookie = await s.login();
+    ({ s, cookie } = await startWithAdmin());
     await setKey(key);
   });
   after(() => s.dispose());
@@ -42,7 +42,7 @@ describe('auto-discovery POST /api/clients/register (agent-protocol.md §9)', ()
     assert.equal(await nameOf(uuid), 'Auto-web-01');
     const agent = await V1Agent.connect(s, token);
     agent.report();
-    await eventually(async () => (await feedOf(s)).online.includes(uuid));
+    await eventually(async () => (await feedOf(s.url)).online.includes(uuid));
     await agent.close();
   });
 

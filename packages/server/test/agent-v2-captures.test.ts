@@ -1,19 +1,11 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { startTestServer, type TestServer } from './helpers/server.ts';
-import { addNode, eventually, feed, V2SocketAgent, v2Post } from './helpers/v2-agent.ts';
-
-/* eslint-disable @typescript-eslint/no-explicit-any */
-
-/** Real agent traffic (spec/captures, copied to fixtures): one request or frame per line. */
-function capture(name: string): any[] {
-  const text = readFileSync(new URL(`./fixtures/captures/${name}`, import.meta.url), 'utf8');
-  return text.trim().split('\n').map((line) => JSON.parse(line));
-}
+import { addNode, type CaptureLine, eventually, feedOf, readCapture } from './helpers/agent-common.ts';
+import { startWithAdmin, type TestServer } from './helpers/server.ts';
+import { V2SocketAgent, v2Post } from './helpers/v2-agent.ts';
 
 /** The agent's HTTP request, replayed with its own headers; gzip bodies are compressed again. */
-function replayHttp(s: TestServer, token: string, entry: any) {
+function replayHttp(s: TestServer, token: string, entry: CaptureLine) {
   const headers = { ...entry.headers };
   return v2Post(s, token, entry.body, { headers, gzip: headers['content-encoding'] === 'gzip' });
 }
@@ -22,15 +14,12 @@ describe('replaying captured v2 agents', () => {
   let s: TestServer;
   let cookie: string;
 
-  before(async () => {
-    s = await startTestServer();
-    cookie = await s.login();
-  });
+  before(async () => ({ s, cookie } = await startWithAdmin()));
   after(() => s.dispose());
 
   it('the official agent: gzip basic-info notification → 200 with a JSON-RPC body and no error; socket report notifications get no reply', async () => {
     const { uuid, token } = await addNode(s, cookie, 'official');
-    const lines = capture('official-agent-v2.jsonl');
+    const lines = readCapture('official-agent-v2.jsonl');
     let agent: V2SocketAgent | undefined;
     let reports = 0;
     for (const entry of lines) {
@@ -51,7 +40,7 @@ describe('replaying captured v2 agents', () => {
       }
     }
     assert.equal(reports, 6);
-    await eventually(async () => !(await feed(s)).online.includes(uuid));
+    await eventually(async () => !(await feedOf(s.url)).online.includes(uuid));
     const recent = s.ctx.live.recent(uuid);
     assert.equal(recent.length, 6);
     assert.deepEqual(recent.map((r) => r.report.uptime), [1728, 1729, 1730, 1731, 1732, 1733]);
@@ -64,12 +53,12 @@ describe('replaying captured v2 agents', () => {
 
   it('the C agent: basic info as a frame; reports with numeric ids get replies with those ids; numeric ack ids are fine', async () => {
     const { uuid, token } = await addNode(s, cookie, 'c-agent');
-    const lines = capture('c-agent-v2.jsonl');
+    const lines = readCapture('c-agent-v2.jsonl');
     let agent: V2SocketAgent | undefined;
     const ids: number[] = [];
     for (const entry of lines) {
       if (entry.kind === 'ws-upgrade') {
-        agent = await V2SocketAgent.connect(s, token, { compress: false, headers: { 'user-agent': entry.headers['user-agent'] } });
+        agent = await V2SocketAgent.connect(s, token, { compress: false, headers: { 'user-agent': entry.headers!['user-agent']! } });
       } else if (entry.kind === 'ws-frame' && entry.frame.id === undefined) {
         agent!.send(entry.frame);
         await agent!.assertQuiet(100);
@@ -82,7 +71,7 @@ describe('replaying captured v2 agents', () => {
       // The ping-result POST belongs to /api/clients/ping/result (v1 transport, Probes issue).
     }
     assert.deepEqual(ids, [1795481504, 1795481505, 1795481506, 1795481507, 1795481508, 1795481509, 1795481510]);
-    const numericAck = await agent!.call('agent.report', { report: lines[2].frame.params.report, ack_event_ids: [3, 1795481504] }, 1795481511);
+    const numericAck = await agent!.call('agent.report', { report: lines[2]!.frame.params.report, ack_event_ids: [3, 1795481504] }, 1795481511);
     assert.equal(numericAck.result.status, 'success');
     assert.equal(s.ctx.live.latest(uuid)?.report.connections.tcp, 10);
     assert.equal((await s.ctx.store.nodes.get(uuid))?.os, 'OpenWrt');

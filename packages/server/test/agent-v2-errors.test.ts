@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { gzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
-import { http, startTestServer, type TestServer } from './helpers/server.ts';
-import { addNode, agentReport, V2SocketAgent, v2Post } from './helpers/v2-agent.ts';
+import { addNode, sampleReport } from './helpers/agent-common.ts';
+import { http, startWithAdmin, type TestServer } from './helpers/server.ts';
+import { V2SocketAgent, v2Post } from './helpers/v2-agent.ts';
 import { upgradeStatus } from './helpers/ws.ts';
 
-const report = (over: Record<string, unknown> = {}, id: unknown = 1) => ({ jsonrpc: '2.0', method: 'agent.report', params: { report: agentReport(over) }, id });
+const report = (over: Record<string, unknown> = {}, id: unknown = 1) => ({ jsonrpc: '2.0', method: 'agent.report', params: { report: sampleReport(over) }, id });
 
 describe('v2 agent endpoint: refusals and malformed input', () => {
   let s: TestServer;
@@ -16,8 +17,7 @@ describe('v2 agent endpoint: refusals and malformed input', () => {
   const stored = (uuid: string) => s.ctx.live.latest(uuid);
 
   before(async () => {
-    s = await startTestServer();
-    cookie = await s.login();
+    ({ s, cookie } = await startWithAdmin());
     a = await addNode(s, cookie, 'a');
     b = await addNode(s, cookie, 'b');
   });
@@ -68,12 +68,12 @@ describe('v2 agent endpoint: refusals and malformed input', () => {
       [{ jsonrpc: '1.0', method: 'agent.report', id: 1 }, -32600, 'invalid jsonrpc version'],
       [{ method: 'agent.report', id: 1 }, -32600, 'invalid jsonrpc version'],
       [{ jsonrpc: '2.0', method: 'agent.nope', id: 1 }, -32601, 'method not found', 'agent.nope'],
-      [{ jsonrpc: '2.0', method: 'agent.pingResult', params: { task_id: 3, value: 1 }, id: 1 }, -32601, 'method not found', 'agent.pingResult'],
-      [{ jsonrpc: '2.0', method: 'agent.taskResult', params: {}, id: 1 }, -32601, 'method not found', 'agent.taskResult'],
+      [{ jsonrpc: '2.0', method: 'agent.pingResult', params: { task_id: 'x', value: 1 }, id: 1 }, -32602, 'invalid ping result params'],
+      [{ jsonrpc: '2.0', method: 'agent.taskResult', params: {}, id: 1 }, -32602, 'invalid task result params'],
       [report({ cpu: { usage: 'high' } }), -32602, 'invalid report params'],
       [{ jsonrpc: '2.0', method: 'agent.report', params: 'x', id: 1 }, -32602, 'invalid report params'],
       [{ jsonrpc: '2.0', method: 'agent.report', params: {}, id: 1 }, -32602, 'invalid report params'],
-      [{ ...report(), params: { report: agentReport(), ack_event_ids: [true] } }, -32602, 'invalid report params'],
+      [{ ...report(), params: { report: sampleReport(), ack_event_ids: [true] } }, -32602, 'invalid report params'],
       [report({ cpu: { usage: 101 } }), -32000, 'failed to save report', 'CPU.Usage must be between 0 and 100'],
       [report({ ram: { total: 1, used: -1 } }), -32000, 'failed to save report', 'Ram.Used must be non-negative, got -1'],
       [{ jsonrpc: '2.0', method: 'agent.basicInfo', params: { info: 'x' }, id: 1 }, -32602, 'invalid basic info params'],
@@ -123,13 +123,13 @@ describe('v2 agent endpoint: refusals and malformed input', () => {
       assert.deepEqual({ code: reply.error.code, message: reply.error.message }, { code: -32700, message: 'parse error' });
       assert.equal(typeof reply.error.data, 'string');
     }
-    agent.send({ jsonrpc: '2.0', method: 'agent.report', params: { report: agentReport({ cpu: { usage: -1 } }) } });
+    agent.send({ jsonrpc: '2.0', method: 'agent.report', params: { report: sampleReport({ cpu: { usage: -1 } }) } });
     agent.send({ jsonrpc: '2.0', method: 'agent.nope', id: null });
     await agent.assertQuiet();
-    const refused = await agent.call('agent.report', { report: agentReport({ cpu: { usage: 101 } }) }, 'x');
+    const refused = await agent.call('agent.report', { report: sampleReport({ cpu: { usage: 101 } }) }, 'x');
     assert.deepEqual(refused, { jsonrpc: '2.0', id: 'x', error: { code: -32000, message: 'failed to save report', data: 'CPU.Usage must be between 0 and 100' } });
     assert.equal(stored(b.uuid), undefined);
-    const ok = await agent.call('agent.report', { report: agentReport({ uptime: 77 }) }, 'y');
+    const ok = await agent.call('agent.report', { report: sampleReport({ uptime: 77 }) }, 'y');
     assert.deepEqual(ok.result, { status: 'success', events: [] });
     assert.equal(stored(b.uuid)?.report.uptime, 77);
     await agent.close();
@@ -140,7 +140,7 @@ describe('v2 agent endpoint: refusals and malformed input', () => {
     const other = await V2SocketAgent.connect(s, b.token);
     big.send(JSON.stringify(report({ message: ' '.repeat(1024 * 1024) })));
     assert.equal((await big.closed).code, 1009);
-    const ok = await other.call('agent.report', { report: agentReport({ uptime: 78 }) }, 1);
+    const ok = await other.call('agent.report', { report: sampleReport({ uptime: 78 }) }, 1);
     assert.equal(ok.result.status, 'success');
     assert.equal(stored(b.uuid)?.report.uptime, 78);
     const plain = await V2SocketAgent.connect(s, a.token, { compress: false });

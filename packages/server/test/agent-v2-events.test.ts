@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ManualClock } from './helpers/clock.ts';
-import { startTestServer, type TestServer } from './helpers/server.ts';
-import { addNode, agentReport, V2SocketAgent, v2Post } from './helpers/v2-agent.ts';
+import { addNode, sampleReport } from './helpers/agent-common.ts';
+import { startWithAdmin, type TestServer } from './helpers/server.ts';
+import { V2SocketAgent, v2Post } from './helpers/v2-agent.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
@@ -11,16 +12,13 @@ describe('v2 event queue: delivery to POST-only agents, long-poll, acks, socket 
   let s: TestServer;
   let cookie: string;
 
-  before(async () => {
-    s = await startTestServer({ clock });
-    cookie = await s.login();
-  });
+  before(async () => ({ s, cookie } = await startWithAdmin({ clock })));
   after(() => s.dispose());
 
   const enqueue = (uuid: string, n: number) =>
     Array.from({ length: n }, (_, i) => s.ctx.events.enqueue(uuid, 'agent.exec', { task_id: `task-${i}`, command: `echo ${i}` }));
   const postReport = async (token: string, acks?: unknown[]) => {
-    const res = await v2Post(s, token, { jsonrpc: '2.0', method: 'agent.report', params: { report: agentReport(), ack_event_ids: acks }, id: 'r' }, { gzip: true });
+    const res = await v2Post(s, token, { jsonrpc: '2.0', method: 'agent.report', params: { report: sampleReport(), ack_event_ids: acks }, id: 'r' }, { gzip: true });
     assert.equal(res.status, 200, res.text);
     return res.json.result.events as any[];
   };
@@ -65,7 +63,7 @@ describe('v2 event queue: delivery to POST-only agents, long-poll, acks, socket 
   it('acks are applied only when the report is stored', async () => {
     const { uuid, token } = await addNode(s, cookie, 'refused-report');
     const [event] = enqueue(uuid, 1);
-    const bad = { jsonrpc: '2.0', method: 'agent.report', params: { report: agentReport({ cpu: { usage: 200 } }), ack_event_ids: [event!.id] }, id: 1 };
+    const bad = { jsonrpc: '2.0', method: 'agent.report', params: { report: sampleReport({ cpu: { usage: 200 } }), ack_event_ids: [event!.id] }, id: 1 };
     const res = await v2Post(s, token, bad, { gzip: true });
     assert.equal(res.status, 400);
     assert.equal(res.json.error.code, -32000);
@@ -135,8 +133,7 @@ describe('v2 event queue: delivery to POST-only agents, long-poll, acks, socket 
 
 describe('v2 transport at shutdown', () => {
   it('a pending long-poll answers at once with no events and v2 sockets are closed with 1001', async () => {
-    const s = await startTestServer();
-    const cookie = await s.login();
+    const { s, cookie } = await startWithAdmin();
     const polled = await addNode(s, cookie, 'polling');
     const socketed = await addNode(s, cookie, 'socket');
     const agent = await V2SocketAgent.connect(s, socketed.token);

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ManualClock } from './helpers/clock.ts';
-import { http, startTestServer, type TestServer } from './helpers/server.ts';
-import { addNode, agentInfo, agentReport, eventually, feed, seedKeys, V2SocketAgent, v2Post } from './helpers/v2-agent.ts';
+import { addNode, eventually, feedKeys, feedOf, sampleReport } from './helpers/agent-common.ts';
+import { http, startWithAdmin, type TestServer } from './helpers/server.ts';
+import { agentInfo, V2SocketAgent, v2Post } from './helpers/v2-agent.ts';
 
 describe('v2 agents: WebSocket with permessage-deflate and POST with gzip bodies', () => {
   const clock = new ManualClock('2026-11-24T10:00:00Z');
@@ -13,8 +14,7 @@ describe('v2 agents: WebSocket with permessage-deflate and POST with gzip bodies
   const node = async (uuid: string) => (await http(s.url, '/api/nodes')).json.data.find((n: { uuid: string }) => n.uuid === uuid);
 
   before(async () => {
-    s = await startTestServer({ clock });
-    cookie = await s.login();
+    ({ s, cookie } = await startWithAdmin({ clock }));
     wsNode = await addNode(s, cookie, 'v2-socket');
     postNode = await addNode(s, cookie, 'v2-post');
   });
@@ -26,7 +26,7 @@ describe('v2 agents: WebSocket with permessage-deflate and POST with gzip bodies
     assert.match(agent.extensionsHeader, /^permessage-deflate/);
     assert.match(agent.extensionsHeader, /server_no_context_takeover/);
     assert.match(agent.extensionsHeader, /client_no_context_takeover/);
-    assert.ok((await feed(s)).online.includes(wsNode.uuid));
+    assert.ok((await feedOf(s.url)).online.includes(wsNode.uuid));
     await agent.close();
   });
 
@@ -39,14 +39,14 @@ describe('v2 agents: WebSocket with permessage-deflate and POST with gzip bodies
 
   it('socket reports (notifications, no reply) show in /api/clients in the seed shape; basic info in /api/nodes', async () => {
     const agent = await V2SocketAgent.connect(s, wsNode.token);
-    agent.send({ jsonrpc: '2.0', method: 'agent.report', params: { report: agentReport({ uptime: 1729 }) } });
+    agent.send({ jsonrpc: '2.0', method: 'agent.report', params: { report: sampleReport({ uptime: 1729 }) } });
     await agent.assertQuiet();
     const info = await agent.call('agent.basicInfo', { info: agentInfo }, 'info-1');
     assert.deepEqual(info, { jsonrpc: '2.0', id: 'info-1', result: { status: 'success' } });
-    const seen = await feed(s);
+    const seen = await feedOf(s.url);
     assert.ok(seen.online.includes(wsNode.uuid));
     const r = seen.data[wsNode.uuid];
-    assert.deepEqual(Object.keys(r), seedKeys);
+    assert.deepEqual(Object.keys(r), feedKeys);
     assert.equal(r.uptime, 1729);
     assert.deepEqual(r.cpu, { usage: 1.4634146341341139 });
     assert.deepEqual(r.network, { up: 0, down: 0, totalUp: 1809183, totalDown: 504747105 });
@@ -60,27 +60,27 @@ describe('v2 agents: WebSocket with permessage-deflate and POST with gzip bodies
 
   it('closing the v2 socket turns its node offline at once: socket reports do not hold the 35 s presence', async () => {
     const agent = await V2SocketAgent.connect(s, wsNode.token);
-    agent.send({ jsonrpc: '2.0', method: 'agent.report', params: { report: agentReport() } });
-    await eventually(async () => (await feed(s)).online.includes(wsNode.uuid));
+    agent.send({ jsonrpc: '2.0', method: 'agent.report', params: { report: sampleReport() } });
+    await eventually(async () => (await feedOf(s.url)).online.includes(wsNode.uuid));
     agent.ws.terminate();
-    await eventually(async () => !(await feed(s)).online.includes(wsNode.uuid), 1000);
-    assert.ok((await feed(s)).data[wsNode.uuid], 'an offline node keeps its last report');
+    await eventually(async () => !(await feedOf(s.url)).online.includes(wsNode.uuid), 1000);
+    assert.ok((await feedOf(s.url)).data[wsNode.uuid], 'an offline node keeps its last report');
   });
 
   it('a POST agent with gzip bodies: basic info as a notification, reports with ids, online, Content-Length, no compression', async () => {
     const info = await v2Post(s, postNode.token, { jsonrpc: '2.0', method: 'agent.basicInfo', params: { info: agentInfo } }, { gzip: true });
     assert.equal(info.status, 200);
     assert.deepEqual(info.json, { jsonrpc: '2.0', result: { status: 'success' } });
-    const body = { jsonrpc: '2.0', method: 'agent.report', params: { report: agentReport({ uptime: 99 }), ack_event_ids: [] }, id: 'report-1' };
+    const body = { jsonrpc: '2.0', method: 'agent.report', params: { report: sampleReport({ uptime: 99 }), ack_event_ids: [] }, id: 'report-1' };
     const res = await v2Post(s, postNode.token, body, { gzip: true });
     assert.equal(res.status, 200);
     assert.deepEqual(res.json, { jsonrpc: '2.0', id: 'report-1', result: { status: 'success', events: [] } });
     assert.equal(res.headers.get('content-length'), String(Buffer.byteLength(res.text)));
     assert.equal(res.headers.get('content-encoding'), null);
     assert.equal(res.headers.get('transfer-encoding'), null);
-    const seen = await feed(s);
+    const seen = await feedOf(s.url);
     assert.ok(seen.online.includes(postNode.uuid));
-    assert.deepEqual(Object.keys(seen.data[postNode.uuid]), seedKeys);
+    assert.deepEqual(Object.keys(seen.data[postNode.uuid]), feedKeys);
     assert.equal(seen.data[postNode.uuid].uptime, 99);
     const shown = await node(postNode.uuid);
     assert.equal(shown.kernel_version, '6.18.44-fc-v769');
@@ -88,17 +88,17 @@ describe('v2 agents: WebSocket with permessage-deflate and POST with gzip bodies
   });
 
   it('an uncompressed POST and a GZIP header in capitals work too; another Content-Encoding is ignored', async () => {
-    const body = { jsonrpc: '2.0', method: 'agent.report', params: { report: agentReport() }, id: 2 };
+    const body = { jsonrpc: '2.0', method: 'agent.report', params: { report: sampleReport() }, id: 2 };
     assert.equal((await v2Post(s, postNode.token, body)).status, 200);
     assert.equal((await v2Post(s, postNode.token, body, { gzip: true, headers: { 'content-encoding': 'GZIP' } })).status, 200);
     assert.equal((await v2Post(s, postNode.token, body, { headers: { 'content-encoding': 'identity' } })).status, 200);
   });
 
   it('the POST agent goes offline once its 35 s presence lapses', async () => {
-    assert.ok((await feed(s)).online.includes(postNode.uuid));
+    assert.ok((await feedOf(s.url)).online.includes(postNode.uuid));
     clock.advance(36_000);
     await new Promise((r) => setTimeout(r, 1200));
-    assert.ok(!(await feed(s)).online.includes(postNode.uuid));
+    assert.ok(!(await feedOf(s.url)).online.includes(postNode.uuid));
   });
 
   it('a newer v2 socket replaces the older one, whose end leaves the node online', async () => {
@@ -107,17 +107,17 @@ describe('v2 agents: WebSocket with permessage-deflate and POST with gzip bodies
     const closed = await first.closed;
     assert.equal(closed.code, 1000);
     await new Promise((r) => setTimeout(r, 100));
-    assert.ok((await feed(s)).online.includes(wsNode.uuid));
-    const res = await second.call('agent.report', { report: agentReport({ uptime: 4242 }) }, 7);
+    assert.ok((await feedOf(s.url)).online.includes(wsNode.uuid));
+    const res = await second.call('agent.report', { report: sampleReport({ uptime: 4242 }) }, 7);
     assert.deepEqual(res, { jsonrpc: '2.0', id: 7, result: { status: 'success', events: [] } });
-    assert.equal((await feed(s)).data[wsNode.uuid].uptime, 4242);
+    assert.equal((await feedOf(s.url)).data[wsNode.uuid].uptime, 4242);
     await second.close();
-    await eventually(async () => !(await feed(s)).online.includes(wsNode.uuid), 1000);
+    await eventually(async () => !(await feedOf(s.url)).online.includes(wsNode.uuid), 1000);
   });
 
   it('a socket with no data frame for 11 s is dropped and its node goes offline; pings do not keep it', async () => {
     const agent = await V2SocketAgent.connect(s, wsNode.token);
-    agent.send({ jsonrpc: '2.0', method: 'agent.report', params: { report: agentReport() } });
+    agent.send({ jsonrpc: '2.0', method: 'agent.report', params: { report: sampleReport() } });
     const lastData = Date.now();
     const pinger = setInterval(() => agent.ws.ping(), 2000);
     const closed = await agent.closed;
@@ -125,6 +125,6 @@ describe('v2 agents: WebSocket with permessage-deflate and POST with gzip bodies
     const after = Date.now() - lastData;
     assert.ok(after >= 10_500 && after < 13_000, `dropped after ${after} ms`);
     assert.equal(closed.code, 1006, 'dropped without a close frame, as a Go read deadline does');
-    await eventually(async () => !(await feed(s)).online.includes(wsNode.uuid), 1000);
+    await eventually(async () => !(await feedOf(s.url)).online.includes(wsNode.uuid), 1000);
   });
 });

@@ -1,28 +1,23 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ingestReport, parseReport } from '../src/agents/ingest.ts';
+import { addNode, feedKeys, sampleReport } from './helpers/agent-common.ts';
 import { ManualClock } from './helpers/clock.ts';
-import { http, rpc, startTestServer, type TestServer } from './helpers/server.ts';
+import { http, rpc, startWithAdmin, type TestServer } from './helpers/server.ts';
 import { ask, openWs, upgradeStatus } from './helpers/ws.ts';
 
-/** The report the seed shows for /api/recent, with its figures. */
-function seedReport(over: Record<string, unknown> = {}) {
-  return {
+/** A report with the figures the seed shows for /api/recent (the ones the tests below check). */
+const seedReport = (over: Record<string, unknown> = {}) =>
+  sampleReport({
     cpu: { usage: 3.96 },
     ram: { total: 479670272, used: 179847168 },
-    swap: { total: 2147479552, used: 104382464 },
     load: { load1: 0.07, load5: 0.04, load15: 0.01 },
     disk: { total: 10524137472, used: 6860439552 },
     network: { up: 318, down: 124, totalUp: 9935855576, totalDown: 32250973581 },
     connections: { tcp: 59, udp: 4 },
-    uptime: 3975401,
     process: 80,
-    message: '',
     ...over,
-  };
-}
-
-const seedKeys = ['cpu', 'ram', 'swap', 'load', 'disk', 'network', 'connections', 'uptime', 'process', 'message', 'updated_at'];
+  });
 
 describe('live view: /api/clients, /api/recent and the latest-status methods', () => {
   const clock = new ManualClock('2026-11-24T10:00:00Z');
@@ -34,10 +29,9 @@ describe('live view: /api/clients, /api/recent and the latest-status methods', (
   const origin = () => ({ Origin: s.url });
 
   before(async () => {
-    s = await startTestServer({ clock });
-    cookie = await s.login();
-    shown = (await http(s.url, '/api/admin/client/add', { method: 'POST', cookie, body: { name: 'shown' } })).json.uuid;
-    hidden = (await http(s.url, '/api/admin/client/add', { method: 'POST', cookie, body: { name: 'hidden' } })).json.uuid;
+    ({ s, cookie } = await startWithAdmin({ clock }));
+    shown = (await addNode(s, cookie, 'shown')).uuid;
+    hidden = (await addNode(s, cookie, 'hidden')).uuid;
     await http(s.url, `/api/admin/client/${hidden}/edit`, { method: 'POST', cookie, body: { hidden: true } });
     ingestReport(s.ctx, shown, parseReport(seedReport()), { presence: true });
     ingestReport(s.ctx, hidden, parseReport(seedReport({ cpu: { usage: 0 } })), { presence: true });
@@ -52,7 +46,7 @@ describe('live view: /api/clients, /api/recent and the latest-status methods', (
     assert.deepEqual(msg.data.online, [shown]);
     assert.deepEqual(Object.keys(msg.data.data), [shown]);
     const r = msg.data.data[shown];
-    assert.deepEqual(Object.keys(r), seedKeys);
+    assert.deepEqual(Object.keys(r), feedKeys);
     assert.equal(r.uuid, undefined);
     assert.deepEqual(r.network, { up: 318, down: 124, totalUp: 9935855576, totalDown: 32250973581 });
     assert.equal(r.updated_at, '2026-11-24T10:00:00Z');
@@ -102,7 +96,7 @@ describe('live view: /api/clients, /api/recent and the latest-status methods', (
     let res = await http(s.url, `/api/recent/${shown}`);
     assert.equal(res.status, 200);
     assert.equal(res.json.data.length, 2);
-    assert.deepEqual(Object.keys(res.json.data[0]), ['uuid', ...seedKeys]);
+    assert.deepEqual(Object.keys(res.json.data[0]), ['uuid', ...feedKeys]);
     assert.deepEqual(res.json.data[1].cpu, {}, 'a zero cpu.usage is omitted in /api/recent');
     assert.deepEqual(res.json.data.map((r: { process: number }) => r.process), [80, 81]);
     clock.advance(31_000);

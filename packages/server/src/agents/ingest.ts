@@ -7,10 +7,19 @@ import { stamp, type StampedReport } from '../realtime/stamped-report.ts';
 /** A report whose shape is wrong (wrong types, not an object); each transport words it its own way. */
 export class ReportShapeError extends Error {}
 
+/** JSON null leaves a Go field at its zero value: drop null members at every depth. */
+function withoutNulls(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutNulls);
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) if (v !== null) out[k] = withoutNulls(v);
+  return out;
+}
+
 /** Parses a report of any transport; throws ReportShapeError with the reason. */
 export function parseReport(raw: unknown): Report {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new ReportShapeError('report must be a JSON object');
-  const parsed = reportSchema.safeParse(raw);
+  const parsed = reportSchema.safeParse(withoutNulls(raw));
   if (!parsed.success) throw new ReportShapeError(formatZodError(parsed.error));
   return parsed.data;
 }
@@ -30,6 +39,8 @@ export interface IngestOptions {
 export function ingestReport(app: AppContext, uuid: string, report: Report, opts: IngestOptions): StampedReport {
   const invalid = verifyReport(report);
   if (invalid) throw AppError.invalidParams(invalid);
+  // A request that passed the gate just before its node was deleted must not bring it back.
+  if (app.live.isDeleted(uuid)) throw AppError.notFound('client deleted', uuid);
   const prev = app.live.latest(uuid);
   const now = app.clock.now();
   const at = prev && prev.at >= now ? prev.at + 1 : now;

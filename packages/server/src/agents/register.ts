@@ -30,8 +30,8 @@ function nameOf(request: FastifyRequest): string {
 
 /**
  * `POST /api/clients/register?name=N` (agent-protocol.md §9): a new node `Auto-<N>` (or
- * `Auto-<8 random>`) per call, no de-duplication; the body is ignored, as in Komari. Adding the
- * node to default-on ping tasks arrives with the Probes issue.
+ * `Auto-<8 random>`) per call, no de-duplication; the body is ignored, as in Komari. createNode
+ * adds the node to the default-on ping tasks.
  */
 async function register(app: AppContext, request: FastifyRequest, reply: FastifyReply) {
   if (!keyAccepted(app, request)) return reply.code(403).send({ status: 'error', message: 'Invalid AutoDiscovery Key' });

@@ -1,6 +1,7 @@
 import type { HistoryGauge, HistoryRow } from '../store/types.ts';
 import { formatTime } from '../util/time.ts';
 import { samplesOf } from './bucket.ts';
+import { float32 } from '../util/float32.ts';
 
 /** The load record of rpc2.md §9 / public-api.md §6.11, field order as Komari's struct. */
 export interface LoadRecord {
@@ -27,18 +28,6 @@ export interface LoadRecord {
   connections_udp: number;
 }
 
-/**
- * Komari's float32 fields print as the shortest decimal that reads back as the same float32
- * (public-api.md §1.9): 15.5, 3.96, never 3.9600000381469727.
- */
-export function float32(v: number): number {
-  const f = Math.fround(v);
-  for (let p = 1; p < 10; p++) {
-    const s = Number(f.toPrecision(p));
-    if (Math.fround(s) === f) return s;
-  }
-  return f;
-}
 
 function avg(b: HistoryRow, g: HistoryGauge): number {
   const n = samplesOf(b, g);

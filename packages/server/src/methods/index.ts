@@ -1,5 +1,7 @@
 import { builtinMethods } from '../rpc/builtins.ts';
+import { execMethods } from '../exec/methods.ts';
 import type { MethodDef } from '../rpc/registry.ts';
+import { pingMethods } from '../ping/methods.ts';
 import { liveMethods } from './live.ts';
 import { logMethods } from './logs.ts';
 import { nodeAdminMethods } from './nodes-admin.ts';
@@ -20,4 +22,6 @@ export const allMethods: MethodDef[] = [
   ...nodePublicMethods,
   ...liveMethods,
   ...recordMethods,
+  ...pingMethods,
+  ...execMethods,
 ];

@@ -3,7 +3,9 @@ import type { AppContext } from '../app-context.ts';
 import { AppError } from '../errors.ts';
 import { isAdmin, type Caller } from '../rpc/caller.ts';
 import { defineMethod, type MethodDef } from '../rpc/registry.ts';
+import { pingSummary } from '../ping/summary.ts';
 import { reportWire, type StampedReport } from '../realtime/stamped-report.ts';
+import { float32 } from '../util/float32.ts';
 import { formatTime } from '../util/time.ts';
 
 /** Hidden nodes are invisible to anyone but admins. */
@@ -18,13 +20,13 @@ function flatStatus(s: StampedReport) {
   return {
     client: s.uuid,
     time: formatTime(s.at),
-    cpu: r.cpu.usage,
-    gpu: r.gpu?.average_usage ?? 0,
+    cpu: float32(r.cpu.usage),
+    gpu: float32(r.gpu?.average_usage ?? 0),
     ram: r.ram.used,
     ram_total: r.ram.total,
     swap: r.swap.used,
     swap_total: r.swap.total,
-    load: r.load.load1,
+    load: float32(r.load.load1),
     temp: 0,
     disk: r.disk.used,
     disk_total: r.disk.total,
@@ -38,18 +40,17 @@ function flatStatus(s: StampedReport) {
   };
 }
 
-function latestStatus(app: AppContext, s: StampedReport) {
+async function latestStatus(app: AppContext, s: StampedReport) {
   const { client, time, cpu, gpu, ram, ram_total, swap, swap_total, load, temp, ...rest } = flatStatus(s);
   return {
     client, time, cpu, gpu, ram, ram_total, swap, swap_total, load,
-    load5: s.report.load.load5,
-    load15: s.report.load.load15,
+    load5: float32(s.report.load.load5),
+    load15: float32(s.report.load.load15),
     temp,
     ...rest,
     online: app.live.isOnline(s.uuid),
     uptime: s.report.uptime,
-    // Per-task ping summaries arrive with ping tasks; until then no node has any.
-    ping: {},
+    ping: await pingSummary(app, s.uuid),
   };
 }
 
@@ -87,13 +88,14 @@ export const liveMethods: MethodDef[] = [
       if (uuid) {
         const s = hidden.has(uuid) ? undefined : app.live.latest(uuid);
         if (!s) throw AppError.invalidParams('Node not found', uuid);
-        return latestStatus(app, s);
+        return await latestStatus(app, s);
       }
-      const wanted = uuids ? new Set(uuids) : undefined;
+      // an empty list means every node, as in Komari
+      const wanted = uuids?.length ? new Set(uuids) : undefined;
       const out: Record<string, unknown> = {};
       for (const s of app.live.latestAll()) {
         if (hidden.has(s.uuid) || (wanted && !wanted.has(s.uuid))) continue;
-        out[s.uuid] = latestStatus(app, s);
+        out[s.uuid] = await latestStatus(app, s);
       }
       return out;
     },

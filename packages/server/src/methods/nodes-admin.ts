@@ -45,12 +45,14 @@ function blankNode(uuid: string, name: string, now: number): NodeRow {
 
 /**
  * Creates a blank node with a fresh uuid and agent token (admin:addClient, auto-discovery);
- * an empty name becomes `client_<first 8 of the uuid>`.
+ * an empty name becomes `client_<first 8 of the uuid>`. The node joins every default-on ping
+ * task (admin-api.md §2.2).
  */
 export async function createNode(app: AppContext, name: string): Promise<{ uuid: string; token: string }> {
   const uuid = randomUUID();
   const node = blankNode(uuid, name || `client_${uuid.slice(0, 8)}`, app.clock.now());
   await app.store.nodes.create(node);
+  await app.ping.addNodeToDefaultTasks(uuid);
   return { uuid, token: node.token };
 }
 
@@ -127,6 +129,7 @@ export const nodeAdminMethods: MethodDef[] = [
       ctx.app.live.forget(id);
       ctx.app.events.forget(id);
       await ctx.app.history.forget(id);
+      await ctx.app.ping.forgetNode(id);
       await audit(ctx, `delete client:${id}`, 'warn');
       return undefined;
     },

@@ -5,6 +5,7 @@ import { AppError } from '../errors.ts';
 import { allocateTargets, pickEvenly } from '../history/downsample.ts';
 import { projectRest, projectRpc, restLoadTypes, toLoadRecord } from '../history/load-records.ts';
 import { loadBuckets, type LoadWindow } from '../history/load-window.ts';
+import { pingRecordsRpc } from '../ping/records-rpc.ts';
 import { isAdmin, type Caller } from '../rpc/caller.ts';
 import { defineMethod, type MethodDef } from '../rpc/registry.ts';
 import type { HistoryRow } from '../store/types.ts';
@@ -73,7 +74,7 @@ const getRecordsParams = z.object({
   start: timeParam,
   end: timeParam,
   load_type: z.string().optional(),
-  /** filters ping history, which arrives with ping tasks */
+  /** ping history of one task; 0, −1 or absent = every task */
   task_id: z.number().int().optional(),
   maxCount: z.number().int().optional(),
 });
@@ -128,8 +129,7 @@ export const recordMethods: MethodDef[] = [
       const w = windowOf(p, now);
       if (p.uuid && !isAdmin(caller) && (await app.store.nodes.get(p.uuid))?.hidden) throw AppError.invalidParams('UUID not found', p.uuid);
       const type = p.type || 'load';
-      // Ping history arrives with ping tasks; no task exists yet, so this empty answer is the true one.
-      if (type === 'ping') return { count: 0, records: [], tasks: [], from: formatTime(w.start), to: formatTime(w.end) };
+      if (type === 'ping') return pingRecordsRpc(app, caller, p, w, now);
       if (type !== 'load') throw AppError.invalidParams("Invalid type, expected 'load' or 'ping'", type);
       if (w.start > w.end) throw AppError.internal('Failed to fetch records', 'start time is after end time');
       return loadGroups(app, caller, p, w, now);

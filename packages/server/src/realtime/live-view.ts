@@ -31,12 +31,16 @@ export class LiveView {
   readonly #recent = new Map<string, StampedReport[]>();
   readonly #sockets = new Map<string, AgentConnection>();
   readonly #presence = new Map<string, number>();
+  /** deleted nodes, so a report already in flight cannot recreate their live state */
+  readonly #deleted = new Set<string>();
   /** the protocol a node last spoke: decides the command form and whether to queue for it */
   readonly #protocol = new Map<string, 1 | 2>();
   readonly #online = new Set<string>();
   readonly #transitions: Transition[] = [];
   readonly #listeners = new Set<(t: Transition) => void>();
   version = 0;
+  /** moves only when a node goes online or offline */
+  onlineVersion = 0;
 
   constructor(clock: Clock, limits: LiveViewLimits = defaultLiveViewLimits) {
     this.#clock = clock;
@@ -128,8 +132,13 @@ export class LiveView {
     }
   }
 
+  isDeleted(uuid: string): boolean {
+    return this.#deleted.has(uuid);
+  }
+
   /** A deleted node: its socket is closed and everything about it forgotten. */
   forget(uuid: string): void {
+    this.#deleted.add(uuid);
     this.#sockets.get(uuid)?.close(1000, 'client deleted');
     this.#sockets.delete(uuid);
     this.#presence.delete(uuid);
@@ -155,6 +164,7 @@ export class LiveView {
     if (online === this.#online.has(uuid)) return;
     if (online) this.#online.add(uuid);
     else this.#online.delete(uuid);
+    this.onlineVersion++;
     const t: Transition = { uuid, online, at: this.#clock.now() };
     this.#transitions.push(t);
     if (this.#transitions.length > this.#limits.transitionLogSize) this.#transitions.shift();

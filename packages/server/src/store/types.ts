@@ -155,6 +155,126 @@ export interface HistoryStore {
   deleteNode(node: string): Promise<number>;
 }
 
+/** A ping task (admin-api.md §4). `defaultOn` is Komari's column `all_clients`. */
+export interface PingTaskRow {
+  id: number;
+  /** order key: set equal to the id on create */
+  weight: number;
+  name: string;
+  /** node uuids the probe runs on, never null */
+  clients: string[];
+  defaultOn: boolean;
+  type: string;
+  target: string;
+  /** seconds */
+  interval: number;
+}
+
+export type PingTaskFields = Omit<PingTaskRow, 'id' | 'weight'>;
+
+/** Every write is one transaction; an id that matches no row fails the whole call and changes nothing. */
+export interface PingTaskStore {
+  /** Ordered by weight, then id. */
+  list(): Promise<PingTaskRow[]>;
+  /** Inserts with weight = the new id; returns the id. */
+  create(task: PingTaskFields): Promise<number>;
+  /** Overwrites every field but weight; returns the ids that matched no row (then nothing changed). */
+  update(tasks: ReadonlyArray<PingTaskFields & { id: number }>): Promise<number[]>;
+  /** Deletes tasks; returns the ids that matched no row (then nothing was deleted). */
+  remove(ids: readonly number[]): Promise<number[]>;
+  /** Sets weights; returns the ids that matched no row (then nothing changed). */
+  setWeights(weights: ReadonlyMap<number, number>): Promise<number[]>;
+  /** Appends a node to the clients of every default-on task that lacks it; returns how many tasks. */
+  addToDefaultOn(uuid: string): Promise<number>;
+  /** Removes a node from the clients of every task; returns how many tasks. */
+  removeClient(uuid: string): Promise<number>;
+}
+
+/**
+ * One ping bucket of one (task, node) series in one tier (decision 6): counts, so loss is exact,
+ * and min/max/sum over the values ≥ 0, so avg is too. Mergeable like HistoryRow.
+ */
+export interface PingBucketRow {
+  task: number;
+  node: string;
+  /** tier width in seconds */
+  width: number;
+  /** bucket start, Unix ms, a multiple of the width since the epoch (UTC) */
+  start: number;
+  /** results received */
+  sent: number;
+  /** results of −1 (or any negative value) */
+  lost: number;
+  /** Σ of the values ≥ 0; avg = sum ÷ (sent − lost) */
+  sum: number;
+  min: number;
+  max: number;
+  /** the newest result as sent (−1 when it was a loss): Komari's bucket value */
+  last: number;
+  lastAt: number;
+}
+
+/** Which series a ping read or delete covers: a task, a node, both, or (neither) all. */
+export interface PingSeriesFilter {
+  task?: number;
+  node?: string;
+}
+
+export interface PingHistoryStore {
+  /** Upserts whole rows (the caller's bucket is authoritative) in one transaction. */
+  write(rows: readonly PingBucketRow[]): Promise<void>;
+  /** Rows of the matching series of one width with from ≤ start ≤ to, oldest first. */
+  range(filter: PingSeriesFilter, width: number, from: number, to: number): Promise<PingBucketRow[]>;
+  /** One series' newest row of one width. */
+  latest(task: number, node: string, width: number): Promise<PingBucketRow | undefined>;
+  /** Every series that has rows. */
+  series(): Promise<{ task: number; node: string }[]>;
+  /** As HistoryStore.prune: per-width cutoffs, rows of retired widths deleted; one transaction. */
+  prune(cutoffs: ReadonlyMap<number, number>): Promise<number>;
+  /** Deletes every row of the matching series; returns the rows deleted. */
+  deleteSeries(filter: PingSeriesFilter): Promise<number>;
+}
+
+export interface PingStore {
+  readonly tasks: PingTaskStore;
+  readonly history: PingHistoryStore;
+}
+
+/** A remote exec task (admin-api.md §5): the command and every client it was addressed to. */
+export interface ExecTask {
+  taskId: string;
+  clients: string[];
+  command: string;
+  createdAt: number;
+}
+
+/** One client's result of an exec task; `exitCode` and `finishedAt` are null until it reports. */
+export interface ExecResult {
+  taskId: string;
+  client: string;
+  result: string;
+  exitCode: number | null;
+  finishedAt: number | null;
+  createdAt: number;
+}
+
+export interface ExecTaskStore {
+  /** The task and its result rows, in one transaction. */
+  create(task: ExecTask, results: readonly ExecResult[]): Promise<void>;
+  /** All tasks, oldest first. */
+  list(): Promise<ExecTask[]>;
+  get(taskId: string): Promise<ExecTask | undefined>;
+  /** Tasks whose client list holds exactly this uuid, oldest first. */
+  byClient(uuid: string): Promise<ExecTask[]>;
+  /** Result rows of one task (of every task when omitted), in creation order. */
+  results(taskId?: string): Promise<ExecResult[]>;
+  result(taskId: string, client: string): Promise<ExecResult | undefined>;
+  /** Fills a result row; false when the task has no row for this client. */
+  finish(taskId: string, client: string, result: string, exitCode: number, at: number): Promise<boolean>;
+  /** Deletes result rows created before `time` (tasks are kept); returns how many. */
+  deleteResultsBefore(time: number): Promise<number>;
+}
+
 export interface Store {
   readonly engine: 'sqlite' | 'postgres';
   readonly accounts: AccountStore;
@@ -163,5 +283,9 @@ export interface Store {
   readonly settings: SettingsStore;
   readonly audit: AuditStore;
   readonly history: HistoryStore;
+  /** ping tasks and ping history */
+  readonly ping: PingStore;
+  /** remote exec tasks and their results */
+  readonly execTasks: ExecTaskStore;
   close(): Promise<void>;
 }

@@ -55,6 +55,12 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
   };
 }
 
+/** A server for a suite and the admin's session cookie. */
+export async function startWithAdmin(opts: TestServerOptions = {}): Promise<{ s: TestServer; cookie: string }> {
+  const s = await startTestServer(opts);
+  return { s, cookie: await s.login() };
+}
+
 export interface HttpResult {
   status: number;
   headers: Headers;
@@ -80,7 +86,11 @@ export async function http(base: string, path: string, o: HttpOptions = {}): Pro
     body = typeof o.body === 'string' ? o.body : JSON.stringify(o.body);
     headers['content-type'] ??= 'application/json';
   }
-  const res = await fetch(base + path, { method: o.method ?? 'GET', headers, body, redirect: 'manual' });
+  return resultOf(await fetch(base + path, { method: o.method ?? 'GET', headers, body, redirect: 'manual' }));
+}
+
+/** A fetch response read whole: its body as text, and as JSON when it is JSON. */
+export async function resultOf(res: Response): Promise<HttpResult> {
   const text = await res.text();
   let json: unknown;
   try {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { pingResultSchema } from '../../ping/results.ts';
 
 /** Timings of the v1 socket (agent-protocol.md §6.1, §11.3), as data. */
 export const v1Limits = {
@@ -13,6 +13,7 @@ export const v1Errors = {
   invalidJson: 'Invalid JSON',
   invalidReport: 'Invalid report format',
   invalidPingResult: 'Invalid ping result format',
+  savePingResult: 'Failed to save ping result',
   unknownType: 'Unknown message type',
   /** AWAIT_FIRST with no usable query `token`: Komari's error string is empty */
   noToken: '',
@@ -55,9 +56,7 @@ export function classifyFrame(text: string): V1Frame {
 
 /**
  * `{"type":"ping_result","task_id":3,"value":23,...}`: Komari decodes `task_id` as an unsigned
- * and `value` as a signed integer (ms, -1 = loss); `ping_type` and `finished_at` are ignored.
+ * and `value` as a signed integer (ms, -1 = loss), `ping_type` (if present) as a string; the
+ * value of `finished_at` is ignored (agent-protocol.md §12). The same shape as the other transports.
  */
-export const v1PingResultSchema = z.object({
-  task_id: z.number().int().min(0),
-  value: z.number().int(),
-});
+export const v1PingResultSchema = pingResultSchema;

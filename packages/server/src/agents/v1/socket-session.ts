@@ -2,6 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { RawData, WebSocket } from 'ws';
 import type { AppContext } from '../../app-context.ts';
 import { nextConnectionId, type AgentConnection } from '../../realtime/agent-connection.ts';
+import { savePingResult } from '../../ping/results.ts';
 import { ingestReport, parseReport, ReportShapeError } from '../ingest.ts';
 import { classifyFrame, errorFrame, v1Errors, v1Limits, v1PingResultSchema, type V1Frame } from './frames.ts';
 
@@ -49,7 +50,12 @@ export class V1Session implements AgentConnection {
     socket.on('message', (data) => {
       const text = textOf(data);
       // Frames are handled strictly in arrival order (the first one waits for the token lookup).
-      this.#queue = this.#queue.then(() => this.#onFrame(text));
+      this.#queue = this.#queue
+        .then(() => this.#onFrame(text))
+        .catch((err: unknown) => {
+          this.#log.error({ err }, 'v1 agent frame failed');
+          this.close(1011, 'internal error');
+        });
     });
     socket.on('close', () => this.#end());
   }
@@ -104,13 +110,26 @@ export class V1Session implements AgentConnection {
         this.#ingest(frame.value);
         return;
       case 'ping_result':
-        // Valid results are not stored yet: ping storage arrives with the Probes issue. Like
-        // Komari, a result that is accepted gets no reply.
-        if (!v1PingResultSchema.safeParse(frame.value).success) this.send(errorFrame(v1Errors.invalidPingResult));
+        this.#pingResult(frame.value);
         return;
       case 'unknown':
         this.#log.debug({ type: frame.type, uuid: this.#uuid }, 'v1 agent sent an unknown message type');
         this.send(errorFrame(v1Errors.unknownType));
+    }
+  }
+
+  /** Like Komari, a stored result gets no reply; a malformed one changes nothing. */
+  #pingResult(raw: unknown): void {
+    const parsed = v1PingResultSchema.safeParse(raw);
+    if (!parsed.success) {
+      this.send(errorFrame(v1Errors.invalidPingResult));
+      return;
+    }
+    try {
+      savePingResult(this.#app, this.#uuid, parsed.data);
+    } catch (err) {
+      this.#log.error({ err, uuid: this.#uuid }, 'ping result not saved');
+      this.send(errorFrame(v1Errors.savePingResult));
     }
   }
 

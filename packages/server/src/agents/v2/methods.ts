@@ -2,6 +2,9 @@ import type { Report } from '@komari-ts/protocol';
 import type { AppContext } from '../../app-context.ts';
 import { saveBasicInfo } from '../basic-info.ts';
 import { ingestReport, parseReport, ReportShapeError } from '../ingest.ts';
+import { pingResultSchema, savePingResult } from '../../ping/results.ts';
+import { formatZodError } from '../../rpc/bind-params.ts';
+import { parseTaskResult, saveTaskResult } from '../../exec/task-result.ts';
 import { V2Code, V2Failure, v2Error, v2Result, type V2Request, type V2Response } from './envelope.ts';
 import { v2Limits } from './limits.ts';
 import { ackIds, checkString, checkStringList, errorText, invalidParams, paramsObject } from './params.ts';
@@ -86,16 +89,46 @@ async function event(call: V2Call, params: unknown): Promise<unknown> {
 }
 
 /**
- * The implemented agent → server methods. agent.pingResult and agent.taskResult are answered
- * -32601 until their storage arrives with the Probes issue. That never pushes the official agent
- * to v1: it sends ping results as socket notifications (no reply) or POSTs that do not count as
- * protocol failures, and posts task results to /api/clients/task/result.
+ * agent.taskResult: documented, not handled by Komari (decision 3: accepted here); stored like
+ * `POST /api/clients/task/result`, with the server's time as the finish time.
  */
+async function taskResult(call: V2Call, params: unknown): Promise<unknown> {
+  const message = 'invalid task result params';
+  const parsed = parseTaskResult(paramsObject(params, message));
+  if (!parsed.ok) throw invalidParams(message, parsed.error);
+  try {
+    await saveTaskResult(call.app, call.uuid, parsed.value);
+  } catch (err) {
+    throw new V2Failure(V2Code.SaveFailed, 'failed to save task result', errorText(err));
+  }
+  return { status: 'success' };
+}
+
+/**
+ * agent.pingResult (§7.3, §12): `task_id` and `value` integers, `ping_type` a string if present;
+ * `finished_at` is accepted in any form and ignored (Komari refuses a numeric one; the spec
+ * recommends accepting it). Stored with the server's receive time.
+ */
+async function pingResult(call: V2Call, params: unknown): Promise<unknown> {
+  const message = 'invalid ping result params';
+  const parsed = pingResultSchema.safeParse(paramsObject(params, message));
+  if (!parsed.success) throw invalidParams(message, formatZodError(parsed.error));
+  try {
+    savePingResult(call.app, call.uuid, parsed.data);
+  } catch (err) {
+    throw new V2Failure(V2Code.SaveFailed, 'failed to save ping result', errorText(err));
+  }
+  return { status: 'success' };
+}
+
+/** The implemented agent → server methods. */
 const methods: Record<string, Method> = {
   'agent.report': report,
   'agent.basicInfo': basicInfo,
   'agent.pull': pull,
   'agent.event': event,
+  'agent.pingResult': pingResult,
+  'agent.taskResult': taskResult,
 };
 
 /** Answers one decoded request; never throws. */

@@ -11,6 +11,8 @@ export const bindings: readonly Binding[] = [
   { method: 'GET', url: '/api/nodes', rpc: 'public:getNodesInformation' },
   { method: 'GET', url: '/api/recent/:uuid', rpc: 'public:getClientRecentRecords' },
   { method: 'GET', url: '/api/records/load', rpc: 'public:getRecordsByUUID', query: ['uuid', 'load_type', 'hours'] },
+  { method: 'GET', url: '/api/records/ping', rpc: 'public:getPingRecords', query: ['uuid', 'task_id', 'hours'] },
+  { method: 'GET', url: '/api/task/ping', rpc: 'public:getPublicPingTasks' },
 
   { method: 'POST', url: '/api/admin/client/add', rpc: 'admin:addClient', render: 'flat' },
   { method: 'GET', url: '/api/admin/client/list', rpc: 'admin:listClients', render: 'raw' },
@@ -28,4 +30,20 @@ export const bindings: readonly Binding[] = [
   { method: 'POST', url: '/api/admin/session/remove/all', rpc: 'admin:deleteAllSessions' },
 
   { method: 'GET', url: '/api/admin/logs', rpc: 'admin:getLogs', query: ['limit', 'page'] },
+
+  { method: 'GET', url: '/api/admin/ping/', rpc: 'admin:getAllPingTasks' },
+  { method: 'POST', url: '/api/admin/ping/add', rpc: 'admin:addPingTask' },
+  { method: 'POST', url: '/api/admin/ping/edit', rpc: 'admin:editPingTask' },
+  { method: 'POST', url: '/api/admin/ping/delete', rpc: 'admin:deletePingTask' },
+  { method: 'POST', url: '/api/admin/ping/order', rpc: 'admin:orderPingTask' },
+  { method: 'GET', url: '/api/clients/ping/tasks', rpc: 'client:getPingTasks', render: 'raw' },
+  { method: 'POST', url: '/api/clients/ping/result', rpc: 'client:uploadPingResult', render: 'raw' },
+
+  { method: 'GET', url: '/api/admin/task/all', rpc: 'admin:getTasks' },
+  { method: 'POST', url: '/api/admin/task/exec', rpc: 'admin:exec' },
+  { method: 'GET', url: '/api/admin/task/:task_id', rpc: 'admin:getTaskById' },
+  { method: 'GET', url: '/api/admin/task/:task_id/result', rpc: 'admin:getTaskResultsByTaskId' },
+  { method: 'GET', url: '/api/admin/task/:task_id/result/:uuid', rpc: 'admin:getSpecificTaskResult' },
+  { method: 'GET', url: '/api/admin/task/client/:uuid', rpc: 'admin:getTasksByClientId' },
+  { method: 'POST', url: '/api/clients/task/result', rpc: 'client:taskResult', render: 'raw' },
 ];

@@ -4,7 +4,10 @@ import { DatabaseSync } from 'node:sqlite';
 import type { Store } from '../types.ts';
 import { sqliteAccounts } from './accounts.ts';
 import { sqliteAudit } from './audit.ts';
+import { sqliteExecTasks } from '../../exec/sqlite-store.ts';
 import { sqliteHistory } from './history.ts';
+import { sqlitePingHistory } from '../../ping/store/sqlite-history.ts';
+import { sqlitePingTasks } from '../../ping/store/sqlite-tasks.ts';
 import { migrate } from './migrations.ts';
 import { sqliteNodes } from './nodes.ts';
 import { sqliteSessions } from './sessions.ts';
@@ -31,6 +34,8 @@ export function openSqliteStore(path: string): Store {
     settings: sqliteSettings(db),
     audit: sqliteAudit(db),
     history: sqliteHistory(db),
+    ping: { tasks: sqlitePingTasks(db), history: sqlitePingHistory(db) },
+    execTasks: sqliteExecTasks(db),
     async close() {
       if (db.isOpen) db.close();
     },

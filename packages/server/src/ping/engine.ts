@@ -1,0 +1,179 @@
+import { defaultHistoryTimings, type HistoryTimings, type RetentionTier } from '@komari-ts/protocol';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Clock } from '../clock.ts';
+import { AppError } from '../errors.ts';
+import type { PingBucketRow, PingHistoryStore, PingSeriesFilter } from '../store/types.ts';
+import { alignDown, bucketEnd, copyPingBucket, emptyPingBucket, foldPing, mergePing, seriesKey } from './bucket.ts';
+import { restoreSeries, type PingSeries } from './restore.ts';
+import { matches, PingWriteQueue } from './write-queue.ts';
+
+export interface PingHistoryDeps {
+  store: PingHistoryStore;
+  clock: Clock;
+  /** the load-history tiers (`history_retention`), as they were at start */
+  tiers: readonly RetentionTier[];
+  log: FastifyBaseLogger;
+  timings?: Partial<HistoryTimings>;
+}
+
+/**
+ * Ping history with the design of the load engine (history/engine.ts): results fold into the
+ * open finest bucket of their (task, node) series; a closed finest bucket is merged into the
+ * open bucket of every coarser tier; changed buckets go through a bounded queue and are written
+ * in one transaction every flush; the open ones are read back at start; rows past their tier's
+ * retention are pruned at start and hourly.
+ */
+export class PingHistory {
+  readonly tiers: readonly RetentionTier[];
+  readonly #deps: PingHistoryDeps;
+  readonly #timings: HistoryTimings;
+  readonly #queue: PingWriteQueue;
+  readonly #series = new Map<string, PingSeries>();
+  #chain: Promise<unknown> = Promise.resolve();
+  #timers: NodeJS.Timeout[] = [];
+
+  constructor(deps: PingHistoryDeps) {
+    this.#deps = deps;
+    this.tiers = deps.tiers.map((t) => ({ ...t }));
+    this.#timings = { ...defaultHistoryTimings, ...deps.timings };
+    this.#queue = new PingWriteQueue(this.#timings.queueCapacity);
+  }
+
+  /** Folds one result (ms, negative = lost) received at `at`. Throws when the queue is full. */
+  record(task: number, node: string, value: number, at: number): void {
+    if (this.#queue.full) throw AppError.internal('ping history queue is full');
+    const key = seriesKey(task, node);
+    let s = this.#series.get(key);
+    if (!s) this.#series.set(key, (s = { task, node, open: [], closedUntil: 0 }));
+    const t = Math.max(at, s.closedUntil);
+    this.#close(s, t);
+    const width = this.tiers[0]!.bucketSeconds;
+    const open = (s.open[0] ??= emptyPingBucket(task, node, width, alignDown(t, width)));
+    foldPing(open, value, t);
+    this.#queue.add(open);
+  }
+
+  flush(): Promise<void> {
+    return this.#exclusive(() => this.#flushNow());
+  }
+
+  prune(): Promise<number> {
+    return this.#exclusive(() => {
+      const now = this.#deps.clock.now();
+      const cutoffs = new Map(this.tiers.map((t) => [t.bucketSeconds, alignDown(now - t.keepHours * 3_600_000, t.bucketSeconds)]));
+      return this.#deps.store.prune(cutoffs);
+    });
+  }
+
+  /** Deletes the history of every matching series, in memory and stored. */
+  forget(filter: PingSeriesFilter): Promise<void> {
+    return this.#exclusive(async () => {
+      for (const [key, s] of this.#series) if (matches(filter, s.task, s.node)) this.#series.delete(key);
+      this.#queue.drop(filter);
+      await this.#deps.store.deleteSeries(filter);
+    });
+  }
+
+  /** Buckets of one tier of the matching series with from ≤ start ≤ to: stored rows, memory laid over. */
+  async buckets(filter: PingSeriesFilter, width: number, from: number, to: number): Promise<PingBucketRow[]> {
+    const rows = new Map<string, PingBucketRow>();
+    const put = (b: PingBucketRow) => rows.set(`${seriesKey(b.task, b.node)}:${b.start}`, b);
+    for (const r of await this.#deps.store.range(filter, width, from, to)) put(r);
+    const k = this.tiers.findIndex((t) => t.bucketSeconds === width);
+    for (const [key, s] of this.#series) {
+      if (!matches(filter, s.task, s.node)) continue;
+      const memory = this.#queue.of(key, width);
+      const open = this.#openView(s, k);
+      if (open) memory.push(open);
+      for (const b of memory) if (b.start >= from && b.start <= to) put(b);
+    }
+    return [...rows.values()].sort((a, b) => a.start - b.start);
+  }
+
+  async start(): Promise<void> {
+    const now = this.#deps.clock.now();
+    for (const key of await this.#deps.store.series()) {
+      const restored = await restoreSeries(this.#deps.store, this.tiers, key, now);
+      if (!restored) continue;
+      this.#series.set(seriesKey(key.task, key.node), restored.series);
+      for (const b of restored.dirty) this.#queue.add(b);
+    }
+    await this.flush();
+    await this.#pruneLogged();
+    const flushLogged = () => void this.flush().catch((err: unknown) => this.#deps.log.error({ err }, 'ping history flush failed'));
+    this.#timers = [setInterval(flushLogged, this.#timings.flushEveryMs), setInterval(() => void this.#pruneLogged(), this.#timings.pruneEveryMs)];
+    for (const t of this.#timers) t.unref();
+  }
+
+  async stop(): Promise<void> {
+    for (const t of this.#timers) clearInterval(t);
+    this.#timers = [];
+    await this.flush();
+  }
+
+  async #flushNow(): Promise<void> {
+    const now = this.#deps.clock.now();
+    for (const s of this.#series.values()) this.#close(s, now);
+    const live = this.#queue.drain();
+    if (live.length === 0) return;
+    try {
+      await this.#deps.store.write(live.map(copyPingBucket));
+    } catch (err) {
+      this.#queue.requeue(live);
+      throw err;
+    }
+  }
+
+  /** Closes the buckets of a series whose span has ended by `now`, finest first. */
+  #close(s: PingSeries, now: number): void {
+    const fine = s.open[0];
+    if (fine && bucketEnd(fine) <= now) {
+      s.open[0] = undefined;
+      s.closedUntil = bucketEnd(fine);
+      this.#rollUp(s, fine);
+    }
+    for (let k = 1; k < s.open.length; k++) {
+      const b = s.open[k];
+      if (b && bucketEnd(b) <= now) s.open[k] = undefined;
+    }
+  }
+
+  #rollUp(s: PingSeries, fine: PingBucketRow): void {
+    for (let k = 1; k < this.tiers.length; k++) {
+      const width = this.tiers[k]!.bucketSeconds;
+      const start = alignDown(fine.start, width);
+      let coarse = s.open[k];
+      if (coarse?.start !== start) s.open[k] = coarse = emptyPingBucket(s.task, s.node, width, start);
+      mergePing(coarse, fine);
+      this.#queue.add(coarse);
+    }
+  }
+
+  /** The in-progress bucket of tier k as a reader sees it: a coarse one includes the open finest one. */
+  #openView(s: PingSeries, k: number): PingBucketRow | undefined {
+    if (k < 0) return undefined;
+    const open = s.open[k];
+    const fine = s.open[0];
+    if (k === 0 || !fine) return open;
+    const start = alignDown(fine.start, this.tiers[k]!.bucketSeconds);
+    if (open && open.start !== start) return open;
+    const view = open ? copyPingBucket(open) : emptyPingBucket(s.task, s.node, this.tiers[k]!.bucketSeconds, start);
+    mergePing(view, fine);
+    return view;
+  }
+
+  async #pruneLogged(): Promise<void> {
+    try {
+      await this.prune();
+    } catch (err) {
+      this.#deps.log.error({ err }, 'ping history prune failed');
+    }
+  }
+
+  /** Flushes, prunes and deletes run one at a time, so a delete cannot race a write of the same rows. */
+  #exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.#chain.then(fn);
+    this.#chain = run.catch(() => undefined);
+    return run;
+  }
+}

@@ -1,0 +1,22 @@
+import { z } from 'zod';
+import type { AppContext } from '../app-context.ts';
+
+/**
+ * A ping result as every transport carries it (agent-protocol.md §12): `task_id` an unsigned and
+ * `value` a signed integer (ms, negative = lost), `ping_type` a string if present. `finished_at`
+ * is accepted in any form and ignored: the server stamps its own receive time.
+ */
+export const pingResultSchema = z.object({
+  task_id: z.number().int().min(0),
+  value: z.number().int(),
+  ping_type: z.string().nullish(),
+});
+export type PingResult = z.output<typeof pingResultSchema>;
+
+/**
+ * Stores one result of `uuid`. A task id that matches no task is accepted and dropped (see
+ * PingService.record); throws only when the history queue is full.
+ */
+export function savePingResult(app: AppContext, uuid: string, r: PingResult): void {
+  app.ping.record(r.task_id, uuid, r.value);
+}

@@ -1,0 +1,66 @@
+import type { AgentCommand, Delivery } from '../agents/dispatch.ts';
+import type { PingTaskRow } from '../store/types.ts';
+
+/** Sends one command to one node the way it can take it (agents/dispatch.ts dispatchCommand). */
+export type Dispatch = (uuid: string, cmd: AgentCommand) => Delivery;
+
+/**
+ * The command for one task in both wire forms: the v1 frame's keys in Komari's order
+ * (agent-protocol.md §6.7) and the `agent.ping` params of §7.4.
+ */
+export function pingCommand(t: PingTaskRow): AgentCommand {
+  return {
+    v1: { ping_task_id: t.id, message: 'ping', ping_type: t.type, ping_target: t.target },
+    v2: { method: 'agent.ping', params: { ping_task_id: t.id, ping_type: t.type, ping_target: t.target } },
+  };
+}
+
+/**
+ * Komari's ping schedule (agent-protocol.md §5): tasks grouped by interval, one timer per distinct
+ * interval, first firing one interval after (re)scheduling; each firing sends the task to every
+ * node in its `clients`. A node that is offline simply misses it; a POST-only v2 node gets a
+ * queued event that expires in 3 s (agents/event-queue.ts).
+ */
+export class PingScheduler {
+  readonly #dispatch: Dispatch;
+  #timers: NodeJS.Timeout[] = [];
+
+  constructor(dispatch: Dispatch) {
+    this.#dispatch = dispatch;
+  }
+
+  /** Replaces every timer with the schedule of `tasks`. Intervals below 1 s are never scheduled. */
+  schedule(tasks: readonly PingTaskRow[]): void {
+    this.stop();
+    const groups = new Map<number, PingTaskRow[]>();
+    for (const t of tasks) {
+      if (!(t.interval >= 1) || t.clients.length === 0) continue;
+      const group = groups.get(t.interval);
+      if (group) group.push(t);
+      else groups.set(t.interval, [t]);
+    }
+    for (const [interval, group] of groups) {
+      const timer = setInterval(() => this.#fire(group), interval * 1000);
+      // The server's close hook clears it; unref keeps a stray one from holding the process.
+      timer.unref();
+      this.#timers.push(timer);
+    }
+  }
+
+  /** How many timers run (one per distinct interval). */
+  get timerCount(): number {
+    return this.#timers.length;
+  }
+
+  stop(): void {
+    for (const t of this.#timers) clearInterval(t);
+    this.#timers = [];
+  }
+
+  #fire(group: readonly PingTaskRow[]): void {
+    for (const task of group) {
+      const cmd = pingCommand(task);
+      for (const uuid of task.clients) this.#dispatch(uuid, cmd);
+    }
+  }
+}

@@ -1,0 +1,132 @@
+import type { HistoryTimings } from '@komari-ts/protocol';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Clock } from '../clock.ts';
+import { AppError } from '../errors.ts';
+import type { PingTaskFields, PingTaskRow, Store } from '../store/types.ts';
+import { PingHistory } from './engine.ts';
+import { PingScheduler, type Dispatch } from './scheduler.ts';
+
+export interface PingServiceDeps {
+  store: Store;
+  clock: Clock;
+  log: FastifyBaseLogger;
+  /** the load-history tiers, which ping history shares (decision 6) */
+  tiers: PingHistory['tiers'];
+  dispatch: Dispatch;
+  timings?: Partial<HistoryTimings>;
+}
+
+function notFound(ids: readonly number[]): AppError {
+  return AppError.notFound(`record not found: ping task ${ids.join(', ')}`, ids);
+}
+
+/**
+ * Ping tasks, their schedule and their history, for one app. The task list is held in memory
+ * (results check it without a query) and reloaded from the store after every change, which also
+ * reschedules: the store stays the one source of truth.
+ */
+export class PingService {
+  readonly history: PingHistory;
+  /** per-node ping summaries of common:getNodesLatestStatus, cached as Komari does */
+  readonly summaryCache = new Map<string, { until: number; value: Record<string, unknown> }>();
+  readonly #deps: PingServiceDeps;
+  readonly #scheduler: PingScheduler;
+  #tasks: readonly PingTaskRow[] = [];
+  #byId = new Map<number, PingTaskRow>();
+  #stopped = false;
+
+  constructor(deps: PingServiceDeps) {
+    this.#deps = deps;
+    this.history = new PingHistory({ store: deps.store.ping.history, clock: deps.clock, tiers: deps.tiers, log: deps.log, timings: deps.timings });
+    this.#scheduler = new PingScheduler(deps.dispatch);
+  }
+
+  /** Every task, ordered by weight then id. */
+  tasks(): readonly PingTaskRow[] {
+    return this.#tasks;
+  }
+
+  task(id: number): PingTaskRow | undefined {
+    return this.#byId.get(id);
+  }
+
+  get timerCount(): number {
+    return this.#scheduler.timerCount;
+  }
+
+  async start(): Promise<void> {
+    await this.#reload();
+    await this.history.start();
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    this.#scheduler.stop();
+    await this.history.stop();
+  }
+
+  /**
+   * One result from a node, stamped with server time. A task id that matches no task stores
+   * nothing and returns false: the task was likely deleted while the probe ran, and the agent
+   * could do nothing about an error.
+   */
+  record(taskId: number, uuid: string, value: number): boolean {
+    if (!this.#byId.has(taskId)) return false;
+    this.history.record(taskId, uuid, value, this.#deps.clock.now());
+    return true;
+  }
+
+  async add(fields: PingTaskFields): Promise<number> {
+    const id = await this.#deps.store.ping.tasks.create(fields);
+    await this.#reload();
+    return id;
+  }
+
+  async edit(tasks: ReadonlyArray<PingTaskFields & { id: number }>): Promise<void> {
+    const missing = await this.#deps.store.ping.tasks.update(tasks);
+    if (missing.length > 0) throw notFound(missing);
+    await this.#reload();
+  }
+
+  /** Deletes tasks and then their history; unknown ids fail the call before anything changes. */
+  async remove(ids: readonly number[]): Promise<void> {
+    const missing = ids.filter((id) => !this.#byId.has(id));
+    if (missing.length > 0) throw notFound(missing);
+    // Results stop being accepted first, so none lands between the two deletes.
+    for (const id of ids) this.#byId.delete(id);
+    try {
+      const absent = await this.#deps.store.ping.tasks.remove(ids);
+      if (absent.length > 0) throw notFound(absent);
+    } finally {
+      await this.#reload();
+    }
+    for (const id of new Set(ids)) await this.history.forget({ task: id });
+  }
+
+  async order(weights: ReadonlyMap<number, number>): Promise<void> {
+    const missing = await this.#deps.store.ping.tasks.setWeights(weights);
+    if (missing.length > 0) throw notFound(missing);
+    await this.#reload();
+  }
+
+  /** A new node joins every default-on task (admin-api.md §2.2); existing nodes are not affected. */
+  async addNodeToDefaultTasks(uuid: string): Promise<void> {
+    if ((await this.#deps.store.ping.tasks.addToDefaultOn(uuid)) > 0) await this.#reload();
+  }
+
+  /** A deleted node leaves every task's clients, and its ping history goes. */
+  async forgetNode(uuid: string): Promise<void> {
+    if ((await this.#deps.store.ping.tasks.removeClient(uuid)) > 0) await this.#reload();
+    this.summaryCache.delete(uuid);
+    await this.history.forget({ node: uuid });
+  }
+
+  async #reload(): Promise<void> {
+    const tasks = await this.#deps.store.ping.tasks.list();
+    this.#tasks = tasks;
+    this.#byId = new Map(tasks.map((t) => [t.id, t]));
+    this.summaryCache.clear();
+    // A change that finishes after the server closed must not start timers again.
+    if (!this.#stopped) this.#scheduler.schedule(tasks);
+  }
+}

@@ -1,0 +1,28 @@
+/** Timings and sizes of the web terminal relay (agent-protocol.md §10), as data. */
+export interface TerminalLimits {
+  /** how long the agent has to dial `/api/clients/terminal` after the request (Komari: 30 s) */
+  joinTimeoutMs: number;
+  /** no frame in either direction for this long closes both sides (not in Komari) */
+  idleTimeoutMs: number;
+  /** browser input held while the agent has not attached yet, in bytes */
+  pendingBytes: number;
+  /** the same, in frames */
+  pendingFrames: number;
+}
+
+export const defaultTerminalLimits: TerminalLimits = {
+  joinTimeoutMs: 30_000,
+  idleTimeoutMs: 30 * 60_000,
+  pendingBytes: 256 * 1024,
+  pendingFrames: 1024,
+};
+
+/** The texts Komari writes to the browser, byte for byte (§10 steps 3, 4, 6). */
+export const terminalTexts = {
+  offline: 'Client offline!\n被控端离线!\n',
+  waiting: '等待被控端连接 waiting for agent...\n',
+  joinTimeout: '被控端连接超时 timeout\n',
+  // Not in Komari, which has neither an idle timeout nor an input bound.
+  idleTimeout: '终端空闲超时 idle timeout\n',
+  pendingOverflow: '输入过多 too much input before the agent connected\n',
+} as const;

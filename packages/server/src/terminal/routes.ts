@@ -1,0 +1,110 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AppContext } from '../app-context.ts';
+import { httpStatusOf, toAppError } from '../errors.ts';
+import { agentTokenOf } from '../http/identity.ts';
+import { actorUuid } from '../rpc/caller.ts';
+import { closeSocket } from './frames.ts';
+import type { TerminalSession } from './session.ts';
+
+export const browserTerminalPath = '/api/admin/client/:uuid/terminal';
+export const agentTerminalPath = '/api/clients/terminal';
+
+/**
+ * Komari negotiates no compression on either terminal socket. `ws` decides per server and
+ * @fastify/websocket has one server for every route, so the offer is dropped here: these sockets
+ * stay uncompressed whatever that server is configured with.
+ */
+async function dropCompressionOffer(request: FastifyRequest): Promise<void> {
+  delete request.raw.headers['sec-websocket-extensions'];
+}
+
+function queryString(request: FastifyRequest, key: string): string {
+  const v = (request.query as Record<string, unknown> | undefined)?.[key];
+  return typeof v === 'string' ? v : '';
+}
+
+function uuidParam(request: FastifyRequest): string {
+  return (request.params as { uuid?: string }).uuid ?? '';
+}
+
+/**
+ * Browser side, after the admin gate (401 before the upgrade): the sensitive 2FA re-check — on a
+ * WebSocket the code comes from `?2fa_code=`/`?two_factor_code=`/`?otp=` (auth.md §7) — then the
+ * client must exist (§10 step 1). Both refusals come before the upgrade.
+ */
+async function checkBrowser(app: AppContext, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> {
+  try {
+    await app.accounts.checkSensitive(request.caller, request.query);
+  } catch (err) {
+    const e = toAppError(err);
+    return reply.code(httpStatusOf(e.code)).send({ status: 'error', message: e.message });
+  }
+  if (!(await app.store.nodes.get(uuidParam(request)))) {
+    return reply.code(400).send({ status: 'error', message: 'Client not found' });
+  }
+  return undefined;
+}
+
+/** Decision 4: only the client the terminal was requested for may attach (Komari takes any token). */
+async function joinsOwnSession(app: AppContext, request: FastifyRequest, session: TerminalSession): Promise<boolean> {
+  const caller = request.caller;
+  const node = caller.kind === 'agent' ? caller.node : await app.store.nodes.byToken(agentTokenOf(request));
+  return node !== undefined && node.uuid === session.info.clientUuid;
+}
+
+/**
+ * Agent side (§10 step 5), after the client gate (401 for a token that is no client's): an unknown
+ * session is 404, another client's token 403, a session that already has its agent 409 — all
+ * before the upgrade, and none of them touches the session.
+ */
+async function checkAgent(app: AppContext, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> {
+  const id = queryString(request, 'id');
+  const session = app.terminal.get(id);
+  if (!session) return reply.code(404).send({ status: 'error', error: 'Session not found' });
+  if (!(await joinsOwnSession(app, request, session))) {
+    request.log.warn({ terminal: id }, 'terminal join refused: the token is not the requested client');
+    return reply.code(403).send({ status: 'error', error: 'This terminal session was requested for another client' });
+  }
+  if (app.terminal.get(id) !== session) return reply.code(404).send({ status: 'error', error: 'Session not found' });
+  if (!session.waiting) return reply.code(409).send({ status: 'error', error: 'Session already has an agent connected' });
+  return undefined;
+}
+
+function registerBrowserRoute(fastify: FastifyInstance, app: AppContext): void {
+  fastify.route({
+    method: 'GET',
+    url: browserTerminalPath,
+    onRequest: dropCompressionOffer,
+    preHandler: (request, reply) => checkBrowser(app, request, reply),
+    handler: async (_request, reply) => reply.code(400).send({ status: 'error', message: 'Require WebSocket upgrade' }),
+    wsHandler: (socket, request) => {
+      const caller = request.caller;
+      app.terminal.open(app.live, socket, { clientUuid: uuidParam(request), userUuid: actorUuid(caller), ip: caller.meta.ip });
+    },
+  });
+}
+
+function registerAgentRoute(fastify: FastifyInstance, app: AppContext): void {
+  fastify.route({
+    method: 'GET',
+    url: agentTerminalPath,
+    onRequest: dropCompressionOffer,
+    preHandler: (request, reply) => checkAgent(app, request, reply),
+    handler: async (_request, reply) => reply.code(400).send({ status: 'error', error: 'Require WebSocket upgrade' }),
+    wsHandler: (socket, request) => {
+      // The session may have ended, or been taken, between the check and the handshake.
+      const session = app.terminal.get(queryString(request, 'id'));
+      if (!session?.attach(socket)) closeSocket(socket, 1008, 'Session not found');
+    },
+  });
+}
+
+/** The web terminal (agent-protocol.md §10, admin-api.md §12): the browser's and the agent's sockets. */
+export function registerTerminalRoutes(fastify: FastifyInstance, app: AppContext): void {
+  registerBrowserRoute(fastify, app);
+  registerAgentRoute(fastify, app);
+  fastify.addHook('preClose', (done) => {
+    app.terminal.endAll();
+    done();
+  });
+}
