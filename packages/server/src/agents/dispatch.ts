@@ -8,6 +8,11 @@ export interface AgentCommand {
 
 export type Delivery = 'sent' | 'queued' | 'offline';
 
+/** A node a command can reach now: it has a socket, or it is an online POST-only v2 agent. */
+export function isReachable(app: AppContext, uuid: string): boolean {
+  return app.live.socketOf(uuid) !== undefined || (app.live.protocolOf(uuid) === 2 && app.live.isOnline(uuid));
+}
+
 /**
  * Sends a command the way the node can take it: on its socket in the form of the protocol it
  * speaks; for an online POST-only v2 node, as a queued event it picks up with its next report or

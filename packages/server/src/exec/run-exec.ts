@@ -1,4 +1,4 @@
-import { dispatchCommand } from '../agents/dispatch.ts';
+import { dispatchCommand, isReachable } from '../agents/dispatch.ts';
 import type { AppContext } from '../app-context.ts';
 import { randomToken } from '../auth/random-token.ts';
 import { AppError } from '../errors.ts';
@@ -27,11 +27,6 @@ async function checkedClients(app: AppContext, command: string, clients: readonl
   return unique;
 }
 
-/** A node the command can reach now: it has a socket, or it is an online POST-only v2 agent (§13). */
-function reachable(app: AppContext, uuid: string): boolean {
-  return app.live.socketOf(uuid) !== undefined || (app.live.protocolOf(uuid) === 2 && app.live.isOnline(uuid));
-}
-
 function resultRow(taskId: string, client: string, now: number, offline: boolean): ExecResult {
   return offline
     ? { taskId, client, result: execLimits.offlineResult, exitCode: execLimits.offlineExitCode, finishedAt: now, createdAt: now }
@@ -46,7 +41,7 @@ function resultRow(taskId: string, client: string, now: number, offline: boolean
  */
 export async function runExec(app: AppContext, caller: Caller, command: string, clients: readonly string[]): Promise<ExecAnswer> {
   const uuids = await checkedClients(app, command, clients);
-  const online = uuids.filter((u) => reachable(app, u));
+  const online = uuids.filter((u) => isReachable(app, u));
   if (online.length === 0) throw AppError.invalidParams('No clients connected');
   const taskId = randomToken(execLimits.taskIdLength);
   const now = app.clock.now();

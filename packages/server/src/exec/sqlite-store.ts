@@ -70,5 +70,8 @@ export function sqliteExecTasks(db: DatabaseSync): ExecTaskStore {
     async deleteResultsBefore(time) {
       return Number(db.prepare('DELETE FROM task_results WHERE created_at < ?').run(time).changes);
     },
+    async deleteResultsOf(client) {
+      return Number(db.prepare('DELETE FROM task_results WHERE client = ?').run(client).changes);
+    },
   };
 }

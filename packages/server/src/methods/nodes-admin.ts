@@ -130,6 +130,7 @@ export const nodeAdminMethods: MethodDef[] = [
       ctx.app.events.forget(id);
       await ctx.app.history.forget(id);
       await ctx.app.ping.forgetNode(id);
+      await ctx.app.store.execTasks.deleteResultsOf(id);
       await audit(ctx, `delete client:${id}`, 'warn');
       return undefined;
     },

@@ -273,6 +273,8 @@ export interface ExecTaskStore {
   finish(taskId: string, client: string, result: string, exitCode: number, at: number): Promise<boolean>;
   /** Deletes result rows created before `time` (tasks are kept); returns how many. */
   deleteResultsBefore(time: number): Promise<number>;
+  /** Deletes a deleted node's result rows (Komari cascades them). */
+  deleteResultsOf(client: string): Promise<number>;
 }
 
 export interface Store {
