@@ -53,8 +53,11 @@ describe('the ping schedule reaches exactly the nodes of a task, at its interval
     const agents = await Promise.all(nodes.map((n) => V1Agent.connect(s, n.token)));
     for (const a of agents) a.report(); // the first frame registers the socket
     await eventually(() => nodes.every((n) => s.ctx.live.socketOf(n.uuid) !== undefined));
+    const raw: string[] = [];
+    agents[0]!.ws.on('message', (d) => raw.push(d.toString()));
     const id = await addTask({ clients: [nodes[0]!.uuid, nodes[1]!.uuid] });
     const [a, b, c] = await Promise.all(agents.map((ag) => collect(ag, watchMs)));
+    assert.ok(raw.length > 0 && raw.every((t) => t.endsWith('}\n')), 'ping frames end with a newline, as Komari writes them');
     for (const [got, label] of [[a!, 'a'], [b!, 'b']] as const) {
       assertCadence(got, label);
       for (const { frame } of got) {

@@ -4,6 +4,8 @@ import type { AppContext } from '../app-context.ts';
 export interface AgentCommand {
   v1: Record<string, unknown>;
   v2: { method: string; params: Record<string, unknown> };
+  /** Komari writes ping and terminal frames with a trailing newline, exec frames without (§6.7). */
+  newline?: boolean;
 }
 
 export type Delivery = 'sent' | 'queued' | 'offline';
@@ -22,9 +24,9 @@ export function isReachable(app: AppContext, uuid: string): boolean {
 export function dispatchCommand(app: AppContext, uuid: string, cmd: AgentCommand): Delivery {
   const conn = app.live.socketOf(uuid);
   if (conn) {
-    const text =
+    const json =
       conn.protocol === 2 ? JSON.stringify({ jsonrpc: '2.0', method: cmd.v2.method, params: cmd.v2.params }) : JSON.stringify(cmd.v1);
-    if (conn.send(text)) return 'sent';
+    if (conn.send(cmd.newline ? `${json}\n` : json)) return 'sent';
   }
   if (app.live.protocolOf(uuid) === 2 && app.live.isOnline(uuid)) {
     app.events.enqueue(uuid, cmd.v2.method, cmd.v2.params);

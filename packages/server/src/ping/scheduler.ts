@@ -12,6 +12,7 @@ export function pingCommand(t: PingTaskRow): AgentCommand {
   return {
     v1: { ping_task_id: t.id, message: 'ping', ping_type: t.type, ping_target: t.target },
     v2: { method: 'agent.ping', params: { ping_task_id: t.id, ping_type: t.type, ping_target: t.target } },
+    newline: true,
   };
 }
 
