@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { AccountService } from './auth/account-service.ts';
 import { systemClock } from './clock.ts';
 import { loadBootConfig } from './config/boot-config.ts';
+import { startLocalAgent } from './local-agent.ts';
 import { startServer } from './main.ts';
 import { AuditService } from './services/audit-service.ts';
 import { openSqliteStore } from './store/sqlite/open.ts';
@@ -21,6 +22,9 @@ Commands:
 Flags:
   -d, --database PATH   SQLite file (env KOMARI_DB, default ./data/komari.db)
   -l, --listen ADDR     listen address (env KOMARI_LISTEN, default 0.0.0.0:25774)
+      --local-agent     also run an agent for this host, as a node named after it (env
+                        KOMARI_LOCAL_AGENT=1; scripts/start.sh sets it unless already set)
+      --no-local-agent  run none (env KOMARI_LOCAL_AGENT=0)
   -p, --password PW     new password for chpasswd
   -h, --help            this help
 `;
@@ -50,18 +54,21 @@ async function main(argv: string[]): Promise<void> {
       password: { type: 'string', short: 'p' },
       'db-type': { type: 'string', short: 't' },
       help: { type: 'boolean', short: 'h' },
+      'local-agent': { type: 'boolean' },
     },
+    allowNegative: true,
   });
   const command = positionals[0] ?? 'server';
   if (values.help) return void console.log(usage);
-  const config = loadBootConfig({ db: values.database, listen: values.listen }, process.env);
+  const config = loadBootConfig({ db: values.database, listen: values.listen, localAgent: values['local-agent'] }, process.env);
 
   switch (command) {
     case 'server': {
       const server = await startServer(config);
+      const localAgent = config.localAgent ? await startLocalAgent(server.ctx, server.fastify.server.address()) : undefined;
       const stop = () => {
         server.fastify.log.info('server is shutting down');
-        server.stop().then(
+        (localAgent?.stop() ?? Promise.resolve()).then(() => server.stop()).then(
           () => process.exit(0),
           (err: unknown) => {
             server.fastify.log.error({ err }, 'shutdown failed: reports since the last flush may be lost');

@@ -22,7 +22,13 @@ const sourceOf: Record<string, string> = {
   logLevel: 'KOMARI_LOG_LEVEL',
   version: 'KOMARI_VERSION',
   hash: 'KOMARI_COMMIT',
+  localAgent: 'KOMARI_LOCAL_AGENT (--local-agent / --no-local-agent)',
 };
+
+const on = ['1', 'true', 'yes', 'on'];
+const switchSchema = z
+  .enum([...on, '0', 'false', 'no', 'off'], { error: 'must be 1 or 0 (true or false)' })
+  .transform((v) => on.includes(v));
 
 export const bootConfigSchema = z.object({
   listen: listenSchema.default('0.0.0.0:25774'),
@@ -41,12 +47,20 @@ export const bootConfigSchema = z.object({
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   version: z.string().default('0.1.0'),
   hash: z.string().default('unknown'),
+  /**
+   * `komari server` also runs an agent for this host (local-agent.ts). Off for the bare command,
+   * so a production server never grows a node on its own; the README's `scripts/start.sh` turns
+   * it on unless KOMARI_LOCAL_AGENT is set.
+   */
+  localAgent: switchSchema.default(false),
 });
 export type BootConfig = z.output<typeof bootConfigSchema>;
 
 export interface BootFlags {
   listen?: string;
   db?: string;
+  /** --local-agent / --no-local-agent */
+  localAgent?: boolean;
 }
 
 function splitList(v: string | undefined): string[] | undefined {
@@ -73,6 +87,7 @@ export function loadBootConfig(flags: BootFlags, env: NodeJS.ProcessEnv): BootCo
     logLevel: env.KOMARI_LOG_LEVEL,
     version: env.KOMARI_VERSION,
     hash: env.KOMARI_COMMIT,
+    localAgent: flags.localAgent === undefined ? env.KOMARI_LOCAL_AGENT?.toLowerCase() || undefined : String(flags.localAgent),
   };
   const parsed = bootConfigSchema.safeParse(raw);
   if (!parsed.success) {

@@ -10,17 +10,23 @@ export const cliPath = fileURLToPath(new URL('../../src/cli.ts', import.meta.url
 /** The README's start command. */
 export const startScriptPath = fileURLToPath(new URL('../../../../scripts/start.sh', import.meta.url));
 
+/** Extra variables for a child; `undefined` removes one (e.g. the KOMARI_LOCAL_AGENT=0 default). */
+export type EnvPatch = Record<string, string | undefined>;
+
 /**
  * process.env without anything that would change the server under test (admin creds, KOMARI_*),
- * with the Node running the tests first on PATH (scripts look Node up there).
+ * with the Node running the tests first on PATH (scripts look Node up there). No local agent
+ * (KOMARI_LOCAL_AGENT=0, which the README's start script would otherwise turn on) unless asked.
  */
-function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+function cleanEnv(extra: EnvPatch): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}` };
   for (const [k, v] of Object.entries(process.env)) {
     if (k === 'PATH' || k.startsWith('KOMARI_') || k.startsWith('ADMIN_') || k.startsWith('NODE_TEST')) continue;
     env[k] = v;
   }
-  return { ...env, KOMARI_LOG_LEVEL: 'warn', ...extra };
+  const merged: NodeJS.ProcessEnv = { ...env, KOMARI_LOG_LEVEL: 'warn', KOMARI_LOCAL_AGENT: '0', ...extra };
+  for (const [k, v] of Object.entries(merged)) if (v === undefined) delete merged[k];
+  return merged;
 }
 
 export interface CliResult {
@@ -30,7 +36,7 @@ export interface CliResult {
 }
 
 /** Runs one CLI command to completion. */
-export async function runCli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+export async function runCli(args: string[], env: EnvPatch = {}): Promise<CliResult> {
   const child = spawn(process.execPath, [cliPath, ...args], { env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
@@ -69,7 +75,7 @@ export interface CliServer {
  */
 export async function spawnCliServer(
   dbPath: string,
-  env: Record<string, string> = {},
+  env: EnvPatch = {},
   command: readonly string[] = [process.execPath, cliPath, 'server'],
 ): Promise<CliServer> {
   const port = await freePort();

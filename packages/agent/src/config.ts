@@ -1,0 +1,221 @@
+import { readFileSync } from 'node:fs';
+import { isIPv4, isIPv6 } from 'node:net';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+
+/**
+ * The agent's settings, with the official agent's flag names, shorts, defaults, `AGENT_*`
+ * variables and JSON keys (agent-protocol.md §14). Precedence, as in the official agent:
+ * flags < environment < JSON config file (`--config`). Unknown flags and keys are ignored.
+ */
+type Kind = 'string' | 'boolean' | 'number';
+
+interface Field {
+  key: string;
+  kind: Kind;
+  flag?: string;
+  short?: string;
+  env?: string;
+  json?: string;
+}
+
+const fields: Field[] = [
+  { key: 'endpoint', kind: 'string', flag: 'endpoint', short: 'e', env: 'AGENT_ENDPOINT', json: 'endpoint' },
+  { key: 'token', kind: 'string', flag: 'token', short: 't', env: 'AGENT_TOKEN', json: 'token' },
+  { key: 'interval', kind: 'number', flag: 'interval', short: 'i', env: 'AGENT_INTERVAL', json: 'interval' },
+  { key: 'protocolVersion', kind: 'number', flag: 'protocol-version', env: 'AGENT_PROTOCOL_VERSION', json: 'protocol_version' },
+  { key: 'disableCompression', kind: 'boolean', flag: 'disable-compression', env: 'AGENT_DISABLE_COMPRESSION', json: 'disable_compression' },
+  { key: 'maxRetries', kind: 'number', flag: 'max-retries', short: 'r', env: 'AGENT_MAX_RETRIES', json: 'max_retries' },
+  { key: 'reconnectInterval', kind: 'number', flag: 'reconnect-interval', short: 'c', env: 'AGENT_RECONNECT_INTERVAL', json: 'reconnect_interval' },
+  { key: 'infoReportInterval', kind: 'number', flag: 'info-report-interval', env: 'AGENT_INFO_REPORT_INTERVAL', json: 'info_report_interval' },
+  { key: 'autoDiscoveryKey', kind: 'string', flag: 'auto-discovery', env: 'AGENT_AUTO_DISCOVERY_KEY', json: 'auto_discovery_key' },
+  { key: 'disableWebSsh', kind: 'boolean', flag: 'disable-web-ssh', env: 'AGENT_DISABLE_WEB_SSH', json: 'disable_web_ssh' },
+  { key: 'disableAutoUpdate', kind: 'boolean', flag: 'disable-auto-update', env: 'AGENT_DISABLE_AUTO_UPDATE', json: 'disable_auto_update' },
+  { key: 'ignoreUnsafeCert', kind: 'boolean', flag: 'ignore-unsafe-cert', short: 'u', env: 'AGENT_IGNORE_UNSAFE_CERT', json: 'ignore_unsafe_cert' },
+  { key: 'monthRotate', kind: 'number', flag: 'month-rotate', env: 'AGENT_MONTH_ROTATE', json: 'month_rotate' },
+  { key: 'includeNics', kind: 'string', flag: 'include-nics', env: 'AGENT_INCLUDE_NICS', json: 'include_nics' },
+  { key: 'excludeNics', kind: 'string', flag: 'exclude-nics', env: 'AGENT_EXCLUDE_NICS', json: 'exclude_nics' },
+  { key: 'includeMountpoints', kind: 'string', flag: 'include-mountpoint', env: 'AGENT_INCLUDE_MOUNTPOINTS', json: 'include_mountpoints' },
+  { key: 'memoryIncludeCache', kind: 'boolean', flag: 'memory-include-cache', env: 'AGENT_MEMORY_INCLUDE_CACHE', json: 'memory_include_cache' },
+  { key: 'memoryExcludeBcf', kind: 'boolean', flag: 'memory-exclude-bcf', env: 'AGENT_MEMORY_REPORT_RAW_USED', json: 'memory_report_raw_used' },
+  { key: 'enableGpu', kind: 'boolean', flag: 'gpu', env: 'AGENT_ENABLE_GPU', json: 'enable_gpu' },
+  { key: 'customDns', kind: 'string', flag: 'custom-dns', env: 'AGENT_CUSTOM_DNS', json: 'custom_dns' },
+  { key: 'customIpv4', kind: 'string', flag: 'custom-ipv4', env: 'AGENT_CUSTOM_IPV4', json: 'custom_ipv4' },
+  { key: 'customIpv6', kind: 'string', flag: 'custom-ipv6', env: 'AGENT_CUSTOM_IPV6', json: 'custom_ipv6' },
+  { key: 'getIpAddrFromNic', kind: 'boolean', flag: 'get-ip-addr-from-nic', env: 'AGENT_GET_IP_ADDR_FROM_NIC', json: 'get_ip_addr_from_nic' },
+  { key: 'preferIpVersion', kind: 'string', flag: 'prefer-ip-version', env: 'AGENT_PREFER_IP_VERSION', json: 'prefer_ip_version' },
+  { key: 'configFile', kind: 'string', flag: 'config', env: 'AGENT_CONFIG_FILE' },
+  { key: 'hostProc', kind: 'string', env: 'HOST_PROC', json: 'host_proc' },
+];
+
+const list = (sep: string) => z.string().transform((s) => s.split(sep).map((x) => x.trim()).filter(Boolean));
+const endpointSchema = z
+  .string()
+  .min(1, 'is required, e.g. -e http://panel.example.com:25774')
+  .refine((s) => /^https?:\/\/[^/]/i.test(s) && URL.canParse(s), 'must be an http(s) URL, e.g. http://panel.example.com:25774')
+  // WHATWG URL turns an IDN host into punycode; the path stays as a prefix, without a trailing /
+  .transform((s) => new URL(s).href.replace(/\/+$/, ''));
+
+export const agentConfigSchema = z.object({
+  endpoint: endpointSchema,
+  token: z.string().default(''),
+  /** report period in seconds; the official agent's effective minimum is 1 */
+  interval: z.number().min(0, 'must be a number of seconds').default(3).transform((v) => Math.max(1, v)),
+  /** 0 or unset ⇒ 2, ≥ 2 ⇒ 2, 1 ⇒ 1 */
+  protocolVersion: z.number().int('must be 1 or 2').min(0, 'must be 1 or 2').default(2).transform((v) => (v === 1 ? 1 : 2)),
+  disableCompression: z.boolean().default(false),
+  maxRetries: z.number().int('must be a whole number').min(0).default(3),
+  /** seconds */
+  reconnectInterval: z.number().positive('must be a positive number of seconds').default(5),
+  /** minutes */
+  infoReportInterval: z.number().positive('must be a positive number of minutes').default(5),
+  autoDiscoveryKey: z.string().default(''),
+  disableWebSsh: z.boolean().default(false),
+  disableAutoUpdate: z.boolean().default(false),
+  ignoreUnsafeCert: z.boolean().default(false),
+  monthRotate: z.number().int('must be a day of the month').min(0).max(31).default(0),
+  includeNics: list(',').default([]),
+  excludeNics: list(',').default([]),
+  includeMountpoints: list(';').default([]),
+  memoryIncludeCache: z.boolean().default(false),
+  memoryExcludeBcf: z.boolean().default(false),
+  enableGpu: z.boolean().default(false),
+  customDns: z.string().default(''),
+  customIpv4: z.string().refine((v) => v === '' || isIPv4(v), 'must be an IPv4 address').default(''),
+  customIpv6: z.string().refine((v) => v === '' || isIPv6(v), 'must be an IPv6 address').default(''),
+  getIpAddrFromNic: z.boolean().default(false),
+  preferIpVersion: z.enum(['', '4', '6'], 'must be 4 or 6').default(''),
+  configFile: z.string().default(''),
+  hostProc: z.string().default(''),
+});
+export type AgentConfig = z.output<typeof agentConfigSchema>;
+
+/** A setting that cannot be used; the message names where it came from. */
+export class ConfigError extends Error {}
+
+/** Go's strconv.ParseBool, which the official agent uses for flags and variables. */
+function parseBool(s: string): boolean | string {
+  if (['1', 't', 'T', 'true', 'TRUE', 'True'].includes(s)) return true;
+  if (['0', 'f', 'F', 'false', 'FALSE', 'False'].includes(s)) return false;
+  return s;
+}
+
+/** Text (flag or variable) to the field's type; what cannot be converted is left for zod to refuse. */
+function coerce(kind: Kind, v: unknown): unknown {
+  if (typeof v !== 'string') return v;
+  if (kind === 'boolean') return parseBool(v);
+  if (kind === 'number') return v.trim() === '' ? v : Number(v);
+  return v;
+}
+
+interface Source {
+  value: unknown;
+  from: string;
+}
+
+function fromFlags(argv: string[]): Map<string, Source> {
+  const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = {};
+  for (const f of fields) {
+    if (f.flag) options[f.flag] = { type: f.kind === 'boolean' ? 'boolean' : 'string', ...(f.short ? { short: f.short } : {}) };
+  }
+  const { values } = parseArgs({ args: argv, options, strict: false, allowPositionals: true });
+  const out = new Map<string, Source>();
+  for (const f of fields) {
+    if (!f.flag) continue;
+    const v = values[f.flag];
+    if (v === undefined) continue;
+    const from = `--${f.flag}`;
+    // a bare boolean flag is `true`; a bare string/number flag has no value
+    if (v === true && f.kind !== 'boolean') throw new ConfigError(`${from}: needs a value`);
+    out.set(f.key, { value: coerce(f.kind, v), from });
+  }
+  return out;
+}
+
+function fromEnv(env: NodeJS.ProcessEnv, into: Map<string, Source>): void {
+  for (const f of fields) {
+    const v = f.env ? env[f.env] : undefined;
+    if (v !== undefined && v !== '') into.set(f.key, { value: coerce(f.kind, v), from: `${f.env}` });
+  }
+}
+
+function fromJson(path: string, readFile: (p: string) => string, into: Map<string, Source>): void {
+  let data: unknown;
+  try {
+    data = JSON.parse(readFile(path));
+  } catch (err) {
+    throw new ConfigError(`config file ${path}: ${(err as Error).message}`);
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new ConfigError(`config file ${path}: must be a JSON object`);
+  const obj = data as Record<string, unknown>;
+  for (const f of fields) {
+    if (f.json && Object.hasOwn(obj, f.json) && obj[f.json] !== null) {
+      into.set(f.key, { value: coerce(f.kind, obj[f.json]), from: `"${f.json}" in ${path}` });
+    }
+  }
+}
+
+function hasKind(kind: Kind, v: unknown): boolean {
+  return kind === 'number' ? typeof v === 'number' && !Number.isNaN(v) : typeof v === kind;
+}
+
+/** Validates the merged settings; a bad one throws a ConfigError naming its flag, variable or key. */
+function validate(sources: Map<string, Source>): AgentConfig {
+  const raw: Record<string, unknown> = { endpoint: '', ...Object.fromEntries([...sources].map(([k, s]) => [k, s.value])) };
+  const parsed = agentConfigSchema.safeParse(raw);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => {
+      const key = String(i.path[0] ?? '');
+      const field = fields.find((f) => f.key === key);
+      const where = sources.get(key)?.from ?? (field?.flag ? `--${field.flag}` : key);
+      const message = field && sources.has(key) && !hasKind(field.kind, raw[key]) ? `must be a ${field.kind}` : i.message;
+      return `${where}: ${message}`;
+    });
+    throw new ConfigError(`invalid agent configuration:\n  ${lines.join('\n  ')}`);
+  }
+  const cfg = parsed.data;
+  if (!cfg.token && !cfg.autoDiscoveryKey) {
+    throw new ConfigError('invalid agent configuration:\n  --token (AGENT_TOKEN): is required unless --auto-discovery is set');
+  }
+  return cfg;
+}
+
+/** Flags, then `AGENT_*` variables, then the JSON config file; throws ConfigError on a bad value. */
+export function loadAgentConfig(
+  argv: string[],
+  env: NodeJS.ProcessEnv,
+  readFile: (path: string) => string = (p) => readFileSync(p, 'utf8'),
+): AgentConfig {
+  const sources = fromFlags(argv);
+  fromEnv(env, sources);
+  const configFile = sources.get('configFile')?.value;
+  if (typeof configFile === 'string' && configFile !== '') fromJson(configFile, readFile, sources);
+  return validate(sources);
+}
+
+export const usage = `komari-agent (komari-ts): reports this host to a Komari-compatible server
+
+Usage: node packages/agent/src/main.ts -e <server URL> -t <token> [flags]
+
+  -e, --endpoint URL            server base URL (AGENT_ENDPOINT)
+  -t, --token TOKEN             node token (AGENT_TOKEN)
+  -i, --interval SECONDS        report interval, default 3, at least 1 (AGENT_INTERVAL)
+      --protocol-version 1|2    default 2; falls back to 1 after 3 protocol failures
+      --disable-compression     no permessage-deflate, no gzip POST bodies
+  -r, --max-retries N           WebSocket attempts per cycle = N + 1, default 3
+  -c, --reconnect-interval S    seconds between attempts, default 5
+      --info-report-interval M  basic info every M minutes, default 5
+      --auto-discovery KEY      register with the server's auto-discovery key when no token
+      --disable-web-ssh         refuse the terminal and remote exec
+  -u, --ignore-unsafe-cert      accept any TLS certificate
+      --month-rotate DAY        traffic totals count from this day of each month
+      --include-nics LIST       --exclude-nics LIST  (comma-separated, globs)
+      --include-mountpoint LIST (semicolon-separated)
+      --memory-include-cache    --memory-exclude-bcf
+      --custom-ipv4 IP          --custom-ipv6 IP  (default: this host's NIC addresses)
+      --prefer-ip-version 4|6   address family for connections to the server
+      --config FILE             JSON config file; its keys win over flags and variables
+  Accepted for compatibility, no effect here: --gpu, --custom-dns, --disable-auto-update,
+  --get-ip-addr-from-nic (addresses always come from the NICs unless --custom-ipv4/6 is given).
+  AGENT_LOG_LEVEL=debug|info|warn|error|silent sets the log on stderr (default info).
+`;

@@ -1,0 +1,66 @@
+import { request as httpRequest, type RequestOptions } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import type { LookupFunction } from 'node:net';
+import { connect } from 'node:net';
+import { elapsedMs, httpProbeUrl, resolveHost, splitHostPort, type Resolved } from './targets.ts';
+
+/** TCP connect time to host:port (port 80 when none is given); -1 when refused or past the timeout. */
+export async function tcpOnce(target: string, timeoutMs: number): Promise<number> {
+  const hp = splitHostPort(target) ?? { host: target, port: '80' };
+  const port = Number(hp.port);
+  if (!Number.isInteger(port) || port <= 0 || port > 65535) return -1;
+  const { address } = await resolveHost(hp.host.replace(/^\[|\]$/g, ''));
+  return new Promise((resolve) => {
+    const start = performance.now();
+    const socket = connect({ host: address, port });
+    const done = (value: number) => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(value);
+    };
+    const timer = setTimeout(() => done(-1), timeoutMs);
+    socket.once('connect', () => done(elapsedMs(start)));
+    socket.once('error', () => done(-1));
+  });
+}
+
+/** A lookup that answers with the address resolved before the clock started, so DNS stays out of the timing. */
+function pinnedLookup(r: Resolved): LookupFunction {
+  return ((_host: string, options: { all?: boolean }, cb: (...args: unknown[]) => void) => {
+    if (options?.all) cb(null, [{ address: r.address, family: r.family }]);
+    else cb(null, r.address, r.family);
+  }) as LookupFunction;
+}
+
+/**
+ * GET the URL without keep-alive; the time until the response headers arrive, when the status is
+ * 200–399. Other statuses, errors and the timeout give -1.
+ */
+export async function httpOnce(target: string, timeoutMs: number): Promise<number> {
+  let url: URL;
+  try {
+    url = new URL(httpProbeUrl(target));
+  } catch {
+    return -1;
+  }
+  const resolved = await resolveHost(url.hostname.replace(/^\[|\]$/g, ''));
+  const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
+  const options: RequestOptions = { method: 'GET', agent: false, lookup: pinnedLookup(resolved), headers: { connection: 'close' } };
+  return new Promise((resolve) => {
+    const start = performance.now();
+    const req = request(url, options, (res) => {
+      const ms = elapsedMs(start);
+      const status = res.statusCode ?? 0;
+      res.resume();
+      done(status >= 200 && status < 400 ? ms : -1);
+    });
+    const done = (value: number) => {
+      clearTimeout(timer);
+      req.destroy();
+      resolve(value);
+    };
+    const timer = setTimeout(() => done(-1), timeoutMs);
+    req.once('error', () => done(-1));
+    req.end();
+  });
+}

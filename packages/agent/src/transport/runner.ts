@@ -1,0 +1,124 @@
+import type { ExecOutcome, PingValue } from '../types.ts';
+import type { Command, QueuedEvent } from './commands.ts';
+import { paths } from './endpoints.ts';
+import { sleep } from './failures.ts';
+import { errorText, type Logger } from './log.ts';
+import { postPlain, type PostContext } from './rpc-post.ts';
+
+/** What runs the server's commands; the tasks module provides them (main.ts wires them in). */
+export interface TaskHandlers {
+  /** runs a command; `--disable-web-ssh` is the handler's to honour */
+  exec(command: string): Promise<ExecOutcome>;
+  ping(type: string, target: string): Promise<PingValue>;
+  /** dials `/api/clients/terminal?token=&id=` and serves the session */
+  terminal(request: TerminalRequest): Promise<void> | void;
+}
+
+export interface TerminalRequest {
+  requestId: string;
+  /** the panel base URL and the node token the terminal socket is opened with */
+  endpoint: string;
+  token: string;
+}
+
+/** agent.pingResult params, also the v1 `ping_result` frame without its `type`. */
+export interface PingResult {
+  task_id: number;
+  ping_type: string;
+  value: number;
+  finished_at: string;
+}
+
+export interface RunnerDeps {
+  handlers: TaskHandlers;
+  post: PostContext;
+  log: Logger;
+  signal: AbortSignal;
+  /** `--max-retries`: task-result retries */
+  maxRetries: number;
+  /** sends a ping result the way the current connection allows (socket frame or POST) */
+  sendPingResult(result: PingResult): Promise<void>;
+}
+
+/** Event ids remembered for de-duplication (the server re-sends an event until it is acked). */
+const seenLimit = 4096;
+const taskResultTimeoutMs = 30_000;
+const taskResultPauseMs = 2000;
+
+/**
+ * Runs commands from sockets and queued events in the background; a failing handler or server
+ * is logged, never thrown. Remembers queued event ids: each is run once and acked on the next
+ * report or pull until a POST carrying the ack succeeds.
+ */
+export class CommandRunner {
+  readonly #deps: RunnerDeps;
+  readonly #seen = new Set<string>();
+  #acks: string[] = [];
+
+  constructor(deps: RunnerDeps) {
+    this.#deps = deps;
+  }
+
+  run(command: Command): void {
+    this.#dispatch(command).catch((err: unknown) => this.#deps.log.error(`${command.kind} failed: ${errorText(err)}`));
+  }
+
+  /** Events from an agent.report or agent.pull result. */
+  takeEvents(events: QueuedEvent[]): void {
+    for (const e of events) {
+      if (!this.#acks.includes(e.id)) this.#acks.push(e.id);
+      if (this.#seen.has(e.id)) continue;
+      this.#seen.add(e.id);
+      if (this.#seen.size > seenLimit) this.#seen.delete(this.#seen.values().next().value as string);
+      if (e.command) this.run(e.command);
+      else this.#deps.log.debug(`event ${e.id}: not a command this agent runs`);
+    }
+  }
+
+  /** The ids to ack on the next POST. */
+  pendingAcks(): string[] {
+    return [...this.#acks];
+  }
+
+  /** A POST carrying these acks succeeded. */
+  acked(ids: readonly string[]): void {
+    this.#acks = this.#acks.filter((id) => !ids.includes(id));
+  }
+
+  async #dispatch(command: Command): Promise<void> {
+    const { handlers } = this.#deps;
+    if (command.kind === 'exec') return this.#exec(command.taskId, command.command);
+    if (command.kind === 'ping') {
+      const value = await handlers.ping(command.type, command.target).catch(() => -1);
+      const finished_at = new Date().toISOString();
+      return this.#deps.sendPingResult({ task_id: command.taskId, ping_type: command.type, value, finished_at });
+    }
+    const { endpoints } = this.#deps.post;
+    await handlers.terminal({ requestId: command.requestId, endpoint: endpoints.base, token: endpoints.token });
+  }
+
+  async #exec(taskId: string, command: string): Promise<void> {
+    let outcome: ExecOutcome;
+    try {
+      outcome = await this.#deps.handlers.exec(command);
+    } catch (err) {
+      outcome = { result: errorText(err), exitCode: -1 };
+    }
+    const body = { task_id: taskId, result: outcome.result, exit_code: outcome.exitCode, finished_at: new Date().toISOString() };
+    await this.#postTaskResult(body);
+  }
+
+  /** `POST /api/clients/task/result` in both protocols; retried `--max-retries` times, 2 s apart. */
+  async #postTaskResult(body: Record<string, unknown>): Promise<void> {
+    const { post, log, signal, maxRetries } = this.#deps;
+    for (let attempt = 0; attempt <= maxRetries && !signal.aborted; attempt++) {
+      try {
+        await postPlain(post, paths.taskResult, body, taskResultTimeoutMs, signal);
+        return;
+      } catch (err) {
+        log.warn(`task ${String(body.task_id)}: result upload failed (${errorText(err)})`);
+        if (attempt < maxRetries) await sleep(taskResultPauseMs, signal);
+      }
+    }
+  }
+}

@@ -1,0 +1,143 @@
+import WebSocket from 'ws';
+import type { AgentConfig } from '../config.ts';
+import type { Collector } from '../types.ts';
+import { type Command, commandOfFrame } from './commands.ts';
+import { NetworkError, ProtocolFailure } from './failures.ts';
+import { userAgent } from './http-client.ts';
+import { errorText, type Logger } from './log.ts';
+
+/** The official agent's handshake timeout and keep-alive ping period (agent-protocol.md §11.3). */
+const handshakeTimeoutMs = 15_000;
+const pingEveryMs = 30_000;
+
+export interface DialOptions {
+  /** offer permessage-deflate (the v1 route declines it; the v2 route accepts) */
+  compression: boolean;
+  insecure: boolean;
+  /** --prefer-ip-version */
+  family?: 4 | 6;
+}
+
+/** The dial options of the settings: compression, certificate check, preferred IP version. */
+export function dialOptionsOf(c: Pick<AgentConfig, 'disableCompression' | 'ignoreUnsafeCert' | 'preferIpVersion'>): DialOptions {
+  const family = c.preferIpVersion === '4' ? 4 : c.preferIpVersion === '6' ? 6 : undefined;
+  return { compression: !c.disableCompression, insecure: c.ignoreUnsafeCert, ...(family ? { family } : {}) };
+}
+
+/**
+ * Opens the report socket. A handshake answered with an HTTP status is a ProtocolFailure;
+ * anything else that stops it (refused, reset, timeout, stop) is a NetworkError.
+ */
+export function dialSocket(url: string, o: DialOptions, signal: AbortSignal): Promise<WebSocket> {
+  const ws = new WebSocket(url, {
+    handshakeTimeout: handshakeTimeoutMs,
+    perMessageDeflate: o.compression ? { serverNoContextTakeover: true, clientNoContextTakeover: true } : false,
+    rejectUnauthorized: !o.insecure,
+    headers: { 'user-agent': userAgent },
+    ...(o.family ? { family: o.family } : {}),
+  });
+  ws.on('error', () => {}); // reported through the promise or the session's close
+  return new Promise((resolve, reject) => {
+    const onAbort = () => ws.terminate();
+    signal.addEventListener('abort', onAbort, { once: true });
+    const settle = (err?: Error) => {
+      signal.removeEventListener('abort', onAbort);
+      if (err) reject(err);
+      else resolve(ws);
+    };
+    ws.once('open', () => settle());
+    ws.once('unexpected-response', (req, res) => {
+      res.resume();
+      req.destroy();
+      settle(new ProtocolFailure(`handshake answered HTTP ${res.statusCode ?? 0}`, res.statusCode));
+    });
+    ws.once('error', (err) => settle(new NetworkError(err.message)));
+    ws.once('close', () => settle(new NetworkError(signal.aborted ? 'stopped' : 'closed during the handshake')));
+  });
+}
+
+export interface SessionDeps {
+  ws: WebSocket;
+  protocol: 1 | 2;
+  intervalMs: number;
+  collector: Collector;
+  log: Logger;
+  signal: AbortSignal;
+  onCommand(command: Command): void;
+}
+
+/** Sends one JSON text frame; rejects when the socket is not open or the write fails. */
+export function sendFrame(ws: WebSocket, value: unknown): Promise<void> {
+  if (ws.readyState !== WebSocket.OPEN) return Promise.reject(new Error('the socket is not open'));
+  return new Promise((resolve, reject) => ws.send(JSON.stringify(value), (err) => (err ? reject(err) : resolve())));
+}
+
+function textOf(data: WebSocket.RawData): string {
+  if (Buffer.isBuffer(data)) return data.toString('utf8');
+  return (Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data)).toString('utf8');
+}
+
+/** One report per call; a call while the previous one is still collecting or sending is skipped. */
+function reporter(d: SessionDeps): () => Promise<void> {
+  let busy = false;
+  return async () => {
+    if (busy) return;
+    busy = true;
+    try {
+      const r = await d.collector.report();
+      await sendFrame(d.ws, d.protocol === 2 ? { jsonrpc: '2.0', method: 'agent.report', params: { report: r } } : r).catch((err: unknown) => {
+        d.ws.terminate();
+        throw err;
+      });
+    } catch (err) {
+      d.log.warn(`report not sent: ${errorText(err)}`);
+    } finally {
+      busy = false;
+    }
+  };
+}
+
+/** A ping frame per call; no pong since the previous one means a dead peer: cut the socket. */
+function keepAlive(ws: WebSocket): () => void {
+  let alive = true;
+  ws.on('pong', () => (alive = true));
+  return () => {
+    if (!alive) return ws.terminate();
+    alive = false;
+    ws.ping();
+  };
+}
+
+/**
+ * An open report socket (the ACTIVE state of §8): a report at once and every interval (v2: an
+ * `agent.report` notification; v1: the bare report), a ping frame every 30 s (no pong by the next
+ * one ends the socket), commands handed on, everything else ignored. A failed write ends the
+ * socket. Resolves when the socket has closed.
+ */
+export function runSession(d: SessionDeps): Promise<void> {
+  const { ws, log } = d;
+  const report = reporter(d);
+  ws.on('message', (data, isBinary) => {
+    const text = isBinary ? '' : textOf(data);
+    const command = commandOfFrame(text);
+    if (command) d.onCommand(command);
+    else log.debug(`ignored a frame from the server: ${text.slice(0, 120)}`);
+  });
+  const timers = [setInterval(() => void report(), d.intervalMs), setInterval(keepAlive(ws), pingEveryMs)];
+  // a dead server never answers the close frame: cut the socket a moment later
+  const onAbort = () => {
+    ws.close(1000);
+    setTimeout(() => ws.terminate(), 1000).unref();
+  };
+  d.signal.addEventListener('abort', onAbort, { once: true });
+  void report();
+  return new Promise((resolve) => {
+    const end = () => {
+      for (const t of timers) clearInterval(t);
+      d.signal.removeEventListener('abort', onAbort);
+      resolve();
+    };
+    if (ws.readyState === WebSocket.CLOSED) end();
+    else ws.once('close', end);
+  });
+}

@@ -1,0 +1,152 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { createServer as createHttpServer, type Server } from 'node:http';
+import { createServer, type AddressInfo } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import { icmpHost, parsePingTime } from '../src/tasks/icmp.ts';
+import { runPing, withHighLatencyRule } from '../src/tasks/ping.ts';
+import { httpProbeUrl, splitHostPort } from '../src/tasks/targets.ts';
+
+function hasPing(): boolean {
+  try {
+    execFileSync('sh', ['-c', 'command -v ping'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A port nobody listens on: one the OS gave out and that is closed again. */
+async function closedPort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const { port } = srv.address() as AddressInfo;
+  await new Promise((r) => srv.close(r));
+  return port;
+}
+
+describe('ping tasks against real sockets', () => {
+  let tcp: ReturnType<typeof createServer>;
+  let web: Server;
+  let tcpPort = 0;
+  let webPort = 0;
+
+  before(async () => {
+    tcp = createServer((sock) => sock.destroy());
+    await new Promise<void>((r) => tcp.listen(0, '127.0.0.1', r));
+    tcpPort = (tcp.address() as AddressInfo).port;
+    web = createHttpServer((req, res) => {
+      res.statusCode = req.url === '/fail' ? 500 : req.url === '/moved' ? 302 : 200;
+      res.end('ok');
+    });
+    await new Promise<void>((r) => web.listen(0, '127.0.0.1', r));
+    webPort = (web.address() as AddressInfo).port;
+  });
+  after(async () => {
+    await new Promise((r) => tcp.close(r));
+    await new Promise((r) => web.close(r));
+  });
+
+  it('tcp: connect time to a listening socket is a small number of ms', async () => {
+    const ms = await runPing('tcp', `127.0.0.1:${tcpPort}`);
+    assert.ok(ms >= 0 && ms < 200, `got ${ms}`);
+    assert.ok(Number.isInteger(ms));
+  });
+
+  it('tcp: a closed port is -1', async () => {
+    assert.equal(await runPing('tcp', `127.0.0.1:${await closedPort()}`), -1);
+  });
+
+  it('tcp: a name that does not resolve is -1', async () => {
+    assert.equal(await runPing('tcp', 'no-such-host.invalid:80'), -1);
+  });
+
+  it('http: 200 and 302 give ms, 500 gives -1, http:// is prepended when missing', async () => {
+    const ok = await runPing('http', `http://127.0.0.1:${webPort}/`);
+    assert.ok(ok >= 0 && ok < 500, `got ${ok}`);
+    assert.ok((await runPing('http', `127.0.0.1:${webPort}/moved`)) >= 0);
+    assert.equal(await runPing('http', `http://127.0.0.1:${webPort}/fail`), -1);
+    assert.equal(await runPing('http', `http://127.0.0.1:${await closedPort()}/`), -1);
+  });
+
+  it('icmp: 127.0.0.1 answers with a small number of ms through the system ping', async (t) => {
+    if (!hasPing()) {
+      t.skip('no `ping` binary on this machine (Debian: apt-get install iputils-ping): the icmp case is skipped');
+      return;
+    }
+    const ms = await runPing('icmp', '127.0.0.1');
+    assert.ok(ms >= 0 && ms < 200, `got ${ms}`);
+    assert.ok((await runPing('icmp', '[127.0.0.1]:443')) >= 0, 'port and brackets are stripped');
+  });
+
+  it('icmp without a ping binary is -1, logged once', async () => {
+    const path = process.env.PATH;
+    const logs: string[] = [];
+    process.env.PATH = '/nonexistent';
+    try {
+      assert.equal(await runPing('icmp', '127.0.0.1', { log: (m) => logs.push(m) }), -1);
+      assert.equal(await runPing('icmp', '127.0.0.1', { log: (m) => logs.push(m) }), -1);
+    } finally {
+      process.env.PATH = path;
+    }
+    assert.equal(logs.length, 1);
+    assert.match(logs[0]!, /no `ping` binary/);
+  });
+
+  it('an unknown type is -1', async () => {
+    assert.equal(await runPing('udp', `127.0.0.1:${tcpPort}`), -1);
+  });
+});
+
+describe('ping helpers', () => {
+  it('splits targets like Go net.SplitHostPort', () => {
+    assert.deepEqual(splitHostPort('1.1.1.1:443'), { host: '1.1.1.1', port: '443' });
+    assert.deepEqual(splitHostPort('[::1]:22'), { host: '::1', port: '22' });
+    assert.equal(splitHostPort('example.com'), undefined);
+    assert.equal(splitHostPort('::1'), undefined);
+    assert.equal(icmpHost('[2001:db8::1]:80'), '2001:db8::1');
+    assert.equal(icmpHost('example.com:80'), 'example.com');
+  });
+
+  it('builds http probe URLs', () => {
+    assert.equal(httpProbeUrl('example.com/x'), 'http://example.com/x');
+    assert.equal(httpProbeUrl('https://example.com'), 'https://example.com');
+    assert.equal(httpProbeUrl('2001:db8::1'), 'http://[2001:db8::1]');
+  });
+
+  it('parses ping output', () => {
+    assert.equal(parsePingTime('64 bytes from 127.0.0.1: icmp_seq=1 ttl=64 time=12.9 ms'), 12);
+    assert.equal(parsePingTime('64 bytes from ::1: seq=0 ttl=64 time=0.061 ms'), 0);
+    assert.equal(parsePingTime('1 packets transmitted, 0 received'), undefined);
+  });
+});
+
+describe('high-latency rule', () => {
+  const series = (values: number[]) => {
+    const calls: number[] = [];
+    return { calls, measure: async () => { const v = values[calls.length] ?? -1; calls.push(v); return v; } };
+  };
+
+  it('keeps a first sample at or under 1000 ms', async () => {
+    const s = series([1000]);
+    assert.equal(await withHighLatencyRule('icmp', s.measure), 1000);
+    assert.equal(s.calls.length, 1);
+  });
+
+  it('uses the first re-measure at or under 1000 ms', async () => {
+    const s = series([1500, 1200, 900, 10]);
+    assert.equal(await withHighLatencyRule('icmp', s.measure), 900);
+    assert.equal(s.calls.length, 3);
+  });
+
+  it('fails after 3 re-measures that stay high, or a failed re-measure', async () => {
+    assert.equal(await withHighLatencyRule('http', series([1500, 1100, 1200, 1300, 5]).measure), -1);
+    assert.equal(await withHighLatencyRule('http', series([1500, -1, 5]).measure), -1);
+  });
+
+  it('tcp: a drop of more than 800 ms is a retransmission and a failure', async () => {
+    assert.equal(await withHighLatencyRule('tcp', series([1900, 50]).measure), -1);
+    assert.equal(await withHighLatencyRule('tcp', series([1200, 900]).measure), 900);
+    assert.equal(await withHighLatencyRule('icmp', series([1900, 50]).measure), 50);
+  });
+});
