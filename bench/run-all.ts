@@ -1,0 +1,38 @@
+/**
+ * `npm run bench`: every benchmark at its small default size, one after another, each in its
+ * own process with a time limit. `npm run bench -- <name> [flags]` runs one benchmark with flags,
+ * e.g. `npm run bench -- ingest --agents 10000 --duration 60`; `<name> --help` lists its flags.
+ */
+import { spawn } from 'node:child_process';
+import { loadavg } from 'node:os';
+
+const benches = ['ingest', 'fanout', 'history', 'storage'] as const;
+const limitMs = 30 * 60_000;
+
+function run(name: string, args: string[]): Promise<number> {
+  return new Promise((resolve) => {
+    const file = new URL(`./${name}.ts`, import.meta.url).pathname;
+    const child = spawn(process.execPath, [file, ...args], { stdio: 'inherit' });
+    const timer = setTimeout(() => {
+      console.error(`${name}: over ${limitMs / 60_000} min, stopped`);
+      child.kill('SIGKILL');
+    }, limitMs);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve(code ?? 1);
+    });
+  });
+}
+
+const [name, ...args] = process.argv.slice(2);
+if (name !== undefined && !benches.includes(name as (typeof benches)[number])) {
+  console.error(`unknown benchmark '${name}'; one of: ${benches.join(', ')}`);
+  process.exit(2);
+}
+if (loadavg()[0]! > 1) console.warn(`note: load average ${loadavg()[0]!.toFixed(2)}: other work on this machine will show in the figures`);
+let failed = 0;
+for (const b of name ? [name] : benches) {
+  console.log(`\n=== ${b} ${args.join(' ')}`);
+  if ((await run(b, args)) !== 0) failed++;
+}
+process.exit(failed > 0 ? 1 : 0);
