@@ -39,7 +39,7 @@ export class LiveView {
   readonly #transitions: Transition[] = [];
   readonly #listeners = new Set<(t: Transition) => void>();
   version = 0;
-  /** moves only when a node goes online or offline */
+  /** moves only when a node goes online or offline, or is deleted: readers rebuild at once then */
   onlineVersion = 0;
 
   constructor(clock: Clock, limits: LiveViewLimits = defaultLiveViewLimits) {
@@ -145,6 +145,7 @@ export class LiveView {
     this.#protocol.delete(uuid);
     this.#latest.delete(uuid);
     this.#recent.delete(uuid);
+    this.onlineVersion++;
     this.#update(uuid);
   }
 
