@@ -6,13 +6,14 @@
 import { spawn } from 'node:child_process';
 import { loadavg } from 'node:os';
 
-const benches = ['ingest', 'fanout', 'history', 'storage'] as const;
+const benches = ['ingest', 'fanout', 'history', 'storage', 'micro'] as const;
 const limitMs = 30 * 60_000;
 
 function run(name: string, args: string[]): Promise<number> {
   return new Promise((resolve) => {
     const file = new URL(`./${name}.ts`, import.meta.url).pathname;
-    const child = spawn(process.execPath, [file, ...args], { stdio: 'inherit' });
+    const node = name === 'micro' ? ['--expose-gc'] : [];
+    const child = spawn(process.execPath, [...node, file, ...args], { stdio: 'inherit' });
     const timer = setTimeout(() => {
       console.error(`${name}: over ${limitMs / 60_000} min, stopped`);
       child.kill('SIGKILL');

@@ -20,6 +20,8 @@ async function isSessionAdmin(app: AppContext, request: FastifyRequest): Promise
  * number of viewers. A small fleet builds in microseconds, so its viewers see every report.
  */
 export const feedReuseFactor = 20;
+/** Below this many nodes a build is cheap: every change is shown at once, deterministically. */
+export const feedReuseMinNodes = 500;
 
 /**
  * The `/api/clients` payload, built once and shared by every viewer of the same visibility: the
@@ -48,7 +50,8 @@ export class FeedPayloads {
     }
     const json = this.#render(hidden);
     const cost = performance.now() - now;
-    this.#cache.set(hiddenKey, { json, version: live.version, onlineVersion: live.onlineVersion, reuseUntil: now + cost * (feedReuseFactor + 1) });
+    const reuseUntil = live.latestCount >= feedReuseMinNodes ? now + cost * (feedReuseFactor + 1) : 0;
+    this.#cache.set(hiddenKey, { json, version: live.version, onlineVersion: live.onlineVersion, reuseUntil });
     return json;
   }
 

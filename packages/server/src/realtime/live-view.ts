@@ -68,6 +68,10 @@ export class LiveView {
     return this.#latest.get(uuid);
   }
 
+  get latestCount(): number {
+    return this.#latest.size;
+  }
+
   latestAll(): IterableIterator<StampedReport> {
     return this.#latest.values();
   }
