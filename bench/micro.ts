@@ -1,0 +1,80 @@
+/**
+ * Micro-measurements behind the bottlenecks named in BENCHMARKS.md, in this process, in seconds:
+ * what one `/api/clients` payload build costs at N nodes (and so how long FeedPayloads reuses
+ * it), how much heap one report kept in the live view's recent window takes, and what Node's
+ * async zlib costs per small body against the sync call.
+ *
+ *   node --expose-gc bench/micro.ts
+ */
+import { randomUUID } from 'node:crypto';
+import { promisify } from 'node:util';
+import { gunzip, gunzipSync, gzipSync } from 'node:zlib';
+import type { AppContext } from '../packages/server/src/app-context.ts';
+import { parseReport } from '../packages/server/src/agents/ingest.ts';
+import { FeedPayloads, feedReuseFactor } from '../packages/server/src/realtime/clients-feed.ts';
+import { LiveView } from '../packages/server/src/realtime/live-view.ts';
+import { stamp } from '../packages/server/src/realtime/stamped-report.ts';
+import { readFlags } from './lib/args.ts';
+import { probeMessage, SimHost } from './lib/report-gen.ts';
+import { conditions, summarize, table } from './lib/stats.ts';
+
+const f = readFlags('micro-measurements: feed build, recent-window memory, zlib', {
+  retained: { default: 100_000, help: 'reports kept to measure heap per report' },
+  zlib: { default: 3000, help: 'gunzip operations per variant' },
+});
+
+const report = (i: number) => parseReport(new SimHost(i).next(1, probeMessage(i, Date.now())));
+
+function feedBuild(nodes: number): [number, number] {
+  const live = new LiveView({ now: () => Date.now() });
+  for (let i = 0; i < nodes; i++) {
+    const uuid = randomUUID();
+    live.registerSocket(uuid, { id: i, protocol: 2, send: () => true, close: () => {} });
+    live.record(stamp(uuid, report(i), Date.now()));
+  }
+  const feed = new FeedPayloads({ live } as unknown as AppContext);
+  const times: number[] = [];
+  let bytes = 0;
+  for (let k = 0; k < 30; k++) {
+    const t = performance.now();
+    bytes = feed.build(new Set(), `key-${k}`).length; // a new key: always a real build
+    times.push(performance.now() - t);
+  }
+  return [summarize(times).p50, bytes];
+}
+
+function heapPerReport(n: number): number {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) return NaN;
+  const keep: unknown[] = [];
+  const host = new SimHost(1);
+  const uuid = randomUUID(); // one node's uuid string is shared by all its reports
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  for (let i = 0; i < n; i++) keep.push(stamp(uuid, parseReport(host.next(1, probeMessage(1, Date.now()))), Date.now()));
+  gc();
+  return (process.memoryUsage().heapUsed - before) / keep.length;
+}
+
+async function zlibCost(n: number): Promise<[number, number]> {
+  const body = gzipSync(JSON.stringify({ jsonrpc: '2.0', method: 'agent.report', params: { report: report(1) }, id: 1 }));
+  const cpu = (u: NodeJS.CpuUsage) => (u.user + u.system) / n;
+  let t = process.cpuUsage();
+  await Promise.all(Array.from({ length: n }, () => promisify(gunzip)(body)));
+  const asyncUs = cpu(process.cpuUsage(t));
+  t = process.cpuUsage();
+  for (let i = 0; i < n; i++) gunzipSync(body);
+  return [asyncUs, cpu(process.cpuUsage(t))];
+}
+
+console.log(conditions());
+const rows: (string | number)[][] = [['measure', 'value']];
+for (const n of [1000, 5000, 10_000]) {
+  const [ms, bytes] = feedBuild(n);
+  rows.push([`/api/clients payload build, ${n} nodes`, `${ms.toFixed(1)} ms, ${(bytes / 1024).toFixed(0)} KiB; reused for up to ${(ms * (feedReuseFactor + 1)).toFixed(0)} ms`]);
+}
+const perReport = heapPerReport(f.retained);
+rows.push(['heap per report kept in the recent window', Number.isFinite(perReport) ? `${perReport.toFixed(0)} B (run with --expose-gc)` : 'run with node --expose-gc']);
+const [asyncUs, syncUs] = await zlibCost(f.zlib);
+rows.push(['gunzip of one report body, async / sync (process CPU)', `${asyncUs.toFixed(0)} µs / ${syncUs.toFixed(0)} µs`]);
+table(rows);
