@@ -23,14 +23,7 @@ export interface TrafficDelta {
 }
 
 /** Bucket start containing `ms` for a width in seconds: multiples of the width since the epoch, UTC. */
-export function alignDown(ms: number, widthSeconds: number): number {
-  const w = widthSeconds * 1000;
-  return Math.floor(ms / w) * w;
-}
-
-export function bucketEnd(b: HistoryRow): number {
-  return b.start + b.width * 1000;
-}
+export { alignDown, bucketEnd } from '../util/bucket-ladder.ts';
 
 export function emptyBucket(node: string, width: number, start: number): HistoryRow {
   const zeros = () => Object.fromEntries(gauges.map((g) => [g, 0])) as Record<HistoryGauge, number>;

@@ -4,7 +4,8 @@ import type { Clock } from '../clock.ts';
 import { AppError } from '../errors.ts';
 import type { SettingsService } from '../services/settings-service.ts';
 import type { HistoryRow, Store } from '../store/types.ts';
-import { alignDown, bucketEnd, copyBucket, emptyBucket, fold, merge } from './bucket.ts';
+import { closeLadder, openView, type LadderOps } from '../util/bucket-ladder.ts';
+import { alignDown, copyBucket, emptyBucket, fold, merge } from './bucket.ts';
 import type { HistoryRecorder } from './recorder.ts';
 import { restoreNode, type NodeHistory } from './restore.ts';
 import { trafficDelta } from './traffic.ts';
@@ -34,6 +35,7 @@ export class HistoryEngine implements HistoryRecorder {
   readonly #nodes = new Map<string, NodeHistory>();
   #chain: Promise<unknown> = Promise.resolve();
   #timers: NodeJS.Timeout[] = [];
+  readonly #ladder: LadderOps<HistoryRow>;
 
   constructor(deps: HistoryDeps) {
     this.#deps = deps;
@@ -41,6 +43,13 @@ export class HistoryEngine implements HistoryRecorder {
     this.tiers = deps.settings.get('history_retention').map((t) => ({ ...t }));
     this.#timings = { ...defaultHistoryTimings, ...deps.timings };
     this.#queue = new WriteQueue(this.#timings.queueCapacity);
+    this.#ladder = {
+      widths: this.tiers.map((t) => t.bucketSeconds),
+      empty: (like, width, start) => emptyBucket(like.node, width, start),
+      copy: copyBucket,
+      merge,
+      changed: (b) => this.#queue.add(b),
+    };
   }
 
   record(uuid: string, report: Report, at: number): void {
@@ -53,7 +62,7 @@ export class HistoryEngine implements HistoryRecorder {
     // `at` grows per node, but a flush may have closed a bucket at a system time that later went
     // back (NTP): such a sample moves to the next bucket rather than overwrite a closed one.
     const t = Math.max(at, node.closedUntil);
-    this.#close(node, t);
+    closeLadder(node, t, this.#ladder);
     const traffic = trafficDelta(node.baseline, report);
     const width = this.tiers[0]!.bucketSeconds;
     const open = (node.open[0] ??= emptyBucket(uuid, width, alignDown(t, width)));
@@ -86,7 +95,7 @@ export class HistoryEngine implements HistoryRecorder {
     for (const r of await this.#deps.store.history.range(uuid, width, from, to)) rows.set(r.start, r);
     const memory = [...this.#queue.of(uuid, width)];
     const node = this.#nodes.get(uuid);
-    const open = node && this.#openView(node, this.tiers.findIndex((t) => t.bucketSeconds === width));
+    const open = node && openView(node, this.tiers.findIndex((t) => t.bucketSeconds === width), this.#ladder);
     if (open) memory.push(open);
     for (const b of memory) if (b.start >= from && b.start <= to) rows.set(b.start, b);
     return [...rows.values()].sort((a, b) => a.start - b.start);
@@ -119,7 +128,7 @@ export class HistoryEngine implements HistoryRecorder {
 
   async #flushNow(): Promise<void> {
     const now = this.#deps.clock.now();
-    for (const node of this.#nodes.values()) this.#close(node, now);
+    for (const node of this.#nodes.values()) closeLadder(node, now, this.#ladder);
     const live = this.#queue.drain();
     if (live.length === 0) return;
     const rows = live.map(copyBucket); // the state as of now; folding may go on during the write
@@ -129,48 +138,6 @@ export class HistoryEngine implements HistoryRecorder {
       this.#queue.requeue(live);
       throw err;
     }
-  }
-
-  /** Closes the buckets of a node whose span has ended by `now`, finest first. */
-  #close(node: NodeHistory, now: number): void {
-    const fine = node.open[0];
-    if (fine && bucketEnd(fine) <= now) {
-      node.open[0] = undefined;
-      node.closedUntil = bucketEnd(fine);
-      this.#rollUp(node, fine);
-    }
-    for (let k = 1; k < node.open.length; k++) {
-      const b = node.open[k];
-      if (b && bucketEnd(b) <= now) node.open[k] = undefined;
-    }
-  }
-
-  /** Merges a closed finest bucket into the open bucket of every coarser tier. */
-  #rollUp(node: NodeHistory, fine: HistoryRow): void {
-    for (let k = 1; k < this.tiers.length; k++) {
-      const width = this.tiers[k]!.bucketSeconds;
-      const start = alignDown(fine.start, width);
-      let coarse = node.open[k];
-      if (coarse?.start !== start) {
-        coarse = emptyBucket(node.uuid, width, start);
-        node.open[k] = coarse;
-      }
-      merge(coarse, fine);
-      this.#queue.add(coarse);
-    }
-  }
-
-  /** The in-progress bucket of tier k as a reader sees it: a coarse one includes the open finest one. */
-  #openView(node: NodeHistory, k: number): HistoryRow | undefined {
-    if (k < 0) return undefined;
-    const open = node.open[k];
-    const fine = node.open[0];
-    if (k === 0 || !fine) return open;
-    const start = alignDown(fine.start, this.tiers[k]!.bucketSeconds);
-    if (open && open.start !== start) return open;
-    const view = open ? copyBucket(open) : emptyBucket(node.uuid, this.tiers[k]!.bucketSeconds, start);
-    merge(view, fine);
-    return view;
   }
 
   async #pruneLogged(): Promise<void> {

@@ -8,9 +8,7 @@ export function seriesKey(task: number, node: string): string {
   return `${task}:${node}`;
 }
 
-export function bucketEnd(b: Pick<PingBucketRow, 'start' | 'width'>): number {
-  return b.start + b.width * 1000;
-}
+export { bucketEnd } from '../util/bucket-ladder.ts';
 
 export function emptyPingBucket(task: number, node: string, width: number, start: number): PingBucketRow {
   return { task, node, width, start, sent: 0, lost: 0, sum: 0, min: 0, max: 0, last: 0, lastAt: 0 };

@@ -3,7 +3,8 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Clock } from '../clock.ts';
 import { AppError } from '../errors.ts';
 import type { PingBucketRow, PingHistoryStore, PingSeriesFilter } from '../store/types.ts';
-import { alignDown, bucketEnd, copyPingBucket, emptyPingBucket, foldPing, mergePing, seriesKey } from './bucket.ts';
+import { closeLadder, openView, type LadderOps } from '../util/bucket-ladder.ts';
+import { alignDown, copyPingBucket, emptyPingBucket, foldPing, mergePing, seriesKey } from './bucket.ts';
 import { restoreSeries, type PingSeries } from './restore.ts';
 import { matches, PingWriteQueue } from './write-queue.ts';
 
@@ -31,12 +32,20 @@ export class PingHistory {
   readonly #series = new Map<string, PingSeries>();
   #chain: Promise<unknown> = Promise.resolve();
   #timers: NodeJS.Timeout[] = [];
+  readonly #ladder: LadderOps<PingBucketRow>;
 
   constructor(deps: PingHistoryDeps) {
     this.#deps = deps;
     this.tiers = deps.tiers.map((t) => ({ ...t }));
     this.#timings = { ...defaultHistoryTimings, ...deps.timings };
     this.#queue = new PingWriteQueue(this.#timings.queueCapacity);
+    this.#ladder = {
+      widths: this.tiers.map((t) => t.bucketSeconds),
+      empty: (like, width, start) => emptyPingBucket(like.task, like.node, width, start),
+      copy: copyPingBucket,
+      merge: mergePing,
+      changed: (b) => this.#queue.add(b),
+    };
   }
 
   /** Folds one result (ms, negative = lost) received at `at`. Throws when the queue is full. */
@@ -46,7 +55,7 @@ export class PingHistory {
     let s = this.#series.get(key);
     if (!s) this.#series.set(key, (s = { task, node, open: [], closedUntil: 0 }));
     const t = Math.max(at, s.closedUntil);
-    this.#close(s, t);
+    closeLadder(s, t, this.#ladder);
     const width = this.tiers[0]!.bucketSeconds;
     const open = (s.open[0] ??= emptyPingBucket(task, node, width, alignDown(t, width)));
     foldPing(open, value, t);
@@ -83,7 +92,7 @@ export class PingHistory {
     for (const [key, s] of this.#series) {
       if (!matches(filter, s.task, s.node)) continue;
       const memory = this.#queue.of(key, width);
-      const open = this.#openView(s, k);
+      const open = openView(s, k, this.#ladder);
       if (open) memory.push(open);
       for (const b of memory) if (b.start >= from && b.start <= to) put(b);
     }
@@ -113,7 +122,7 @@ export class PingHistory {
 
   async #flushNow(): Promise<void> {
     const now = this.#deps.clock.now();
-    for (const s of this.#series.values()) this.#close(s, now);
+    for (const s of this.#series.values()) closeLadder(s, now, this.#ladder);
     const live = this.#queue.drain();
     if (live.length === 0) return;
     try {
@@ -124,43 +133,6 @@ export class PingHistory {
     }
   }
 
-  /** Closes the buckets of a series whose span has ended by `now`, finest first. */
-  #close(s: PingSeries, now: number): void {
-    const fine = s.open[0];
-    if (fine && bucketEnd(fine) <= now) {
-      s.open[0] = undefined;
-      s.closedUntil = bucketEnd(fine);
-      this.#rollUp(s, fine);
-    }
-    for (let k = 1; k < s.open.length; k++) {
-      const b = s.open[k];
-      if (b && bucketEnd(b) <= now) s.open[k] = undefined;
-    }
-  }
-
-  #rollUp(s: PingSeries, fine: PingBucketRow): void {
-    for (let k = 1; k < this.tiers.length; k++) {
-      const width = this.tiers[k]!.bucketSeconds;
-      const start = alignDown(fine.start, width);
-      let coarse = s.open[k];
-      if (coarse?.start !== start) s.open[k] = coarse = emptyPingBucket(s.task, s.node, width, start);
-      mergePing(coarse, fine);
-      this.#queue.add(coarse);
-    }
-  }
-
-  /** The in-progress bucket of tier k as a reader sees it: a coarse one includes the open finest one. */
-  #openView(s: PingSeries, k: number): PingBucketRow | undefined {
-    if (k < 0) return undefined;
-    const open = s.open[k];
-    const fine = s.open[0];
-    if (k === 0 || !fine) return open;
-    const start = alignDown(fine.start, this.tiers[k]!.bucketSeconds);
-    if (open && open.start !== start) return open;
-    const view = open ? copyPingBucket(open) : emptyPingBucket(s.task, s.node, this.tiers[k]!.bucketSeconds, start);
-    mergePing(view, fine);
-    return view;
-  }
 
   async #pruneLogged(): Promise<void> {
     try {
