@@ -8,7 +8,7 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    files: ['packages/**/*.ts'],
+    files: ['packages/**/*.{ts,tsx}', 'e2e/**/*.ts'],
     languageOptions: {
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },
@@ -22,7 +22,7 @@ export default tseslint.config(
   },
   {
     // node:test's describe/it return promises the runner awaits itself.
-    files: ['packages/*/test/**/*.ts'],
+    files: ['packages/*/test/**/*.ts', 'e2e/**/*.ts'],
     rules: {
       '@typescript-eslint/no-floating-promises': [
         'error',

@@ -1,4 +1,6 @@
 import websocket from '@fastify/websocket';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { AppContext } from './app-context.ts';
 import { AgentEventQueue } from './agents/event-queue.ts';
@@ -28,6 +30,8 @@ import { AuditService } from './services/audit-service.ts';
 import { SettingsService } from './services/settings-service.ts';
 import type { Store } from './store/types.ts';
 import { TerminalBroker } from './terminal/broker.ts';
+import { registerThemeRoutes } from './themes/routes.ts';
+import { ThemeFiles } from './themes/theme-files.ts';
 import { registerTerminalRoutes } from './terminal/routes.ts';
 
 export interface BuildOptions {
@@ -95,6 +99,7 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
   registerV2AgentRoutes(fastify, ctx);
   registerClientsFeed(fastify, ctx);
   registerTerminalRoutes(fastify, ctx);
+  registerThemeRoutes(fastify, ctx, themeFilesFor(config));
 
   const maintenance = setInterval(() => {
     void runMaintenance(ctx);
@@ -110,6 +115,12 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
     await ctx.ping.stop();
   });
   return { fastify, ctx };
+}
+
+/** The built web UI of this checkout is the default theme unless KOMARI_WEB_ROOT names another. */
+function themeFilesFor(config: BootConfig): ThemeFiles {
+  const defaultRoot = config.webRoot || fileURLToPath(new URL('../../web', import.meta.url));
+  return new ThemeFiles(defaultRoot, join(dirname(config.db), 'theme'));
 }
 
 /**

@@ -23,6 +23,7 @@ const sourceOf: Record<string, string> = {
   version: 'KOMARI_VERSION',
   hash: 'KOMARI_COMMIT',
   localAgent: 'KOMARI_LOCAL_AGENT (--local-agent / --no-local-agent)',
+  webRoot: 'KOMARI_WEB_ROOT',
 };
 
 const on = ['1', 'true', 'yes', 'on'];
@@ -53,6 +54,11 @@ export const bootConfigSchema = z.object({
    * it on unless KOMARI_LOCAL_AGENT is set.
    */
   localAgent: switchSchema.default(false),
+  /**
+   * The default theme's root (holding `dist/index.html`); empty: the built `packages/web` of this
+   * checkout. Installed themes live beside the database, in `<db dir>/theme/<short>/`.
+   */
+  webRoot: z.string().default(''),
 });
 export type BootConfig = z.output<typeof bootConfigSchema>;
 
@@ -87,6 +93,7 @@ export function loadBootConfig(flags: BootFlags, env: NodeJS.ProcessEnv): BootCo
     logLevel: env.KOMARI_LOG_LEVEL,
     version: env.KOMARI_VERSION,
     hash: env.KOMARI_COMMIT,
+    webRoot: env.KOMARI_WEB_ROOT,
     localAgent: flags.localAgent === undefined ? env.KOMARI_LOCAL_AGENT?.toLowerCase() || undefined : String(flags.localAgent),
   };
   const parsed = bootConfigSchema.safeParse(raw);

@@ -1,8 +1,8 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 /**
- * Framework-level failures (oversized body, malformed request line, …) in Komari's error shape,
- * and unmatched routes as Komari answers them: non-GET → 404 with an empty body.
+ * Framework-level failures (oversized body, malformed request line, …) in Komari's error shape.
+ * Unmatched routes belong to the web UI (themes/routes.ts).
  */
 export function registerErrorHandling(fastify: FastifyInstance, bodyLimit: number): void {
   fastify.setErrorHandler((err: FastifyError, request, reply) => {
@@ -14,16 +14,10 @@ export function registerErrorHandling(fastify: FastifyInstance, bodyLimit: numbe
     request.log.error({ err }, 'request failed');
     return reply.code(500).send({ status: 'error', message: 'Internal server error' });
   });
-  fastify.setNotFoundHandler(answerNotFound);
 }
 
-function answerNotFound(request: FastifyRequest, reply: FastifyReply): void {
-  if (request.method !== 'GET') return void reply.code(404).send();
-  // The SPA fallback (theme index.html) arrives with the web package; until then a plain 404.
-  void reply.code(404).type('text/plain; charset=utf-8').send('404 page not found');
-}
-
-/** A malformed percent-escape is a request for no route: answered like any unmatched path. */
+/** A malformed percent-escape names no route and no file: 404 (empty for non-GET). */
 export function answerFrameworkError(_err: Error, request: FastifyRequest, reply: FastifyReply): void {
-  answerNotFound(request, reply);
+  if (request.method !== 'GET') return void reply.code(404).send();
+  void reply.code(404).type('text/plain; charset=utf-8').send('404 page not found');
 }

@@ -1,0 +1,3 @@
+export default function AdminApp() {
+  return <main className="page">admin</main>;
+}

@@ -1,0 +1,3 @@
+export default function TerminalPage() {
+  return <main className="page">terminal</main>;
+}

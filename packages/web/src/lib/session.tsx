@@ -1,0 +1,57 @@
+// Who is looking (GET /api/me) and the site's public settings (GET /api/public), loaded once and
+// shared through context; `refresh()` after login, logout or a settings change.
+import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from 'react';
+import { apiGet } from './api.ts';
+
+export interface Me {
+  logged_in: boolean;
+  username: string;
+  uuid?: string;
+  '2fa_enabled'?: boolean;
+}
+
+export interface PublicSettings {
+  sitename: string;
+  description: string;
+  custom_head: string;
+  custom_body: string;
+  private_site: boolean;
+  disable_password_login: boolean;
+  oauth_enable: boolean;
+  theme: string;
+  theme_settings: Record<string, unknown>;
+  record_preserve_time: number;
+  ping_record_preserve_time: number;
+}
+
+interface Session {
+  me: Me | undefined;
+  site: PublicSettings | undefined;
+  refresh: () => Promise<void>;
+}
+
+const SessionContext = createContext<Session>({ me: undefined, site: undefined, refresh: async () => {} });
+
+export function SessionProvider({ children }: { children: ReactNode }) {
+  const [me, setMe] = useState<Me>();
+  const [site, setSite] = useState<PublicSettings>();
+  const refresh = useCallback(async () => {
+    const [m, s] = await Promise.all([
+      fetch('/api/me', { credentials: 'same-origin' }).then((r) => r.json() as Promise<Me>),
+      apiGet<PublicSettings>('/api/public').catch(() => undefined),
+    ]);
+    setMe(m);
+    setSite(s);
+  }, []);
+  useEffect(() => {
+    void refresh();
+  }, [refresh]);
+  useEffect(() => {
+    if (site?.sitename) document.title = site.sitename;
+  }, [site?.sitename]);
+  return <SessionContext value={{ me, site, refresh }}>{children}</SessionContext>;
+}
+
+export function useSession(): Session {
+  return useContext(SessionContext);
+}

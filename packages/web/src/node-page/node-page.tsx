@@ -1,0 +1,3 @@
+export default function NodePage({ uuid }: { uuid: string }) {
+  return <main className="page">{uuid}</main>;
+}
