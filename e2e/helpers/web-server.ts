@@ -1,17 +1,19 @@
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { addNode } from '../../packages/server/test/helpers/agent-common.ts';
 import { http, startWithAdmin, type TestServer } from '../../packages/server/test/helpers/server.ts';
 
-const builtIndex = fileURLToPath(new URL('../../packages/web/dist/index.html', import.meta.url));
+// KOMARI_WEB_ROOT (a directory holding dist/) points the tests at another build of the UI.
+const webRoot = process.env.KOMARI_WEB_ROOT ?? fileURLToPath(new URL('../../packages/web', import.meta.url));
 
 /**
  * A real server on a real port serving the built web UI (packages/web/dist) over a real SQLite
  * file. `npm run check` builds the UI before the tests; `npm test` alone needs `npm run build:web`.
  */
 export async function startWebServer(env: Record<string, string> = {}): Promise<{ s: TestServer; cookie: string }> {
-  if (!existsSync(builtIndex)) throw new Error('packages/web is not built: run `npm run build:web` first');
-  return startWithAdmin({ env });
+  if (!existsSync(join(webRoot, 'dist', 'index.html'))) throw new Error(`the web UI is not built in ${webRoot}: run \`npm run build:web\` first`);
+  return startWithAdmin({ env: { KOMARI_WEB_ROOT: webRoot, ...env } });
 }
 
 export interface FakeNode {
