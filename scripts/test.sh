@@ -4,5 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/use-node24.sh
-[ -d node_modules/fastify ] || npm install --no-audit --no-fund
+# Install when node_modules is missing or older than the lockfile (a pull that added packages).
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm install --no-audit --no-fund
+fi
 npm run check
