@@ -33,7 +33,7 @@ const readOnlyKeys = new Set([
   'kernel_version', 'gpu_name', 'mem_total', 'swap_total', 'disk_total', 'version',
 ]);
 
-function blankNode(uuid: string, name: string, now: number): NodeRow {
+export function blankNode(uuid: string, name: string, now: number): NodeRow {
   return {
     uuid, token: randomToken(22), name, cpu_name: '', virtualization: '', arch: '', cpu_cores: 0, cpu_physical_cores: 0,
     os: '', kernel_version: '', gpu_name: '', ipv4: '', ipv6: '', region: '', remark: '', public_remark: '',

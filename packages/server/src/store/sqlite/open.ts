@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
+import { cachedNodes } from '../cached-nodes.ts';
 import type { Store } from '../types.ts';
 import { sqliteAccounts } from './accounts.ts';
 import { sqliteAudit } from './audit.ts';
@@ -30,7 +31,7 @@ export function openSqliteStore(path: string): Store {
     engine: 'sqlite',
     accounts: sqliteAccounts(db),
     sessions: sqliteSessions(db),
-    nodes: sqliteNodes(db),
+    nodes: cachedNodes(sqliteNodes(db)),
     settings: sqliteSettings(db),
     audit: sqliteAudit(db),
     history: sqliteHistory(db),
