@@ -16,10 +16,18 @@ function withoutNulls(value: unknown): unknown {
   return out;
 }
 
+/** Whether a null sits anywhere inside: most reports have none, and then nothing is copied. */
+function containsNull(value: unknown): boolean {
+  if (value === null) return true;
+  if (typeof value !== 'object') return false;
+  for (const v of Array.isArray(value) ? value : Object.values(value)) if (containsNull(v)) return true;
+  return false;
+}
+
 /** Parses a report of any transport; throws ReportShapeError with the reason. */
 export function parseReport(raw: unknown): Report {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new ReportShapeError('report must be a JSON object');
-  const parsed = reportSchema.safeParse(withoutNulls(raw));
+  const parsed = reportSchema.safeParse(containsNull(raw) ? withoutNulls(raw) : raw);
   if (!parsed.success) throw new ReportShapeError(formatZodError(parsed.error));
   return parsed.data;
 }
