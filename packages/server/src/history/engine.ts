@@ -24,8 +24,8 @@ export interface HistoryDeps {
  * The rollup engine. Samples fold into the open finest bucket of their node (written every
  * flush); when it closes it is merged into the open bucket of every coarser tier, which is
  * written too. Closed buckets leave memory once written; a bucket whose end has passed is closed
- * by the next sample or the next flush tick, so silent nodes close too. All writes of one flush
- * go to the store in one transaction.
+ * by the next sample or the next flush tick, so silent nodes close too. A flush writes in
+ * transactions of a thousand rows, letting the event loop run between them.
  */
 export class HistoryEngine implements HistoryRecorder {
   readonly tiers: readonly RetentionTier[];
@@ -129,15 +129,7 @@ export class HistoryEngine implements HistoryRecorder {
   async #flushNow(): Promise<void> {
     const now = this.#deps.clock.now();
     for (const node of this.#nodes.values()) closeLadder(node, now, this.#ladder);
-    const live = this.#queue.drain();
-    if (live.length === 0) return;
-    const rows = live.map(copyBucket); // the state as of now; folding may go on during the write
-    try {
-      await this.#deps.store.history.write(rows);
-    } catch (err) {
-      this.#queue.requeue(live);
-      throw err;
-    }
+    await this.#queue.flush(copyBucket, (rows) => this.#deps.store.history.write(rows));
   }
 
   async #pruneLogged(): Promise<void> {

@@ -123,14 +123,7 @@ export class PingHistory {
   async #flushNow(): Promise<void> {
     const now = this.#deps.clock.now();
     for (const s of this.#series.values()) closeLadder(s, now, this.#ladder);
-    const live = this.#queue.drain();
-    if (live.length === 0) return;
-    try {
-      await this.#deps.store.write(live.map(copyPingBucket));
-    } catch (err) {
-      this.#queue.requeue(live);
-      throw err;
-    }
+    await this.#queue.flush(copyPingBucket, (rows) => this.#deps.store.write(rows));
   }
 
 

@@ -1,0 +1,72 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { BucketWriteQueue, rowsPerChunk } from '../src/util/bucket-write-queue.ts';
+
+interface Row {
+  group: string;
+  width: number;
+  start: number;
+  v: number;
+}
+
+function filled(n: number): BucketWriteQueue<Row> {
+  const q = new BucketWriteQueue<Row>(100_000, (r) => r.group);
+  for (let i = 0; i < n; i++) q.add({ group: `g${i}`, width: 60, start: 0, v: i });
+  return q;
+}
+
+describe('history flushes in chunks', () => {
+  it('writes a large flush in transactions of rowsPerChunk, letting the event loop run between them', async () => {
+    const q = filled(rowsPerChunk * 2 + 500);
+    const chunks: number[] = [];
+    const events: string[] = [];
+    setImmediate(() => events.push('loop ran'));
+    await q.flush(
+      (r) => ({ ...r }),
+      async (rows) => {
+        chunks.push(rows.length);
+        events.push(`write ${rows.length}`);
+      },
+    );
+    assert.deepEqual(chunks, [rowsPerChunk, rowsPerChunk, 500]);
+    assert.equal(events[0], `write ${rowsPerChunk}`);
+    assert.equal(events[1], 'loop ran', 'the event loop ran before the second chunk');
+    assert.equal(q.size, 0);
+  });
+
+  it('reads during a flush still see buckets not yet written, and newer folds win', async () => {
+    const q = filled(rowsPerChunk + 10);
+    const last = `g${rowsPerChunk + 5}`;
+    let seenDuring: Row[] = [];
+    await q.flush(
+      (r) => ({ ...r }),
+      async (rows) => {
+        if (rows.length === rowsPerChunk) {
+          seenDuring = q.of(last, 60);
+          q.add({ group: 'g1', width: 60, start: 0, v: -1 }); // a fold during the flush
+        }
+      },
+    );
+    assert.equal(seenDuring.length, 1);
+    assert.equal(seenDuring[0]!.v, rowsPerChunk + 5);
+    assert.equal(q.of(last, 60).length, 0, 'written buckets leave memory when the flush ends');
+    assert.deepEqual(q.of('g1', 60).map((r) => r.v), [-1], 'the newer state stays queued');
+  });
+
+  it('a failed chunk and the chunks after it are queued again; earlier chunks stay written', async () => {
+    const q = filled(rowsPerChunk * 3);
+    let calls = 0;
+    await assert.rejects(
+      q.flush(
+        (r) => ({ ...r }),
+        async () => {
+          if (++calls === 2) throw new Error('disk full');
+        },
+      ),
+      /disk full/,
+    );
+    assert.equal(q.size, rowsPerChunk * 2);
+    assert.equal(q.of('g0', 60).length, 0);
+    assert.equal(q.of(`g${rowsPerChunk}`, 60).length, 1);
+  });
+});
