@@ -1,14 +1,28 @@
 import type { Report } from '@komari-ts/protocol';
 import { formatTime } from '../util/time.ts';
 
-/** A validated report with the server's receive time, serialised once for every reader. */
-export interface StampedReport {
-  uuid: string;
-  report: Report;
+/**
+ * A validated report with the server's receive time. Its `/api/clients` fragment is serialised
+ * once, on first use: only a node's latest report is ever shown there, so the 60 reports of the
+ * recent window never pay for (or hold) a JSON string they will not need.
+ */
+export class StampedReport {
+  readonly uuid: string;
+  readonly report: Report;
   /** server receive time, ms; strictly increasing per node */
-  at: number;
-  /** the `/api/clients` fragment (no uuid, cpu.usage 0 → 0.01), built once at ingest */
-  feedJson: string;
+  readonly at: number;
+  #feedJson: string | undefined;
+
+  constructor(uuid: string, report: Report, at: number) {
+    this.uuid = uuid;
+    this.report = report;
+    this.at = at;
+  }
+
+  /** the `/api/clients` fragment (no uuid, cpu.usage 0 → 0.01) */
+  get feedJson(): string {
+    return (this.#feedJson ??= JSON.stringify(reportWire(this, { withUuid: false, cpuZeroAs: 0.01 })));
+  }
 }
 
 function cpuOf(r: Report, zeroAs: number | undefined): Record<string, unknown> {
@@ -46,7 +60,5 @@ export function reportWire(s: StampedReport, opts: { withUuid: boolean; cpuZeroA
 }
 
 export function stamp(uuid: string, report: Report, at: number): StampedReport {
-  const s: StampedReport = { uuid, report, at, feedJson: '' };
-  s.feedJson = JSON.stringify(reportWire(s, { withUuid: false, cpuZeroAs: 0.01 }));
-  return s;
+  return new StampedReport(uuid, report, at);
 }
