@@ -93,17 +93,18 @@ function windowOf(p: GetRecordsParams, now: number): LoadWindow {
 /** common:getRecords type=load: records grouped per node, reduced to maxCount points in all. */
 async function loadGroups(app: AppContext, caller: Caller, p: GetRecordsParams, w: LoadWindow, now: number) {
   const uuids = p.uuid ? [p.uuid] : await visibleUuids(app, caller);
-  const groups: [string, ReturnType<typeof toLoadRecord>[]][] = [];
+  // Buckets are converted to records only once picked: over a whole fleet most are not.
+  const groups: [string, Awaited<ReturnType<typeof fetchBuckets>>][] = [];
   for (const uuid of uuids) {
-    const records = (await fetchBuckets(app, uuid, w, now)).map(toLoadRecord);
-    if (records.length > 0) groups.push([uuid, records]);
+    const buckets = await fetchBuckets(app, uuid, w, now);
+    if (buckets.length > 0) groups.push([uuid, buckets]);
   }
   const targets = allocateTargets(groups.map(([, r]) => r.length), p.maxCount || defaultRecordsMaxCount);
   const loadType = p.load_type && p.load_type !== 'all' ? p.load_type : undefined;
   const records: Record<string, unknown[]> = {};
   let count = 0;
   groups.forEach(([uuid, list], i) => {
-    const kept = pickEvenly(list, targets[i]!);
+    const kept = pickEvenly(list, targets[i]!).map(toLoadRecord);
     count += kept.length;
     records[uuid] = loadType ? kept.map((r) => projectRpc(r, loadType)) : kept;
   });
