@@ -128,3 +128,20 @@ describe('v2 agents: WebSocket with permessage-deflate and POST with gzip bodies
     await eventually(async () => !(await feedOf(s.url)).online.includes(wsNode.uuid), 1000);
   });
 });
+
+describe('v2 agents with KOMARI_AGENT_WS_COMPRESSION=0', () => {
+  it('the offer is declined and an agent reports over plain frames', async () => {
+    const { s, cookie } = await startWithAdmin({ env: { KOMARI_AGENT_WS_COMPRESSION: '0' } });
+    try {
+      const { uuid, token } = await addNode(s, cookie, 'plain');
+      const agent = await V2SocketAgent.connect(s, token);
+      assert.equal(agent.ws.extensions, '');
+      assert.equal(agent.extensionsHeader, '');
+      agent.send({ jsonrpc: '2.0', method: 'agent.report', params: { report: sampleReport({ uptime: 4242 }) } });
+      await eventually(async () => (await feedOf(s.url)).data[uuid]?.uptime === 4242);
+      await agent.close();
+    } finally {
+      await s.dispose();
+    }
+  });
+});

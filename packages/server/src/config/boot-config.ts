@@ -24,6 +24,7 @@ const sourceOf: Record<string, string> = {
   hash: 'KOMARI_COMMIT',
   localAgent: 'KOMARI_LOCAL_AGENT (--local-agent / --no-local-agent)',
   webRoot: 'KOMARI_WEB_ROOT',
+  agentWsCompression: 'KOMARI_AGENT_WS_COMPRESSION',
 };
 
 const on = ['1', 'true', 'yes', 'on'];
@@ -59,6 +60,8 @@ export const bootConfigSchema = z.object({
    * checkout. Installed themes live beside the database, in `<db dir>/theme/<short>/`.
    */
   webRoot: z.string().default(''),
+  /** permessage-deflate on the v2 agent socket when the agent offers it (Komari: always) */
+  agentWsCompression: switchSchema.default(true),
 });
 export type BootConfig = z.output<typeof bootConfigSchema>;
 
@@ -94,6 +97,7 @@ export function loadBootConfig(flags: BootFlags, env: NodeJS.ProcessEnv): BootCo
     version: env.KOMARI_VERSION,
     hash: env.KOMARI_COMMIT,
     webRoot: env.KOMARI_WEB_ROOT,
+    agentWsCompression: env.KOMARI_AGENT_WS_COMPRESSION?.toLowerCase() || undefined,
     localAgent: flags.localAgent === undefined ? env.KOMARI_LOCAL_AGENT?.toLowerCase() || undefined : String(flags.localAgent),
   };
   const parsed = bootConfigSchema.safeParse(raw);

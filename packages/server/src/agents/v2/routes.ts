@@ -13,7 +13,7 @@ export function registerV2AgentRoutes(fastify: FastifyInstance, app: AppContext)
   fastify.route({
     method: 'GET',
     url: v2Path,
-    preHandler: compressedUpgrade(fastify, app.config.bodyLimit, serve),
+    preHandler: compressedUpgrade(fastify, app.config.bodyLimit, app.config.agentWsCompression, serve),
     handler: async (_request, reply) => reply.code(400).send({ status: 'error', error: 'Require WebSocket upgrade' }),
     // Declared so the gates treat this as a WebSocket route (Origin check); the preHandler
     // upgrades first, so this only serves should it ever be bypassed (then uncompressed).

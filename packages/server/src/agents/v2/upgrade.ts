@@ -8,18 +8,23 @@ import { WebSocketServer, type WebSocket } from 'ws';
  * no-context-takeover parameters (as gorilla answers), and the app's frame cap (1009 beyond it).
  * Browser sockets elsewhere stay uncompressed, so their payload costs no per-viewer deflate.
  *
+ * `compress: false` (KOMARI_AGENT_WS_COMPRESSION=0) declines the offer: agents then send plain
+ * frames, which saves the server most of its CPU per v2 report and a zlib context per socket
+ * (BENCHMARKS.md), at the cost of bandwidth.
+ *
  * Returns a route-level preHandler: it runs after the gates (identity, 401, Origin check), and on
  * an upgrade request takes the socket over before @fastify/websocket's own upgrade.
  */
 export function compressedUpgrade(
   fastify: FastifyInstance,
   maxPayload: number,
+  compress: boolean,
   serve: (socket: WebSocket, request: FastifyRequest) => void,
 ): (request: FastifyRequest, reply: FastifyReply) => Promise<void> {
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload,
-    perMessageDeflate: { serverNoContextTakeover: true, clientNoContextTakeover: true },
+    perMessageDeflate: compress ? { serverNoContextTakeover: true, clientNoContextTakeover: true } : false,
   });
   fastify.addHook('preClose', (done) => {
     for (const client of wss.clients) client.close(1001, 'server shutting down');
