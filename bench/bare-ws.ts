@@ -52,7 +52,8 @@ const server = http.createServer((req, res) => {
 });
 // Same compression terms as komari-ts: deflate accepted on the v2 path only.
 const v1 = new WebSocketServer({ noServer: true, perMessageDeflate: false });
-const v2 = new WebSocketServer({ noServer: true, perMessageDeflate: { serverNoContextTakeover: true, clientNoContextTakeover: true } });
+const compress = process.env.KOMARI_AGENT_WS_COMPRESSION !== '0';
+const v2 = new WebSocketServer({ noServer: true, perMessageDeflate: compress && { serverNoContextTakeover: true, clientNoContextTakeover: true } });
 for (const wss of [v1, v2]) {
   wss.on('connection', (ws) => {
     ws.on('message', (d) => countReport(parse(textOf(d)), wss === v1));

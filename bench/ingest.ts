@@ -28,9 +28,13 @@ const f = readFlags('ingest benchmark: komari-ts vs a bare ws server, same fleet
   'ping-interval': { default: 5, help: 'ping task interval, seconds' },
   'poll-ms': { default: 50, help: 'dashboard pause between an answer and the next get (0: at once); part of the latency' },
   'skip-bare': { default: false, help: 'skip the bare ws run' },
+  'no-ws-compression': { default: false, help: 'both servers decline permessage-deflate on v2 sockets (KOMARI_AGENT_WS_COMPRESSION=0)' },
   profile: { default: false, help: 'CPU-profile the komari-ts server over the window and summarise it' },
   json: { default: false, help: 'also print the figures as one JSON line' },
 });
+
+// Both server children inherit this: the same compression terms on both sides of the ratio.
+process.env.KOMARI_AGENT_WS_COMPRESSION = f['no-ws-compression'] ? '0' : '1';
 
 interface Target {
   pid: number;

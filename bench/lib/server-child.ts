@@ -15,7 +15,7 @@ import { serveRequests } from './child.ts';
 
 const db = process.env.BENCH_DB!;
 const apiKey = process.env.BENCH_API_KEY ?? 'bench-api-key-0123456789';
-const config = loadBootConfig({ listen: '127.0.0.1:0', db }, { KOMARI_LOG_LEVEL: 'silent', ADMIN_PASSWORD: 'bench-password-1' });
+const config = loadBootConfig({ listen: '127.0.0.1:0', db }, { KOMARI_LOG_LEVEL: 'silent', ADMIN_PASSWORD: 'bench-password-1', KOMARI_AGENT_WS_COMPRESSION: process.env.KOMARI_AGENT_WS_COMPRESSION ?? '1' });
 const server = await startServer(config, () => {});
 await server.ctx.settings.update({ api_key: apiKey });
 
