@@ -25,7 +25,7 @@ export const feedReuseMinNodes = 500;
 
 /**
  * The `/api/clients` payload, built once and shared by every viewer of the same visibility: the
- * report fragments were serialised at ingest. It is rebuilt at once when a node goes online or
+ * report fragments are serialised once per report. It is rebuilt at once when a node goes online or
  * offline; while only figures change, at most as often as `feedReuseFactor` allows.
  */
 export class FeedPayloads {
@@ -61,8 +61,7 @@ export class FeedPayloads {
     const visible = (uuid: string) => !hidden.has(uuid) && (only === undefined || uuid === only);
     const online = live.onlineUuids().filter(visible);
     const reports = [...live.latestAll()].filter((s) => visible(s.uuid)).sort((a, b) => (a.uuid < b.uuid ? -1 : 1));
-    const parts = reports.map((s) => `${JSON.stringify(s.uuid)}:${s.feedJson}`);
-    return `{"data":{"online":${JSON.stringify(online)},"data":{${parts.join(',')}}},"status":"success"}`;
+    return `{"data":{"online":${JSON.stringify(online)},"data":{${reports.map((s) => s.feedEntry).join(',')}}},"status":"success"}`;
   }
 }
 

@@ -11,7 +11,7 @@ export class StampedReport {
   readonly report: Report;
   /** server receive time, ms; strictly increasing per node */
   readonly at: number;
-  #feedJson: string | undefined;
+  #feedEntry: string | undefined;
 
   constructor(uuid: string, report: Report, at: number) {
     this.uuid = uuid;
@@ -19,9 +19,9 @@ export class StampedReport {
     this.at = at;
   }
 
-  /** the `/api/clients` fragment (no uuid, cpu.usage 0 → 0.01) */
-  get feedJson(): string {
-    return (this.#feedJson ??= JSON.stringify(reportWire(this, { withUuid: false, cpuZeroAs: 0.01 })));
+  /** the `/api/clients` member `"<uuid>":{…}` (no uuid inside, cpu.usage 0 → 0.01) */
+  get feedEntry(): string {
+    return (this.#feedEntry ??= `${JSON.stringify(this.uuid)}:${JSON.stringify(reportWire(this, { withUuid: false, cpuZeroAs: 0.01 }))}`);
   }
 }
 
