@@ -261,6 +261,18 @@ describe('POST /api/admin/update/user', () => {
     await cookieFor('admin', password);
   });
 
+  it('a wrong old_password (komari-ts) answers 400 and changes nothing; the right one is accepted', async () => {
+    const cookie = await cookieFor('admin', password);
+    const wrong = await update(cookie, { uuid, password: 'Another-Pass-4', old_password: 'not-it' });
+    assert.equal(wrong.status, 400);
+    assert.deepEqual(wrong.json, { status: 'error', message: 'Current password is wrong' });
+    assert.equal((await http(s.url, '/api/admin/session/get', { cookie })).status, 200);
+    const right = await update(cookie, { uuid, password: 'Another-Pass-4', old_password: password });
+    assert.equal(right.status, 200, right.text);
+    password = 'Another-Pass-4';
+    await cookieFor('admin', password);
+  });
+
   it('a password shorter than 6 bytes answers 400 and changes nothing', async () => {
     const cookie = await cookieFor('admin', password);
     const res = await update(cookie, { uuid, password: 'abcde' });

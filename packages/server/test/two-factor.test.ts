@@ -18,6 +18,8 @@ interface Generated {
   png: Buffer;
   /** the secret from the `2fa_secret` cookie */
   secret: string;
+  /** the X-2FA-Secret header (komari-ts: for the admin UI to show) */
+  headerSecret: string | null;
 }
 
 /** GET /api/admin/2fa/generate with fetch directly: the body is binary, not text. */
@@ -26,7 +28,7 @@ async function generate(s: TestServer, session: string): Promise<Generated> {
   const png = Buffer.from(await res.arrayBuffer());
   const setCookies = res.headers.getSetCookie();
   const secret = setCookies.map((c) => /^2fa_secret=([^;]*)/.exec(c)?.[1]).find((v) => v !== undefined) ?? '';
-  return { status: res.status, contentType: res.headers.get('content-type'), setCookies, png, secret };
+  return { status: res.status, contentType: res.headers.get('content-type'), setCookies, png, secret, headerSecret: res.headers.get('x-2fa-secret') };
 }
 
 /** The text a QR code PNG encodes, read back through pngjs (pixels) and jsQR (decoder). */
@@ -84,6 +86,7 @@ describe('two-factor setup routes', () => {
     assert.match(g.secret, /^[A-Z2-7]{32}$/);
     assert.deepEqual(g.setCookies, [`2fa_secret=${g.secret}; Path=/; Max-Age=1800; HttpOnly`]);
     assert.equal(decodeQr(g.png), otpauthPrefix + g.secret);
+    assert.equal(g.headerSecret, g.secret, 'the same secret, for typing in by hand');
   });
 
   it('each generate makes a new secret', async () => {

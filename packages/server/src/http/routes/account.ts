@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../../app-context.ts';
+import { verifyPassword } from '../../auth/password-hash.ts';
 import { AppError, toAppError } from '../../errors.ts';
 import { formatZodError } from '../../rpc/bind-params.ts';
 import { isAdmin } from '../../rpc/caller.ts';
@@ -11,6 +12,8 @@ const updateUserBody = z.object({
   uuid: z.string().min(1),
   username: z.string().optional(),
   password: z.string().optional(),
+  /** komari-ts: when sent beside `password`, it must be the current one (Komari never asks) */
+  old_password: z.string().optional(),
   sso_type: z.string().optional(),
 });
 
@@ -26,7 +29,7 @@ export function registerAccountRoutes(fastify: FastifyInstance, app: AppContext)
     if (!parsed.success) {
       return reply.code(400).send({ status: 'error', message: `Invalid or missing request body: ${formatZodError(parsed.error)}` });
     }
-    const { uuid, username, password } = parsed.data;
+    const { uuid, username, password, old_password: oldPassword } = parsed.data;
     const caller = request.caller;
     // The route gate already demands an admin; checked again because this handler writes accounts.
     if (!isAdmin(caller)) return reply.code(401).send({ status: 'error', message: 'Unauthorized.' });
@@ -37,7 +40,11 @@ export function registerAccountRoutes(fastify: FastifyInstance, app: AppContext)
       if (username !== undefined && Buffer.byteLength(username) < 3) throw AppError.invalidParams('Username must be at least 3 characters long');
       if (password !== undefined && Buffer.byteLength(password) < 6) throw AppError.invalidParams('Password must be at least 6 characters long');
       if (caller.kind === 'user' && caller.account.uuid !== uuid) throw AppError.denied('You can only update your own account');
-      if (!(await app.store.accounts.byUuid(uuid))) throw AppError.notFound(`user not found: ${uuid}`);
+      const account = await app.store.accounts.byUuid(uuid);
+      if (!account) throw AppError.notFound(`user not found: ${uuid}`);
+      if (password !== undefined && oldPassword !== undefined && !(await verifyPassword(oldPassword, account.passwordHash))) {
+        throw AppError.invalidParams('Current password is wrong');
+      }
       if (password !== undefined) await app.accounts.checkSensitive(caller, body.value);
       if (username !== undefined) await renameAccount(app, uuid, username);
       if (password !== undefined) await app.accounts.setPassword(uuid, password);

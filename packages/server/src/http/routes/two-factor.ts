@@ -40,9 +40,10 @@ export function registerTwoFactorRoutes(fastify: FastifyInstance, app: AppContex
     try {
       const secret = generateTotpSecret();
       const png = await otpauthQrPng(secret);
-      // The secret reaches the browser only inside the QR code and this HttpOnly cookie; Komari
-      // never marks it Secure.
+      // Komari never marks the cookie Secure. The secret is also named in a header so the admin UI
+      // can show it for typing into an app by hand: the page can read it from the QR code anyway.
       reply.header('Set-Cookie', serializeCookie(secretCookie, secret, { maxAge: secretCookieMaxAgeSec, httpOnly: true }));
+      reply.header('X-2FA-Secret', secret);
       return reply.type('image/png').send(png);
     } catch (err) {
       return fail(reply, 500, `Failed to generate 2FA: ${toAppError(err).message}`);
