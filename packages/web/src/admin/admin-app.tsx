@@ -1,3 +1,28 @@
+// The admin panel: the login page for guests, the menu and the current page for the admin.
+import { useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
+import { navigate, useLocation } from '../lib/router.tsx';
+import { useSession } from '../lib/session.tsx';
+import { AdminLayout } from './shell/admin-layout.tsx';
+import { LoginPage } from './shell/login-page.tsx';
+import { defaultAdminPath, safeNext } from './shell/safe-next.ts';
+
 export default function AdminApp() {
-  return <main className="page">admin</main>;
+  const { t } = useTranslation();
+  const { me } = useSession();
+  const { path, query } = useLocation();
+  const bare = path === '/admin' || path === '/admin/';
+  const loggedIn = me?.logged_in === true;
+
+  const next = query.get('next');
+
+  useEffect(() => {
+    // `/admin` itself has no page; logged out, the login form there keeps `?next=` for later.
+    if (bare && loggedIn) navigate(safeNext(next, location.origin) ?? defaultAdminPath, { replace: true });
+  }, [bare, loggedIn, next]);
+
+  if (!me) return <div className="page-loading">{t('loading')}</div>;
+  if (!loggedIn) return <LoginPage />;
+  if (bare) return <div className="page-loading">{t('loading')}</div>;
+  return <AdminLayout />;
 }

@@ -1,3 +1,78 @@
+// /instance/<uuid>: one node in detail — what it is, how it is doing right now, and its load and
+// ping history over a chosen window. Nothing is fetched for history or live state until the
+// node is known to exist for this viewer.
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { LiveFigures } from './live-figures.tsx';
+import { LoadCharts } from './load-charts.tsx';
+import { NodeDetails } from './node-details.tsx';
+import { NodeHeader } from './node-header.tsx';
+import type { NodeWire } from './node-wire.ts';
+import { PingCharts } from './ping-charts.tsx';
+import { RangePicker, ranges } from './range-picker.tsx';
+import { useAgentVersion, useNode } from './use-node.ts';
+import { useLiveNode } from './use-live-node.ts';
+import './node-page.css';
+
 export default function NodePage({ uuid }: { uuid: string }) {
-  return <main className="page">{uuid}</main>;
+  const { t } = useTranslation('node');
+  const { data: node, error, loading, reload } = useNode(uuid);
+  if (node) return <KnownNode node={node} />;
+  return (
+    <div className="node-page">
+      <NodeHeader />
+      <main className="page">
+        {error ? (
+          <p className="error-text" role="alert">
+            {t('loadFailed', { message: error.message })}{' '}
+            <button type="button" onClick={reload}>
+              {t('common:retry')}
+            </button>
+          </p>
+        ) : loading ? (
+          <p className="muted">{t('common:loading')}</p>
+        ) : (
+          <div className="card node-missing" data-testid="node-not-found">
+            <h1>{t('notFound.title')}</h1>
+            <p className="muted">{t('notFound.body')}</p>
+          </div>
+        )}
+      </main>
+    </div>
+  );
+}
+
+const rangeKey = 'node-range';
+
+function savedRange(): number {
+  const h = Number(localStorage.getItem(rangeKey));
+  return ranges.some((r) => r.hours === h) ? h : 6;
+}
+
+function KnownNode({ node }: { node: NodeWire }) {
+  const { t } = useTranslation('node');
+  const live = useLiveNode(node.uuid);
+  const version = useAgentVersion(node.uuid);
+  const [hours, setHours] = useState(savedRange);
+  const pick = (h: number) => {
+    setHours(h);
+    localStorage.setItem(rangeKey, String(h));
+  };
+  return (
+    <div className="node-page">
+      <NodeHeader node={node} online={live.online} />
+      <main className="page">
+        <div className="node-top">
+          <LiveFigures reports={live.reports} node={node} />
+          <NodeDetails node={node} version={version} uptime={live.reports.at(-1)?.uptime} />
+        </div>
+        <div className="history-head">
+          <h2>{t('history.title')}</h2>
+          <RangePicker hours={hours} onChange={pick} />
+        </div>
+        <LoadCharts node={node} hours={hours} />
+        <PingCharts uuid={node.uuid} hours={hours} />
+      </main>
+    </div>
+  );
 }

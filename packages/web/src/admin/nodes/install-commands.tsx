@@ -1,0 +1,51 @@
+// The two ways to start an agent for a node: Komari's official agent installer and komari-ts's
+// own agent, each with a copy button.
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { copyText } from './clipboard.ts';
+
+export function installCommands(origin: string, token: string): { id: string; command: string }[] {
+  return [
+    {
+      id: 'official',
+      command: `bash <(curl -sL https://raw.githubusercontent.com/komari-monitor/komari-agent/refs/heads/main/install.sh) -e ${origin} -t ${token}`,
+    },
+    { id: 'ts', command: `node packages/agent/src/main.ts -e ${origin} -t ${token}` },
+  ];
+}
+
+export function InstallCommands({ token }: { token: string }) {
+  const { t } = useTranslation('admin-nodes');
+  const [copied, setCopied] = useState<string>();
+  const [failed, setFailed] = useState(false);
+  const copy = async (id: string, command: string) => {
+    try {
+      await copyText(command);
+      setFailed(false);
+      setCopied(id);
+    } catch {
+      setFailed(true);
+    }
+  };
+  return (
+    <div className="install-commands">
+      <label>
+        <span>{t('install.token')}</span>
+        <input readOnly value={token} data-testid="node-token" onFocus={(e) => e.target.select()} />
+      </label>
+      {installCommands(location.origin, token).map(({ id, command }) => (
+        <div key={id} className="install-command" data-testid={`install-${id}`}>
+          <div className="install-command-head">
+            <span>{t(`install.${id}`)}</span>
+            <button type="button" onClick={() => void copy(id, command)} data-testid={`copy-${id}`}>
+              {copied === id ? t('install.copied') : t('install.copy')}
+            </button>
+          </div>
+          <code>{command}</code>
+        </div>
+      ))}
+      <p className="muted install-hint">{t('install.tsHint')}</p>
+      {failed && <p className="error-text" role="alert">{t('install.copyFailed')}</p>}
+    </div>
+  );
+}

@@ -1,0 +1,65 @@
+// Add a node: a name, then its token and the commands that start an agent with it.
+import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { apiSend } from '../../lib/api.ts';
+import { InstallCommands } from './install-commands.tsx';
+import { Modal } from './modal.tsx';
+
+export function NodeAddDialog({ onClose, onAdded }: { onClose: () => void; onAdded: () => void }) {
+  const { t } = useTranslation('admin-nodes');
+  const [name, setName] = useState('');
+  const [token, setToken] = useState<string>();
+  const [error, setError] = useState('');
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError('');
+    try {
+      const res = await apiSend<{ uuid: string; token: string }>('/api/admin/client/add', { name: name.trim() });
+      setToken(res.token);
+      onAdded();
+    } catch (err) {
+      setError(t('add.failed', { message: err instanceof Error ? err.message : String(err) }));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Modal title={t('add.title')} onClose={onClose} testId="node-add">
+      {token ? (
+        <>
+          <p className="ok-text">{t('add.done')}</p>
+          <InstallCommands token={token} />
+          <div className="nodes-dialog-actions">
+            <button type="button" className="primary" onClick={onClose}>
+              {t('common:close')}
+            </button>
+          </div>
+        </>
+      ) : (
+        <form onSubmit={(e) => void submit(e)}>
+          <label>
+            <span>{t('fields.name')}</span>
+            <input name="name" autoFocus value={name} maxLength={100} onChange={(e) => setName(e.target.value)} placeholder={t('add.namePlaceholder')} />
+          </label>
+          {error && (
+            <p className="error-text" role="alert">
+              {error}
+            </p>
+          )}
+          <div className="nodes-dialog-actions">
+            <button type="button" onClick={onClose}>
+              {t('common:cancel')}
+            </button>
+            <button type="submit" className="primary" disabled={busy}>
+              {t('add.submit')}
+            </button>
+          </div>
+        </form>
+      )}
+    </Modal>
+  );
+}

@@ -1,0 +1,41 @@
+// Removing a node deletes its history too, so it asks first.
+import type { NodeWire } from '@komari-ts/protocol';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { apiSend } from '../../lib/api.ts';
+import { Modal } from './modal.tsx';
+
+export function NodeRemoveDialog({ node, onClose, onRemoved }: { node: NodeWire; onClose: () => void; onRemoved: () => void }) {
+  const { t } = useTranslation('admin-nodes');
+  const [error, setError] = useState('');
+  const [busy, setBusy] = useState(false);
+  const remove = async () => {
+    setBusy(true);
+    try {
+      await apiSend(`/api/admin/client/${encodeURIComponent(node.uuid)}/remove`);
+      onRemoved();
+    } catch (err) {
+      setError(t('remove.failed', { message: err instanceof Error ? err.message : String(err) }));
+      setBusy(false);
+    }
+  };
+  return (
+    <Modal title={t('remove.title')} onClose={onClose} testId="node-remove">
+      <p>{t('remove.question', { name: node.name })}</p>
+      <p className="muted">{t('remove.warning')}</p>
+      {error && (
+        <p className="error-text" role="alert">
+          {error}
+        </p>
+      )}
+      <div className="nodes-dialog-actions">
+        <button type="button" onClick={onClose}>
+          {t('common:cancel')}
+        </button>
+        <button type="button" className="danger" disabled={busy} onClick={() => void remove()} data-testid="confirm-remove">
+          {t('common:delete')}
+        </button>
+      </div>
+    </Modal>
+  );
+}

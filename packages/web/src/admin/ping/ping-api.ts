@@ -1,0 +1,39 @@
+// Ping tasks through the admin REST routes (admin-api.md §4), and the checks made before saving.
+import { apiGet, apiSend } from '../../lib/api.ts';
+
+export const pingTypes = ['icmp', 'tcp', 'http'] as const;
+export type PingType = (typeof pingTypes)[number];
+
+/** The server's bound (a week), so a typo like 6000000 is caught before the round trip. */
+export const maxIntervalSeconds = 604_800;
+
+export interface PingTask {
+  id: number;
+  weight: number;
+  name: string;
+  clients: string[];
+  default_on: boolean;
+  type: string;
+  target: string;
+  interval: number;
+}
+
+export type PingTaskFields = Omit<PingTask, 'id' | 'weight'>;
+
+export const listPingTasks = (signal?: AbortSignal) => apiGet<PingTask[]>('/api/admin/ping/', signal).then((l) => l ?? []);
+export const addPingTask = (f: PingTaskFields) => apiSend<{ task_id: number }>('/api/admin/ping/add', f);
+/** The server overwrites every field of the task with what is sent. */
+export const editPingTask = (task: PingTaskFields & { id: number }) => apiSend('/api/admin/ping/edit', { tasks: [task] });
+export const deletePingTask = (id: number) => apiSend('/api/admin/ping/delete', { id: [id] });
+
+/**
+ * A key in `admin-ping` for the first thing wrong with the form, or undefined. The target's shape
+ * per type is left to the server, which knows what the agent can probe.
+ */
+export function formProblem(f: PingTaskFields, intervalText: string): string | undefined {
+  if (!f.name.trim()) return 'form.errors.name';
+  if (!f.target.trim()) return 'form.errors.target';
+  if (!/^\d+$/.test(intervalText.trim()) || f.interval < 1 || f.interval > maxIntervalSeconds) return 'form.errors.interval';
+  if (!f.default_on && f.clients.length === 0) return 'form.errors.clients';
+  return undefined;
+}

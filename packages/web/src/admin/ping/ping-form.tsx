@@ -1,0 +1,93 @@
+// Adding or editing one ping task. Nothing is saved until both our checks and the server's pass;
+// a refusal is shown beside the button and the task list stays as it was.
+import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { AdminNode } from './admin-nodes.ts';
+import { errorText } from './error-text.ts';
+import { NodePicker } from './node-picker.tsx';
+import { addPingTask, editPingTask, formProblem, maxIntervalSeconds, pingTypes, type PingTask, type PingTaskFields } from './ping-api.ts';
+
+interface Props {
+  /** the task being edited; a new task otherwise */
+  task?: PingTask;
+  nodes: readonly AdminNode[];
+  onSaved: () => void;
+  onCancel: () => void;
+}
+
+export function PingForm({ task, nodes, onSaved, onCancel }: Props) {
+  const { t } = useTranslation('admin-ping');
+  const [name, setName] = useState(task?.name ?? '');
+  const [type, setType] = useState(task?.type ?? 'icmp');
+  const [target, setTarget] = useState(task?.target ?? '');
+  const [interval, setIntervalText] = useState(String(task?.interval ?? 60));
+  const [defaultOn, setDefaultOn] = useState(task?.default_on ?? false);
+  const [clients, setClients] = useState<Set<string>>(new Set(task?.clients ?? []));
+  const [error, setError] = useState('');
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const fields: PingTaskFields = { name: name.trim(), type, target: target.trim(), interval: Number(interval), default_on: defaultOn, clients: [...clients] };
+    const problem = formProblem(fields, interval);
+    if (problem) return setError(t(problem, { max: maxIntervalSeconds }));
+    setBusy(true);
+    setError('');
+    try {
+      if (task) await editPingTask({ ...fields, id: task.id });
+      else await addPingTask(fields);
+      onSaved();
+    } catch (err) {
+      setError(errorText(t, err));
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form className="card ping-form" onSubmit={(e) => void submit(e)} data-testid="ping-form" noValidate>
+      <h2>{task ? t('form.editTitle', { name: task.name }) : t('form.addTitle')}</h2>
+      <div className="ping-form-row">
+        <label>
+          <span>{t('form.name')}</span>
+          <input name="name" value={name} onChange={(e) => setName(e.target.value)} maxLength={255} autoFocus />
+        </label>
+        <label>
+          <span>{t('form.type')}</span>
+          <select name="type" value={type} onChange={(e) => setType(e.target.value)}>
+            {pingTypes.map((p) => (
+              <option key={p} value={p}>
+                {t(`types.${p}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="ping-form-target">
+          <span>{t('form.target')}</span>
+          <input name="target" value={target} onChange={(e) => setTarget(e.target.value)} placeholder={t(`form.targetHint.${type}`)} spellCheck={false} autoCapitalize="off" />
+        </label>
+        <label>
+          <span>{t('form.interval')}</span>
+          <input name="interval" type="number" inputMode="numeric" min={1} max={maxIntervalSeconds} value={interval} onChange={(e) => setIntervalText(e.target.value)} />
+        </label>
+      </div>
+      <label className="inline">
+        <input type="checkbox" name="default_on" checked={defaultOn} onChange={(e) => setDefaultOn(e.target.checked)} />
+        <span>{t('form.defaultOn')}</span>
+      </label>
+      <NodePicker nodes={nodes} selected={clients} onChange={setClients} label={t('form.nodes')} />
+      {error && (
+        <p className="error-text" role="alert" data-testid="ping-error">
+          {error}
+        </p>
+      )}
+      <div className="tools-actions">
+        <button type="submit" className="primary" disabled={busy}>
+          {t('common:save')}
+        </button>
+        <button type="button" onClick={onCancel}>
+          {t('common:cancel')}
+        </button>
+      </div>
+    </form>
+  );
+}

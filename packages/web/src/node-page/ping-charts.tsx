@@ -1,0 +1,78 @@
+// Ping history of one node: latency and loss per task over the chosen window, and each task's
+// figures for that window.
+import { useMemo } from 'react';
+import { useTranslation } from 'react-i18next';
+import { HistoryStatus } from './history-status.tsx';
+import type { PingTaskStats } from './node-wire.ts';
+import { latencyModel, lossModel, pingTasks } from './ping-series.ts';
+import { TimeChart } from './time-chart.tsx';
+import { usePingRecords, windowOf } from './use-history.ts';
+
+export function PingCharts({ uuid, hours }: { uuid: string; hours: number }) {
+  const { t } = useTranslation('node');
+  const state = usePingRecords(uuid, hours);
+  const shown = state.data;
+  const view = useMemo(() => {
+    if (!shown) return undefined;
+    const { records, tasks = [] } = shown.body;
+    const lines = pingTasks(records, tasks);
+    const latency = latencyModel(records, lines);
+    return { tasks, latency, loss: lossModel(records, lines, shown.hours), range: windowOf(shown.hours, latency.xs) };
+  }, [shown]);
+  return (
+    <section className="history-block" data-testid="ping-charts" data-hours={shown?.hours} aria-busy={state.loading}>
+      <h2>{t('ping.title')}</h2>
+      <HistoryStatus state={state} />
+      {view && view.tasks.length === 0 && view.latency.xs.length === 0 && (
+        <p className="card chart-empty" data-testid="ping-no-tasks">
+          {t('ping.noTasks')}
+        </p>
+      )}
+      {view && (view.tasks.length > 0 || view.latency.xs.length > 0) && (
+        <>
+          <div className="chart-grid">
+            <TimeChart id="latency" title={t('ping.latency')} model={view.latency} range={view.range} axis="ms" syncKey="ping" fill={false} emptyText={t('ping.empty')} />
+            <TimeChart id="loss" title={t('ping.loss')} model={view.loss} range={view.range} axis="percent" yMax={100} syncKey="ping" fill={false} emptyText={t('ping.empty')} />
+          </div>
+          <PingTaskTable tasks={view.tasks} />
+        </>
+      )}
+    </section>
+  );
+}
+
+function PingTaskTable({ tasks }: { tasks: readonly PingTaskStats[] }) {
+  const { t } = useTranslation('node');
+  if (tasks.length === 0) return null;
+  const ms = (v: number) => (v > 0 ? `${v} ms` : '—');
+  return (
+    <div className="table-scroll ping-table">
+      <table className="grid">
+        <thead>
+          <tr>
+            <th>{t('ping.task')}</th>
+            <th>{t('ping.type')}</th>
+            <th>{t('ping.interval')}</th>
+            <th>{t('ping.avg')}</th>
+            <th>{t('ping.min')}</th>
+            <th>{t('ping.max')}</th>
+            <th>{t('ping.lossShort')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {tasks.map((task) => (
+            <tr key={task.id} data-task={task.id}>
+              <td>{task.name}</td>
+              <td>{task.type.toUpperCase()}</td>
+              <td>{t('ping.seconds', { n: task.interval })}</td>
+              <td>{task.total > 0 ? ms(task.avg) : '—'}</td>
+              <td>{task.total > 0 ? ms(task.min) : '—'}</td>
+              <td>{task.total > 0 ? ms(task.max) : '—'}</td>
+              <td className={task.loss > 0 ? 'error-text' : undefined}>{task.total > 0 ? `${+task.loss.toFixed(1)}%` : '—'}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
