@@ -3,3 +3,4 @@ export * from './node.ts';
 export * from './settings.ts';
 export * from './retention.ts';
 export * from './report.ts';
+export * from './echo.ts';

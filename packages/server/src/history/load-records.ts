@@ -1,33 +1,8 @@
+import type { LoadRecord } from '@komari-ts/protocol';
 import type { HistoryGauge, HistoryRow } from '../store/types.ts';
 import { formatTime } from '../util/time.ts';
 import { samplesOf } from './bucket.ts';
 import { float32 } from '../util/float32.ts';
-
-/** The load record of rpc2.md §9 / public-api.md §6.11, field order as Komari's struct. */
-export interface LoadRecord {
-  client: string;
-  time: string;
-  cpu: number;
-  gpu: number;
-  ram: number;
-  ram_total: number;
-  swap: number;
-  swap_total: number;
-  load: number;
-  temp: number;
-  disk: number;
-  disk_total: number;
-  net_in: number;
-  net_out: number;
-  net_total_up: number;
-  net_total_down: number;
-  traffic_up: number;
-  traffic_down: number;
-  process: number;
-  connections: number;
-  connections_udp: number;
-}
-
 
 function avg(b: HistoryRow, g: HistoryGauge): number {
   const n = samplesOf(b, g);

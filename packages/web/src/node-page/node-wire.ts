@@ -1,36 +1,8 @@
-// Wire shapes the node page reads (public-api.md §3.1, §6.11, §6.12). The node itself is the
-// shared NodeWire; the report shape read back from /api/recent and /api/clients differs from the
-// agent's input (`updated_at` added, `cpu.usage` omitted when 0), so it is derived here.
-import type { Report } from '@komari-ts/protocol';
+// Wire shapes the node page reads (public-api.md §3.1, §6.11, §6.12): the node, the report echo
+// and the load record are shared with the server (@komari-ts/protocol); the rest is read here.
+import type { LoadRecord } from '@komari-ts/protocol';
 
-export type { NodeWire } from '@komari-ts/protocol';
-
-/** A report as /api/recent and /api/clients give it back. */
-export type LiveReport = Omit<Report, 'cpu'> & {
-  cpu: Partial<Report['cpu']>;
-  updated_at: string;
-  uuid?: string;
-};
-
-/** One bucket of /api/records/load (all load types). */
-export interface LoadRecord {
-  client: string;
-  time: string;
-  cpu: number;
-  gpu: number;
-  ram: number;
-  ram_total: number;
-  swap: number;
-  swap_total: number;
-  load: number;
-  disk: number;
-  disk_total: number;
-  net_in: number;
-  net_out: number;
-  process: number;
-  connections: number;
-  connections_udp: number;
-}
+export type { LoadRecord, NodeWire, ReportEcho as LiveReport } from '@komari-ts/protocol';
 
 export interface LoadRecords {
   count: number;
@@ -63,10 +35,4 @@ export interface PingRecords {
   records: PingRecord[];
   /** omitted when no task is assigned to the node */
   tasks?: PingTaskStats[];
-}
-
-/** The /api/clients answer to `get <uuid>`. */
-export interface LiveFeed {
-  online: string[];
-  data: Record<string, LiveReport>;
 }

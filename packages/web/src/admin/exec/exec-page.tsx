@@ -9,7 +9,7 @@ import { listTasks } from './exec-api.ts';
 import { ExecForm } from './exec-form.tsx';
 import { TaskHistory } from './task-history.tsx';
 import { TaskResults } from './task-results.tsx';
-import { useOnlineNodes } from './use-online-nodes.ts';
+import { useOnlineNodes } from '../../lib/use-online-nodes.ts';
 import '../ping/tools-page.css';
 import './exec.css';
 

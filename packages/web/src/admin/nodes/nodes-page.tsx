@@ -10,7 +10,7 @@ import { NodeAddDialog } from './node-add-dialog.tsx';
 import { NodeEditDialog } from './node-edit-dialog.tsx';
 import { NodeRemoveDialog } from './node-remove-dialog.tsx';
 import { NodesTable, type NodeAction } from './nodes-table.tsx';
-import { useOnline } from './use-online.ts';
+import { useOnlineNodes } from '../../lib/use-online-nodes.ts';
 import './nodes.css';
 
 type Open = { kind: 'add' } | { kind: NodeAction; node: NodeWire } | undefined;
@@ -23,7 +23,7 @@ function byWeight(list: NodeWire[]): NodeWire[] {
 export default function NodesPage() {
   const { t } = useTranslation('admin-nodes');
   const list = useAsync((signal) => apiGet<NodeWire[]>('/api/admin/client/list', signal), []);
-  const online = useOnline();
+  const online = useOnlineNodes();
   const [nodes, setNodes] = useState<NodeWire[]>([]);
   const [open, setOpen] = useState<Open>();
   const [saving, setSaving] = useState(false);

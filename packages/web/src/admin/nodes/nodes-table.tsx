@@ -6,7 +6,7 @@ export type NodeAction = 'edit' | 'install' | 'remove';
 
 interface Props {
   nodes: NodeWire[];
-  online: Set<string> | undefined;
+  online: ReadonlySet<string> | undefined;
   busy: boolean;
   onMove: (index: number, by: -1 | 1) => void;
   onAction: (action: NodeAction, node: NodeWire) => void;
