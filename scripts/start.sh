@@ -11,5 +11,7 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
 fi
 # The web UI (packages/web) is served from its build; building takes a few seconds.
 npm run --silent build:web >/dev/null
+# The local agent runs from its bundle (half the memory of the .ts source); rebuilt when stale.
+node packages/agent/scripts/build.ts --if-stale >/dev/null || echo "agent build failed: the local agent runs from source" >&2
 export KOMARI_LOCAL_AGENT="${KOMARI_LOCAL_AGENT:-1}"
 exec node packages/server/src/cli.ts server "$@"

@@ -3,16 +3,34 @@ import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import type { FastifyBaseLogger } from 'fastify';
+import { agentNodeFlags, agentSourcePath, builtAgentPath, isBuildFresh } from '../../agent/scripts/build.ts';
 import type { AppContext } from './app-context.ts';
 import { createNode } from './methods/nodes-admin.ts';
 
 /** The settings key that remembers which node is this host's, so restarts reuse it. */
 export const localAgentSettingKey = 'local_agent_uuid';
 
-/** The agent's entry point in this repository. */
-export const agentMainPath = fileURLToPath(new URL('../../agent/src/main.ts', import.meta.url));
+/** How the agent is run: its entry file and the Node flags before it. */
+export interface AgentLaunch {
+  main: string;
+  nodeFlags: readonly string[];
+}
+
+/**
+ * The built agent (dist/komari-agent.cjs, ~57 MiB RSS) with its Node flags; when the build is
+ * missing or older than the sources (`npm start` without `scripts/start.sh`, or an edit since),
+ * the .ts source (~108 MiB: Node loads its TypeScript compiler), with a warning that says why.
+ * The source gets no flags: `--jitless` would also turn off the WebAssembly that strips types.
+ */
+export function agentLaunch(log: FastifyBaseLogger): AgentLaunch {
+  if (isBuildFresh()) return { main: builtAgentPath, nodeFlags: agentNodeFlags };
+  log.warn(
+    `local agent runs from its TypeScript source (about twice the memory): ${builtAgentPath} is missing or older ` +
+      'than packages/agent/src; `npm run build -w packages/agent` builds it (scripts/start.sh does)',
+  );
+  return { main: agentSourcePath, nodeFlags: [] };
+}
 
 const minBackoffMs = 1000;
 const maxBackoffMs = 60_000;
@@ -47,8 +65,8 @@ function agentEnv(): NodeJS.ProcessEnv {
 }
 
 /**
- * The agent of the README's start command: `node packages/agent/src/main.ts -e <server> -t
- * <token> -i 1` as a child process, restarted with a growing pause (1 s … 60 s) when it dies,
+ * The agent of the README's start command: `node <flags> packages/agent/dist/komari-agent.cjs -e
+ * <server> -t <token> -i 1` as a child process, restarted with a growing pause (1 s … 60 s) when it dies,
  * stopped with the server. Its log lines go to the server's log. It also stops by itself when
  * the server process is gone (the IPC channel closes).
  */
@@ -60,8 +78,8 @@ export class LocalAgent {
   #failures = 0;
   #stopping = false;
 
-  constructor(endpoint: string, token: string, log: FastifyBaseLogger, main = agentMainPath) {
-    this.#args = [main, '-e', endpoint, '-t', token, '-i', '1'];
+  constructor(endpoint: string, token: string, log: FastifyBaseLogger, launch: AgentLaunch = agentLaunch(log)) {
+    this.#args = [...launch.nodeFlags, launch.main, '-e', endpoint, '-t', token, '-i', '1'];
     this.#log = log;
   }
 
@@ -109,11 +127,12 @@ export class LocalAgent {
 export async function startLocalAgent(
   app: AppContext,
   addr: AddressInfo | string | null,
-  main = agentMainPath,
+  given?: AgentLaunch,
 ): Promise<LocalAgent | undefined> {
   if (typeof addr !== 'object' || addr === null) return undefined;
-  if (!existsSync(main)) {
-    app.log.warn(`local agent not started: ${main} is missing`);
+  const launch = given ?? agentLaunch(app.log);
+  if (!existsSync(launch.main)) {
+    app.log.warn(`local agent not started: ${launch.main} is missing`);
     return undefined;
   }
   let node: { uuid: string; token: string };
@@ -123,7 +142,7 @@ export async function startLocalAgent(
     app.log.error({ err }, 'local agent not started: its node could not be made');
     return undefined;
   }
-  const agent = new LocalAgent(localEndpoint(addr), node.token, app.log, main);
+  const agent = new LocalAgent(localEndpoint(addr), node.token, app.log, launch);
   agent.start();
   app.log.info(`local agent started for node ${node.uuid} (KOMARI_LOCAL_AGENT=0 or --no-local-agent turns it off)`);
   return agent;

@@ -1,19 +1,17 @@
-import { readFileSync } from 'node:fs';
 import type { BasicInfo } from '@komari-ts/protocol';
+import pkg from '../../package.json' with { type: 'json' };
 import { readCpuInfo } from './cpu-info.ts';
 import { detectGpuName } from './gpu.ts';
 import { goArch, readKernelVersion, readOsName } from './os-info.ts';
 import type { ResolvedOptions } from './options.ts';
 import { detectVirtualization } from './virtualization.ts';
 
-/** The agent's own version, from packages/agent/package.json. */
+/**
+ * The agent's own version, from packages/agent/package.json: imported rather than read at run
+ * time, so the bundle (dist/komari-agent.cjs, another directory) carries it too.
+ */
 export function agentVersion(): string {
-  try {
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: unknown };
-    return typeof pkg.version === 'string' ? pkg.version : 'unknown';
-  } catch {
-    return 'unknown';
-  }
+  return typeof pkg.version === 'string' ? pkg.version : 'unknown';
 }
 
 /** Totals that the report collectors measure: basic info repeats them (agent-protocol.md §4.1). */
