@@ -15,6 +15,14 @@ import { WebSocketServer, type WebSocket } from 'ws';
  * Returns a route-level preHandler: it runs after the gates (identity, 401, Origin check), and on
  * an upgrade request takes the socket over before @fastify/websocket's own upgrade.
  */
+/**
+ * Frames inflating at once (ws: 10). Each inflate is a trip through the zlib thread pool whose
+ * completion waits for the event loop; with ingest keeping the loop busy, 10 at a time capped a
+ * 10,000-agent fleet at ~2,500 v2 frames/s while the CPU idled, and the queue grew until the
+ * agents' read deadline dropped every v2 socket (BENCHMARKS.md).
+ */
+const zlibConcurrency = 512;
+
 export function compressedUpgrade(
   fastify: FastifyInstance,
   maxPayload: number,
@@ -24,7 +32,7 @@ export function compressedUpgrade(
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload,
-    perMessageDeflate: compress ? { serverNoContextTakeover: true, clientNoContextTakeover: true } : false,
+    perMessageDeflate: compress ? { serverNoContextTakeover: true, clientNoContextTakeover: true, concurrencyLimit: zlibConcurrency } : false,
   });
   fastify.addHook('preClose', (done) => {
     for (const client of wss.clients) client.close(1001, 'server shutting down');
