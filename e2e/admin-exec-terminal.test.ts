@@ -118,7 +118,7 @@ describe('remote exec and the web terminal in a real browser, with a real agent 
       peer.send(Buffer.from('Welcome to web-01\r\n$ '), true);
       await page.locator('[data-testid=terminal-status][data-status=connected]').waitFor();
       await page.locator('.xterm-rows').getByText('Welcome to web-01').waitFor();
-      await page.waitForFunction(() => document.title === 'web-01 · Terminal');
+      await page.waitForFunction(() => document.title === 'web-01 · Terminal · Komari');
 
       await page.locator('.xterm-helper-textarea').focus();
       await page.keyboard.type('echo hi');

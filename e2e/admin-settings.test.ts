@@ -44,7 +44,7 @@ describe('admin → settings in a real browser', { skip: noBrowser }, () => {
 
       await p.page.getByTestId('settings-save').click();
       await p.page.getByTestId('settings-saved').waitFor();
-      await p.page.waitForFunction(() => document.title === 'Panel Test');
+      await p.page.waitForFunction(() => document.title === 'Admin · Panel Test');
 
       const stored = await adminSettings();
       assert.equal(stored.sitename, 'Panel Test');

@@ -83,6 +83,7 @@ describe('the node page at /instance/<uuid>', { skip: noBrowser }, () => {
     try {
       const { page } = p;
       await page.getByTestId('node-name').filter({ hasText: 'tokyo-1' }).waitFor();
+      await page.waitForFunction(() => document.title === 'tokyo-1 · Komari');
       assert.equal(await page.locator('[data-detail="cpu"] dd').textContent(), 'AMD EPYC 7763 (4 cores)');
       assert.equal(await page.locator('[data-detail="price"] dd').textContent(), '$5 / month');
       assert.equal(await page.locator('[data-detail="remark"]').textContent(), 'Tokyo box');

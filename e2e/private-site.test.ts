@@ -36,13 +36,28 @@ describe('the dashboard of a private site in a real browser', { skip: noBrowser 
         assert.equal(await p.page.locator('[data-testid=node-card], [data-testid=node-row]').count(), 0);
         assert.equal(await p.page.getByText(node.name).count(), 0);
         assert.deepEqual(asked.filter((path) => path === '/api/nodes' || path === '/api/clients'), [], 'node data was requested');
-        assert.equal(await p.page.getByTestId('private-login').getAttribute('href'), '/admin?next=/');
+        assert.equal(await p.page.getByTestId('private-login').getAttribute('href'), '/admin?next=%2F');
         p.assertClean();
       } finally {
         await p.close();
       }
     });
   }
+
+  it('a node page asks the visitor to log in too, and asks the server nothing about the node', async () => {
+    const p = await openPage(browser, s.url);
+    const asked: string[] = [];
+    p.page.on('request', (r) => asked.push(new URL(r.url()).pathname));
+    try {
+      await p.page.goto(`${s.url}/instance/${node.uuid}`);
+      await p.page.getByTestId('private-site').waitFor();
+      assert.equal(await p.page.getByTestId('private-login').getAttribute('href'), `/admin?next=${encodeURIComponent(`/instance/${node.uuid}`)}`);
+      assert.deepEqual(asked.filter((path) => path.startsWith('/api/') && !['/api/me', '/api/public'].includes(path)), []);
+      p.assertClean();
+    } finally {
+      await p.close();
+    }
+  });
 
   it('the prompt leads to the login form, which brings the admin back to the nodes', async () => {
     const p = await openPage(browser, s.url);

@@ -2,7 +2,7 @@
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { navigate, useLocation } from '../lib/router.tsx';
-import { useSession } from '../lib/session.tsx';
+import { usePageTitle, useSession } from '../lib/session.tsx';
 import { AdminLayout } from './shell/admin-layout.tsx';
 import { LoginPage } from './shell/login-page.tsx';
 import { defaultAdminPath, safeNext } from './shell/safe-next.ts';
@@ -10,6 +10,7 @@ import { defaultAdminPath, safeNext } from './shell/safe-next.ts';
 export default function AdminApp() {
   const { t } = useTranslation();
   const { me } = useSession();
+  usePageTitle(t('nav.admin'));
   const { path, query } = useLocation();
   const bare = path === '/admin' || path === '/admin/';
   const loggedIn = me?.logged_in === true;

@@ -46,12 +46,18 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   useEffect(() => {
     void refresh();
   }, [refresh]);
-  useEffect(() => {
-    if (site?.sitename) document.title = site.sitename;
-  }, [site?.sitename]);
   return <SessionContext value={{ me, site, refresh }}>{children}</SessionContext>;
 }
 
 export function useSession(): Session {
   return useContext(SessionContext);
+}
+
+/** The tab title: `title · site name`, or the site name alone; pages call it once. */
+export function usePageTitle(title?: string): void {
+  const sitename = useContext(SessionContext).site?.sitename;
+  useEffect(() => {
+    if (title) document.title = sitename ? `${title} · ${sitename}` : title;
+    else if (sitename) document.title = sitename;
+  }, [title, sitename]);
 }

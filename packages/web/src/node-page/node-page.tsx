@@ -13,23 +13,31 @@ import { RangePicker, ranges } from './range-picker.tsx';
 import { useAgentVersion, useNode } from './use-node.ts';
 import { useLiveNode } from './use-live-node.ts';
 import './node-page.css';
+import { usePageTitle, useSession } from '../lib/session.tsx';
+import { PrivatePrompt } from '../public-site/private-prompt.tsx';
 
 export default function NodePage({ uuid }: { uuid: string }) {
   const { t } = useTranslation('node');
-  const { data: node, error, loading, reload } = useNode(uuid);
+  const { me, site } = useSession();
+  // a private site answers 401 to visitors: ask them to log in (and ask the server nothing), as
+  // the dashboard does
+  const mustLogIn = site?.private_site === true && me?.logged_in === false;
+  const { data: node, error, loading, reload } = useNode(uuid, me !== undefined && !mustLogIn);
   if (node) return <KnownNode node={node} />;
   return (
     <div className="node-page">
       <NodeHeader />
       <main className="page">
-        {error ? (
+        {mustLogIn ? (
+          <PrivatePrompt next={`/instance/${uuid}`} />
+        ) : error ? (
           <p className="error-text" role="alert">
             {t('loadFailed', { message: error.message })}{' '}
             <button type="button" onClick={reload}>
               {t('common:retry')}
             </button>
           </p>
-        ) : loading ? (
+        ) : loading || node === undefined ? (
           <p className="muted">{t('common:loading')}</p>
         ) : (
           <div className="card node-missing" data-testid="node-not-found">
@@ -52,6 +60,7 @@ function savedRange(): number {
 function KnownNode({ node }: { node: NodeWire }) {
   const { t } = useTranslation('node');
   const live = useLiveNode(node.uuid);
+  usePageTitle(node.name);
   const version = useAgentVersion(node.uuid);
   const [hours, setHours] = useState(savedRange);
   const pick = (h: number) => {

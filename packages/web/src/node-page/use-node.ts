@@ -5,9 +5,12 @@ import { useSession } from '../lib/session.tsx';
 import { useAsync, type AsyncState } from '../lib/use-async.ts';
 import type { NodeWire } from './node-wire.ts';
 
-/** data: the node, or null when the server does not list it. */
-export function useNode(uuid: string): AsyncState<NodeWire | null> {
-  return useAsync(async (signal) => (await apiGet<NodeWire[]>('/api/nodes', signal)).find((n) => n.uuid === uuid) ?? null, [uuid]);
+/** data: the node, or null when the server does not list it; nothing is asked until `ready`. */
+export function useNode(uuid: string, ready: boolean): AsyncState<NodeWire | null | undefined> {
+  return useAsync(
+    async (signal) => (ready ? ((await apiGet<NodeWire[]>('/api/nodes', signal)).find((n) => n.uuid === uuid) ?? null) : undefined),
+    [uuid, ready],
+  );
 }
 
 export function useAgentVersion(uuid: string): string | undefined {

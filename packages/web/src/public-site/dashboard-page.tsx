@@ -3,7 +3,7 @@
 // is not logged in gets a login prompt and nothing is requested about the nodes.
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useSession } from '../lib/session.tsx';
+import { usePageTitle, useSession } from '../lib/session.tsx';
 import './dashboard.css';
 import { DashboardHeader } from './dashboard-header.tsx';
 import { FilterBar } from './filter-bar.tsx';
@@ -22,6 +22,7 @@ import { useViewMode } from './view-mode.ts';
 export function DashboardPage() {
   const { t } = useTranslation('dashboard');
   const { me, site } = useSession();
+  usePageTitle();
   const [store] = useState(() => new LiveStore());
   const known = me !== undefined;
   const gated = known && site?.private_site === true && !me.logged_in;

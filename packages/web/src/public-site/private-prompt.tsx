@@ -3,13 +3,14 @@
 import { useTranslation } from 'react-i18next';
 import { Link } from '../lib/router.tsx';
 
-export function PrivatePrompt() {
+/** `next`: where the login brings the visitor back to. */
+export function PrivatePrompt({ next = '/' }: { next?: string }) {
   const { t } = useTranslation('dashboard');
   return (
     <section className="card dash-private" data-testid="private-site">
       <h1>{t('private.title')}</h1>
       <p className="muted">{t('private.body')}</p>
-      <Link href="/admin?next=/" className="button primary" data-testid="private-login">
+      <Link href={`/admin?next=${encodeURIComponent(next)}`} className="button primary" data-testid="private-login">
         {t('private.login')}
       </Link>
     </section>

@@ -2,12 +2,12 @@
 // so it checks the login itself, names the server, and asks for the 2FA code first when the
 // account has 2FA (opening a terminal is a sensitive action, auth.md §7).
 import type { NodeWire } from '@komari-ts/protocol';
-import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
+import { useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, apiGet } from '../../lib/api.ts';
 import { HeaderControls } from '../../lib/header-controls.tsx';
 import { Link, useLocation } from '../../lib/router.tsx';
-import { useSession } from '../../lib/session.tsx';
+import { usePageTitle, useSession } from '../../lib/session.tsx';
 import { useAsync } from '../../lib/use-async.ts';
 import { errorText } from '../ping/error-text.ts';
 import { TerminalScreen } from './terminal-screen.tsx';
@@ -15,7 +15,7 @@ import './terminal.css';
 
 export default function TerminalPage() {
   const { t } = useTranslation('admin-terminal');
-  const { me, site } = useSession();
+  const { me } = useSession();
   const { query } = useLocation();
   const uuid = query.get('uuid') ?? '';
   const loggedIn = me?.logged_in === true;
@@ -23,12 +23,7 @@ export default function TerminalPage() {
   const [code, setCode] = useState<string>();
   const needsCode = me?.['2fa_enabled'] === true;
 
-  useEffect(() => {
-    const title = node.data?.name ? t('windowTitle', { name: node.data.name }) : t('title');
-    // SessionProvider sets the site name as the title in its own effect, which runs after ours
-    // in the same commit; a microtask later, the server's name wins in the tab.
-    queueMicrotask(() => (document.title = title));
-  }, [node.data?.name, site?.sitename, t]);
+  usePageTitle(node.data?.name ? t('windowTitle', { name: node.data.name }) : t('title'));
 
   if (!me || (loggedIn && uuid && node.loading)) return <Notice>{t('common:loading')}</Notice>;
   if (!loggedIn) {
