@@ -1,5 +1,6 @@
 import type { Clock } from '../clock.ts';
 import type { AgentConnection } from './agent-connection.ts';
+import { RecentWindow } from './recent-window.ts';
 import type { StampedReport } from './stamped-report.ts';
 
 export interface LiveViewLimits {
@@ -28,7 +29,7 @@ export class LiveView {
   readonly #clock: Clock;
   readonly #limits: LiveViewLimits;
   readonly #latest = new Map<string, StampedReport>();
-  readonly #recent = new Map<string, StampedReport[]>();
+  readonly #recent = new Map<string, RecentWindow>();
   readonly #sockets = new Map<string, AgentConnection>();
   readonly #presence = new Map<string, number>();
   /** deleted nodes, so a report already in flight cannot recreate their live state */
@@ -51,17 +52,10 @@ export class LiveView {
     const prev = this.#latest.get(s.uuid);
     if (!prev || prev.at <= s.at) this.#latest.set(s.uuid, s);
     let ring = this.#recent.get(s.uuid);
-    if (!ring) this.#recent.set(s.uuid, (ring = []));
+    if (!ring) this.#recent.set(s.uuid, (ring = new RecentWindow()));
     ring.push(s);
-    this.#trim(ring);
+    ring.trim(this.#clock.now() - this.#limits.recentWindowMs);
     this.version++;
-  }
-
-  #trim(ring: StampedReport[]): void {
-    const since = this.#clock.now() - this.#limits.recentWindowMs;
-    let drop = 0;
-    while (drop < ring.length && ring[drop]!.at < since) drop++;
-    if (drop > 0) ring.splice(0, drop);
   }
 
   latest(uuid: string): StampedReport | undefined {
@@ -80,8 +74,8 @@ export class LiveView {
   recent(uuid: string): StampedReport[] {
     const ring = this.#recent.get(uuid);
     if (!ring) return [];
-    this.#trim(ring);
-    return [...ring];
+    ring.trim(this.#clock.now() - this.#limits.recentWindowMs);
+    return ring.reports(uuid);
   }
 
   /** Registers the node's socket; returns the one it replaces (newest connection wins). */
