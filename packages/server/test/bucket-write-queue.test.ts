@@ -17,7 +17,7 @@ function filled(n: number): BucketWriteQueue<Row> {
 
 describe('history flushes in chunks', () => {
   it('writes a large flush in transactions of rowsPerChunk, letting the event loop run between them', async () => {
-    const q = filled(rowsPerChunk * 2 + 500);
+    const q = filled(rowsPerChunk * 2 + 100);
     const chunks: number[] = [];
     const events: string[] = [];
     setImmediate(() => events.push('loop ran'));
@@ -28,7 +28,7 @@ describe('history flushes in chunks', () => {
         events.push(`write ${rows.length}`);
       },
     );
-    assert.deepEqual(chunks, [rowsPerChunk, rowsPerChunk, 500]);
+    assert.deepEqual(chunks, [rowsPerChunk, rowsPerChunk, 100]);
     assert.equal(events[0], `write ${rowsPerChunk}`);
     assert.equal(events[1], 'loop ran', 'the event loop ran before the second chunk');
     assert.equal(q.size, 0);
