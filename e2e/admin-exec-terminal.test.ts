@@ -5,17 +5,10 @@ import { addNode, eventually, sampleReport } from '../packages/server/test/helpe
 import { http, type TestServer } from '../packages/server/test/helpers/server.ts';
 import { agentTerminal, type TerminalPeer } from '../packages/server/test/helpers/terminal.ts';
 import { V2SocketAgent } from '../packages/server/test/helpers/v2-agent.ts';
-import { launchBrowser, noBrowser, openPage, type WatchedPage } from './helpers/browser.ts';
+import { launchBrowser, noBrowser, openPage } from './helpers/browser.ts';
 import { startWebServer } from './helpers/web-server.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
-
-/** Chromium logs a refused request as a console error; drop the one a test provoked on purpose. */
-function forgetRefusal(p: WatchedPage, status: number): void {
-  const i = p.problems.findIndex((m) => m.includes(`status of ${status}`));
-  assert.ok(i >= 0, `no ${status} was logged`);
-  p.problems.splice(i, 1);
-}
 
 /** The next frame on the agent's main socket that `match` accepts; report echoes and others are skipped. */
 async function frameWhere(agent: V2SocketAgent, match: (f: any) => boolean): Promise<any> {
@@ -152,7 +145,7 @@ describe('remote exec and the web terminal in a real browser, with a real agent 
       await page.locator('textarea[name=command]').fill('uptime');
       await page.getByTestId('exec-run').click();
       await page.getByTestId('exec-error').getByText('所选服务器均不在线').waitFor();
-      forgetRefusal(p, 400);
+      p.forgetRefusals(400);
 
       await page.goto(`${s.url}/terminal?uuid=${offline.uuid}`);
       await page.locator('[data-testid=terminal-status][data-status=offline]').getByText('服务器离线').waitFor();

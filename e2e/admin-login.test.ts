@@ -15,12 +15,6 @@ async function fillLogin(page: Page, username: string, password: string): Promis
   await page.locator('[data-testid=login-form] button[type=submit]').click();
 }
 
-/** The browser logs every 4xx answer; a refused login is one the test expects, so it is not a problem. */
-function forgiveRefusedLogins(problems: string[]): void {
-  const refused = 'Failed to load resource: the server responded with a status of 401 (Unauthorized)';
-  for (let i = problems.length - 1; i >= 0; i--) if (problems[i]!.endsWith(refused)) problems.splice(i, 1);
-}
-
 async function loggedIn(page: Page): Promise<boolean> {
   return page.evaluate(async () => ((await (await fetch('/api/me')).json()) as { logged_in: boolean }).logged_in);
 }
@@ -56,7 +50,7 @@ describe('admin login, logout and the admin frame in a real browser', { skip: no
         await p.page.getByTestId('logout').click();
         await p.page.getByTestId('login-form').waitFor();
         assert.equal(await loggedIn(p.page), false);
-        forgiveRefusedLogins(p.problems);
+        p.forgetRefusals(401);
         p.assertClean();
       } finally {
         await p.close();
@@ -125,7 +119,7 @@ describe('admin login, logout and the admin frame in a real browser', { skip: no
       await p.page.locator('[data-testid=login-form] button[type=submit]').click();
       await p.page.locator('nav.admin-menu a[aria-current=page][href="/admin/settings"]').waitFor();
       assert.equal(await loggedIn(p.page), true);
-      forgiveRefusedLogins(p.problems);
+      p.forgetRefusals(401);
       p.assertClean();
     } finally {
       await p.close();

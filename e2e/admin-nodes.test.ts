@@ -7,12 +7,6 @@ import { http, type TestServer } from '../packages/server/test/helpers/server.ts
 import { launchBrowser, noBrowser, openPage } from './helpers/browser.ts';
 import { addReportingNode, startWebServer } from './helpers/web-server.ts';
 
-/** The browser logs every 4xx answer; the refused edit is one the test asks for. */
-function forgiveRefusals(problems: string[], status: number): void {
-  const refused = `Failed to load resource: the server responded with a status of ${status} `;
-  for (let i = problems.length - 1; i >= 0; i--) if (problems[i]!.includes(refused)) problems.splice(i, 1);
-}
-
 describe('admin → servers in a real browser', { skip: noBrowser }, () => {
   let s: TestServer;
   let cookie: string;
@@ -98,7 +92,7 @@ describe('admin → servers in a real browser', { skip: noBrowser }, () => {
       await p.page.getByTestId('confirm-remove').click();
       await web.waitFor({ state: 'detached' });
       assert.equal((await list()).some((n) => n.uuid === added!.uuid), false);
-      forgiveRefusals(p.problems, 400);
+      p.forgetRefusals(400);
       p.assertClean();
     } finally {
       await p.close();

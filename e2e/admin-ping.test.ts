@@ -2,17 +2,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { http, type TestServer } from '../packages/server/test/helpers/server.ts';
-import { launchBrowser, noBrowser, openPage, type WatchedPage } from './helpers/browser.ts';
+import { launchBrowser, noBrowser, openPage } from './helpers/browser.ts';
 import { addReportingNode, startWebServer, type FakeNode } from './helpers/web-server.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
-
-/** Chromium logs a refused request as a console error; drop the one a test provoked on purpose. */
-function forgetRefusal(p: WatchedPage, status: number): void {
-  const i = p.problems.findIndex((m) => m.includes(`status of ${status}`));
-  assert.ok(i >= 0, `no ${status} was logged`);
-  p.problems.splice(i, 1);
-}
 
 describe('admin ping tasks page in a real browser', { skip: noBrowser }, () => {
   let s: TestServer;
@@ -55,7 +48,7 @@ describe('admin ping tasks page in a real browser', { skip: noBrowser }, () => {
       await save.click();
       await page.getByTestId('ping-error').getByText('target must not contain spaces').waitFor();
       assert.deepEqual(await tasks(), []);
-      forgetRefusal(p, 400);
+      p.forgetRefusals(400);
 
       // an interval of 0 is refused before it is sent
       await fillForm(page, { target: '1.1.1.1:443', interval: '0' });

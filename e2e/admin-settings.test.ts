@@ -5,12 +5,6 @@ import { http, type TestServer } from '../packages/server/test/helpers/server.ts
 import { launchBrowser, noBrowser, openPage } from './helpers/browser.ts';
 import { startWebServer } from './helpers/web-server.ts';
 
-/** The browser logs every 4xx answer; the refused save is one the test asks for. */
-function forgiveRefusals(problems: string[], status: number): void {
-  const refused = `Failed to load resource: the server responded with a status of ${status} `;
-  for (let i = problems.length - 1; i >= 0; i--) if (problems[i]!.includes(refused)) problems.splice(i, 1);
-}
-
 describe('admin → settings in a real browser', { skip: noBrowser }, () => {
   let s: TestServer;
   let cookie: string;
@@ -80,7 +74,7 @@ describe('admin → settings in a real browser', { skip: noBrowser }, () => {
       assert.equal((await publicSettings()).sitename, before.sitename);
       assert.deepEqual((await adminSettings()).history_retention, tiersBefore);
       assert.notEqual(await p.page.title(), 'Must Not Stick');
-      forgiveRefusals(p.problems, 400);
+      p.forgetRefusals(400);
       p.assertClean();
     } finally {
       await p.close();

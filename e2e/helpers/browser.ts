@@ -29,6 +29,11 @@ export interface WatchedPage {
   problems: string[];
   /** fails the test if the page logged an error (a missing i18n key is one) */
   assertClean(): void;
+  /**
+   * Chromium logs every 4xx answer as a console error: drops those of `status` that a test
+   * provoked on purpose, and fails if there was none.
+   */
+  forgetRefusals(status: number): void;
   close(): Promise<void>;
 }
 
@@ -63,6 +68,12 @@ export async function openPage(browser: Browser, baseUrl: string, o: PageOptions
     problems,
     assertClean() {
       assert.deepEqual(problems, [], `the page logged errors:\n${problems.join('\n')}`);
+    },
+    forgetRefusals(status) {
+      const refused = `the server responded with a status of ${status} `;
+      const before = problems.length;
+      for (let i = problems.length - 1; i >= 0; i--) if (problems[i]!.includes(refused)) problems.splice(i, 1);
+      assert.ok(problems.length < before, `no ${status} answer was logged`);
     },
     close: () => context.close(),
   };
