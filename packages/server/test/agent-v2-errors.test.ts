@@ -148,4 +148,29 @@ describe('v2 agent endpoint: refusals and malformed input', () => {
     assert.equal((await plain.closed).code, 1009);
     await other.close();
   });
+
+  it('a compressed message split over several frames is put back together', async () => {
+    const agent = await V2SocketAgent.connect(s, a.token);
+    const text = JSON.stringify(report({ uptime: 4321, message: 'x'.repeat(20_000) }, 'frag'));
+    const cut = [0, 7000, 14000, text.length];
+    for (let i = 0; i < 3; i++) agent.ws.send(text.slice(cut[i], cut[i + 1]), { compress: true, fin: i === 2 });
+    const answer = await agent.next();
+    assert.deepEqual(answer, { jsonrpc: '2.0', id: 'frag', result: { status: 'success', events: [] } });
+    assert.equal(stored(a.uuid)?.report.uptime, 4321);
+    await agent.close();
+  });
+
+  it('a compressed frame that does not inflate closes that socket, and changes nothing', async () => {
+    const agent = await V2SocketAgent.connect(s, a.token);
+    const before = stored(a.uuid);
+    // A masked text frame with RSV1 set (compressed) whose payload is not deflate data.
+    const payload = Buffer.from([0xff, 0xfe, 0xfd, 0xfc, 0x01, 0x02]);
+    const mask = Buffer.from([1, 2, 3, 4]);
+    const masked = Buffer.from(payload.map((byte, i) => byte ^ mask[i % 4]!));
+    const raw = (agent.ws as unknown as { _socket: import('node:net').Socket })._socket;
+    raw.write(Buffer.concat([Buffer.from([0xc1, 0x80 | payload.length]), mask, masked]));
+    const closed = await agent.closed;
+    assert.notEqual(closed.code, 1000);
+    assert.equal(stored(a.uuid), before);
+  });
 });
