@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import type { Socket } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 import { addNode, sampleReport } from './helpers/agent-common.ts';
@@ -167,7 +168,7 @@ describe('v2 agent endpoint: refusals and malformed input', () => {
     const payload = Buffer.from([0xff, 0xfe, 0xfd, 0xfc, 0x01, 0x02]);
     const mask = Buffer.from([1, 2, 3, 4]);
     const masked = Buffer.from(payload.map((byte, i) => byte ^ mask[i % 4]!));
-    const raw = (agent.ws as unknown as { _socket: import('node:net').Socket })._socket;
+    const raw = (agent.ws as unknown as { _socket: Socket })._socket;
     raw.write(Buffer.concat([Buffer.from([0xc1, 0x80 | payload.length]), mask, masked]));
     const closed = await agent.closed;
     assert.notEqual(closed.code, 1000);
