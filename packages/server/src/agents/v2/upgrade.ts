@@ -1,6 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { inflateSynchronously } from './sync-inflate.ts';
 
 /**
  * Komari turns on permessage-deflate for this route only (agent-protocol.md §7.1). In `ws`
@@ -17,10 +16,12 @@ import { inflateSynchronously } from './sync-inflate.ts';
  * an upgrade request takes the socket over before @fastify/websocket's own upgrade.
  */
 /**
- * Frames inflating at once through ws's own async path (ws: 10), should sync-inflate.ts not apply:
- * each inflate is a trip through the zlib thread pool whose completion waits for the event loop,
- * and with ingest keeping the loop busy, 10 at a time capped a 10,000-agent fleet at ~2,500 v2
- * frames/s while the CPU idled, until the agents' read deadline dropped every v2 socket.
+ * Frames inflating at once (ws: 10). Each inflate is a trip through the zlib thread pool whose
+ * completion waits for the event loop; with ingest keeping the loop busy, 10 at a time capped a
+ * 10,000-agent fleet at ~2,500 v2 frames/s while the CPU idled, and the queue grew until the
+ * agents' read deadline dropped every v2 socket (BENCHMARKS.md). Inflating on the main thread
+ * instead (inflateRawSync through ws's extension object) was tried: under load it starved the
+ * history flushes and measured worse.
  */
 const zlibConcurrency = 512;
 
@@ -44,9 +45,6 @@ export function compressedUpgrade(
     if (!request.ws) return;
     reply.hijack();
     // A client may not send frames before the 101, so no bytes follow the handshake yet.
-    wss.handleUpgrade(request.raw, request.raw.socket, Buffer.alloc(0), (socket) => {
-      inflateSynchronously(socket, maxPayload);
-      serve(socket, request);
-    });
+    wss.handleUpgrade(request.raw, request.raw.socket, Buffer.alloc(0), (socket) => serve(socket, request));
   };
 }
