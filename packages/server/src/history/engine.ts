@@ -10,6 +10,7 @@ import type { HistoryRecorder } from './recorder.ts';
 import { restoreNode, type NodeHistory } from './restore.ts';
 import { trafficDelta } from './traffic.ts';
 import { WriteQueue } from './write-queue.ts';
+import { EngineSchedule } from '../util/engine-schedule.ts';
 
 export interface HistoryDeps {
   store: Store;
@@ -33,8 +34,7 @@ export class HistoryEngine implements HistoryRecorder {
   readonly #timings: HistoryTimings;
   readonly #queue: WriteQueue;
   readonly #nodes = new Map<string, NodeHistory>();
-  #chain: Promise<unknown> = Promise.resolve();
-  #timers: NodeJS.Timeout[] = [];
+  readonly #schedule: EngineSchedule;
   readonly #ladder: LadderOps<HistoryRow>;
 
   constructor(deps: HistoryDeps) {
@@ -42,6 +42,7 @@ export class HistoryEngine implements HistoryRecorder {
     // Widths cannot change under open buckets: a new setting takes effect at the next start.
     this.tiers = deps.settings.get('history_retention').map((t) => ({ ...t }));
     this.#timings = { ...defaultHistoryTimings, ...deps.timings };
+    this.#schedule = new EngineSchedule('history', deps.log, this.#timings);
     this.#queue = new WriteQueue(this.#timings.queueCapacity);
     this.#ladder = {
       widths: this.tiers.map((t) => t.bucketSeconds),
@@ -71,11 +72,11 @@ export class HistoryEngine implements HistoryRecorder {
   }
 
   flush(): Promise<void> {
-    return this.#exclusive(() => this.#flushNow());
+    return this.#schedule.exclusive(() => this.#flushNow());
   }
 
   prune(): Promise<number> {
-    return this.#exclusive(() => {
+    return this.#schedule.exclusive(() => {
       const now = this.#deps.clock.now();
       const cutoffs = new Map(this.tiers.map((t) => [t.bucketSeconds, alignDown(now - t.keepHours * 3_600_000, t.bucketSeconds)]));
       return this.#deps.store.history.prune(cutoffs);
@@ -83,7 +84,7 @@ export class HistoryEngine implements HistoryRecorder {
   }
 
   forget(uuid: string): Promise<void> {
-    return this.#exclusive(async () => {
+    return this.#schedule.exclusive(async () => {
       this.#nodes.delete(uuid);
       this.#queue.dropNode(uuid);
       await this.#deps.store.history.deleteNode(uuid);
@@ -109,41 +110,18 @@ export class HistoryEngine implements HistoryRecorder {
       this.#nodes.set(uuid, restored.node);
       for (const b of restored.dirty) this.#queue.add(b);
     }
-    await this.flush();
-    await this.#pruneLogged();
-    this.#timers = [
-      setInterval(() => void this.flush().catch((err: unknown) => this.#deps.log.error({ err }, 'history flush failed')), this.#timings.flushEveryMs),
-      setInterval(() => void this.#pruneLogged(), this.#timings.pruneEveryMs),
-    ];
-    for (const t of this.#timers) t.unref();
+    await this.#schedule.start(() => this.flush(), () => this.prune());
   }
 
   async stop(): Promise<void> {
-    for (const t of this.#timers) clearInterval(t);
-    this.#timers = [];
     // Open partial buckets are in the queue already (every fold queues its bucket): start()
     // reads them back, so nothing accepted before SIGTERM is lost.
-    await this.flush();
+    await this.#schedule.stop(() => this.flush());
   }
 
   async #flushNow(): Promise<void> {
     const now = this.#deps.clock.now();
     for (const node of this.#nodes.values()) closeLadder(node, now, this.#ladder);
     await this.#queue.flush(copyBucket, (rows) => this.#deps.store.history.write(rows));
-  }
-
-  async #pruneLogged(): Promise<void> {
-    try {
-      await this.prune();
-    } catch (err) {
-      this.#deps.log.error({ err }, 'history prune failed');
-    }
-  }
-
-  /** Flushes, prunes and deletes run one at a time, so a delete cannot race a write of the same rows. */
-  #exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.#chain.then(fn);
-    this.#chain = run.catch(() => undefined);
-    return run;
   }
 }

@@ -7,6 +7,7 @@ import { closeLadder, openView, type LadderOps } from '../util/bucket-ladder.ts'
 import { alignDown, copyPingBucket, emptyPingBucket, foldPing, mergePing, seriesKey } from './bucket.ts';
 import { restoreSeries, type PingSeries } from './restore.ts';
 import { matches, PingWriteQueue } from './write-queue.ts';
+import { EngineSchedule } from '../util/engine-schedule.ts';
 
 export interface PingHistoryDeps {
   store: PingHistoryStore;
@@ -30,14 +31,14 @@ export class PingHistory {
   readonly #timings: HistoryTimings;
   readonly #queue: PingWriteQueue;
   readonly #series = new Map<string, PingSeries>();
-  #chain: Promise<unknown> = Promise.resolve();
-  #timers: NodeJS.Timeout[] = [];
+  readonly #schedule: EngineSchedule;
   readonly #ladder: LadderOps<PingBucketRow>;
 
   constructor(deps: PingHistoryDeps) {
     this.#deps = deps;
     this.tiers = deps.tiers.map((t) => ({ ...t }));
     this.#timings = { ...defaultHistoryTimings, ...deps.timings };
+    this.#schedule = new EngineSchedule('ping history', deps.log, this.#timings);
     this.#queue = new PingWriteQueue(this.#timings.queueCapacity);
     this.#ladder = {
       widths: this.tiers.map((t) => t.bucketSeconds),
@@ -63,11 +64,11 @@ export class PingHistory {
   }
 
   flush(): Promise<void> {
-    return this.#exclusive(() => this.#flushNow());
+    return this.#schedule.exclusive(() => this.#flushNow());
   }
 
   prune(): Promise<number> {
-    return this.#exclusive(() => {
+    return this.#schedule.exclusive(() => {
       const now = this.#deps.clock.now();
       const cutoffs = new Map(this.tiers.map((t) => [t.bucketSeconds, alignDown(now - t.keepHours * 3_600_000, t.bucketSeconds)]));
       return this.#deps.store.prune(cutoffs);
@@ -76,7 +77,7 @@ export class PingHistory {
 
   /** Deletes the history of every matching series, in memory and stored. */
   forget(filter: PingSeriesFilter): Promise<void> {
-    return this.#exclusive(async () => {
+    return this.#schedule.exclusive(async () => {
       for (const [key, s] of this.#series) if (matches(filter, s.task, s.node)) this.#series.delete(key);
       this.#queue.drop(filter);
       await this.#deps.store.deleteSeries(filter);
@@ -107,38 +108,16 @@ export class PingHistory {
       this.#series.set(seriesKey(key.task, key.node), restored.series);
       for (const b of restored.dirty) this.#queue.add(b);
     }
-    await this.flush();
-    await this.#pruneLogged();
-    const flushLogged = () => void this.flush().catch((err: unknown) => this.#deps.log.error({ err }, 'ping history flush failed'));
-    this.#timers = [setInterval(flushLogged, this.#timings.flushEveryMs), setInterval(() => void this.#pruneLogged(), this.#timings.pruneEveryMs)];
-    for (const t of this.#timers) t.unref();
+    await this.#schedule.start(() => this.flush(), () => this.prune());
   }
 
   async stop(): Promise<void> {
-    for (const t of this.#timers) clearInterval(t);
-    this.#timers = [];
-    await this.flush();
+    await this.#schedule.stop(() => this.flush());
   }
 
   async #flushNow(): Promise<void> {
     const now = this.#deps.clock.now();
     for (const s of this.#series.values()) closeLadder(s, now, this.#ladder);
     await this.#queue.flush(copyPingBucket, (rows) => this.#deps.store.write(rows));
-  }
-
-
-  async #pruneLogged(): Promise<void> {
-    try {
-      await this.prune();
-    } catch (err) {
-      this.#deps.log.error({ err }, 'ping history prune failed');
-    }
-  }
-
-  /** Flushes, prunes and deletes run one at a time, so a delete cannot race a write of the same rows. */
-  #exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.#chain.then(fn);
-    this.#chain = run.catch(() => undefined);
-    return run;
   }
 }
