@@ -195,7 +195,8 @@ export function loadAgentConfig(
 
 export const usage = `komari-agent (komari-ts): reports this host to a Komari-compatible server
 
-Usage: node packages/agent/src/main.ts -e <server URL> -t <token> [flags]
+Usage: komari-agent -e <server URL> -t <token> [flags]
+       (from a checkout: node packages/agent/dist/komari-agent.cjs, or node packages/agent/src/main.ts)
 
   -e, --endpoint URL            server base URL (AGENT_ENDPOINT)
   -t, --token TOKEN             node token (AGENT_TOKEN)
