@@ -29,3 +29,10 @@ export function formatUptime(seconds: number): string {
   if (h) return `${h}h ${m}m`;
   return `${m}m`;
 }
+
+/** Komari stores a region as a flag emoji; a bare two-letter country code ("JP") becomes its flag. */
+export function regionFlag(region: string | undefined): string {
+  const r = (region ?? '').trim();
+  if (!/^[A-Za-z]{2}$/.test(r)) return r;
+  return String.fromCodePoint(...[...r.toUpperCase()].map((c) => 0x1f1e6 + c.charCodeAt(0) - 65));
+}

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { HeaderControls } from '../lib/header-controls.tsx';
 import { Link } from '../lib/router.tsx';
 import type { NodeWire } from './node-wire.ts';
-import { regionFlag } from './region-flag.ts';
+import { regionFlag } from '../lib/format.ts';
 
 export function NodeHeader({ node, online }: { node?: NodeWire; online?: boolean }) {
   const { t } = useTranslation('node');

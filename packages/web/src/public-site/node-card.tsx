@@ -2,11 +2,11 @@
 // screen, so a report for another node never re-renders it.
 import { memo, useRef, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { formatBytes, formatSpeed, formatUptime } from '../lib/format.ts';
+import { formatBytes, formatSpeed, formatUptime, regionFlag } from '../lib/format.ts';
 import { followLink } from './follow-link.ts';
 import type { NodeWire } from './live-types.ts';
 import { tagsOf } from './node-filters.ts';
-import { figuresOf, regionFlag, type Usage } from './node-figures.ts';
+import { figuresOf, type Usage } from './node-figures.ts';
 import { Billing, Meter, pct, StatusBadge, TrafficLimit, usageText } from './node-parts.tsx';
 import { useNodeLive } from './use-live.ts';
 import { useOnScreen } from './use-on-screen.ts';

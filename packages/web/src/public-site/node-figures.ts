@@ -70,13 +70,6 @@ export function trafficUsed(type: string, up: number, down: number): number {
   }
 }
 
-/** `region` is usually a flag emoji already; a two-letter country code becomes one. */
-export function regionFlag(region: string | undefined): string {
-  const r = (region ?? '').trim();
-  if (!/^[A-Za-z]{2}$/.test(r)) return r;
-  return String.fromCodePoint(...[...r.toUpperCase()].map((c) => 0x1f1e6 + c.charCodeAt(0) - 65));
-}
-
 /** Green, amber, red at 70 % and 90 %. */
 export function level(percent: number | undefined): 'ok' | 'warn' | 'bad' {
   if (percent === undefined || percent < 70) return 'ok';

@@ -4,10 +4,10 @@
 // table for assistive technology. Rows follow the card rules (memoised, subscribed while seen).
 import { memo, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
-import { formatBytes, formatSpeed, formatUptime } from '../lib/format.ts';
+import { formatBytes, formatSpeed, formatUptime, regionFlag } from '../lib/format.ts';
 import { followLink } from './follow-link.ts';
 import type { NodeWire } from './live-types.ts';
-import { figuresOf, regionFlag, type Usage } from './node-figures.ts';
+import { figuresOf, type Usage } from './node-figures.ts';
 import { Billing, Meter, pct, StatusBadge, TrafficLimit, usageText } from './node-parts.tsx';
 import { useNodeLive } from './use-live.ts';
 import { useOnScreen } from './use-on-screen.ts';

@@ -1,7 +1,7 @@
 // Server refusals on the account page that people meet in normal use, in their own language;
 // anything else is shown as the server wrote it.
 import type { TFunction } from 'i18next';
-import { errorText } from '../ping/error-text.ts';
+import { errorText } from '../shared/error-text.ts';
 
 const known: Record<string, string> = {
   '2FA code is required': 'errors.codeRequired',

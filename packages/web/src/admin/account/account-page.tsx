@@ -4,7 +4,7 @@ import { ApiKeyCard } from './api-key-card.tsx';
 import { PasswordForm } from './password-form.tsx';
 import { TwoFactorCard } from './two-factor-card.tsx';
 import { UsernameForm } from './username-form.tsx';
-import '../ping/tools-page.css';
+import '../shared/tools-page.css';
 import './account.css';
 
 export default function AccountPage() {

@@ -4,7 +4,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useAsync } from '../../lib/use-async.ts';
-import { errorText } from '../ping/error-text.ts';
+import { errorText } from '../shared/error-text.ts';
 import { generateApiKey, loadApiKey, minApiKeyLength, saveApiKey } from './account-api.ts';
 
 const mask = (key: string) => `${'•'.repeat(8)}${key.slice(-4)}`;

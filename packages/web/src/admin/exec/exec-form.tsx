@@ -3,9 +3,9 @@
 import { useState, type FormEvent, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSession } from '../../lib/session.tsx';
-import type { AdminNode } from '../ping/admin-nodes.ts';
-import { errorText } from '../ping/error-text.ts';
-import { NodePicker } from '../ping/node-picker.tsx';
+import type { AdminNode } from '../shared/admin-nodes.ts';
+import { errorText } from '../shared/error-text.ts';
+import { NodePicker } from '../shared/node-picker.tsx';
 import { runCommand } from './exec-api.ts';
 
 /** Server refusals people hit in normal use, in their language; others are shown as sent. */

@@ -3,14 +3,14 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useAsync } from '../../lib/use-async.ts';
-import { loadAdminNodes, nodeNamer } from '../ping/admin-nodes.ts';
-import { errorText } from '../ping/error-text.ts';
+import { loadAdminNodes, nodeNamer } from '../shared/admin-nodes.ts';
+import { errorText } from '../shared/error-text.ts';
 import { listTasks } from './exec-api.ts';
 import { ExecForm } from './exec-form.tsx';
 import { TaskHistory } from './task-history.tsx';
 import { TaskResults } from './task-results.tsx';
 import { useOnlineNodes } from '../../lib/use-online-nodes.ts';
-import '../ping/tools-page.css';
+import '../shared/tools-page.css';
 import './exec.css';
 
 export default function ExecPage() {

@@ -2,7 +2,7 @@
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatDateTime } from '../logs/time-text.ts';
-import { errorText } from '../ping/error-text.ts';
+import { errorText } from '../shared/error-text.ts';
 import { isDone, resultState, type TaskResult } from './exec-api.ts';
 import { useTaskPoll } from './use-task-poll.ts';
 

@@ -3,10 +3,10 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSession } from '../../lib/session.tsx';
 import { useAsync } from '../../lib/use-async.ts';
-import { errorText } from '../ping/error-text.ts';
+import { errorText } from '../shared/error-text.ts';
 import { apiKeyActor, loadAuditPage, pageSizes, type AuditEntry } from './logs-api.ts';
 import { formatDateTime } from './time-text.ts';
-import '../ping/tools-page.css';
+import '../shared/tools-page.css';
 import './logs.css';
 
 /** Types with their own colour; the rest (login, logout, terminal, …) are neutral. */

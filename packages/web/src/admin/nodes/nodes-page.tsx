@@ -2,8 +2,9 @@
 import type { NodeWire } from '@komari-ts/protocol';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { apiGet, apiSend } from '../../lib/api.ts';
+import { apiSend } from '../../lib/api.ts';
 import { useAsync } from '../../lib/use-async.ts';
+import { loadAdminNodes } from '../shared/admin-nodes.ts';
 import { InstallCommands } from './install-commands.tsx';
 import { Modal } from './modal.tsx';
 import { NodeAddDialog } from './node-add-dialog.tsx';
@@ -15,14 +16,9 @@ import './nodes.css';
 
 type Open = { kind: 'add' } | { kind: NodeAction; node: NodeWire } | undefined;
 
-/** Komari's UI order: weight ascending (the server never sorts). */
-function byWeight(list: NodeWire[]): NodeWire[] {
-  return [...list].sort((a, b) => a.weight - b.weight);
-}
-
 export default function NodesPage() {
   const { t } = useTranslation('admin-nodes');
-  const list = useAsync((signal) => apiGet<NodeWire[]>('/api/admin/client/list', signal), []);
+  const list = useAsync(loadAdminNodes, []);
   const online = useOnlineNodes();
   const [nodes, setNodes] = useState<NodeWire[]>([]);
   const [open, setOpen] = useState<Open>();
@@ -30,7 +26,7 @@ export default function NodesPage() {
   const [orderError, setOrderError] = useState('');
 
   useEffect(() => {
-    if (list.data) setNodes(byWeight(list.data));
+    if (list.data) setNodes(list.data);
   }, [list.data]);
 
   const move = async (index: number, by: -1 | 1) => {

@@ -2,9 +2,9 @@
 // a refusal is shown beside the button and the task list stays as it was.
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { AdminNode } from './admin-nodes.ts';
-import { errorText } from './error-text.ts';
-import { NodePicker } from './node-picker.tsx';
+import type { AdminNode } from '../shared/admin-nodes.ts';
+import { errorText } from '../shared/error-text.ts';
+import { NodePicker } from '../shared/node-picker.tsx';
 import { addPingTask, editPingTask, formProblem, maxIntervalSeconds, pingTypes, type PingTask, type PingTaskFields } from './ping-api.ts';
 
 interface Props {

@@ -3,12 +3,12 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useAsync } from '../../lib/use-async.ts';
-import { loadAdminNodes, nodeNamer } from './admin-nodes.ts';
-import { errorText } from './error-text.ts';
+import { loadAdminNodes, nodeNamer } from '../shared/admin-nodes.ts';
+import { errorText } from '../shared/error-text.ts';
 import { deletePingTask, listPingTasks, type PingTask } from './ping-api.ts';
 import { PingForm } from './ping-form.tsx';
 import { PingTable } from './ping-table.tsx';
-import './tools-page.css';
+import '../shared/tools-page.css';
 import './ping.css';
 
 type Editing = { kind: 'none' } | { kind: 'new' } | { kind: 'edit'; task: PingTask };

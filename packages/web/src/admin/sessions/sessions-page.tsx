@@ -5,10 +5,10 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSession } from '../../lib/session.tsx';
 import { useAsync } from '../../lib/use-async.ts';
-import { errorText } from '../ping/error-text.ts';
+import { errorText } from '../shared/error-text.ts';
 import { listSessions, revokeAllSessions, revokeSession, type SessionRow } from './sessions-api.ts';
 import { SessionsTable } from './sessions-table.tsx';
-import '../ping/tools-page.css';
+import '../shared/tools-page.css';
 import './sessions.css';
 
 export default function SessionsPage() {

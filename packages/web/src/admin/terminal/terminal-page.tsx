@@ -9,7 +9,7 @@ import { HeaderControls } from '../../lib/header-controls.tsx';
 import { Link, useLocation } from '../../lib/router.tsx';
 import { usePageTitle, useSession } from '../../lib/session.tsx';
 import { useAsync } from '../../lib/use-async.ts';
-import { errorText } from '../ping/error-text.ts';
+import { errorText } from '../shared/error-text.ts';
 import { TerminalScreen } from './terminal-screen.tsx';
 import './terminal.css';
 

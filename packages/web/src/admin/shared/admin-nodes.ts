@@ -1,13 +1,14 @@
 // The admin's list of nodes (GET /api/admin/client/list: a bare array, unsorted), in the order the
-// admin set on the nodes page: ascending weight, as Komari's own UI sorts it.
+// admin sets on the nodes page: ascending weight (stable, so ties keep the server's order), as
+// Komari's own UI sorts it.
 import type { NodeWire } from '@komari-ts/protocol';
 import { apiGet } from '../../lib/api.ts';
 
 export type AdminNode = Pick<NodeWire, 'uuid' | 'name' | 'weight'>;
 
-export async function loadAdminNodes(signal?: AbortSignal): Promise<AdminNode[]> {
+export async function loadAdminNodes(signal?: AbortSignal): Promise<NodeWire[]> {
   const list = await apiGet<NodeWire[]>('/api/admin/client/list', signal);
-  return [...(list ?? [])].sort((a, b) => a.weight - b.weight || a.name.localeCompare(b.name));
+  return [...(list ?? [])].sort((a, b) => a.weight - b.weight);
 }
 
 /** uuid → name, falling back to the uuid's first block for a node that no longer exists. */
