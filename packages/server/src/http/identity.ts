@@ -20,11 +20,14 @@ export function hasValidApiKey(app: AppContext, request: FastifyRequest): boolea
   return key.length >= 12 && header(request, 'authorization') === `Bearer ${key}`;
 }
 
-function tempKeyValid(app: AppContext, request: FastifyRequest): boolean {
+/** Whether `key` is the share token and has not expired (public-api.md §1.5). */
+export function isValidTempKey(app: AppContext, key: string): boolean {
   const token = app.settings.get('tempory_share_token');
-  if (!token) return false;
-  const expiresAt = app.settings.get('tempory_share_token_expire_at');
-  return readCookie(request.headers.cookie, 'temp_key') === token && expiresAt * 1000 >= app.clock.now();
+  return token !== '' && key === token && app.settings.get('tempory_share_token_expire_at') * 1000 >= app.clock.now();
+}
+
+function tempKeyValid(app: AppContext, request: FastifyRequest): boolean {
+  return isValidTempKey(app, readCookie(request.headers.cookie, 'temp_key'));
 }
 
 /** Agent token: query `token`, else query `Authorization`, else a JSON body `token` (non-GET). */

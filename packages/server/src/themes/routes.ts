@@ -3,6 +3,7 @@ import { extname } from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../app-context.ts';
 import { readCookie } from '../http/cookies.ts';
+import { isValidTempKey } from '../http/identity.ts';
 import { renderIndex } from './index-page.ts';
 import type { ThemeFiles } from './theme-files.ts';
 
@@ -92,10 +93,8 @@ function answerSpa(app: AppContext, files: ThemeFiles, request: FastifyRequest, 
 
 /** `?temp_key=<token>` on a page load hands the visitor the share cookie (public-api.md §1.5). */
 function shareTempKey(app: AppContext, url: URL, reply: FastifyReply): void {
-  const key = url.searchParams.get('temp_key');
-  const token = app.settings.get('tempory_share_token');
-  const expiresAt = app.settings.get('tempory_share_token_expire_at');
-  const left = Math.floor(expiresAt - app.clock.now() / 1000);
-  if (!key || !token || key !== token || left < 0) return;
-  reply.header('set-cookie', `temp_key=${encodeURIComponent(token)}; Path=/; Max-Age=${left}`);
+  const key = url.searchParams.get('temp_key') ?? '';
+  if (!isValidTempKey(app, key)) return;
+  const left = Math.floor(app.settings.get('tempory_share_token_expire_at') - app.clock.now() / 1000);
+  reply.header('set-cookie', `temp_key=${encodeURIComponent(key)}; Path=/; Max-Age=${left}`);
 }
