@@ -5,6 +5,7 @@ import type WebSocket from 'ws';
 import { totpCode } from '../src/auth/totp.ts';
 import { http, rpc, startTestServer, type TestServer } from './helpers/server.ts';
 import { ask, openWs } from './helpers/ws.ts';
+import { wrongCode } from './helpers/totp.ts';
 
 interface LogRow {
   id: number;
@@ -13,16 +14,6 @@ interface LogRow {
   message: string;
   msg_type: string;
   time: string;
-}
-
-/** A six-digit code that no step the server could accept right now produces. */
-function wrongCode(secret: string): string {
-  const now = Date.now();
-  const valid = new Set([-2, -1, 0, 1, 2].map((d) => totpCode(secret, now + d * 30_000)));
-  for (let i = 0; ; i++) {
-    const c = String(i).padStart(6, '0');
-    if (!valid.has(c)) return c;
-  }
 }
 
 async function auditRows(s: TestServer, cookie: string): Promise<LogRow[]> {

@@ -4,6 +4,7 @@ import { totpCode } from '../src/auth/totp.ts';
 import { addNode, eventually } from './helpers/agent-common.ts';
 import { http, rpc, startWithAdmin, type TestServer } from './helpers/server.ts';
 import { V2SocketAgent } from './helpers/v2-agent.ts';
+import { wrongCode } from './helpers/totp.ts';
 
 const apiKey = 'exec-test-api-key-0123456789';
 
@@ -16,15 +17,6 @@ async function enableTwoFactor(s: TestServer, cookie: string): Promise<string> {
   const res = await http(s.url, `/api/admin/2fa/enable?code=${code}`, { method: 'POST', headers: { cookie: `session_token=${cookie}; 2fa_secret=${secret}` } });
   assert.equal(res.status, 200, res.text);
   return secret;
-}
-
-/** A six-digit code that no step the server could accept right now produces. */
-function wrongCode(secret: string): string {
-  const valid = new Set([-2, -1, 0, 1, 2].map((d) => totpCode(secret, Date.now() + d * 30_000)));
-  for (let i = 0; ; i++) {
-    const c = String(i).padStart(6, '0');
-    if (!valid.has(c)) return c;
-  }
 }
 
 describe('remote exec is a sensitive action: the 2FA re-check of auth.md §7', () => {

@@ -5,16 +5,7 @@ import { addNode, eventually } from './helpers/agent-common.ts';
 import { startWithAdmin, type TestServer } from './helpers/server.ts';
 import { browserTerminal, refusedUpgrade, terminalRequestId } from './helpers/terminal.ts';
 import { V1Agent } from './helpers/v1-agent.ts';
-
-/** A six-digit code that no step the server could accept right now produces. */
-function wrongCode(secret: string): string {
-  const now = Date.now();
-  const valid = new Set([-2, -1, 0, 1, 2].map((d) => totpCode(secret, now + d * 30_000)));
-  for (let i = 0; ; i++) {
-    const c = String(i).padStart(6, '0');
-    if (!valid.has(c)) return c;
-  }
-}
+import { wrongCode } from './helpers/totp.ts';
 
 describe('web terminal sensitive 2FA re-check (auth.md §7)', () => {
   let s: TestServer;

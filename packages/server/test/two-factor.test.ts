@@ -4,6 +4,7 @@ import jsqr from 'jsqr';
 import { PNG } from 'pngjs';
 import { totpCode } from '../src/auth/totp.ts';
 import { http, type HttpResult, type TestServer, startTestServer } from './helpers/server.ts';
+import { wrongCode } from './helpers/totp.ts';
 
 // jsqr is CommonJS typed as an ES default export; under nodenext the import is module.exports,
 // which carries the decoder as `.default` as well.
@@ -40,16 +41,6 @@ function decodeQr(png: Buffer): string | undefined {
 function enable(s: TestServer, session: string, secret: string | undefined, query: string, body?: unknown): Promise<HttpResult> {
   const cookie = `session_token=${session}` + (secret === undefined ? '' : `; 2fa_secret=${secret}`);
   return http(s.url, `/api/admin/2fa/enable${query}`, { method: 'POST', headers: { cookie }, body });
-}
-
-/** A six-digit code that no step the server could accept right now produces. */
-function wrongCode(secret: string): string {
-  const now = Date.now();
-  const valid = new Set([-2, -1, 0, 1, 2].map((d) => totpCode(secret, now + d * 30_000)));
-  for (let i = 0; ; i++) {
-    const c = String(i).padStart(6, '0');
-    if (!valid.has(c)) return c;
-  }
 }
 
 describe('two-factor setup routes', () => {
