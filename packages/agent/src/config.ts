@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { isIPv4, isIPv6 } from 'node:net';
 import { parseArgs } from 'node:util';
-import { z } from 'zod';
 
 /**
  * The agent's settings, with the official agent's flag names, shorts, defaults, `AGENT_*`
@@ -11,7 +10,7 @@ import { z } from 'zod';
 type Kind = 'string' | 'boolean' | 'number';
 
 interface Field {
-  key: string;
+  key: keyof AgentConfig;
   kind: Kind;
   flag?: string;
   short?: string;
@@ -48,47 +47,101 @@ const fields: Field[] = [
   { key: 'hostProc', kind: 'string', env: 'HOST_PROC', json: 'host_proc' },
 ];
 
-const list = (sep: string) => z.string().transform((s) => s.split(sep).map((x) => x.trim()).filter(Boolean));
-const endpointSchema = z
-  .string()
-  .min(1, 'is required, e.g. -e http://panel.example.com:25774')
-  .refine((s) => /^https?:\/\/[^/]/i.test(s) && URL.canParse(s), 'must be an http(s) URL, e.g. http://panel.example.com:25774')
-  // WHATWG URL turns an IDN host into punycode; the path stays as a prefix, without a trailing /
-  .transform((s) => new URL(s).href.replace(/\/+$/, ''));
-
-export const agentConfigSchema = z.object({
-  endpoint: endpointSchema,
-  token: z.string().default(''),
+/** The agent's settings once read and checked. */
+export interface AgentConfig {
+  /** server base URL, without a trailing / */
+  endpoint: string;
+  token: string;
   /** report period in seconds; the official agent's effective minimum is 1 */
-  interval: z.number().min(0, 'must be a number of seconds').default(3).transform((v) => Math.max(1, v)),
+  interval: number;
   /** 0 or unset ⇒ 2, ≥ 2 ⇒ 2, 1 ⇒ 1 */
-  protocolVersion: z.number().int('must be 1 or 2').min(0, 'must be 1 or 2').default(2).transform((v) => (v === 1 ? 1 : 2)),
-  disableCompression: z.boolean().default(false),
-  maxRetries: z.number().int('must be a whole number').min(0).default(3),
+  protocolVersion: 1 | 2;
+  disableCompression: boolean;
+  maxRetries: number;
   /** seconds */
-  reconnectInterval: z.number().positive('must be a positive number of seconds').default(5),
+  reconnectInterval: number;
   /** minutes */
-  infoReportInterval: z.number().positive('must be a positive number of minutes').default(5),
-  autoDiscoveryKey: z.string().default(''),
-  disableWebSsh: z.boolean().default(false),
-  disableAutoUpdate: z.boolean().default(false),
-  ignoreUnsafeCert: z.boolean().default(false),
-  monthRotate: z.number().int('must be a day of the month').min(0).max(31).default(0),
-  includeNics: list(',').default([]),
-  excludeNics: list(',').default([]),
-  includeMountpoints: list(';').default([]),
-  memoryIncludeCache: z.boolean().default(false),
-  memoryExcludeBcf: z.boolean().default(false),
-  enableGpu: z.boolean().default(false),
-  customDns: z.string().default(''),
-  customIpv4: z.string().refine((v) => v === '' || isIPv4(v), 'must be an IPv4 address').default(''),
-  customIpv6: z.string().refine((v) => v === '' || isIPv6(v), 'must be an IPv6 address').default(''),
-  getIpAddrFromNic: z.boolean().default(false),
-  preferIpVersion: z.enum(['', '4', '6'], 'must be 4 or 6').default(''),
-  configFile: z.string().default(''),
-  hostProc: z.string().default(''),
-});
-export type AgentConfig = z.output<typeof agentConfigSchema>;
+  infoReportInterval: number;
+  autoDiscoveryKey: string;
+  disableWebSsh: boolean;
+  disableAutoUpdate: boolean;
+  ignoreUnsafeCert: boolean;
+  monthRotate: number;
+  includeNics: string[];
+  excludeNics: string[];
+  includeMountpoints: string[];
+  memoryIncludeCache: boolean;
+  memoryExcludeBcf: boolean;
+  enableGpu: boolean;
+  customDns: string;
+  customIpv4: string;
+  customIpv6: string;
+  getIpAddrFromNic: boolean;
+  preferIpVersion: '' | '4' | '6';
+  configFile: string;
+  hostProc: string;
+}
+
+const defaults: Omit<AgentConfig, 'endpoint'> = {
+  token: '',
+  interval: 3,
+  protocolVersion: 2,
+  disableCompression: false,
+  maxRetries: 3,
+  reconnectInterval: 5,
+  infoReportInterval: 5,
+  autoDiscoveryKey: '',
+  disableWebSsh: false,
+  disableAutoUpdate: false,
+  ignoreUnsafeCert: false,
+  monthRotate: 0,
+  includeNics: [],
+  excludeNics: [],
+  includeMountpoints: [],
+  memoryIncludeCache: false,
+  memoryExcludeBcf: false,
+  enableGpu: false,
+  customDns: '',
+  customIpv4: '',
+  customIpv6: '',
+  getIpAddrFromNic: false,
+  preferIpVersion: '',
+  configFile: '',
+  hostProc: '',
+};
+
+/**
+ * What a value of the right kind must also be: the message when it is not. Checked by hand
+ * rather than with zod, which costs the agent ~3.4 MiB of RSS (BENCHMARKS.md, Agent).
+ */
+const rules: Partial<Record<keyof AgentConfig, (v: never) => string | undefined>> = {
+  endpoint: (s: string) =>
+    s === '' ? 'is required, e.g. -e http://panel.example.com:25774'
+    : /^https?:\/\/[^/]/i.test(s) && URL.canParse(s) ? undefined
+    : 'must be an http(s) URL, e.g. http://panel.example.com:25774',
+  interval: (v: number) => (v < 0 ? 'must be a number of seconds' : undefined),
+  protocolVersion: (v: number) => (Number.isInteger(v) && v >= 0 ? undefined : 'must be 1 or 2'),
+  maxRetries: (v: number) => (Number.isInteger(v) && v >= 0 ? undefined : 'must be a whole number, 0 or more'),
+  reconnectInterval: (v: number) => (v > 0 ? undefined : 'must be a positive number of seconds'),
+  infoReportInterval: (v: number) => (v > 0 ? undefined : 'must be a positive number of minutes'),
+  monthRotate: (v: number) => (Number.isInteger(v) && v >= 0 && v <= 31 ? undefined : 'must be a day of the month'),
+  customIpv4: (v: string) => (v === '' || isIPv4(v) ? undefined : 'must be an IPv4 address'),
+  customIpv6: (v: string) => (v === '' || isIPv6(v) ? undefined : 'must be an IPv6 address'),
+  preferIpVersion: (v: string) => (['', '4', '6'].includes(v) ? undefined : 'must be 4 or 6'),
+};
+
+const list = (sep: string) => (s: string) => s.split(sep).map((x) => x.trim()).filter(Boolean);
+
+/** Checked values to their final form. */
+const finish: Partial<Record<keyof AgentConfig, (v: never) => unknown>> = {
+  // WHATWG URL turns an IDN host into punycode; the path stays as a prefix, without a trailing /
+  endpoint: (s: string) => new URL(s).href.replace(/\/+$/, ''),
+  interval: (v: number) => Math.max(1, v),
+  protocolVersion: (v: number) => (v === 1 ? 1 : 2),
+  includeNics: list(','),
+  excludeNics: list(','),
+  includeMountpoints: list(';'),
+};
 
 /** A setting that cannot be used; the message names where it came from. */
 export class ConfigError extends Error {}
@@ -100,7 +153,7 @@ function parseBool(s: string): boolean | string {
   return s;
 }
 
-/** Text (flag or variable) to the field's type; what cannot be converted is left for zod to refuse. */
+/** Text (flag or variable) to the field's type; what cannot be converted is left for `validate` to refuse. */
 function coerce(kind: Kind, v: unknown): unknown {
   if (typeof v !== 'string') return v;
   if (kind === 'boolean') return parseBool(v);
@@ -161,19 +214,23 @@ function hasKind(kind: Kind, v: unknown): boolean {
 
 /** Validates the merged settings; a bad one throws a ConfigError naming its flag, variable or key. */
 function validate(sources: Map<string, Source>): AgentConfig {
-  const raw: Record<string, unknown> = { endpoint: '', ...Object.fromEntries([...sources].map(([k, s]) => [k, s.value])) };
-  const parsed = agentConfigSchema.safeParse(raw);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => {
-      const key = String(i.path[0] ?? '');
-      const field = fields.find((f) => f.key === key);
-      const where = sources.get(key)?.from ?? (field?.flag ? `--${field.flag}` : key);
-      const message = field && sources.has(key) && !hasKind(field.kind, raw[key]) ? `must be a ${field.kind}` : i.message;
-      return `${where}: ${message}`;
-    });
-    throw new ConfigError(`invalid agent configuration:\n  ${lines.join('\n  ')}`);
+  const out: Record<string, unknown> = { ...defaults, endpoint: '' };
+  const problems: string[] = [];
+  for (const f of fields) {
+    const source = sources.get(f.key);
+    const key = f.key as keyof AgentConfig;
+    const where = source?.from ?? (f.flag ? `--${f.flag}` : f.key);
+    if (source && !hasKind(f.kind, source.value)) {
+      problems.push(`${where}: must be a ${f.kind}`);
+      continue;
+    }
+    const value = source ? source.value : out[key];
+    const problem = rules[key]?.(value as never);
+    if (problem) problems.push(`${where}: ${problem}`);
+    else if (source) out[key] = finish[key] ? finish[key](value as never) : value;
   }
-  const cfg = parsed.data;
+  if (problems.length) throw new ConfigError(`invalid agent configuration:\n  ${problems.join('\n  ')}`);
+  const cfg = out as unknown as AgentConfig;
   if (!cfg.token && !cfg.autoDiscoveryKey) {
     throw new ConfigError('invalid agent configuration:\n  --token (AGENT_TOKEN): is required unless --auto-discovery is set');
   }
