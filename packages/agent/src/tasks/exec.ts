@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { childProcess } from '../lazy-modules.ts';
 import type { ExecOutcome } from '../types.ts';
 
 /** Remote exec as the official agent runs it (agent-protocol.md §6.6, §13). */
@@ -53,7 +53,7 @@ export function runExec(command: string, opts: ExecOptions = {}): Promise<ExecOu
   if (opts.disabled) return Promise.resolve({ result: 'Remote control is disabled.', exitCode: -1 });
   const cap = opts.maxOutputBytes ?? DEFAULT_MAX_OUTPUT;
   return new Promise((resolve) => {
-    const child = spawn('sh', ['-s'], { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+    const child = childProcess().spawn('sh', ['-s'], { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
     const out = new CappedOutput(cap);
     const err = new CappedOutput(cap);
     let timedOut = false;

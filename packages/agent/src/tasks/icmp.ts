@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { childProcess } from '../lazy-modules.ts';
 import { resolveHost, splitHostPort } from './targets.ts';
 
 /**
@@ -30,7 +30,7 @@ export async function icmpOnce(target: string, timeoutMs: number, log: (m: strin
   const args = ['-n', `-${family}`, '-c', '1', '-W', waitS, address];
   return new Promise((resolve) => {
     const env = { ...process.env, LC_ALL: 'C', LANG: 'C' };
-    execFile('ping', args, { env, timeout: timeoutMs + 2000, killSignal: 'SIGKILL' }, (err, stdout) => {
+    childProcess().execFile('ping', args, { env, timeout: timeoutMs + 2000, killSignal: 'SIGKILL' }, (err, stdout) => {
       if (err && (err as NodeJS.ErrnoException).code === 'ENOENT') {
         if (!missingLogged) log('icmp ping: no `ping` binary on this host (Debian: apt-get install iputils-ping); icmp probes report -1');
         missingLogged = true;

@@ -1,7 +1,7 @@
-import { request as httpRequest, type RequestOptions } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import type { RequestOptions } from 'node:http';
 import type { LookupFunction } from 'node:net';
 import { connect } from 'node:net';
+import { http, https } from '../lazy-modules.ts';
 import { elapsedMs, httpProbeUrl, resolveHost, splitHostPort, type Resolved } from './targets.ts';
 
 /** TCP connect time to host:port (port 80 when none is given); -1 when refused or past the timeout. */
@@ -44,7 +44,7 @@ export async function httpOnce(target: string, timeoutMs: number): Promise<numbe
     return -1;
   }
   const resolved = await resolveHost(url.hostname.replace(/^\[|\]$/g, ''));
-  const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
+  const request = url.protocol === 'https:' ? https().request : http().request;
   const options: RequestOptions = { method: 'GET', agent: false, lookup: pinnedLookup(resolved), headers: { connection: 'close' } };
   return new Promise((resolve) => {
     const start = performance.now();

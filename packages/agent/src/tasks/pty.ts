@@ -1,6 +1,7 @@
-import { execFile, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
+import { childProcess } from '../lazy-modules.ts';
 import { findOnPath, leadsSession, loginShell, shellOf, ttyOf } from './pty-host.ts';
 
 /** how long the shell has to leave on its own after Ctrl-C, Ctrl-D and `exit` */
@@ -32,7 +33,7 @@ export class PseudoTerminal {
     const shell = loginShell();
     const env = { ...process.env, SHELL: shell, TERM: 'xterm-256color', LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8' };
     const command = `exec '${shell.replaceAll("'", "'\\''")}' -l`;
-    const child = spawn(script, ['-qfec', command, '/dev/null'], { env, cwd: existsSync(homedir()) ? homedir() : undefined, detached: true, stdio: 'pipe' });
+    const child = childProcess().spawn(script, ['-qfec', command, '/dev/null'], { env, cwd: existsSync(homedir()) ? homedir() : undefined, detached: true, stdio: 'pipe' });
     return new PseudoTerminal(child);
   }
 
@@ -139,7 +140,7 @@ export class PseudoTerminal {
       this.#resizeQueued = false;
       const { cols, rows } = this.#size;
       return new Promise<void>((resolve) => {
-        execFile('stty', ['-F', tty, 'rows', String(rows), 'cols', String(cols)], { timeout: 3000 }, () => resolve());
+        childProcess().execFile('stty', ['-F', tty, 'rows', String(rows), 'cols', String(cols)], { timeout: 3000 }, () => resolve());
       });
     });
   }

@@ -1,5 +1,5 @@
-import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
+import { dnsPromises } from '../lazy-modules.ts';
 
 /** A host split from its port the way Go's net.SplitHostPort does; undefined when the target has no port. */
 export function splitHostPort(target: string): { host: string; port: string } | undefined {
@@ -21,7 +21,7 @@ export interface Resolved {
 export async function resolveHost(host: string): Promise<Resolved> {
   const literal = isIP(host);
   if (literal === 4 || literal === 6) return { address: host, family: literal };
-  const found = await lookup(host);
+  const found = await dnsPromises().lookup(host);
   return { address: found.address, family: found.family === 6 ? 6 : 4 };
 }
 

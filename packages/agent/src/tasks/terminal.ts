@@ -1,4 +1,4 @@
-import WebSocket from 'ws';
+import { dialWebSocket, type WireSocket } from '../wire/websocket.ts';
 import { PseudoTerminal } from './pty.ts';
 
 /** The agent side of the web terminal (agent-protocol.md §10). */
@@ -27,15 +27,8 @@ export function terminalUrl(endpoint: string, token: string, requestId: string):
   return `${base}/api/clients/terminal?token=${encodeURIComponent(token)}&id=${encodeURIComponent(requestId)}`;
 }
 
-function opened(ws: WebSocket): Promise<void> {
-  return new Promise((resolve, reject) => {
-    ws.once('open', () => resolve());
-    ws.once('error', reject);
-  });
-}
-
-function closed(ws: WebSocket): Promise<void> {
-  return ws.readyState === WebSocket.CLOSED ? Promise.resolve() : new Promise((resolve) => ws.once('close', () => resolve()));
+function closed(ws: WireSocket): Promise<void> {
+  return ws.isClosed ? Promise.resolve() : new Promise((resolve) => ws.once('close', () => resolve()));
 }
 
 /** A text frame: control JSON (resize, input; any other JSON ignored) or, when not JSON, raw input. */
@@ -56,40 +49,23 @@ export function handleText(pty: Pick<PseudoTerminal, 'write' | 'resize'>, text: 
   else if (m.type === 'input' && typeof m.input === 'string') pty.write(m.input);
 }
 
-type FrameSink = (data: Buffer, isBinary: boolean) => void;
-
-/**
- * Listens for frames from the moment the socket exists: the server flushes the browser input it
- * held right after the upgrade, possibly in the same TCP read as the 101, before any await returns.
- * Frames wait here until `drainTo` names where they go.
- */
-function holdFrames(ws: WebSocket): { drainTo(sink: FrameSink): void } {
-  const held: Array<[Buffer, boolean]> = [];
-  let sink: FrameSink = (data, isBinary) => held.push([data, isBinary]);
-  ws.on('message', (data, isBinary) => {
-    sink(Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data), isBinary);
-  });
-  return {
-    drainTo(next) {
-      sink = next;
-      for (const [data, isBinary] of held.splice(0)) next(data, isBinary);
-    },
-  };
-}
-
 /** Relays until either side ends, then tears both down. */
-function relay(ws: WebSocket, frames: ReturnType<typeof holdFrames>, pty: PseudoTerminal): Promise<void> {
+/**
+ * Relays until either side ends, then tears both down. The server flushes the browser input it
+ * held right after the upgrade; WireSocket keeps such frames until the 'message' listener here.
+ */
+function relay(ws: WireSocket, pty: PseudoTerminal): Promise<void> {
   pty.onData((chunk) => {
-    ws.send(chunk, { binary: true }, () => {
+    ws.send(chunk, () => {
       if (ws.bufferedAmount < HIGH_WATER_BYTES) pty.resume();
     });
     if (ws.bufferedAmount >= HIGH_WATER_BYTES) pty.pause();
   });
-  frames.drainTo((data, isBinary) => (isBinary ? pty.write(data) : handleText(pty, data.toString('utf8'))));
-  if (ws.readyState === WebSocket.OPEN) ws.once('close', () => void pty.close());
+  ws.on('message', (data: Buffer, isBinary: boolean) => (isBinary ? pty.write(data) : handleText(pty, data.toString('utf8'))));
+  if (ws.isOpen) ws.once('close', () => void pty.close());
   else void pty.close();
   void pty.exited.then(() => {
-    if (pty.startError && ws.readyState === WebSocket.OPEN) ws.send(`\r\n${pty.startError.message}\r\n`);
+    if (pty.startError && ws.isOpen) ws.send(`\r\n${pty.startError.message}\r\n`);
     ws.close(1000, 'terminal exited');
   });
   return Promise.all([pty.exited, closed(ws)]).then(() => undefined);
@@ -102,19 +78,13 @@ function relay(ws: WebSocket, frames: ReturnType<typeof holdFrames>, pty: Pseudo
  */
 export async function openTerminal(o: TerminalOptions): Promise<void> {
   const log = o.log ?? ((m: string) => console.error(`[komari-agent] ${m}`));
-  const ws = new WebSocket(terminalUrl(o.endpoint, o.token, o.requestId), {
-    handshakeTimeout: 15_000,
-    rejectUnauthorized: !o.ignoreUnsafeCert,
-  });
-  ws.on('error', () => {}); // a failed handshake rejects `opened`; later errors are logged below
-  const frames = holdFrames(ws);
+  let ws: WireSocket;
   try {
-    await opened(ws);
+    ws = await dialWebSocket(terminalUrl(o.endpoint, o.token, o.requestId), { compression: false, insecure: o.ignoreUnsafeCert ?? false, timeoutMs: 15_000 });
   } catch (err) {
     log(`terminal ${o.requestId}: could not connect: ${(err as Error).message}`);
     return;
   }
-  ws.on('error', (err) => log(`terminal ${o.requestId}: socket error: ${err.message}`));
   if (o.disabled) return refuse(ws, WEB_SSH_DISABLED_TEXT);
   let pty: PseudoTerminal;
   try {
@@ -123,12 +93,12 @@ export async function openTerminal(o: TerminalOptions): Promise<void> {
     log(`terminal ${o.requestId}: ${(err as Error).message}`);
     return refuse(ws, `\r\n${(err as Error).message}\r\n`);
   }
-  await relay(ws, frames, pty);
+  await relay(ws, pty);
   if (pty.startError) log(`terminal ${o.requestId}: could not start: ${pty.startError.message}`);
 }
 
 /** Sends one text frame and closes. */
-function refuse(ws: WebSocket, text: string): Promise<void> {
+function refuse(ws: WireSocket, text: string): Promise<void> {
   ws.send(text);
   ws.close(1000);
   return closed(ws);

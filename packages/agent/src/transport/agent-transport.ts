@@ -1,4 +1,4 @@
-import type WebSocket from 'ws';
+import type { WireSocket } from '../wire/websocket.ts';
 import type { AgentConfig } from '../config.ts';
 import type { Collector } from '../types.ts';
 import { hostAddresses, type HostAddresses } from './addresses.ts';
@@ -30,7 +30,7 @@ export type TransportState = 'starting' | 'connecting' | 'socket-v2' | 'socket-v
 
 type Next =
   | { state: 'connect'; protocol: 1 | 2 }
-  | { state: 'active'; ws: WebSocket; protocol: 1 | 2 }
+  | { state: 'active'; ws: WireSocket; protocol: 1 | 2 }
   | { state: 'post' }
   | { state: 'restart' };
 
@@ -53,7 +53,7 @@ export class AgentTransport {
   readonly #http: HttpClient;
   #running: Promise<void> | undefined;
   #wired: Wired | undefined;
-  #active: { ws: WebSocket; protocol: 1 | 2 } | undefined;
+  #active: { ws: WireSocket; protocol: 1 | 2 } | undefined;
   #protocol: 1 | 2;
   #state: TransportState = 'starting';
   #uploading = false;
@@ -164,7 +164,7 @@ export class AgentTransport {
     return this.#wired!.post.endpoints.ws(protocol === 2 ? paths.v2 : paths.v1Report);
   }
 
-  #dial(protocol: 1 | 2, signal: AbortSignal): Promise<WebSocket> {
+  #dial(protocol: 1 | 2, signal: AbortSignal): Promise<WireSocket> {
     return dialSocket(this.#socketUrl(protocol), dialOptionsOf(this.#o.config), signal);
   }
 
@@ -198,7 +198,7 @@ export class AgentTransport {
   }
 
   /** ACTIVE: reports on the socket until it closes; then the next tick dials again. */
-  async #activeState(ws: WebSocket, protocol: 1 | 2): Promise<Next> {
+  async #activeState(ws: WireSocket, protocol: 1 | 2): Promise<Next> {
     const { config, collector, log } = this.#o;
     const { post, info, runner } = this.#wired!;
     this.#active = { ws, protocol };
@@ -208,7 +208,7 @@ export class AgentTransport {
       info.v2Works();
     }
     log.info(`connected: protocol v${protocol} over WebSocket`);
-    ws.once('close', (code) => {
+    ws.once('close', (code: number) => {
       if (!this.#signal.aborted) log.warn(`the v${protocol} socket closed (${code}); reconnecting`);
     });
     if (info.pending) void this.#uploadInfo();

@@ -1,13 +1,13 @@
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { promisify } from 'node:util';
-import { gzip } from 'node:zlib';
+import type { Socket } from 'node:net';
+import { gzipSync } from 'node:zlib';
+import { openConnection, requestHead } from '../wire/connect.ts';
+import { ResponseReader } from '../wire/http-response.ts';
 import { NetworkError } from './failures.ts';
-
-const gzipAsync = promisify(gzip);
 
 /** Answers larger than this are cut off: agent routes answer a few KB at most. */
 const maxAnswerBytes = 4 * 1024 * 1024;
+/** An idle connection is dropped before Node's 5 s keep-alive timeout can close it under a request. */
+const maxIdleMs = 4000;
 
 export const userAgent = 'komari-ts-agent/0.1.0';
 
@@ -25,84 +25,142 @@ export interface HttpAnswer {
   text: string;
 }
 
-function readAnswer(res: IncomingMessage): Promise<HttpAnswer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    res.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= maxAnswerBytes) chunks.push(chunk);
-    });
-    res.on('end', () =>
-      resolve({ status: res.statusCode ?? 0, contentType: String(res.headers['content-type'] ?? ''), text: Buffer.concat(chunks).toString('utf8') }),
-    );
-    res.on('error', (err) => reject(new NetworkError(err.message)));
-    res.on('aborted', () => reject(new NetworkError('answer cut off')));
-  });
+/** A kept-alive connection closed by the server before it answered: the request is sent again. */
+class StaleConnection extends Error {}
+
+interface Idle {
+  socket: Socket;
+  since: number;
 }
 
 /**
- * JSON POSTs to the server over keep-alive connections (a POST-only agent reports every second).
- * Every transport problem (refused, reset, timeout, abort) is a NetworkError; any HTTP answer,
- * whatever its status, resolves.
+ * JSON POSTs to the server over kept-alive HTTP/1.1 connections (a POST-only agent reports every
+ * second), written on node:net rather than node:http, which with its parser and agent costs the
+ * agent ~4 MiB of RSS (BENCHMARKS.md, Agent). Every transport problem (refused, reset, timeout,
+ * abort, an answer that is not HTTP) is a NetworkError; any HTTP answer, whatever its status,
+ * resolves.
  */
 export class HttpClient {
-  readonly #http = new HttpAgent({ keepAlive: true, maxSockets: 4 });
-  readonly #https: HttpsAgent;
+  readonly #idle = new Map<string, Idle>();
+  readonly #insecure: boolean;
   readonly #family: 4 | 6 | undefined;
 
   /** `insecure`: --ignore-unsafe-cert; `family`: --prefer-ip-version */
   constructor(insecure: boolean, family?: 4 | 6) {
-    this.#https = new HttpsAgent({ keepAlive: true, maxSockets: 4, rejectUnauthorized: !insecure });
+    this.#insecure = insecure;
     this.#family = family;
   }
 
   async post(url: string, body: unknown, o: PostOptions): Promise<HttpAnswer> {
     const json = Buffer.from(JSON.stringify(body));
-    const payload = o.gzip ? await gzipAsync(json) : json;
+    // sync: a report is a few KB, and the async form would start libuv's thread pool for it
+    const payload = o.gzip ? gzipSync(json) : json;
     const headers: Record<string, string> = {
-      'content-type': 'application/json',
-      'content-length': String(payload.length),
-      'user-agent': userAgent,
-      ...(o.gzip ? { 'content-encoding': 'gzip' } : {}),
+      'Content-Type': 'application/json',
+      'Content-Length': String(payload.length),
+      'User-Agent': userAgent,
+      ...(o.gzip ? { 'Content-Encoding': 'gzip' } : {}),
       ...o.headers,
     };
     return this.#send(new URL(url), headers, payload, o);
   }
 
-  #send(url: URL, headers: Record<string, string>, payload: Buffer, o: PostOptions): Promise<HttpAnswer> {
-    if (o.signal?.aborted) return Promise.reject(new NetworkError('aborted'));
-    const secure = url.protocol === 'https:';
-    const request = secure ? httpsRequest : httpRequest;
-    return new Promise((resolve, reject) => {
-      const agent = secure ? this.#https : this.#http;
-      const req = request(url, { method: 'POST', headers, agent, ...(this.#family ? { family: this.#family } : {}) });
-      const fail = (message: string) => {
-        cleanup();
-        req.destroy();
-        reject(new NetworkError(message));
-      };
-      const timer = setTimeout(() => fail(`no answer within ${o.timeoutMs} ms`), o.timeoutMs);
-      const onAbort = () => fail('aborted');
-      const cleanup = () => {
-        clearTimeout(timer);
-        o.signal?.removeEventListener('abort', onAbort);
-      };
-      o.signal?.addEventListener('abort', onAbort, { once: true });
-      req.on('error', (err) => fail(err.message));
-      req.on('response', (res) => {
-        readAnswer(res).then(
-          (a) => (cleanup(), resolve(a)),
-          (err: unknown) => fail((err as Error).message),
-        );
-      });
-      req.end(payload);
-    });
-  }
-
   /** Closes idle keep-alive connections (at stop). */
   close(): void {
-    this.#http.destroy();
-    this.#https.destroy();
+    for (const { socket } of this.#idle.values()) socket.destroy();
+    this.#idle.clear();
+  }
+
+  async #send(url: URL, headers: Record<string, string>, payload: Buffer, o: PostOptions): Promise<HttpAnswer> {
+    if (o.signal?.aborted) throw new NetworkError('aborted');
+    const deadline = Date.now() + o.timeoutMs;
+    const request = Buffer.concat([Buffer.from(requestHead('POST', url, headers), 'latin1'), payload]);
+    const reused = this.#takeIdle(url.origin);
+    if (reused) {
+      try {
+        return await this.#exchange(reused, url.origin, request, deadline, o.signal, true);
+      } catch (err) {
+        if (!(err instanceof StaleConnection)) throw err;
+      }
+    }
+    let socket: Socket;
+    try {
+      const timeoutMs = Math.max(1, deadline - Date.now());
+      socket = await openConnection(url, { insecure: this.#insecure, ...(this.#family ? { family: this.#family } : {}), timeoutMs, signal: o.signal });
+    } catch (err) {
+      throw new NetworkError((err as Error).message);
+    }
+    return this.#exchange(socket, url.origin, request, deadline, o.signal, false);
+  }
+
+  #takeIdle(origin: string): Socket | undefined {
+    const idle = this.#idle.get(origin);
+    if (!idle) return undefined;
+    this.#idle.delete(origin);
+    idle.socket.removeAllListeners();
+    if (idle.socket.destroyed || Date.now() - idle.since > maxIdleMs) {
+      idle.socket.destroy();
+      return undefined;
+    }
+    idle.socket.ref();
+    return idle.socket;
+  }
+
+  #keepIdle(origin: string, socket: Socket): void {
+    this.#idle.get(origin)?.socket.destroy();
+    const drop = () => {
+      socket.destroy();
+      if (this.#idle.get(origin)?.socket === socket) this.#idle.delete(origin);
+    };
+    socket.on('data', drop).on('end', drop).on('error', drop).on('close', drop);
+    socket.unref();
+    this.#idle.set(origin, { socket, since: Date.now() });
+  }
+
+  /** One request and its answer on `socket`; the socket is kept for the next one when it can be. */
+  #exchange(socket: Socket, origin: string, request: Buffer, deadline: number, signal: AbortSignal | undefined, reused: boolean): Promise<HttpAnswer> {
+    const reader = new ResponseReader({ method: 'POST', maxBodyBytes: maxAnswerBytes });
+    let received = false;
+    return new Promise((resolve, reject) => {
+      const settle = (err: Error | undefined) => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        socket.off('data', onData).off('end', onEnd).off('error', onError).off('close', onEnd);
+        if (err) {
+          socket.destroy();
+          return reject(err);
+        }
+        const head = reader.head!;
+        if (head.keepAlive && reader.leftover.length === 0 && !socket.destroyed) this.#keepIdle(origin, socket);
+        else socket.destroy();
+        resolve({ status: head.status, contentType: head.headers.get('content-type') ?? '', text: reader.body().toString('utf8') });
+      };
+      const fail = (message: string) =>
+        settle(reused && !received ? new StaleConnection(message) : new NetworkError(message));
+      const onData = (chunk: Buffer) => {
+        received = true;
+        try {
+          reader.push(chunk);
+        } catch (err) {
+          return fail((err as Error).message);
+        }
+        if (reader.done) settle(undefined);
+      };
+      const onEnd = () => {
+        try {
+          reader.end();
+          settle(undefined);
+        } catch (err) {
+          fail((err as Error).message);
+        }
+      };
+      const onError = (err: Error) => fail(err.message);
+      const onAbort = () => settle(new NetworkError('aborted'));
+      const waitMs = Math.max(1, deadline - Date.now());
+      const timer = setTimeout(() => settle(new NetworkError(`no answer within ${waitMs} ms`)), waitMs);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      socket.on('data', onData).on('end', onEnd).on('error', onError).on('close', onEnd);
+      socket.write(request);
+    });
   }
 }

@@ -1,4 +1,4 @@
-import type WebSocket from 'ws';
+import type { WireSocket } from '../wire/websocket.ts';
 import { paths } from './endpoints.ts';
 import { errorText, type Logger } from './log.ts';
 import { postPlain, postV2, type PostContext } from './rpc-post.ts';
@@ -7,7 +7,7 @@ import { sendFrame } from './socket.ts';
 
 export interface PingRoute {
   /** the open report socket, if any */
-  socket: { ws: WebSocket; protocol: 1 | 2 } | undefined;
+  socket: { ws: WireSocket; protocol: 1 | 2 } | undefined;
   /** the protocol in use when there is no socket */
   protocol: 1 | 2;
   post: PostContext;

@@ -1,4 +1,4 @@
-import type WebSocket from 'ws';
+import type { WireSocket } from '../wire/websocket.ts';
 import type { Collector } from '../types.ts';
 import { eventsOf } from './commands.ts';
 import { requestId } from './endpoints.ts';
@@ -22,11 +22,11 @@ export interface PostModeDeps {
   intervalMs: number;
   reconnectMs: number;
   /** tries the v2 socket again */
-  dialV2(signal: AbortSignal): Promise<WebSocket>;
+  dialV2(signal: AbortSignal): Promise<WireSocket>;
 }
 
 /** How the POST fallback ended: the socket opened, the v1 fallback is due, or the agent stops. */
-export type PostModeEnd = { kind: 'socket'; ws: WebSocket } | { kind: 'v1' } | { kind: 'stopped' };
+export type PostModeEnd = { kind: 'socket'; ws: WireSocket } | { kind: 'v1' } | { kind: 'stopped' };
 
 interface Run {
   d: PostModeDeps;

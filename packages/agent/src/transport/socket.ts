@@ -1,6 +1,6 @@
-import WebSocket from 'ws';
 import type { AgentConfig } from '../config.ts';
 import type { Collector } from '../types.ts';
+import { dialWebSocket, HandshakeRefused, type WireSocket } from '../wire/websocket.ts';
 import { type Command, commandOfFrame } from './commands.ts';
 import { NetworkError, ProtocolFailure } from './failures.ts';
 import { userAgent } from './http-client.ts';
@@ -28,36 +28,24 @@ export function dialOptionsOf(c: Pick<AgentConfig, 'disableCompression' | 'ignor
  * Opens the report socket. A handshake answered with an HTTP status is a ProtocolFailure;
  * anything else that stops it (refused, reset, timeout, stop) is a NetworkError.
  */
-export function dialSocket(url: string, o: DialOptions, signal: AbortSignal): Promise<WebSocket> {
-  const ws = new WebSocket(url, {
-    handshakeTimeout: handshakeTimeoutMs,
-    perMessageDeflate: o.compression ? { serverNoContextTakeover: true, clientNoContextTakeover: true } : false,
-    rejectUnauthorized: !o.insecure,
-    headers: { 'user-agent': userAgent },
-    ...(o.family ? { family: o.family } : {}),
-  });
-  ws.on('error', () => {}); // reported through the promise or the session's close
-  return new Promise((resolve, reject) => {
-    const onAbort = () => ws.terminate();
-    signal.addEventListener('abort', onAbort, { once: true });
-    const settle = (err?: Error) => {
-      signal.removeEventListener('abort', onAbort);
-      if (err) reject(err);
-      else resolve(ws);
-    };
-    ws.once('open', () => settle());
-    ws.once('unexpected-response', (req, res) => {
-      res.resume();
-      req.destroy();
-      settle(new ProtocolFailure(`handshake answered HTTP ${res.statusCode ?? 0}`, res.statusCode));
+export async function dialSocket(url: string, o: DialOptions, signal: AbortSignal): Promise<WireSocket> {
+  try {
+    return await dialWebSocket(url, {
+      compression: o.compression,
+      insecure: o.insecure,
+      ...(o.family ? { family: o.family } : {}),
+      timeoutMs: handshakeTimeoutMs,
+      headers: { 'User-Agent': userAgent },
+      signal,
     });
-    ws.once('error', (err) => settle(new NetworkError(err.message)));
-    ws.once('close', () => settle(new NetworkError(signal.aborted ? 'stopped' : 'closed during the handshake')));
-  });
+  } catch (err) {
+    if (err instanceof HandshakeRefused) throw new ProtocolFailure(err.message, err.status);
+    throw new NetworkError(signal.aborted ? 'stopped' : (err as Error).message);
+  }
 }
 
 export interface SessionDeps {
-  ws: WebSocket;
+  ws: WireSocket;
   protocol: 1 | 2;
   intervalMs: number;
   collector: Collector;
@@ -67,14 +55,8 @@ export interface SessionDeps {
 }
 
 /** Sends one JSON text frame; rejects when the socket is not open or the write fails. */
-export function sendFrame(ws: WebSocket, value: unknown): Promise<void> {
-  if (ws.readyState !== WebSocket.OPEN) return Promise.reject(new Error('the socket is not open'));
+export function sendFrame(ws: WireSocket, value: unknown): Promise<void> {
   return new Promise((resolve, reject) => ws.send(JSON.stringify(value), (err) => (err ? reject(err) : resolve())));
-}
-
-function textOf(data: WebSocket.RawData): string {
-  if (Buffer.isBuffer(data)) return data.toString('utf8');
-  return (Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data)).toString('utf8');
 }
 
 /** One report per call; a call while the previous one is still collecting or sending is skipped. */
@@ -98,7 +80,7 @@ function reporter(d: SessionDeps): () => Promise<void> {
 }
 
 /** A ping frame per call; no pong since the previous one means a dead peer: cut the socket. */
-function keepAlive(ws: WebSocket): () => void {
+function keepAlive(ws: WireSocket): () => void {
   let alive = true;
   ws.on('pong', () => (alive = true));
   return () => {
@@ -117,18 +99,15 @@ function keepAlive(ws: WebSocket): () => void {
 export function runSession(d: SessionDeps): Promise<void> {
   const { ws, log } = d;
   const report = reporter(d);
-  ws.on('message', (data, isBinary) => {
-    const text = isBinary ? '' : textOf(data);
+  ws.on('message', (data: Buffer, isBinary: boolean) => {
+    const text = isBinary ? '' : data.toString('utf8');
     const command = commandOfFrame(text);
     if (command) d.onCommand(command);
     else log.debug(`ignored a frame from the server: ${text.slice(0, 120)}`);
   });
   const timers = [setInterval(() => void report(), d.intervalMs), setInterval(keepAlive(ws), pingEveryMs)];
-  // a dead server never answers the close frame: cut the socket a moment later
-  const onAbort = () => {
-    ws.close(1000);
-    setTimeout(() => ws.terminate(), 1000).unref();
-  };
+  // a dead server never answers the close frame: close() cuts the socket a moment later
+  const onAbort = () => ws.close(1000);
   d.signal.addEventListener('abort', onAbort, { once: true });
   void report();
   return new Promise((resolve) => {
@@ -137,7 +116,7 @@ export function runSession(d: SessionDeps): Promise<void> {
       d.signal.removeEventListener('abort', onAbort);
       resolve();
     };
-    if (ws.readyState === WebSocket.CLOSED) end();
+    if (ws.isClosed) end();
     else ws.once('close', end);
   });
 }
