@@ -1,6 +1,6 @@
 /**
  * `npm run build -w packages/agent` (or `node packages/agent/scripts/build.ts [--if-stale]`): bundles the agent,
- * src/main.ts with `ws` and `zod`, into one minified CommonJS file, dist/komari-agent.cjs.
+ * src/main.ts, into one minified CommonJS file, dist/komari-agent.cjs.
  *
  * Why a build at all (README, Agent; BENCHMARKS.md, Agent): run as .ts, Node loads its
  * TypeScript stripper (a wasm compiler, ~28 MiB of RSS) before the first line of the agent; run as
@@ -28,9 +28,10 @@ export const builtAgentPath = join(agentDir, 'dist', 'komari-agent.cjs');
  * generation instead of up to 16 MB: the agent allocates a few KB a second. No JIT: its hot
  * paths run once a second, and as V8 tiers them up the compilers' pages of the node binary add
  * 4-10 MiB of RSS, for a CPU difference within noise (0.12-0.17 % of a core either way).
+ * --optimize-for-size: V8 keeps its heap tighter, 1.4 MiB less RSS at the same CPU.
  * Not for the .ts source: --jitless also turns off the WebAssembly that strips types.
  */
-export const agentNodeFlags: readonly string[] = ['--max-semi-space-size=1', '--jitless'];
+export const agentNodeFlags: readonly string[] = ['--max-semi-space-size=1', '--jitless', '--optimize-for-size'];
 
 /** Modification time, or undefined when the file is missing. */
 function mtimeOf(path: string): number | undefined {
