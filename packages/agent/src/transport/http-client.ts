@@ -31,6 +31,8 @@ class StaleConnection extends Error {}
 interface Idle {
   socket: Socket;
   since: number;
+  /** our listeners while idle (Node's own stay on the socket) */
+  drop: () => void;
 }
 
 /**
@@ -97,7 +99,7 @@ export class HttpClient {
     const idle = this.#idle.get(origin);
     if (!idle) return undefined;
     this.#idle.delete(origin);
-    idle.socket.removeAllListeners();
+    for (const event of ['data', 'end', 'error', 'close']) idle.socket.off(event, idle.drop);
     if (idle.socket.destroyed || Date.now() - idle.since > maxIdleMs) {
       idle.socket.destroy();
       return undefined;
@@ -114,7 +116,7 @@ export class HttpClient {
     };
     socket.on('data', drop).on('end', drop).on('error', drop).on('close', drop);
     socket.unref();
-    this.#idle.set(origin, { socket, since: Date.now() });
+    this.#idle.set(origin, { socket, since: Date.now(), drop });
   }
 
   /** One request and its answer on `socket`; the socket is kept for the next one when it can be. */

@@ -159,7 +159,8 @@ export class ResponseReader {
       } else if (this.#chunkLeft === -2) {
         if (line === '') return this.#finish(); // trailers ended
       } else {
-        const size = /^([0-9a-fA-F]{1,8})(?:;.*)?$/.exec(line.trim());
+        // RFC 9112 §7.1.1: whitespace may come before a chunk extension's ';'
+        const size = /^([0-9a-fA-F]{1,8})[ \t]*(?:;.*)?$/.exec(line.trim());
         if (!size) throw new HttpParseError(`bad chunk size line: ${JSON.stringify(line.slice(0, 40))}`);
         const n = parseInt(size[1]!, 16);
         this.#chunkLeft = n === 0 ? -2 : n;

@@ -371,11 +371,15 @@ export class WireSocket extends EventEmitter {
       }
     }
     if (!isBinary && !isUtf8(data)) return this.#fail(1007, 'text message is not UTF-8');
-    if (this.listenerCount('message') === 0) this.#held.push([data, isBinary]);
-    else this.emit('message', data, isBinary);
+    this.#held.push([data, isBinary]);
+    this.#deliverHeld();
   }
 
+  /** Held messages, for as long as there is a listener (a once() listener takes one). */
   #deliverHeld(): void {
-    for (const [data, isBinary] of this.#held.splice(0)) this.emit('message', data, isBinary);
+    while (this.#held.length && this.listenerCount('message') > 0) {
+      const [data, isBinary] = this.#held.shift()!;
+      this.emit('message', data, isBinary);
+    }
   }
 }
