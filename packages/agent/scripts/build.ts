@@ -4,8 +4,7 @@
  *
  * Why a build at all (README, Agent; BENCHMARKS.md, Agent): run as .ts, Node loads its
  * TypeScript stripper (a wasm compiler, ~28 MiB of RSS) before the first line of the agent; run as
- * ~150 separate ES modules, the loader and unshaken `zod` cost ~18 MiB more than one minified
- * CommonJS script. The
+ * separate ES modules, the module loader costs more than one minified CommonJS script. The
  * source stays runnable as is (`node packages/agent/src/main.ts`) for development.
  *
  * This module is also imported for its paths and freshness check (by the server's local agent
