@@ -6,6 +6,7 @@ import { loadBootConfig } from '../../server/src/config/boot-config.ts';
 import { startServer, type RunningServer } from '../../server/src/main.ts';
 import { addNode, eventually, feedOf } from '../../server/test/helpers/agent-common.ts';
 import { http, startWithAdmin, type TestServer } from '../../server/test/helpers/server.ts';
+import { dialWebSocket } from '../src/wire/websocket.ts';
 import { fixedInfo, fixedReport, startAgent, type TestAgent } from './helpers/transport.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -62,6 +63,24 @@ describe('agent transport against a real server: v2 over WebSocket', () => {
       return rows[0]?.result === 'ran uptime';
     }, 5000);
     assert.deepEqual(agent.handlers.execs, ['uptime']);
+  });
+
+  it('negotiates permessage-deflate with the server, which inflates its compressed reports', async () => {
+    const other = await addNode(s, cookie, 'deflate-check');
+    const ws = await dialWebSocket(`${s.url.replace(/^http/, 'ws')}/api/clients/v2/rpc?token=${other.token}`, {
+      compression: true,
+      insecure: false,
+      timeoutMs: 5000,
+    });
+    try {
+      assert.equal(ws.compressed, true);
+      // over the 1,024 bytes from which a frame is compressed
+      const message = `deflated ${'x'.repeat(3000)}`;
+      ws.send(JSON.stringify({ jsonrpc: '2.0', method: 'agent.report', params: { report: { ...fixedReport, message } } }));
+      await eventually(async () => (await feedOf(s.url)).data[other.uuid]?.message === message, 5000);
+    } finally {
+      ws.close(1000);
+    }
   });
 
   it('hands the terminal frame (v1 form, also on v2 sockets) to the terminal handler with the node token', async () => {
