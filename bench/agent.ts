@@ -12,6 +12,7 @@
  *   node bench/agent.ts --duration 20
  *   node bench/agent.ts --source              # the .ts source instead of the build, no Node flags
  *   node bench/agent.ts --node-flags=         # the build without the Node flags
+ *   node bench/agent.ts --https [--host localhost]   # over https, through a TLS front
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -19,6 +20,7 @@ import { agentNodeFlags, agentSourcePath, buildAgent, builtAgentPath, isBuildFre
 import { readFlags } from './lib/args.ts';
 import { sampleProc, type ProcSample } from './lib/proc.ts';
 import { startServerChild } from './lib/server.ts';
+import { startTlsFront } from './lib/tls-front.ts';
 import { conditions, percentile, sleep, table } from './lib/stats.ts';
 
 // 50 MB as top, htop and ps show memory (MiB); printed in decimal MB too (1 MB = 10^6 bytes)
@@ -30,6 +32,8 @@ const f = readFlags('agent benchmark: RSS and CPU of our agent reporting to a ko
   warmup: { default: 5, help: 'seconds between the first accepted report and the window' },
   source: { default: false, help: 'run packages/agent/src/main.ts (type stripping; no Node flags unless given) instead of the build' },
   'node-flags': { default: agentNodeFlags.join(' '), help: 'Node flags for the agent, space-separated (--node-flags= for none)' },
+  https: { default: false, help: "report over https: a TLS front before the server; the agent verifies its test certificate (NODE_EXTRA_CA_CERTS), loading Node's root certificates as it would for a real panel" },
+  host: { default: '127.0.0.1', help: 'the host name the agent is given for the server (e.g. localhost, to include name lookup)' },
 });
 
 const mibOf = (bytes: number) => bytes / 1024 / 1024;
@@ -80,11 +84,14 @@ const entry = f.source ? agentSourcePath : builtAgentPath;
 if (!f.source && !isBuildFresh()) console.log(`built ${(await buildAgent()).path} (it was missing or older than its sources)`);
 
 const s = await startServerChild();
+const front = f.https ? await startTlsFront(Number(new URL(s.url).port)) : undefined;
+const endpoint = front ? `https://${f.host}:${front.port}` : s.url.replace('127.0.0.1', f.host);
 const children: ChildProcess[] = [];
 try {
   const node = await addNode(s.url, s.apiKey);
-  const agent = spawn(process.execPath, [...nodeFlags, entry, '-e', s.url, '-t', node.token, '-i', String(f.interval)], {
-    env: { PATH: process.env.PATH ?? '', AGENT_LOG_LEVEL: 'warn' },
+  const agentArgs = [entry, '-e', endpoint, '-t', node.token, '-i', String(f.interval)];
+  const agent = spawn(process.execPath, [...nodeFlags, ...agentArgs], {
+    env: { PATH: process.env.PATH ?? '', AGENT_LOG_LEVEL: 'warn', ...(front ? { NODE_EXTRA_CA_CERTS: front.certificatePath } : {}) },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   // Node alone with the same flags: the part of the agent's RSS no agent code can remove.
@@ -126,7 +133,7 @@ try {
   const cpuOk = cpuPercent < budget.cpuPercent;
 
   console.log(`\nagent: ${f.source ? 'packages/agent/src/main.ts (type stripping)' : 'dist/komari-agent.cjs'}, node flags: ${nodeFlags.join(' ') || '(none)'}`);
-  console.log(`       every ${f.interval} s to a komari-ts server, window ${seconds.toFixed(0)} s, ${samples.length} samples\n`);
+  console.log(`       every ${f.interval} s to ${endpoint} (a komari-ts server${front ? " behind a TLS front" : ""}), window ${seconds.toFixed(0)} s, ${samples.length} samples\n`);
   table([
     ['figure', 'value', 'budget'],
     ['RSS min / p50 / max', `${fmt(rss[0]!)} / ${fmt(percentile(rss, 50))} / ${fmt(rssMax)}`, `< ${budget.rssMiB} MiB`],
@@ -143,5 +150,6 @@ try {
   if (reports < (seconds / f.interval) * 0.9) throw new Error(`the server accepted ${reports} reports in ${seconds.toFixed(0)} s`);
 } finally {
   await Promise.all(children.map(stopChild));
+  front?.close();
   await s.stop();
 }

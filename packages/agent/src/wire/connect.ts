@@ -1,5 +1,6 @@
-import { connect as tcpConnect, type Socket } from 'node:net';
+import { isIP, connect as tcpConnect, type Socket } from 'node:net';
 import { tls } from '../lazy-modules.ts';
+import { resolveHost } from './resolve.ts';
 
 export interface ConnectOptions {
   /** --ignore-unsafe-cert */
@@ -19,21 +20,23 @@ export function originOf(url: URL): { host: string; port: number; secure: boolea
 }
 
 /**
- * A connected TCP (or, for https/wss, TLS) socket to the URL's origin. node:tls is loaded only
- * when an endpoint needs it (lazy-modules.ts).
+ * A connected TCP (or, for https/wss, TLS) socket to the URL's origin, its host name resolved by
+ * resolve.ts. node:tls is loaded only when an endpoint needs it (lazy-modules.ts).
  */
-export function openConnection(url: URL, o: ConnectOptions): Promise<Socket> {
+export async function openConnection(url: URL, o: ConnectOptions): Promise<Socket> {
   const { host, port, secure } = originOf(url);
-  if (o.signal?.aborted) return Promise.reject(new Error('aborted'));
-  const family = o.family ? { family: o.family } : {};
+  if (o.signal?.aborted) throw new Error('aborted');
+  const address = await resolveHost(host, o.family);
+  if (o.signal?.aborted) throw new Error('aborted');
   let socket: Socket;
   let ready: string;
   if (secure) {
-    const servername = /^[\d.]+$|:/.test(host) ? undefined : host;
-    socket = tls().connect({ host, port, ...family, servername, rejectUnauthorized: !o.insecure, ALPNProtocols: ['http/1.1'] });
+    // the certificate is checked against the name, not the address it resolved to
+    const servername = isIP(host) ? undefined : host;
+    socket = tls().connect({ host: address, port, servername, rejectUnauthorized: !o.insecure, ALPNProtocols: ['http/1.1'] });
     ready = 'secureConnect';
   } else {
-    socket = tcpConnect({ host, port, ...family });
+    socket = tcpConnect({ host: address, port });
     ready = 'connect';
   }
   return new Promise((resolve, reject) => {
