@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { openConnection, requestHead } from '../wire/connect.ts';
+import { exchange, type ExchangeError, type ExchangeOptions } from '../wire/exchange.ts';
 import { ResponseReader } from '../wire/http-response.ts';
 import { NetworkError } from './failures.ts';
 
@@ -75,24 +76,24 @@ export class HttpClient {
 
   async #send(url: URL, headers: Record<string, string>, payload: Buffer, o: PostOptions): Promise<HttpAnswer> {
     if (o.signal?.aborted) throw new NetworkError('aborted');
-    const deadline = Date.now() + o.timeoutMs;
+    const limits: ExchangeOptions = { deadline: Date.now() + o.timeoutMs, timeoutMs: o.timeoutMs, ...(o.signal ? { signal: o.signal } : {}) };
     const request = Buffer.concat([Buffer.from(requestHead('POST', url, headers), 'latin1'), payload]);
     const reused = this.#takeIdle(url.origin);
     if (reused) {
       try {
-        return await this.#exchange(reused, url.origin, request, deadline, o.signal, true);
+        return await this.#exchange(reused, url.origin, request, limits, true);
       } catch (err) {
         if (!(err instanceof StaleConnection)) throw err;
       }
     }
     let socket: Socket;
     try {
-      const timeoutMs = Math.max(1, deadline - Date.now());
+      const timeoutMs = Math.max(1, limits.deadline - Date.now());
       socket = await openConnection(url, { insecure: this.#insecure, ...(this.#family ? { family: this.#family } : {}), timeoutMs, signal: o.signal });
     } catch (err) {
       throw new NetworkError((err as Error).message);
     }
-    return this.#exchange(socket, url.origin, request, deadline, o.signal, false);
+    return this.#exchange(socket, url.origin, request, limits, false);
   }
 
   #takeIdle(origin: string): Socket | undefined {
@@ -120,49 +121,17 @@ export class HttpClient {
   }
 
   /** One request and its answer on `socket`; the socket is kept for the next one when it can be. */
-  #exchange(socket: Socket, origin: string, request: Buffer, deadline: number, signal: AbortSignal | undefined, reused: boolean): Promise<HttpAnswer> {
+  async #exchange(socket: Socket, origin: string, request: Buffer, limits: ExchangeOptions, reused: boolean): Promise<HttpAnswer> {
     const reader = new ResponseReader({ method: 'POST', maxBodyBytes: maxAnswerBytes });
-    let received = false;
-    return new Promise((resolve, reject) => {
-      const settle = (err: Error | undefined) => {
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
-        socket.off('data', onData).off('end', onEnd).off('error', onError).off('close', onEnd);
-        if (err) {
-          socket.destroy();
-          return reject(err);
-        }
-        const head = reader.head!;
-        if (head.keepAlive && reader.leftover.length === 0 && !socket.destroyed) this.#keepIdle(origin, socket);
-        else socket.destroy();
-        resolve({ status: head.status, contentType: head.headers.get('content-type') ?? '', text: reader.body().toString('utf8') });
-      };
-      const fail = (message: string) =>
-        settle(reused && !received ? new StaleConnection(message) : new NetworkError(message));
-      const onData = (chunk: Buffer) => {
-        received = true;
-        try {
-          reader.push(chunk);
-        } catch (err) {
-          return fail((err as Error).message);
-        }
-        if (reader.done) settle(undefined);
-      };
-      const onEnd = () => {
-        try {
-          reader.end();
-          settle(undefined);
-        } catch (err) {
-          fail((err as Error).message);
-        }
-      };
-      const onError = (err: Error) => fail(err.message);
-      const onAbort = () => settle(new NetworkError('aborted'));
-      const waitMs = Math.max(1, deadline - Date.now());
-      const timer = setTimeout(() => settle(new NetworkError(`no answer within ${waitMs} ms`)), waitMs);
-      signal?.addEventListener('abort', onAbort, { once: true });
-      socket.on('data', onData).on('end', onEnd).on('error', onError).on('close', onEnd);
-      socket.write(request);
-    });
+    try {
+      await exchange(socket, request, reader, limits);
+    } catch (err) {
+      const e = err as ExchangeError;
+      throw reused && e.closedUnanswered ? new StaleConnection(e.message) : new NetworkError(e.message);
+    }
+    const head = reader.head!;
+    if (head.keepAlive && reader.leftover.length === 0 && !socket.destroyed) this.#keepIdle(origin, socket);
+    else socket.destroy();
+    return { status: head.status, contentType: head.headers.get('content-type') ?? '', text: reader.body().toString('utf8') };
   }
 }

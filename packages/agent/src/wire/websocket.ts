@@ -2,7 +2,8 @@ import { isUtf8 } from 'node:buffer';
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import { constants as zlibConstants, deflateRawSync, inflateRawSync } from 'node:zlib';
-import { openConnection, requestHead } from './connect.ts';
+import { type ConnectOptions, openConnection, requestHead } from './connect.ts';
+import { exchange } from './exchange.ts';
 import { ResponseReader } from './http-response.ts';
 import { randomBytes } from './random.ts';
 import { sha1 } from './sha1.ts';
@@ -28,17 +29,11 @@ export class HandshakeRefused extends Error {
   }
 }
 
-export interface WebSocketOptions {
+/** `timeoutMs` covers the connect and the handshake. */
+export interface WebSocketOptions extends ConnectOptions {
   /** offer permessage-deflate */
   compression: boolean;
-  /** --ignore-unsafe-cert (wss://) */
-  insecure: boolean;
-  /** --prefer-ip-version */
-  family?: 4 | 6;
-  /** connect plus handshake */
-  timeoutMs: number;
   headers?: Record<string, string>;
-  signal?: AbortSignal;
   /** messages over this are refused with close code 1009; default 16 MiB */
   maxMessageBytes?: number;
 }
@@ -69,12 +64,7 @@ function negotiatedDeflate(offered: boolean, header: string | undefined): boolea
 export async function dialWebSocket(address: string, o: WebSocketOptions): Promise<WireSocket> {
   const url = new URL(address);
   const deadline = Date.now() + o.timeoutMs;
-  const socket = await openConnection(url, {
-    insecure: o.insecure,
-    ...(o.family ? { family: o.family } : {}),
-    timeoutMs: o.timeoutMs,
-    ...(o.signal ? { signal: o.signal } : {}),
-  });
+  const socket = await openConnection(url, o);
   const key = randomBytes(16).toString('base64');
   const headers: Record<string, string> = {
     Upgrade: 'websocket',
@@ -85,31 +75,10 @@ export async function dialWebSocket(address: string, o: WebSocketOptions): Promi
     ...o.headers,
   };
   const reader = new ResponseReader({ headOnly: true, maxBodyBytes: 0 });
-  await new Promise<void>((resolve, reject) => {
-    const settle = (err?: Error) => {
-      clearTimeout(timer);
-      o.signal?.removeEventListener('abort', onAbort);
-      socket.off('data', onData).off('error', onError).off('close', onClose);
-      if (err) {
-        socket.destroy();
-        reject(err);
-      } else resolve();
-    };
-    const onData = (chunk: Buffer) => {
-      try {
-        reader.push(chunk);
-      } catch (err) {
-        return settle(err as Error);
-      }
-      if (reader.done) settle();
-    };
-    const onError = (err: Error) => settle(err);
-    const onClose = () => settle(new Error('the connection closed during the handshake'));
-    const onAbort = () => settle(new Error('aborted'));
-    const timer = setTimeout(() => settle(new Error(`no handshake within ${o.timeoutMs} ms`)), Math.max(1, deadline - Date.now()));
-    o.signal?.addEventListener('abort', onAbort, { once: true });
-    socket.on('data', onData).on('error', onError).on('close', onClose);
-    socket.write(requestHead('GET', url, headers), 'latin1');
+  await exchange(socket, Buffer.from(requestHead('GET', url, headers), 'latin1'), reader, {
+    deadline,
+    timeoutMs: o.timeoutMs,
+    ...(o.signal ? { signal: o.signal } : {}),
   });
   const head = reader.head!;
   const fail = (message: string): never => {
