@@ -1,8 +1,9 @@
 /**
  * Node modules the agent needs only for some tasks, loaded on first use. An agent that only
- * reports over plain HTTP never loads them, which keeps ~11 MiB of RSS off it (BENCHMARKS.md,
- * Agent): node:child_process for exec, icmp pings and the terminal; node:dns, node:http and
- * node:https for probes; node:tls for https/wss endpoints. A static import would load them at
+ * reports over plain HTTP to an IP never loads them, which keeps ~11 MiB of RSS off it
+ * (BENCHMARKS.md, Agent): node:child_process for exec, icmp pings and the terminal; node:dns for
+ * host names (wire/resolve.ts); node:http and node:https for http probes; node:tls for https/wss
+ * endpoints. A static import would load them at
  * start (the bundler hoists them), and `import()` would start the ES module loader in the built
  * CommonJS file; process.getBuiltinModule does neither.
  */

@@ -1,5 +1,5 @@
 import { childProcess } from '../lazy-modules.ts';
-import { resolveHost, splitHostPort } from './targets.ts';
+import { resolveTarget, splitHostPort } from './targets.ts';
 
 /**
  * ICMP echo through the system `ping` binary (iputils or busybox): it is setuid or uses the
@@ -25,7 +25,7 @@ export function parsePingTime(output: string): number | undefined {
 
 /** One echo request with a 3 s wait; the RTT in ms, or -1 (no reply, unknown host, no `ping`). */
 export async function icmpOnce(target: string, timeoutMs: number, log: (m: string) => void): Promise<number> {
-  const { address, family } = await resolveHost(icmpHost(target));
+  const { address, family } = await resolveTarget(icmpHost(target));
   const waitS = String(Math.max(1, Math.ceil(timeoutMs / 1000)));
   const args = ['-n', `-${family}`, '-c', '1', '-W', waitS, address];
   return new Promise((resolve) => {

@@ -2,14 +2,14 @@ import type { RequestOptions } from 'node:http';
 import type { LookupFunction } from 'node:net';
 import { connect } from 'node:net';
 import { http, https } from '../lazy-modules.ts';
-import { elapsedMs, httpProbeUrl, resolveHost, splitHostPort, type Resolved } from './targets.ts';
+import { elapsedMs, httpProbeUrl, resolveTarget, splitHostPort, type Resolved } from './targets.ts';
 
 /** TCP connect time to host:port (port 80 when none is given); -1 when refused or past the timeout. */
 export async function tcpOnce(target: string, timeoutMs: number): Promise<number> {
   const hp = splitHostPort(target) ?? { host: target, port: '80' };
   const port = Number(hp.port);
   if (!Number.isInteger(port) || port <= 0 || port > 65535) return -1;
-  const { address } = await resolveHost(hp.host.replace(/^\[|\]$/g, ''));
+  const { address } = await resolveTarget(hp.host.replace(/^\[|\]$/g, ''));
   return new Promise((resolve) => {
     const start = performance.now();
     const socket = connect({ host: address, port });
@@ -43,7 +43,7 @@ export async function httpOnce(target: string, timeoutMs: number): Promise<numbe
   } catch {
     return -1;
   }
-  const resolved = await resolveHost(url.hostname.replace(/^\[|\]$/g, ''));
+  const resolved = await resolveTarget(url.hostname.replace(/^\[|\]$/g, ''));
   const request = url.protocol === 'https:' ? https().request : http().request;
   const options: RequestOptions = { method: 'GET', agent: false, lookup: pinnedLookup(resolved), headers: { connection: 'close' } };
   return new Promise((resolve) => {

@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { dnsPromises } from '../lazy-modules.ts';
+import { resolveHost } from '../wire/resolve.ts';
 
 /** A host split from its port the way Go's net.SplitHostPort does; undefined when the target has no port. */
 export function splitHostPort(target: string): { host: string; port: string } | undefined {
@@ -17,12 +17,13 @@ export interface Resolved {
   family: 4 | 6;
 }
 
-/** An IP literal as is, otherwise the first address DNS gives (done before any timing starts). */
-export async function resolveHost(host: string): Promise<Resolved> {
-  const literal = isIP(host);
-  if (literal === 4 || literal === 6) return { address: host, family: literal };
-  const found = await dnsPromises().lookup(host);
-  return { address: found.address, family: found.family === 6 ? 6 : 4 };
+/**
+ * A probe target's host to an address, resolved as the agent resolves its server (wire/resolve.ts),
+ * before any timing starts.
+ */
+export async function resolveTarget(host: string): Promise<Resolved> {
+  const address = await resolveHost(host);
+  return { address, family: isIP(address) === 6 ? 6 : 4 };
 }
 
 /** The URL an http probe GETs: bare IPv6 literals get brackets and http:// is prepended when no scheme is given. */
