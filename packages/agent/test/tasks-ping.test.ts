@@ -4,6 +4,7 @@ import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { icmpHost, parsePingTime } from '../src/tasks/icmp.ts';
+import { freePort } from '../../server/test/helpers/cli.ts';
 import { runPing, withHighLatencyRule } from '../src/tasks/ping.ts';
 import { httpProbeUrl, splitHostPort } from '../src/tasks/targets.ts';
 
@@ -14,15 +15,6 @@ function hasPing(): boolean {
   } catch {
     return false;
   }
-}
-
-/** A port nobody listens on: one the OS gave out and that is closed again. */
-async function closedPort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const { port } = srv.address() as AddressInfo;
-  await new Promise((r) => srv.close(r));
-  return port;
 }
 
 describe('ping tasks against real sockets', () => {
@@ -54,7 +46,7 @@ describe('ping tasks against real sockets', () => {
   });
 
   it('tcp: a closed port is -1', async () => {
-    assert.equal(await runPing('tcp', `127.0.0.1:${await closedPort()}`), -1);
+    assert.equal(await runPing('tcp', `127.0.0.1:${await freePort()}`), -1);
   });
 
   it('tcp: a name that does not resolve is -1', async () => {
@@ -66,7 +58,7 @@ describe('ping tasks against real sockets', () => {
     assert.ok(ok >= 0 && ok < 500, `got ${ok}`);
     assert.ok((await runPing('http', `127.0.0.1:${webPort}/moved`)) >= 0);
     assert.equal(await runPing('http', `http://127.0.0.1:${webPort}/fail`), -1);
-    assert.equal(await runPing('http', `http://127.0.0.1:${await closedPort()}/`), -1);
+    assert.equal(await runPing('http', `http://127.0.0.1:${await freePort()}/`), -1);
   });
 
   it('icmp: 127.0.0.1 answers with a small number of ms through the system ping', async (t) => {

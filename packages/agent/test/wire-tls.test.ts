@@ -7,9 +7,9 @@ import { createServer, type Server } from 'node:https';
 import type { Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { NetworkError } from '../src/transport/failures.ts';
 import { HttpClient } from '../src/transport/http-client.ts';
 import { dialWebSocket, type WireSocket } from '../src/wire/websocket.ts';
+import { rejectsNetwork } from './helpers/http-peers.ts';
 
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/tls/${name}`, import.meta.url));
 
@@ -18,14 +18,6 @@ interface SeenRequest {
   url: string;
   contentType: string;
   body: string;
-}
-
-/** Rejects, and the rejection is a NetworkError whose message matches `message`. */
-async function rejectsNetwork(promise: Promise<unknown>, message: RegExp): Promise<void> {
-  let caught: unknown;
-  await assert.rejects(promise, (err: unknown) => ((caught = err), true));
-  assert.ok(caught instanceof NetworkError, `expected a NetworkError, got ${String(caught)}`);
-  assert.match(caught.message, message);
 }
 
 // https:// and wss:// endpoints (the only case where the agent loads node:tls): a node:https server
