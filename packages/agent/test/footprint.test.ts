@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { addNode, eventually, feedOf } from '../../server/test/helpers/agent-common.ts';
-import { startWithAdmin, type TestServer } from '../../server/test/helpers/server.ts';
-import { agentNodeFlags, buildAgent } from '../scripts/build.ts';
+import { agentNodeFlags } from '../scripts/build.ts';
+import { spawnAgent, withBuiltAgent } from './helpers/agent-process.ts';
 
 /**
  * Node's own modules a process loaded, as `process.moduleLoadList` names them ("NativeModule tls",
@@ -54,32 +53,16 @@ function loadedBy(out: string): Set<string> {
 }
 
 describe('the agent’s RSS budget: the modules the built agent loads', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'komari-agent-footprint-'));
-  const bundle = join(dir, 'komari-agent.cjs');
-  let s: TestServer;
-  let cookie: string;
-  before(async () => {
-    ({ s, cookie } = await startWithAdmin());
-    await buildAgent(bundle);
-  });
-  after(async () => {
-    await s.dispose();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const built = withBuiltAgent('komari-agent-footprint-');
 
   it('loads no module it does not need for reporting over plain HTTP (tls, http(s), crypto, child_process, dns)', async () => {
+    const { s, cookie, bundle, dir } = built;
     assert.match(s.url, /^http:\/\/127\.0\.0\.1:\d+$/, 'plain http to an IP: no TLS, no DNS lookup');
     const node = await addNode(s, cookie, 'footprint-agent');
     const out = join(dir, 'agent-modules.txt');
     const preload = writePreload(dir, out);
-    const child = spawn(process.execPath, [...agentNodeFlags, '-r', preload, bundle, '-e', s.url, '-t', node.token, '-i', '1'], {
-      cwd: dir,
-      env: { PATH: process.env.PATH ?? '' },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const exited = once(child, 'exit') as Promise<[number | null, string | null]>;
+    const agent = spawnAgent([...agentNodeFlags, '-r', preload, bundle, '-e', s.url, '-t', node.token, '-i', '1'], { cwd: dir });
+    let code: number | null;
     try {
       // online, with at least two reports (each one stamps a new updated_at)
       const stamps = new Set<string>();
@@ -90,17 +73,17 @@ describe('the agent’s RSS budget: the modules the built agent loads', () => {
         return feed.online.includes(node.uuid) && stamps.size >= 2;
       }, 15_000);
     } finally {
-      child.kill('SIGTERM');
+      code = await agent.stop();
     }
-    const [code] = await exited;
-    assert.equal(code, 0, stderr);
+    assert.equal(code, 0, agent.stderr);
 
     const loaded = loadedBy(out);
     assert.deepEqual(needed.filter((m) => !loaded.has(m)), [], 'the list holds what the agent needs');
-    assert.deepEqual(notNeeded.filter((m) => loaded.has(m)), [], `modules the agent should not load\n${stderr}`);
+    assert.deepEqual(notNeeded.filter((m) => loaded.has(m)), [], `modules the agent should not load\n${agent.stderr}`);
   });
 
   it('the module list sees a module a process loads (control: node:tls required by hand)', async () => {
+    const { dir } = built;
     const out = join(dir, 'control-modules.txt');
     const child = spawn(process.execPath, ['-r', writePreload(dir, out), '-e', "require('node:tls')"], { stdio: 'ignore' });
     const [code] = (await once(child, 'exit')) as [number | null];

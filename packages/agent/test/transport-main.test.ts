@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { addNode, eventually, feedOf } from '../../server/test/helpers/agent-common.ts';
 import { startWithAdmin, type TestServer } from '../../server/test/helpers/server.ts';
+import { spawnAgent } from './helpers/agent-process.ts';
 
 const mainPath = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 
@@ -17,26 +16,22 @@ describe('main.ts: the agent process', () => {
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     it(`reports this host with the real collector, and ${signal} stops it cleanly (exit 0)`, async () => {
       const node = await addNode(s, cookie, `main-${signal}`);
-      const child = spawn(process.execPath, [mainPath, '-e', s.url, '-t', node.token, '-i', '1'], {
-        env: { PATH: process.env.PATH ?? '' },
-        stdio: ['ignore', 'ignore', 'pipe'],
-      });
-      let stderr = '';
-      child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-      const exited = once(child, 'exit') as Promise<[number | null, string | null]>;
+      const agent = spawnAgent([mainPath, '-e', s.url, '-t', node.token, '-i', '1']);
+      let stopping: Promise<number | null>;
+      let started: number;
       try {
         await eventually(async () => (await feedOf(s.url)).data[node.uuid] !== undefined, 10_000);
         const feed = await feedOf(s.url);
         assert.ok(feed.online.includes(node.uuid));
         assert.ok(feed.data[node.uuid].ram.total > 0);
       } finally {
-        child.kill(signal);
+        started = Date.now();
+        stopping = agent.stop(signal);
       }
-      const started = Date.now();
-      const [code] = await exited;
-      assert.equal(code, 0, stderr);
+      const code = await stopping;
+      assert.equal(code, 0, agent.stderr);
       assert.ok(Date.now() - started < 3000, 'stops within 3 s');
-      assert.match(stderr, new RegExp(`${signal}: stopping`));
+      assert.match(agent.stderr, new RegExp(`${signal}: stopping`));
     });
   }
 });
