@@ -22,35 +22,29 @@ export function RetentionEditor({ rows, onChange }: { rows: TierRow[]; onChange:
               <tr key={r.id} data-testid="retention-row">
                 <td>{i + 1}</td>
                 <td>
-                  <span className="unit-input">
-                    <input
-                      type="number"
-                      min="1"
-                      aria-label={t('retention.interval')}
-                      name="interval"
-                      value={r.interval}
-                      onChange={(e) => update(r.id, { interval: e.target.value })}
-                    />
-                    <select aria-label={t('retention.unit')} name="intervalUnit" value={r.intervalUnit} onChange={(e) => update(r.id, { intervalUnit: e.target.value as IntervalUnit })}>
-                      {Object.keys(intervalUnits).map((u) => (
-                        <option key={u} value={u}>
-                          {t(`units.${u}`)}
-                        </option>
-                      ))}
-                    </select>
-                  </span>
+                  <UnitInput
+                    label={t('retention.interval')}
+                    name="interval"
+                    min="1"
+                    value={r.interval}
+                    onValue={(interval) => update(r.id, { interval })}
+                    unit={r.intervalUnit}
+                    units={Object.keys(intervalUnits)}
+                    onUnit={(u) => update(r.id, { intervalUnit: u as IntervalUnit })}
+                  />
                 </td>
                 <td>
-                  <span className="unit-input">
-                    <input type="number" min="0" step="any" aria-label={t('retention.keep')} name="keep" value={r.keep} onChange={(e) => update(r.id, { keep: e.target.value })} />
-                    <select aria-label={t('retention.unit')} name="keepUnit" value={r.keepUnit} onChange={(e) => update(r.id, { keepUnit: e.target.value as KeepUnit })}>
-                      {Object.keys(keepUnits).map((u) => (
-                        <option key={u} value={u}>
-                          {t(`units.${u}`)}
-                        </option>
-                      ))}
-                    </select>
-                  </span>
+                  <UnitInput
+                    label={t('retention.keep')}
+                    name="keep"
+                    min="0"
+                    step="any"
+                    value={r.keep}
+                    onValue={(keep) => update(r.id, { keep })}
+                    unit={r.keepUnit}
+                    units={Object.keys(keepUnits)}
+                    onUnit={(u) => update(r.id, { keepUnit: u as KeepUnit })}
+                  />
                 </td>
                 <td>
                   <button type="button" className="danger" disabled={rows.length === 1} onClick={() => onChange(rows.filter((x) => x.id !== r.id))}>
@@ -67,5 +61,35 @@ export function RetentionEditor({ rows, onChange }: { rows: TierRow[]; onChange:
       </button>
       <p className="muted settings-hint">{t('retention.hint')}</p>
     </div>
+  );
+}
+
+interface UnitInputProps {
+  label: string;
+  /** the number's form name; its unit is `<name>Unit` */
+  name: string;
+  min: string;
+  step?: string;
+  value: string;
+  onValue: (value: string) => void;
+  unit: string;
+  units: string[];
+  onUnit: (unit: string) => void;
+}
+
+/** A number and its unit, side by side. */
+function UnitInput({ label, name, min, step, value, onValue, unit, units, onUnit }: UnitInputProps) {
+  const { t } = useTranslation('admin-settings');
+  return (
+    <span className="unit-input">
+      <input type="number" min={min} step={step} aria-label={label} name={name} value={value} onChange={(e) => onValue(e.target.value)} />
+      <select aria-label={t('retention.unit')} name={`${name}Unit`} value={unit} onChange={(e) => onUnit(e.target.value)}>
+        {units.map((u) => (
+          <option key={u} value={u}>
+            {t(`units.${u}`)}
+          </option>
+        ))}
+      </select>
+    </span>
   );
 }
