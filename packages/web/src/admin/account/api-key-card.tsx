@@ -6,6 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { useAsync } from '../../lib/use-async.ts';
 import { errorText } from '../shared/error-text.ts';
 import { generateApiKey, loadApiKey, minApiKeyLength, saveApiKey } from './account-api.ts';
+import { MessageLine } from '../../lib/message-line.tsx';
 
 const mask = (key: string) => `${'•'.repeat(8)}${key.slice(-4)}`;
 
@@ -82,16 +83,8 @@ export function ApiKeyCard() {
           <input name="api_key" className="tools-mono" value={draft} onChange={(e) => setDraft(e.target.value)} spellCheck={false} autoComplete="off" />
         </label>
       )}
-      {error && (
-        <p className="error-text" role="alert" data-testid="api-key-error">
-          {error}
-        </p>
-      )}
-      {note && (
-        <p className="ok-text" role="status">
-          {note}
-        </p>
-      )}
+      <MessageLine text={error} testId="api-key-error" />
+      <MessageLine text={note} kind="ok" />
       <div className="tools-actions">
         {draft === undefined ? (
           <>

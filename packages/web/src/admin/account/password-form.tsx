@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { useSession } from '../../lib/session.tsx';
 import { accountError } from './account-errors.ts';
 import { byteLength, minPasswordLength, updateUser } from './account-api.ts';
+import { MessageLine } from '../../lib/message-line.tsx';
 
 export function PasswordForm() {
   const { t } = useTranslation('admin-account');
@@ -59,11 +60,7 @@ export function PasswordForm() {
           <input name="2fa_code" inputMode="numeric" autoComplete="one-time-code" value={code} onChange={(e) => setCode(e.target.value)} />
         </label>
       )}
-      {error && (
-        <p className="error-text" role="alert" data-testid="password-error">
-          {error}
-        </p>
-      )}
+      <MessageLine text={error} testId="password-error" />
       <div className="tools-actions">
         <button type="submit" className="primary" disabled={busy}>
           {t('password.save')}

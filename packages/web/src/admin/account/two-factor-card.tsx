@@ -6,6 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { useSession } from '../../lib/session.tsx';
 import { accountError } from './account-errors.ts';
 import { disableTwoFactor, enableTwoFactor, startTwoFactor, type TwoFactorSetup } from './account-api.ts';
+import { MessageLine } from '../../lib/message-line.tsx';
 
 const sixDigits = /^\d{6}$/;
 
@@ -99,16 +100,8 @@ export function TwoFactorCard() {
           </div>
         </form>
       )}
-      {error && (
-        <p className="error-text" role="alert" data-testid="two-factor-error">
-          {error}
-        </p>
-      )}
-      {note && (
-        <p className="ok-text" role="status">
-          {note}
-        </p>
-      )}
+      <MessageLine text={error} testId="two-factor-error" />
+      <MessageLine text={note} kind="ok" />
     </section>
   );
 }

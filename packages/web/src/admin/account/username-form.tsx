@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { useSession } from '../../lib/session.tsx';
 import { accountError } from './account-errors.ts';
 import { byteLength, minUsernameLength, updateUser } from './account-api.ts';
+import { MessageLine } from '../../lib/message-line.tsx';
 
 export function UsernameForm() {
   const { t } = useTranslation('admin-account');
@@ -41,11 +42,7 @@ export function UsernameForm() {
         <span>{t('username.new')}</span>
         <input name="username" autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} />
       </label>
-      {error && (
-        <p className="error-text" role="alert">
-          {error}
-        </p>
-      )}
+      <MessageLine text={error} />
       {done && (
         <p className="ok-text" role="status">
           {t('username.done')}

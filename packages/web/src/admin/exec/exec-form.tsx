@@ -7,6 +7,7 @@ import type { AdminNode } from '../shared/admin-nodes.ts';
 import { errorText } from '../shared/error-text.ts';
 import { NodePicker } from '../shared/node-picker.tsx';
 import { runCommand } from './exec-api.ts';
+import { MessageLine } from '../../lib/message-line.tsx';
 
 /** Server refusals people hit in normal use, in their language; others are shown as sent. */
 const knownErrors: Record<string, string> = {
@@ -82,11 +83,7 @@ export function ExecForm({ nodes, online, onStarted }: Props) {
           <input name="2fa_code" inputMode="numeric" autoComplete="one-time-code" value={code} onChange={(e) => setCode(e.target.value)} />
         </label>
       )}
-      {error && (
-        <p className="error-text" role="alert" data-testid="exec-error">
-          {error}
-        </p>
-      )}
+      <MessageLine text={error} testId="exec-error" />
       <div className="tools-actions">
         <button type="submit" className="primary" disabled={busy} data-testid="exec-run">
           {busy ? t('form.running') : t('form.run', { count: selected.size })}

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { apiSend } from '../../lib/api.ts';
 import { InstallCommands } from './install-commands.tsx';
 import { Modal } from './modal.tsx';
+import { MessageLine } from '../../lib/message-line.tsx';
 
 export function NodeAddDialog({ onClose, onAdded }: { onClose: () => void; onAdded: () => void }) {
   const { t } = useTranslation('admin-nodes');
@@ -45,11 +46,7 @@ export function NodeAddDialog({ onClose, onAdded }: { onClose: () => void; onAdd
             <span>{t('fields.name')}</span>
             <input name="name" autoFocus value={name} maxLength={100} onChange={(e) => setName(e.target.value)} placeholder={t('add.namePlaceholder')} />
           </label>
-          {error && (
-            <p className="error-text" role="alert">
-              {error}
-            </p>
-          )}
+          <MessageLine text={error} />
           <div className="nodes-dialog-actions">
             <button type="button" onClick={onClose}>
               {t('common:cancel')}

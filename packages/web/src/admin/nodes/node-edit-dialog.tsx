@@ -6,6 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { apiSend } from '../../lib/api.ts';
 import { Modal } from './modal.tsx';
 import { formOf, patchOf, trafficTypes, type NodeForm } from './node-form.ts';
+import { MessageLine } from '../../lib/message-line.tsx';
 
 type TextKey = { [K in keyof NodeForm]: NodeForm[K] extends string ? K : never }[keyof NodeForm];
 type FlagKey = { [K in keyof NodeForm]: NodeForm[K] extends boolean ? K : never }[keyof NodeForm];
@@ -88,11 +89,7 @@ export function NodeEditDialog({ node, onClose, onSaved }: { node: NodeWire; onC
             </select>
           </label>
         </fieldset>
-        {error && (
-          <p className="error-text" role="alert" data-testid="edit-error">
-            {error}
-          </p>
-        )}
+        <MessageLine text={error} testId="edit-error" />
         <div className="nodes-dialog-actions">
           <button type="button" onClick={onClose}>
             {t('common:cancel')}

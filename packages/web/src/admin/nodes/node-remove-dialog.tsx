@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { apiSend } from '../../lib/api.ts';
 import { Modal } from './modal.tsx';
+import { MessageLine } from '../../lib/message-line.tsx';
 
 export function NodeRemoveDialog({ node, onClose, onRemoved }: { node: NodeWire; onClose: () => void; onRemoved: () => void }) {
   const { t } = useTranslation('admin-nodes');
@@ -23,11 +24,7 @@ export function NodeRemoveDialog({ node, onClose, onRemoved }: { node: NodeWire;
     <Modal title={t('remove.title')} onClose={onClose} testId="node-remove">
       <p>{t('remove.question', { name: node.name })}</p>
       <p className="muted">{t('remove.warning')}</p>
-      {error && (
-        <p className="error-text" role="alert">
-          {error}
-        </p>
-      )}
+      <MessageLine text={error} />
       <div className="nodes-dialog-actions">
         <button type="button" onClick={onClose}>
           {t('common:cancel')}

@@ -13,6 +13,7 @@ import { NodeRemoveDialog } from './node-remove-dialog.tsx';
 import { NodesTable, type NodeAction } from './nodes-table.tsx';
 import { useOnlineNodes } from '../../lib/use-online-nodes.ts';
 import './nodes.css';
+import { MessageLine } from '../../lib/message-line.tsx';
 
 type Open = { kind: 'add' } | { kind: NodeAction; node: NodeWire } | undefined;
 
@@ -64,11 +65,7 @@ export default function NodesPage() {
           {t('common:error', { message: list.error.message })} <button onClick={list.reload}>{t('common:retry')}</button>
         </p>
       )}
-      {orderError && (
-        <p className="error-text" role="alert">
-          {orderError}
-        </p>
-      )}
+      <MessageLine text={orderError} />
       {list.data && nodes.length === 0 && <p className="muted nodes-empty">{t('empty')}</p>}
       {nodes.length > 0 && <NodesTable nodes={nodes} online={online} busy={saving} onMove={(i, by) => void move(i, by)} onAction={(kind, node) => setOpen({ kind, node })} />}
       {!list.data && !list.error && <p className="muted">{t('common:loading')}</p>}

@@ -6,6 +6,7 @@ import type { AdminNode } from '../shared/admin-nodes.ts';
 import { errorText } from '../shared/error-text.ts';
 import { NodePicker } from '../shared/node-picker.tsx';
 import { addPingTask, editPingTask, formProblem, maxIntervalSeconds, pingTypes, type PingTask, type PingTaskFields } from './ping-api.ts';
+import { MessageLine } from '../../lib/message-line.tsx';
 
 interface Props {
   /** the task being edited; a new task otherwise */
@@ -75,11 +76,7 @@ export function PingForm({ task, nodes, onSaved, onCancel }: Props) {
         <span>{t('form.defaultOn')}</span>
       </label>
       <NodePicker nodes={nodes} selected={clients} onChange={setClients} label={t('form.nodes')} />
-      {error && (
-        <p className="error-text" role="alert" data-testid="ping-error">
-          {error}
-        </p>
-      )}
+      <MessageLine text={error} testId="ping-error" />
       <div className="tools-actions">
         <button type="submit" className="primary" disabled={busy}>
           {t('common:save')}

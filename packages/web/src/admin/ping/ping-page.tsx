@@ -10,6 +10,7 @@ import { PingForm } from './ping-form.tsx';
 import { PingTable } from './ping-table.tsx';
 import '../shared/tools-page.css';
 import './ping.css';
+import { MessageLine } from '../../lib/message-line.tsx';
 
 type Editing = { kind: 'none' } | { kind: 'new' } | { kind: 'edit'; task: PingTask };
 
@@ -56,11 +57,7 @@ export default function PingPage() {
           onCancel={() => setEditing({ kind: 'none' })}
         />
       )}
-      {error && (
-        <p className="error-text" role="alert">
-          {error}
-        </p>
-      )}
+      <MessageLine text={error} />
       {loadError ? (
         <p className="error-text" role="alert">
           {errorText(t, loadError)}{' '}

@@ -10,6 +10,7 @@ import { listSessions, revokeAllSessions, revokeSession, type SessionRow } from 
 import { SessionsTable } from './sessions-table.tsx';
 import '../shared/tools-page.css';
 import './sessions.css';
+import { MessageLine } from '../../lib/message-line.tsx';
 
 export default function SessionsPage() {
   const { t } = useTranslation('admin-account');
@@ -65,11 +66,7 @@ export default function SessionsPage() {
         </div>
       </div>
       <p className="muted tools-intro">{t('sessions.intro')}</p>
-      {error && (
-        <p className="error-text" role="alert">
-          {error}
-        </p>
-      )}
+      <MessageLine text={error} />
       {list.error ? (
         <p className="error-text" role="alert">
           {errorText(t, list.error)}{' '}

@@ -8,6 +8,7 @@ import { useSession } from '../../lib/session.tsx';
 import { codeRequiredMessage, loginErrorText } from './login-errors.ts';
 import { afterLoginPath } from './safe-next.ts';
 import './admin-shell.css';
+import { MessageLine } from '../../lib/message-line.tsx';
 
 export function LoginPage() {
   const { t } = useTranslation('admin');
@@ -72,11 +73,7 @@ export function LoginPage() {
               />
             </label>
           )}
-          {error && (
-            <p className="error-text" role="alert" data-testid="login-error">
-              {error}
-            </p>
-          )}
+          <MessageLine text={error} testId="login-error" />
           <button type="submit" className="primary login-submit" disabled={busy}>
             {busy ? t('login.submitting') : t('login.submit')}
           </button>

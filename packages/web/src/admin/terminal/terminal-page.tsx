@@ -12,6 +12,7 @@ import { useAsync } from '../../lib/use-async.ts';
 import { errorText } from '../shared/error-text.ts';
 import { TerminalScreen } from './terminal-screen.tsx';
 import './terminal.css';
+import { MessageLine } from '../../lib/message-line.tsx';
 
 export default function TerminalPage() {
   const { t } = useTranslation('admin-terminal');
@@ -84,11 +85,7 @@ function CodePrompt({ name, onCode }: { name: string; onCode: (code: string) => 
           <span>{t('code.label')}</span>
           <input name="2fa_code" inputMode="numeric" autoComplete="one-time-code" autoFocus value={value} onChange={(e) => setValue(e.target.value)} />
         </label>
-        {error && (
-          <p className="error-text" role="alert">
-            {error}
-          </p>
-        )}
+        <MessageLine text={error} />
         <button type="submit" className="primary">
           {t('code.connect')}
         </button>
