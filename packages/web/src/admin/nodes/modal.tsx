@@ -32,3 +32,29 @@ export function Modal({ title, onClose, children, testId }: { title: string; onC
     </dialog>
   );
 }
+
+interface DialogActionsProps {
+  onCancel: () => void;
+  busy: boolean;
+  label: string;
+  /** the confirming button's look; 'primary' unless given */
+  tone?: 'primary' | 'danger';
+  /** without it, the confirming button submits the dialog's form */
+  onConfirm?: () => void;
+  testId?: string;
+}
+
+/** A dialog's Cancel and confirming buttons. */
+export function DialogActions({ onCancel, busy, label, tone = 'primary', onConfirm, testId }: DialogActionsProps) {
+  const { t } = useTranslation();
+  return (
+    <div className="nodes-dialog-actions">
+      <button type="button" onClick={onCancel}>
+        {t('cancel')}
+      </button>
+      <button type={onConfirm ? 'button' : 'submit'} className={tone} disabled={busy} onClick={onConfirm} data-testid={testId}>
+        {label}
+      </button>
+    </div>
+  );
+}

@@ -3,7 +3,7 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { apiSend } from '../../lib/api.ts';
 import { InstallCommands } from './install-commands.tsx';
-import { Modal } from './modal.tsx';
+import { DialogActions, Modal } from './modal.tsx';
 import { MessageLine } from '../../lib/message-line.tsx';
 
 export function NodeAddDialog({ onClose, onAdded }: { onClose: () => void; onAdded: () => void }) {
@@ -47,14 +47,7 @@ export function NodeAddDialog({ onClose, onAdded }: { onClose: () => void; onAdd
             <input name="name" autoFocus value={name} maxLength={100} onChange={(e) => setName(e.target.value)} placeholder={t('add.namePlaceholder')} />
           </label>
           <MessageLine text={error} />
-          <div className="nodes-dialog-actions">
-            <button type="button" onClick={onClose}>
-              {t('common:cancel')}
-            </button>
-            <button type="submit" className="primary" disabled={busy}>
-              {t('add.submit')}
-            </button>
-          </div>
+          <DialogActions onCancel={onClose} busy={busy} label={t('add.submit')} />
         </form>
       )}
     </Modal>

@@ -4,7 +4,7 @@ import type { NodeWire } from '@komari-ts/protocol';
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { apiSend } from '../../lib/api.ts';
-import { Modal } from './modal.tsx';
+import { DialogActions, Modal } from './modal.tsx';
 import { formOf, patchOf, trafficTypes, type NodeForm } from './node-form.ts';
 import { MessageLine } from '../../lib/message-line.tsx';
 
@@ -90,14 +90,7 @@ export function NodeEditDialog({ node, onClose, onSaved }: { node: NodeWire; onC
           </label>
         </fieldset>
         <MessageLine text={error} testId="edit-error" />
-        <div className="nodes-dialog-actions">
-          <button type="button" onClick={onClose}>
-            {t('common:cancel')}
-          </button>
-          <button type="submit" className="primary" disabled={busy}>
-            {t('common:save')}
-          </button>
-        </div>
+        <DialogActions onCancel={onClose} busy={busy} label={t('common:save')} />
       </form>
     </Modal>
   );

@@ -3,7 +3,7 @@ import type { NodeWire } from '@komari-ts/protocol';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { apiSend } from '../../lib/api.ts';
-import { Modal } from './modal.tsx';
+import { DialogActions, Modal } from './modal.tsx';
 import { MessageLine } from '../../lib/message-line.tsx';
 
 export function NodeRemoveDialog({ node, onClose, onRemoved }: { node: NodeWire; onClose: () => void; onRemoved: () => void }) {
@@ -25,14 +25,7 @@ export function NodeRemoveDialog({ node, onClose, onRemoved }: { node: NodeWire;
       <p>{t('remove.question', { name: node.name })}</p>
       <p className="muted">{t('remove.warning')}</p>
       <MessageLine text={error} />
-      <div className="nodes-dialog-actions">
-        <button type="button" onClick={onClose}>
-          {t('common:cancel')}
-        </button>
-        <button type="button" className="danger" disabled={busy} onClick={() => void remove()} data-testid="confirm-remove">
-          {t('common:delete')}
-        </button>
-      </div>
+      <DialogActions onCancel={onClose} busy={busy} label={t('common:delete')} tone="danger" onConfirm={() => void remove()} testId="confirm-remove" />
     </Modal>
   );
 }
