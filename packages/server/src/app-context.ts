@@ -3,6 +3,7 @@ import type { AgentEventQueue } from './agents/event-queue.ts';
 import type { AccountService } from './auth/account-service.ts';
 import type { Clock } from './clock.ts';
 import type { BootConfig } from './config/boot-config.ts';
+import type { ServerLimits } from './config/limits.ts';
 import type { HistoryRecorder } from './history/recorder.ts';
 import type { PingService } from './ping/service.ts';
 import type { LiveView } from './realtime/live-view.ts';
@@ -18,6 +19,8 @@ import type { TerminalBroker } from './terminal/broker.ts';
  */
 export interface AppContext {
   config: BootConfig;
+  /** every in-memory and per-request bound (config/limits.ts) */
+  limits: ServerLimits;
   store: Store;
   clock: Clock;
   log: FastifyBaseLogger;

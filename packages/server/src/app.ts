@@ -10,6 +10,7 @@ import { purgeTaskResults } from './exec/task-result.ts';
 import { AccountService } from './auth/account-service.ts';
 import { systemClock, type Clock } from './clock.ts';
 import type { BootConfig } from './config/boot-config.ts';
+import { resolveLimits, type LimitOverrides } from './config/limits.ts';
 import { bindRoutes } from './http/bind.ts';
 import { answerFrameworkError, registerErrorHandling } from './http/errors.ts';
 import { registerGates } from './http/gates.ts';
@@ -40,6 +41,8 @@ export interface BuildOptions {
   clock?: Clock;
   /** false silences the request log (tests) */
   logger?: boolean;
+  /** bounds shrunk or widened (tests); config/limits.ts holds the defaults */
+  limits?: LimitOverrides;
 }
 
 export interface BuiltApp {
@@ -64,8 +67,10 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
   });
   const audit = new AuditService(store.audit, clock);
   const settings = await SettingsService.load(store.settings);
+  const limits = resolveLimits(opts.limits);
   const ctx: AppContext = {
     config,
+    limits,
     store,
     clock,
     log: fastify.log,
@@ -78,7 +83,7 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
     events: new AgentEventQueue(clock),
     // Ping history shares the load tiers; commands go out through ctx once it exists.
     ping: new PingService({ store, clock, log: fastify.log, tiers: settings.get('history_retention'), dispatch: (uuid, cmd) => dispatchCommand(ctx, uuid, cmd) }),
-    terminal: new TerminalBroker(audit, fastify.log),
+    terminal: new TerminalBroker(audit, fastify.log, limits.terminal),
   };
   await ctx.history.start();
   await ctx.ping.start();

@@ -1,6 +1,7 @@
 import { buildApp, type BuiltApp } from './app.ts';
 import type { Clock } from './clock.ts';
 import { splitListen, type BootConfig } from './config/boot-config.ts';
+import type { LimitOverrides } from './config/limits.ts';
 import { openSqliteStore } from './store/sqlite/open.ts';
 
 export interface RunningServer extends BuiltApp {
@@ -12,17 +13,17 @@ export interface RunningServer extends BuiltApp {
 /**
  * The composition root: open the store, migrate, build the app, create the first account,
  * listen. `stop` closes in reverse order. `print` receives the one-time admin password line;
- * `clock` is for tests that move time.
+ * `opts` is for tests: a clock they move, bounds they shrink.
  */
 export async function startServer(
   config: BootConfig,
   print: (line: string) => void = console.log,
-  clock?: Clock,
+  opts: { clock?: Clock; limits?: LimitOverrides } = {},
 ): Promise<RunningServer> {
   const store = openSqliteStore(config.db);
   let built: BuiltApp;
   try {
-    built = await buildApp({ config, store, clock, logger: config.logLevel !== 'silent' });
+    built = await buildApp({ config, store, clock: opts.clock, limits: opts.limits, logger: config.logLevel !== 'silent' });
     const created = await built.ctx.accounts.ensureFirstAccount(config.adminUsername, config.adminPassword);
     if (created) {
       print(`Default admin account created. Username: ${created.username} , Password: ${created.password}`);

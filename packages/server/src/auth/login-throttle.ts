@@ -1,10 +1,5 @@
 import type { Clock } from '../clock.ts';
-
-export interface LimitRule {
-  /** failures allowed inside the window before further attempts are refused */
-  maxFailures: number;
-  windowMs: number;
-}
+import type { LimitRule } from '../config/limits.ts';
 
 /** Limits for password and 2FA failures, per client IP and per username (decision 4). */
 export const defaultLoginLimits = {

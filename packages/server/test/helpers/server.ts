@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Clock } from '../../src/clock.ts';
 import { loadBootConfig } from '../../src/config/boot-config.ts';
+import type { LimitOverrides } from '../../src/config/limits.ts';
 import { startServer, type RunningServer } from '../../src/main.ts';
 
 export interface TestServer extends RunningServer {
@@ -22,6 +23,8 @@ export interface TestServerOptions {
   env?: Record<string, string>;
   /** a clock the test moves (see helpers/clock.ts); the system clock otherwise */
   clock?: Clock;
+  /** bounds shrunk for the test (config/limits.ts) */
+  limits?: LimitOverrides;
 }
 
 /**
@@ -33,7 +36,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
   const dbPath = join(dir, 'komari.db');
   const env = { ADMIN_PASSWORD: 'test-password-1', KOMARI_LOG_LEVEL: 'silent', ...opts.env };
   const config = loadBootConfig({ listen: '127.0.0.1:0', db: dbPath }, env);
-  const server = await startServer(config, () => {}, opts.clock);
+  const server = await startServer(config, () => {}, { clock: opts.clock, limits: opts.limits });
   const adminUsername = config.adminUsername ?? 'admin';
   const adminPassword = env.ADMIN_PASSWORD;
   return {
