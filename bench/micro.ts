@@ -11,6 +11,7 @@ import { promisify } from 'node:util';
 import { gunzip, gunzipSync, gzipSync } from 'node:zlib';
 import type { AppContext } from '../packages/server/src/app-context.ts';
 import { parseReport } from '../packages/server/src/agents/ingest.ts';
+import { defaultServerLimits } from '../packages/server/src/config/limits.ts';
 import { FeedPayloads, feedReuseFactor } from '../packages/server/src/realtime/clients-feed.ts';
 import { LiveView } from '../packages/server/src/realtime/live-view.ts';
 import { stamp } from '../packages/server/src/realtime/stamped-report.ts';
@@ -26,7 +27,7 @@ const f = readFlags('micro-measurements: feed build, recent-window memory, zlib'
 const report = (i: number) => parseReport(new SimHost(i).next(1, probeMessage(i, Date.now())));
 
 function feedBuild(nodes: number): [number, number] {
-  const live = new LiveView({ now: () => Date.now() });
+  const live = new LiveView({ now: () => Date.now() }, defaultServerLimits.recent);
   for (let i = 0; i < nodes; i++) {
     const uuid = randomUUID();
     live.registerSocket(uuid, { id: i, protocol: 2, send: () => true, close: () => {} });

@@ -78,7 +78,14 @@ export function verifyReport(r: Report): string | undefined {
  * Text longer than its column is cut, not refused: the official agent joins every GPU name into
  * `gpu_name`, and Komari's SQLite columns take any length.
  */
-const text = (max: number) => z.string().transform((s) => s.slice(0, max));
+const text = (max: number) => z.string().transform((s) => cutUnits(s, max));
+
+/** At most `max` UTF-16 units, never half a surrogate pair (which SQLite would store as U+FFFD). */
+function cutUnits(s: string, max: number): string {
+  if (s.length <= max) return s;
+  const last = s.charCodeAt(max - 1);
+  return s.slice(0, last >= 0xd800 && last <= 0xdbff ? max - 1 : max);
+}
 const count = int.min(0).max(2 ** 31 - 2);
 const bytes = int.min(0).max(Number.MAX_SAFE_INTEGER);
 export const basicInfoSchema = z

@@ -78,7 +78,7 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
     settings,
     audit,
     accounts: new AccountService(store, clock, audit),
-    live: new LiveView(clock),
+    live: new LiveView(clock, limits.recent),
     history: createHistoryRecorder({ store, clock, settings, log: fastify.log }),
     events: new AgentEventQueue(clock),
     // Ping history shares the load tiers; commands go out through ctx once it exists.

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { reportSchema } from '@komari-ts/protocol';
+import { defaultServerLimits } from '../src/config/limits.ts';
 import { RecentWindow } from '../src/realtime/recent-window.ts';
 import { reportWire, stamp } from '../src/realtime/stamped-report.ts';
 import { sampleReport } from './helpers/agent-common.ts';
@@ -11,7 +12,7 @@ function report(i: number, over: Record<string, unknown> = {}) {
 
 describe('the recent window packed as numbers', () => {
   it('gives back every report as it came, in order, past its first capacity', () => {
-    const w = new RecentWindow();
+    const w = new RecentWindow({ maxReportsPerNode: 1000, maxBytesPerNode: 1024 * 1024 });
     const sent = Array.from({ length: 200 }, (_, i) => stamp('n1', report(i), 1_000_000 + i * 1000));
     for (const s of sent) w.push(s);
     const back = w.reports('n1');
@@ -25,7 +26,7 @@ describe('the recent window packed as numbers', () => {
   });
 
   it('keeps text, cpu details and GPU figures of the reports that carry them', () => {
-    const w = new RecentWindow();
+    const w = new RecentWindow(defaultServerLimits.recent);
     const rich = report(1, {
       cpu: { usage: 12.5, name: 'EPYC', cores: 8, arch: 'amd64' },
       message: 'disk almost full',
@@ -40,7 +41,7 @@ describe('the recent window packed as numbers', () => {
   });
 
   it('drops what is older than the window, and wraps around without losing order', () => {
-    const w = new RecentWindow();
+    const w = new RecentWindow(defaultServerLimits.recent);
     for (let i = 0; i < 100; i++) {
       w.push(stamp('n1', report(i), i * 1000));
       w.trim(i * 1000 - 60_000);
@@ -49,5 +50,39 @@ describe('the recent window packed as numbers', () => {
     const back = w.reports('n1');
     assert.deepEqual(back.map((s) => s.at), Array.from({ length: 61 }, (_, k) => (39 + k) * 1000));
     assert.deepEqual(back.map((s) => s.report.uptime), Array.from({ length: 61 }, (_, k) => 1039 + k));
+  });
+});
+
+describe('the recent window bounded per node', () => {
+  const limits = { maxReportsPerNode: 10, maxBytesPerNode: 16 * 1024 };
+
+  it('keeps at most maxReportsPerNode reports, the newest, when reports come faster than the window', () => {
+    const w = new RecentWindow(limits);
+    for (let i = 0; i < 1000; i++) w.push(stamp('n1', report(i), i));
+    assert.equal(w.size, 10);
+    assert.deepEqual(w.reports('n1').map((s) => s.at), Array.from({ length: 10 }, (_, k) => 990 + k));
+  });
+
+  it('keeps its bytes under maxBytesPerNode whatever texts come, dropping the oldest first', () => {
+    const w = new RecentWindow(limits);
+    const text = (i: number) => `${i}:`.padEnd(4000, i % 2 ? 'é' : '日');
+    for (let i = 0; i < 200; i++) {
+      w.push(stamp('n1', report(i, { message: text(i), cpu: { usage: 1, name: text(i), arch: 'amd64' } }), i));
+      assert.ok(w.bytes <= limits.maxBytesPerNode, `${w.bytes} bytes after report ${i}`);
+    }
+    const back = w.reports('n1');
+    assert.ok(back.length >= 1 && back.length < 10, `${back.length} reports`);
+    assert.equal(back.at(-1)!.report.message, text(199));
+    assert.deepEqual(back.map((s) => s.at), Array.from({ length: back.length }, (_, k) => 200 - back.length + k));
+  });
+
+  it('keeps the numbers of a report whose texts alone exceed the budget', () => {
+    const w = new RecentWindow({ maxReportsPerNode: 10, maxBytesPerNode: 1024 });
+    w.push(stamp('n1', report(1), 1));
+    w.push(stamp('n1', report(2, { message: 'x'.repeat(4096) }), 2));
+    const back = w.reports('n1');
+    assert.deepEqual(back.map((s) => s.report.uptime), [1001, 1002]);
+    assert.equal(back[1]!.report.message, '');
+    assert.ok(w.bytes <= 1024);
   });
 });

@@ -3,6 +3,7 @@ import type { AppContext } from '../app-context.ts';
 import { AppError } from '../errors.ts';
 import { formatZodError } from '../rpc/bind-params.ts';
 import { stamp, type StampedReport } from '../realtime/stamped-report.ts';
+import { boundReport } from './report-bounds.ts';
 
 /** A report whose shape is wrong (wrong types, not an object); each transport words it its own way. */
 export class ReportShapeError extends Error {}
@@ -41,14 +42,16 @@ export interface IngestOptions {
 
 /**
  * The one path of every accepted report, whatever the transport (design.md §How data flows):
- * validate, stamp with server time (strictly increasing per node), fold into history, update the
- * live view. Throws AppError with Komari's validation text; then nothing is stored.
+ * validate, cut oversize texts and lists, stamp with server time (strictly increasing per node),
+ * fold into history, update the live view. Throws AppError with Komari's validation text; then
+ * nothing is stored.
  */
-export function ingestReport(app: AppContext, uuid: string, report: Report, opts: IngestOptions): StampedReport {
-  const invalid = verifyReport(report);
+export function ingestReport(app: AppContext, uuid: string, received: Report, opts: IngestOptions): StampedReport {
+  const invalid = verifyReport(received);
   if (invalid) throw AppError.invalidParams(invalid);
   // A request that passed the gate just before its node was deleted must not bring it back.
   if (app.live.isDeleted(uuid)) throw AppError.notFound('client deleted', uuid);
+  const report = boundReport(received, app.limits.report);
   const prev = app.live.latest(uuid);
   const now = app.clock.now();
   const at = prev && prev.at >= now ? prev.at + 1 : now;

@@ -16,12 +16,24 @@ export interface ServerLimits {
   report: {
     /** `message` and every other free-form string of a report, in UTF-8 bytes; longer is cut */
     maxTextBytes: number;
+    /** GPU devices kept of a report's `gpu.detailed_info`; the rest are dropped */
+    maxGpuDevices: number;
   };
+  /** the live view: what is true now, per node, in memory only */
   recent: {
+    /** how long reports stay in the recent window (Komari: 60 s) */
+    windowMs: number;
     /** reports kept per node in the recent window, whatever the interval */
     maxReportsPerNode: number;
-    /** bytes one node's recent window may hold, numbers and texts together */
+    /**
+     * bytes one node's recent window may hold, numbers and texts together (estimated as V8 holds
+     * them); the oldest reports go first. A report whose texts alone exceed it keeps its numbers.
+     */
     maxBytesPerNode: number;
+    /** how long a POST-style report or a pull keeps a node online (Komari: 35 s) */
+    presenceTtlMs: number;
+    /** online/offline transitions kept for the alerts */
+    transitionLogSize: number;
   };
   /** `/api/rpc2` over HTTP and WebSocket */
   rpc: {
@@ -55,10 +67,16 @@ export interface ServerLimits {
 export const defaultServerLimits: ServerLimits = {
   report: {
     maxTextBytes: 4096,
+    maxGpuDevices: 16,
   },
   recent: {
+    windowMs: 60_000,
     maxReportsPerNode: 120,
-    maxBytesPerNode: 64 * 1024,
+    // a report at the text limits (4 strings and 16 GPU names of 4 KiB: ≤ 164 KiB as V8 holds them)
+    // fits whole; 60 reports of an official agent at 1 s take ~10 KiB
+    maxBytesPerNode: 192 * 1024,
+    presenceTtlMs: 35_000,
+    transitionLogSize: 10_000,
   },
   rpc: {
     maxBatch: 50,

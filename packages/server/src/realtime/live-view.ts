@@ -1,18 +1,8 @@
 import type { Clock } from '../clock.ts';
+import type { ServerLimits } from '../config/limits.ts';
 import type { AgentConnection } from './agent-connection.ts';
 import { RecentWindow } from './recent-window.ts';
 import type { StampedReport } from './stamped-report.ts';
-
-export interface LiveViewLimits {
-  /** how long reports stay in the recent window (Komari: 60 s) */
-  recentWindowMs: number;
-  /** how long a POST-style report or a pull keeps a node online (Komari: 35 s) */
-  presenceTtlMs: number;
-  /** online/offline transitions kept for the alerts */
-  transitionLogSize: number;
-}
-
-export const defaultLiveViewLimits: LiveViewLimits = { recentWindowMs: 60_000, presenceTtlMs: 35_000, transitionLogSize: 10_000 };
 
 export interface Transition {
   uuid: string;
@@ -27,7 +17,7 @@ export interface Transition {
  */
 export class LiveView {
   readonly #clock: Clock;
-  readonly #limits: LiveViewLimits;
+  readonly #limits: ServerLimits['recent'];
   readonly #latest = new Map<string, StampedReport>();
   readonly #recent = new Map<string, RecentWindow>();
   readonly #sockets = new Map<string, AgentConnection>();
@@ -43,7 +33,8 @@ export class LiveView {
   /** moves only when a node goes online or offline, or is deleted: readers rebuild at once then */
   onlineVersion = 0;
 
-  constructor(clock: Clock, limits: LiveViewLimits = defaultLiveViewLimits) {
+  /** `limits` is `app.limits.recent` (config/limits.ts) */
+  constructor(clock: Clock, limits: ServerLimits['recent']) {
     this.#clock = clock;
     this.#limits = limits;
   }
@@ -52,9 +43,9 @@ export class LiveView {
     const prev = this.#latest.get(s.uuid);
     if (!prev || prev.at <= s.at) this.#latest.set(s.uuid, s);
     let ring = this.#recent.get(s.uuid);
-    if (!ring) this.#recent.set(s.uuid, (ring = new RecentWindow()));
+    if (!ring) this.#recent.set(s.uuid, (ring = new RecentWindow(this.#limits)));
     ring.push(s);
-    ring.trim(this.#clock.now() - this.#limits.recentWindowMs);
+    ring.trim(this.#clock.now() - this.#limits.windowMs);
     this.version++;
   }
 
@@ -74,8 +65,13 @@ export class LiveView {
   recent(uuid: string): StampedReport[] {
     const ring = this.#recent.get(uuid);
     if (!ring) return [];
-    ring.trim(this.#clock.now() - this.#limits.recentWindowMs);
+    ring.trim(this.#clock.now() - this.#limits.windowMs);
     return ring.reports(uuid);
+  }
+
+  /** What the node's recent window holds, by the estimate `maxBytesPerNode` bounds. */
+  recentBytes(uuid: string): number {
+    return this.#recent.get(uuid)?.bytes ?? 0;
   }
 
   /** Registers the node's socket; returns the one it replaces (newest connection wins). */

@@ -1,8 +1,26 @@
 import type { Report } from '@komari-ts/protocol';
+import type { ServerLimits } from '../config/limits.ts';
+import { heldBytes } from '../util/utf8-cut.ts';
 import { StampedReport } from './stamped-report.ts';
 
 /** The numeric fields of a report, in the order they are packed (schema order inside each part). */
 const width = 19;
+const numberBytes = width * Float64Array.BYTES_PER_ELEMENT;
+/** V8's cost of a small object and of a string header, roughly: the byte budget is an estimate */
+const objectBytes = 64;
+const stringHeaderBytes = 16;
+const firstCapacity = 64;
+
+export type RecentWindowLimits = Pick<ServerLimits['recent'], 'maxReportsPerNode' | 'maxBytesPerNode'>;
+
+/** What a report carries beyond the numbers (cpu name, gpu, message, …), and what it holds. */
+interface Extras {
+  cpu: Report['cpu'];
+  message: string;
+  gpu?: Report['gpu'];
+  method?: string;
+  held: number;
+}
 
 function pack(d: Float64Array, i: number, s: StampedReport): void {
   const r = s.report;
@@ -27,12 +45,24 @@ function pack(d: Float64Array, i: number, s: StampedReport): void {
   d[i + 18] = r.process;
 }
 
-/** Whether the report carries anything beyond the numbers (cpu name, gpu, message, …). */
-function hasExtras(r: Report): boolean {
-  return r.message !== '' || r.gpu !== undefined || r.method !== undefined || r.cpu.name !== undefined || r.cpu.cores !== undefined || r.cpu.arch !== undefined;
+const textBytes = (s: string | undefined) => (s === undefined ? 0 : stringHeaderBytes + heldBytes(s));
+
+function gpuBytes(gpu: Report['gpu']): number {
+  if (!gpu) return 0;
+  let n = 2 * objectBytes + 8 * gpu.detailed_info.length;
+  for (const d of gpu.detailed_info) n += objectBytes + textBytes(d.name);
+  return n;
 }
 
-function unpack(uuid: string, d: Float64Array, i: number, extras: Report | undefined): StampedReport {
+/** The report's extras, or undefined when it has none (then only its numbers are kept). */
+function extrasOf(r: Report): Extras | undefined {
+  const { cpu, message, gpu, method } = r;
+  if (message === '' && gpu === undefined && method === undefined && cpu.name === undefined && cpu.cores === undefined && cpu.arch === undefined) return undefined;
+  const held = 2 * objectBytes + textBytes(message) + textBytes(cpu.name) + textBytes(cpu.arch) + textBytes(method) + gpuBytes(gpu);
+  return { cpu, message, gpu, method, held };
+}
+
+function unpack(uuid: string, d: Float64Array, i: number, extras: Extras | undefined): StampedReport {
   const v = (k: number) => d[i + k]!;
   const report: Report = {
     cpu: extras ? { ...extras.cpu, usage: v(1) } : { usage: v(1) },
@@ -54,38 +84,57 @@ function unpack(uuid: string, d: Float64Array, i: number, extras: Report | undef
 /**
  * One node's reports of the last minute, packed as numbers: 19 doubles a report instead of a
  * tree of objects (~150 bytes against ~1.2 KB), so 10,000 agents at 1 s keep ~100 MB for
- * `/api/recent` rather than ~760 MB (BENCHMARKS.md). Reports with text or GPU figures keep their
- * object beside the numbers; they are rare. A ring that fills within the window doubles.
+ * `/api/recent` rather than ~760 MB (BENCHMARKS.md). Reports with text or GPU figures keep those
+ * beside the numbers. Whatever the agent sends, the window holds at most `maxReportsPerNode`
+ * reports and `maxBytesPerNode` bytes (estimated as V8 holds them); the oldest go first.
  */
 export class RecentWindow {
-  #data = new Float64Array(64 * width);
-  #extras: (Report | undefined)[] = new Array<Report | undefined>(64);
+  readonly #limits: RecentWindowLimits;
+  #data: Float64Array;
+  #extras: (Extras | undefined)[];
   #start = 0;
   #count = 0;
+  #bytes = 0;
+
+  constructor(limits: RecentWindowLimits) {
+    this.#limits = limits;
+    const capacity = Math.min(firstCapacity, limits.maxReportsPerNode);
+    this.#data = new Float64Array(capacity * width);
+    this.#extras = new Array<Extras | undefined>(capacity);
+  }
 
   get #capacity(): number {
     return this.#extras.length;
   }
 
   push(s: StampedReport): void {
+    const { maxReportsPerNode, maxBytesPerNode } = this.#limits;
+    let extras = extrasOf(s.report);
+    // texts too big for the whole budget: the report is kept as its numbers
+    if (extras && numberBytes + extras.held > maxBytesPerNode) extras = undefined;
+    const bytes = numberBytes + (extras?.held ?? 0);
+    if (bytes > maxBytesPerNode || maxReportsPerNode < 1) return;
+    while (this.#count >= maxReportsPerNode || this.#bytes + bytes > maxBytesPerNode) this.#dropOldest();
     if (this.#count === this.#capacity) this.#grow();
     const slot = (this.#start + this.#count) % this.#capacity;
     pack(this.#data, slot * width, s);
-    this.#extras[slot] = hasExtras(s.report) ? s.report : undefined;
+    this.#extras[slot] = extras;
     this.#count++;
+    this.#bytes += bytes;
   }
 
   /** Drops reports received before `since` (ms). */
   trim(since: number): void {
-    while (this.#count > 0 && this.#data[this.#start * width]! < since) {
-      this.#extras[this.#start] = undefined;
-      this.#start = (this.#start + 1) % this.#capacity;
-      this.#count--;
-    }
+    while (this.#count > 0 && this.#data[this.#start * width]! < since) this.#dropOldest();
   }
 
   get size(): number {
     return this.#count;
+  }
+
+  /** What the kept reports hold, by the estimate `maxBytesPerNode` bounds. */
+  get bytes(): number {
+    return this.#bytes;
   }
 
   /** Oldest first, as fresh StampedReports. */
@@ -98,10 +147,19 @@ export class RecentWindow {
     return out;
   }
 
+  #dropOldest(): void {
+    this.#bytes -= numberBytes + (this.#extras[this.#start]?.held ?? 0);
+    this.#extras[this.#start] = undefined;
+    this.#start = (this.#start + 1) % this.#capacity;
+    this.#count--;
+  }
+
+  /** Doubles the ring, never past `maxReportsPerNode`. */
   #grow(): void {
     const cap = this.#capacity;
-    const data = new Float64Array(cap * 2 * width);
-    const extras = new Array<Report | undefined>(cap * 2);
+    const next = Math.min(cap * 2, this.#limits.maxReportsPerNode);
+    const data = new Float64Array(next * width);
+    const extras = new Array<Extras | undefined>(next);
     for (let k = 0; k < this.#count; k++) {
       const slot = (this.#start + k) % cap;
       data.set(this.#data.subarray(slot * width, (slot + 1) * width), k * width);
