@@ -1,8 +1,9 @@
 /**
  * Micro-measurements behind the bottlenecks named in BENCHMARKS.md, in this process, in seconds:
  * what one `/api/clients` payload build costs at N nodes (and so how long FeedPayloads reuses
- * it), how much heap one report kept in the live view's recent window takes, and what Node's
- * async zlib costs per small body against the sync call.
+ * it), how much heap one report kept in the live view's recent window takes, what one node's
+ * recent window holds after a minute of reports at 1 s (normal, and ~1 MiB messages cut by the
+ * report bounds), and what Node's async zlib costs per small body against the sync call.
  *
  *   node --expose-gc bench/micro.ts
  */
@@ -11,9 +12,11 @@ import { promisify } from 'node:util';
 import { gunzip, gunzipSync, gzipSync } from 'node:zlib';
 import type { AppContext } from '../packages/server/src/app-context.ts';
 import { parseReport } from '../packages/server/src/agents/ingest.ts';
+import { boundReport } from '../packages/server/src/agents/report-bounds.ts';
 import { defaultServerLimits } from '../packages/server/src/config/limits.ts';
 import { FeedPayloads, feedReuseFactor } from '../packages/server/src/realtime/clients-feed.ts';
 import { LiveView } from '../packages/server/src/realtime/live-view.ts';
+import { RecentWindow } from '../packages/server/src/realtime/recent-window.ts';
 import { stamp } from '../packages/server/src/realtime/stamped-report.ts';
 import { readFlags } from './lib/args.ts';
 import { probeMessage, SimHost } from './lib/report-gen.ts';
@@ -57,6 +60,28 @@ function heapPerReport(n: number): number {
   return (process.memoryUsage().heapUsed - before) / keep.length;
 }
 
+/**
+ * One node's recent window after 60 reports at 1 s, through the report bounds as ingest does:
+ * the bytes its bound counts, and the heap it takes (averaged over `nodes` windows; NaN without gc).
+ */
+function windowPerNode(message: string, nodes = 100): [number, number] {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  const windows: RecentWindow[] = [];
+  // the packed numbers live in ArrayBuffers, outside the V8 heap
+  const held = () => process.memoryUsage().heapUsed + process.memoryUsage().arrayBuffers;
+  gc?.();
+  const before = held();
+  for (let n = 0; n < nodes; n++) {
+    const w = new RecentWindow(defaultServerLimits.recent);
+    const host = new SimHost(n);
+    for (let i = 0; i < 60; i++) w.push(stamp('node', boundReport(parseReport(host.next(1, message)), defaultServerLimits.report), i * 1000));
+    windows.push(w);
+  }
+  gc?.();
+  const heap = gc ? (held() - before) / nodes : NaN;
+  return [windows[0]!.bytes, heap];
+}
+
 async function zlibCost(n: number): Promise<[number, number]> {
   const body = gzipSync(JSON.stringify({ jsonrpc: '2.0', method: 'agent.report', params: { report: report(1) }, id: 1 }));
   const cpu = (u: NodeJS.CpuUsage) => (u.user + u.system) / n;
@@ -76,6 +101,11 @@ for (const n of [1000, 5000, 10_000]) {
 }
 const perReport = heapPerReport(f.retained);
 rows.push(['heap per report kept in the recent window', Number.isFinite(perReport) ? `${perReport.toFixed(0)} B (run with --expose-gc)` : 'run with node --expose-gc']);
+for (const [name, message] of [['normal reports', ''], ['~1 MiB messages', 'x'.repeat(1024 * 1024 - 4096)]] as const) {
+  const [counted, heap] = windowPerNode(message);
+  const measured = Number.isFinite(heap) ? `, ${(heap / 1024).toFixed(1)} KiB of heap and buffers` : '';
+  rows.push([`one node's recent window, 60 s of ${name} at 1 s`, `${(counted / 1024).toFixed(1)} KiB counted${measured}`]);
+}
 const [asyncUs, syncUs] = await zlibCost(f.zlib);
 rows.push(['gunzip of one report body, async / sync (process CPU)', `${asyncUs.toFixed(0)} µs / ${syncUs.toFixed(0)} µs`]);
 table(rows);

@@ -87,6 +87,8 @@ serveRequests({
   },
   stats: () => ({ ...counters, dbBytes: size(db) + size(`${db}-wal`), memory: process.memoryUsage() }),
   rows: () => rowCounts(),
+  /** one node's recent window: reports kept and the bytes its bound counts */
+  recent: (m: { uuid: string }) => ({ reports: live.recent(m.uuid).length, bytes: live.recentBytes(m.uuid) }),
   stop: async () => {
     await stop();
     // exit after the answer is on its way; --cpu-prof writes its profile on exit
