@@ -1,6 +1,5 @@
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
-let scratch = new Uint8Array(0);
 
 /**
  * `text` cut to at most `maxBytes` UTF-8 bytes on a character boundary (a surrogate pair is never
@@ -10,8 +9,7 @@ let scratch = new Uint8Array(0);
 export function cutUtf8(text: string, maxBytes: number): string {
   // a UTF-16 unit is at most 3 UTF-8 bytes: short texts never need the encoder
   if (text.length * 3 <= maxBytes) return text;
-  if (scratch.length < maxBytes) scratch = new Uint8Array(maxBytes);
-  const into = scratch.subarray(0, maxBytes);
+  const into = new Uint8Array(maxBytes);
   // encodeInto writes whole characters only and stops when the buffer is full
   const { read, written } = encoder.encodeInto(text, into);
   if (read === text.length) return text;
