@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,7 +21,7 @@ import { http, startTestServer } from './helpers/server.ts';
 
 const s = await startTestServer();
 const setupCookie = await s.login();
-const apiKey = 'AuthzMatrixApiKey-7f3c9a1e5b2d4f6a8c0e';
+const apiKey = randomBytes(24).toString('base64url');
 assert.equal((await http(s.url, '/api/admin/settings', { method: 'POST', cookie: setupCookie, body: { api_key: apiKey } })).status, 200);
 const node = await addNode(s, setupCookie, 'authz-node');
 const callers = new Callers(s, { agentToken: node.token, apiKey });

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { after, describe, it } from 'node:test';
 import WebSocket from 'ws';
 import { Callers } from './authz/callers.ts';
@@ -16,7 +17,7 @@ const s = await startTestServer();
 const cookie = await s.login();
 const admin = { cookie };
 
-const apiKey = 'LeakApiKeyMarker-5d1f0c7b3a9e2468ace0';
+const apiKey = randomBytes(24).toString('base64url');
 const privateRemark = 'PrivateRemarkMarker-q7Zt';
 const hiddenName = 'HiddenNodeMarker-k3Vw';
 const hiddenUptime = 987654321;

@@ -62,6 +62,8 @@ const admins: readonly CallerName[] = ['apiKey', 'admin'];
 export const everyone: Policy = { allow: callers, deny: 'unauthorized' };
 /** `/api/admin/*`: a session or the API key */
 export const adminOnly: Policy = { allow: admins, deny: 'unauthorized' };
+/** an admin route that needs a logged-in account (binding an SSO identity): the API key is refused too */
+export const sessionOnly: Policy = { allow: ['admin'], deny: 'unauthorized' };
 /** `/api/clients/*` gate: an agent token, a session or the API key */
 export const agentOrAdmin: Policy = { allow: ['agent', ...admins], deny: 'unauthorized' };
 /** a client:* method bound to `/api/clients/*`: the gate lets admins in, the RPC ACL does not */
