@@ -14,6 +14,7 @@ import { resolveLimits, type LimitOverrides } from './config/limits.ts';
 import { bindRoutes } from './http/bind.ts';
 import { answerFrameworkError, registerErrorHandling } from './http/errors.ts';
 import { registerGates } from './http/gates.ts';
+import { recordRoutes, type RouteRecord } from './http/route-table.ts';
 import { registerAccountRoutes } from './http/routes/account.ts';
 import { bindings } from './http/routes/bindings.ts';
 import { registerLoginRoutes } from './http/routes/login.ts';
@@ -48,6 +49,8 @@ export interface BuildOptions {
 export interface BuiltApp {
   fastify: FastifyInstance;
   ctx: AppContext;
+  /** every route with its methods, filled as routes register (complete once buildApp returns) */
+  routes: readonly RouteRecord[];
 }
 
 const maintenanceEveryMs = 30 * 60_000;
@@ -65,6 +68,7 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
     routerOptions: { ignoreTrailingSlash: true },
     frameworkErrors: answerFrameworkError,
   });
+  const routes = recordRoutes(fastify);
   const audit = new AuditService(store.audit, clock);
   const settings = await SettingsService.load(store.settings);
   const limits = resolveLimits(opts.limits);
@@ -119,7 +123,7 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
     await ctx.history.stop();
     await ctx.ping.stop();
   });
-  return { fastify, ctx };
+  return { fastify, ctx, routes };
 }
 
 /** The built web UI of this checkout is the default theme unless KOMARI_WEB_ROOT names another. */

@@ -156,3 +156,46 @@ describe('ping tasks: admin methods, public list, agent list (admin-api.md §4)'
     assert.equal(guest.error?.code, -32041);
   });
 });
+
+describe('a hidden node is left out of ping task `clients` for guests and agents (issue 12 §2)', () => {
+  let s: TestServer;
+  let cookie: string;
+  let shown: { uuid: string; token: string };
+  let hidden: { uuid: string; token: string };
+  let taskId: number;
+  before(async () => {
+    ({ s, cookie } = await startWithAdmin());
+    shown = await addNode(s, cookie, 'shown');
+    hidden = await addNode(s, cookie, 'hidden');
+    assert.equal((await http(s.url, `/api/admin/client/${hidden.uuid}/edit`, { method: 'POST', cookie, body: { hidden: true } })).status, 200);
+    const add = await http(s.url, '/api/admin/ping/add', {
+      method: 'POST',
+      cookie,
+      body: { name: 'both', target: '1.1.1.1', type: 'icmp', interval: 60, clients: [shown.uuid, hidden.uuid] },
+    });
+    taskId = add.json.data.task_id;
+    const result = await http(s.url, `/api/clients/ping/result?token=${shown.token}`, { method: 'POST', body: { task_id: taskId, value: 5 } });
+    assert.equal(result.status, 200, result.text);
+  });
+  after(() => s.dispose());
+
+  it('/api/task/ping and public:getPublicPingTasks: guests see only the visible node, admins both', async () => {
+    assert.deepEqual((await http(s.url, '/api/task/ping')).json.data[0].clients, [shown.uuid]);
+    assert.deepEqual((await rpc(s.url, 'public:getPublicPingTasks')).result[0].clients, [shown.uuid]);
+    assert.deepEqual((await http(s.url, '/api/task/ping', { cookie })).json.data[0].clients, [shown.uuid, hidden.uuid]);
+  });
+
+  it('/api/records/ping and common:getRecords by task: the task entry lists only the visible node for guests', async () => {
+    const rest = await http(s.url, `/api/records/ping?task_id=${taskId}`);
+    assert.deepEqual(rest.json.data.tasks[0].clients, [shown.uuid]);
+    const rpcAnswer = await rpc(s.url, 'common:getRecords', { type: 'ping', task_id: taskId });
+    assert.deepEqual(rpcAnswer.result.tasks[0].clients, [shown.uuid]);
+    const admin = await http(s.url, `/api/records/ping?task_id=${taskId}`, { cookie });
+    assert.deepEqual(admin.json.data.tasks[0].clients, [shown.uuid, hidden.uuid]);
+  });
+
+  it('GET /api/clients/ping/tasks: another agent does not see the hidden node; the hidden node sees itself', async () => {
+    assert.deepEqual((await http(s.url, `/api/clients/ping/tasks?token=${shown.token}`)).json[0].clients, [shown.uuid]);
+    assert.deepEqual((await http(s.url, `/api/clients/ping/tasks?token=${hidden.token}`)).json[0].clients, [shown.uuid, hidden.uuid]);
+  });
+});

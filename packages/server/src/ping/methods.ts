@@ -1,10 +1,12 @@
 import { z } from 'zod';
 import type { AppContext } from '../app-context.ts';
 import { AppError } from '../errors.ts';
+import { isAdmin } from '../rpc/caller.ts';
 import { defineMethod, noParams, type MethodDef } from '../rpc/registry.ts';
 import { pingRecordsRest } from './records-rest.ts';
 import { pingResultSchema, savePingResult } from './results.ts';
 import { editSchema, publicTaskWire, taskFields, taskFieldsSchema, taskWire, validTaskId } from './task-input.ts';
+import { hiddenSet, withoutHiddenClients } from './wire.ts';
 
 async function knownNodes(app: AppContext): Promise<Set<string>> {
   return new Set((await app.store.nodes.list()).map((n) => n.uuid));
@@ -80,7 +82,10 @@ const openMethods: MethodDef[] = [
     name: 'public:getPublicPingTasks',
     summary: 'Every ping task without its target (REST /api/task/ping)',
     params: noParams,
-    handler: (_p, { app }) => app.ping.tasks().map(publicTaskWire),
+    handler: async (_p, { app, caller }) => {
+      const hidden = hiddenSet(await app.store.nodes.list(), isAdmin(caller));
+      return app.ping.tasks().map((t) => publicTaskWire(withoutHiddenClients(t, hidden)));
+    },
   }),
   defineMethod({
     name: 'public:getPingRecords',
@@ -93,9 +98,12 @@ const openMethods: MethodDef[] = [
     name: 'client:getPingTasks',
     summary: 'The ping tasks of the calling agent, with targets',
     params: noParams,
-    handler: (_p, { app, caller }) => {
+    handler: async (_p, { app, caller }) => {
       const uuid = caller.kind === 'agent' ? caller.node.uuid : '';
-      return app.ping.tasks().filter((t) => t.clients.includes(uuid)).map(taskWire);
+      // An agent sees the other nodes of its tasks as a guest would; itself even when hidden.
+      const hidden = hiddenSet(await app.store.nodes.list(), false);
+      hidden.delete(uuid);
+      return app.ping.tasks().filter((t) => t.clients.includes(uuid)).map((t) => taskWire(withoutHiddenClients(t, hidden)));
     },
   }),
   defineMethod({

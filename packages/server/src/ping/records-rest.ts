@@ -4,7 +4,7 @@ import { isAdmin, type Caller } from '../rpc/caller.ts';
 import type { PingBucketRow, PingTaskRow } from '../store/types.ts';
 import { atoi, text } from './params.ts';
 import { exactStats } from './stats.ts';
-import { basicInfo, hiddenSet, pingRecord, taskHead, tasksFor } from './wire.ts';
+import { basicInfo, hiddenSet, pingRecord, taskHead, tasksFor, withoutHiddenClients } from './wire.ts';
 import { pingBuckets } from './window.ts';
 
 const hourMs = 3_600_000;
@@ -62,7 +62,7 @@ export async function pingRecordsRest(app: AppContext, caller: Caller, p: Record
   }
   const hidden = hiddenSet(await app.store.nodes.list(), isAdmin(caller));
   rows = rows.filter((r) => !hidden.has(r.node)).sort((a, b) => b.start - a.start);
-  const tasks = tasksFor(app.ping.tasks(), q.task, node).map((t) => taskEntry(t, rows, q.task !== undefined && !node));
+  const tasks = tasksFor(app.ping.tasks(), q.task, node).map((t) => taskEntry(withoutHiddenClients(t, hidden), rows, q.task !== undefined && !node));
   const out: Record<string, unknown> = { count: rows.length };
   if (rows.length > 0) out.basic_info = basicInfo(rows);
   out.records = rows.map(pingRecord);

@@ -7,7 +7,7 @@ import { isAdmin, type Caller } from '../rpc/caller.ts';
 import type { PingBucketRow, PingTaskRow } from '../store/types.ts';
 import { formatTime } from '../util/time.ts';
 import { exactStats, groupBy, latestValue, tailStats } from './stats.ts';
-import { basicInfo, hiddenSet, pingRecord, taskHead, tasksFor } from './wire.ts';
+import { basicInfo, hiddenSet, pingRecord, taskHead, tasksFor, withoutHiddenClients } from './wire.ts';
 import { pingBuckets } from './window.ts';
 
 export interface PingRecordsParams {
@@ -56,7 +56,7 @@ export async function pingRecordsRpc(app: AppContext, caller: Caller, p: PingRec
   const out: Record<string, unknown> = { count: kept.length };
   if (rows.length > 0) out.basic_info = basicInfo(rows);
   out.records = kept.map(pingRecord);
-  out.tasks = tasksFor(app.ping.tasks(), task, node).map((t) => taskEntry(t, rows, task !== undefined && !node));
+  out.tasks = tasksFor(app.ping.tasks(), task, node).map((t) => taskEntry(withoutHiddenClients(t, hidden), rows, task !== undefined && !node));
   out.from = formatTime(w.start);
   out.to = formatTime(w.end);
   return out;

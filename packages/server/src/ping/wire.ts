@@ -25,6 +25,14 @@ export function tasksFor(all: readonly PingTaskRow[], task: number | undefined, 
   return all.filter((t) => (task === undefined || t.id === task) && (node === undefined || t.clients.includes(node)));
 }
 
+/**
+ * The task with hidden nodes left out of `clients`. Komari lists them to everyone; here only an
+ * admin learns that a hidden node exists (issue 12 §2). The shape is unchanged.
+ */
+export function withoutHiddenClients(t: PingTaskRow, hidden: ReadonlySet<string>): PingTaskRow {
+  return hidden.size === 0 ? t : { ...t, clients: t.clients.filter((uuid) => !hidden.has(uuid)) };
+}
+
 /** Nodes a guest may not see (hidden), empty for admins. */
 export function hiddenSet(nodes: readonly { uuid: string; hidden: boolean }[], admin: boolean): Set<string> {
   return admin ? new Set() : new Set(nodes.filter((n) => n.hidden).map((n) => n.uuid));

@@ -1,0 +1,204 @@
+/**
+ * Who may call what: the declared side of the authorisation matrix (test/authz-matrix.test.ts).
+ * The matrix calls every route of the real route table and every method of the RPC registry as
+ * each caller below and compares the answer with the line declared here. A route or method that
+ * is missing here fails the matrix: declare it with one line, naming a policy.
+ *
+ *   REST: 'POST /api/admin/thing/add': adminOnly,          (key = method + the pattern as registered)
+ *   RPC:  'admin:getThing': rpcAdmin,
+ *
+ * "Allowed" means the gates let the caller through: any answer that is not a refusal, so a 400
+ * from validation counts. "Denied" means exactly the declared refusal (status and body).
+ */
+
+/** The six callers, each calling the way it does in real life (test/authz/callers.ts). */
+export const callers = ['guest', 'agent', 'expiredSession', 'wrongApiKey', 'apiKey', 'admin'] as const;
+export type CallerName = (typeof callers)[number];
+
+/** The refusals a caller can meet, exactly as Komari words them. */
+export const denials = {
+  /** role gates of /api/admin/* and /api/clients/* (admin-api.md §0.1, agent-protocol.md §1.3) */
+  unauthorized: { status: 401, json: { status: 'error', message: 'Unauthorized.' } },
+  /** a client:* method reached through its REST binding by an admin (agent-protocol.md §1.2) */
+  permissionDenied: { status: 401, json: { status: 'error', message: 'Permission denied' } },
+  /** the WebSocket origin check refuses the upgrade (public-api.md §1.7) */
+  forbiddenOrigin: { status: 403, text: 'Forbidden' },
+  /** POST /api/clients/v2/rpc by an admin, who has no node (agent-protocol.md §1.3) */
+  v2InvalidToken: { status: 401, json: { jsonrpc: '2.0', id: 1, error: { code: -32001, message: 'invalid token' } } },
+  /** the RPC ACL (rpc2.md §7.3), over POST /api/rpc2 and its WebSocket alike */
+  rpcDenied: { rpcError: { code: -32041, message: 'Permission denied' } },
+} as const;
+export type DenialName = keyof typeof denials;
+
+export interface Policy {
+  allow: readonly CallerName[];
+  /** how every caller outside `allow` is refused */
+  deny: DenialName;
+  /** callers refused in another way than `deny` */
+  denyAs?: Partial<Record<CallerName, DenialName>>;
+}
+
+/** The request the matrix sends; by default path params are a real node, POST bodies `{}`. */
+export interface Probe {
+  /** path params (`uuid`, `task_id`, `id`, `*`) replacing the defaults */
+  params?: Record<string, string>;
+  query?: string;
+  body?: unknown;
+  /** RPC params (default `{}`) */
+  rpcParams?: unknown;
+}
+
+export interface Expectation extends Policy {
+  probe?: Probe;
+  /** changes what later calls rely on (ends sessions): run after the others */
+  last?: boolean;
+}
+
+const admins: readonly CallerName[] = ['apiKey', 'admin'];
+
+// ---- Policies: a route or method names one of these. ----
+
+/** no gate: everyone gets through (the handler may still refuse on its own terms) */
+export const everyone: Policy = { allow: callers, deny: 'unauthorized' };
+/** `/api/admin/*`: a session or the API key */
+export const adminOnly: Policy = { allow: admins, deny: 'unauthorized' };
+/** an admin route that needs a logged-in account (binding an SSO identity): the API key is refused too */
+export const sessionOnly: Policy = { allow: ['admin'], deny: 'unauthorized' };
+/** `/api/clients/*` gate: an agent token, a session or the API key */
+export const agentOrAdmin: Policy = { allow: ['agent', ...admins], deny: 'unauthorized' };
+/** a client:* method bound to `/api/clients/*`: the gate lets admins in, the RPC ACL does not */
+export const agentOnly: Policy = { allow: ['agent'], deny: 'unauthorized', denyAs: { apiKey: 'permissionDenied', admin: 'permissionDenied' } };
+/**
+ * A browser WebSocket (`/api/rpc2`, `/api/clients`): open to all, but the wrong-key caller calls
+ * like a script (no Origin, no `?token=`), so the origin check refuses its upgrade.
+ */
+export const browserSocket: Policy = { allow: ['guest', 'agent', 'expiredSession', 'apiKey', 'admin'], deny: 'forbiddenOrigin' };
+
+export const rpcAnyone: Policy = { allow: callers, deny: 'rpcDenied' };
+export const rpcAgent: Policy = { allow: ['agent'], deny: 'rpcDenied' };
+export const rpcAdmin: Policy = { allow: admins, deny: 'rpcDenied' };
+
+/** A node uuid that does not exist: routes that would change or open something get this one. */
+export const nowhere = '00000000-0000-4000-8000-00000000a0a0';
+
+/** Every REST route, keyed `METHOD pattern` (`ANY` for a route of every method). */
+export const restRoutes: Record<string, Expectation> = {
+  'ANY /ping': everyone,
+  'GET /favicon.ico': everyone,
+  'GET /themes/:id/*': everyone,
+
+  'POST /api/login': everyone,
+  'GET /api/logout': { ...everyone, last: true },
+  'GET /api/me': everyone,
+  'GET /api/public': everyone,
+  'GET /api/version': everyone,
+  'GET /api/nodes': everyone,
+  'GET /api/recent/:uuid': everyone,
+  'GET /api/records/load': { ...everyone, probe: { query: 'uuid={node}' } },
+  'GET /api/records/ping': { ...everyone, probe: { query: 'uuid={node}' } },
+  'GET /api/task/ping': everyone,
+  'POST /api/rpc2': { ...everyone, probe: { body: { jsonrpc: '2.0', method: 'rpc.ping', id: 1 } } },
+  'GET /api/rpc2': browserSocket,
+  'GET /api/clients': browserSocket,
+
+  'POST /api/admin/update/user': adminOnly,
+  'GET /api/admin/2fa/generate': adminOnly,
+  'POST /api/admin/2fa/enable': adminOnly,
+  'POST /api/admin/2fa/disable': adminOnly,
+  'POST /api/admin/client/add': adminOnly,
+  'GET /api/admin/client/list': adminOnly,
+  'POST /api/admin/client/order': adminOnly,
+  'GET /api/admin/client/:uuid': adminOnly,
+  'POST /api/admin/client/:uuid/edit': adminOnly,
+  'POST /api/admin/client/:uuid/remove': { ...adminOnly, probe: { params: { uuid: nowhere } } },
+  'GET /api/admin/client/:uuid/token': adminOnly,
+  'GET /api/admin/client/:uuid/terminal': { ...adminOnly, probe: { params: { uuid: nowhere } } },
+  'GET /api/admin/settings/': adminOnly,
+  'POST /api/admin/settings/': adminOnly,
+  'GET /api/admin/session/get': adminOnly,
+  'POST /api/admin/session/remove': adminOnly,
+  'POST /api/admin/session/remove/all': { ...adminOnly, last: true },
+  'GET /api/admin/logs': adminOnly,
+  'GET /api/admin/ping/': adminOnly,
+  'POST /api/admin/ping/add': adminOnly,
+  'POST /api/admin/ping/edit': adminOnly,
+  'POST /api/admin/ping/delete': adminOnly,
+  'POST /api/admin/ping/order': adminOnly,
+  'GET /api/admin/task/all': adminOnly,
+  'POST /api/admin/task/exec': adminOnly,
+  'GET /api/admin/task/:task_id': adminOnly,
+  'GET /api/admin/task/:task_id/result': adminOnly,
+  'GET /api/admin/task/:task_id/result/:uuid': adminOnly,
+  'GET /api/admin/task/client/:uuid': adminOnly,
+
+  'GET /api/clients/report': agentOrAdmin,
+  'POST /api/clients/report': agentOrAdmin,
+  'POST /api/clients/uploadBasicInfo': agentOrAdmin,
+  // Admins pass the gate; the v2 socket then answers -32001 and closes, past what the matrix follows.
+  'GET /api/clients/v2/rpc': agentOrAdmin,
+  'POST /api/clients/v2/rpc': {
+    ...agentOnly,
+    denyAs: { apiKey: 'v2InvalidToken', admin: 'v2InvalidToken' },
+    probe: { body: { jsonrpc: '2.0', method: 'agent.event', params: { type: 'authz-matrix' }, id: 1 } },
+  },
+  'GET /api/clients/terminal': agentOrAdmin,
+  'GET /api/clients/ping/tasks': agentOnly,
+  'POST /api/clients/ping/result': agentOnly,
+  'POST /api/clients/task/result': agentOnly,
+  // Outside the agent gate: its own auto-discovery key decides (403 without it, for everyone).
+  'POST /api/clients/register': everyone,
+};
+
+/** Every RPC method of the registry, by name. */
+export const rpcMethods: Record<string, Expectation> = {
+  'rpc.help': rpcAnyone,
+  'rpc.methods': rpcAnyone,
+  'rpc.ping': rpcAnyone,
+  'rpc.version': rpcAnyone,
+
+  'common:getMe': rpcAnyone,
+  'common:getNodeRecentStatus': rpcAnyone,
+  'common:getNodes': rpcAnyone,
+  'common:getNodesLatestStatus': rpcAnyone,
+  'common:getPublicInfo': rpcAnyone,
+  'common:getRecords': rpcAnyone,
+  'common:getVersion': rpcAnyone,
+
+  'public:getClientRecentRecords': rpcAnyone,
+  'public:getMe': rpcAnyone,
+  'public:getNodesInformation': rpcAnyone,
+  'public:getPingRecords': rpcAnyone,
+  'public:getPublicPingTasks': rpcAnyone,
+  'public:getPublicSettings': rpcAnyone,
+  'public:getRecordsByUUID': rpcAnyone,
+  'public:getVersion': rpcAnyone,
+
+  'client:getPingTasks': rpcAgent,
+  'client:taskResult': rpcAgent,
+  'client:uploadPingResult': rpcAgent,
+
+  'admin:addClient': rpcAdmin,
+  'admin:addPingTask': rpcAdmin,
+  'admin:deleteAllSessions': { ...rpcAdmin, last: true },
+  'admin:deletePingTask': rpcAdmin,
+  'admin:deleteSession': rpcAdmin,
+  'admin:editClient': rpcAdmin,
+  'admin:editPingTask': rpcAdmin,
+  'admin:editSettings': rpcAdmin,
+  'admin:exec': rpcAdmin,
+  'admin:getAllPingTasks': rpcAdmin,
+  'admin:getClient': rpcAdmin,
+  'admin:getClientToken': rpcAdmin,
+  'admin:getLogs': rpcAdmin,
+  'admin:getSessions': rpcAdmin,
+  'admin:getSettings': rpcAdmin,
+  'admin:getSpecificTaskResult': rpcAdmin,
+  'admin:getTaskById': rpcAdmin,
+  'admin:getTaskResultsByTaskId': rpcAdmin,
+  'admin:getTasks': rpcAdmin,
+  'admin:getTasksByClientId': rpcAdmin,
+  'admin:listClients': rpcAdmin,
+  'admin:orderClients': rpcAdmin,
+  'admin:orderPingTask': rpcAdmin,
+  'admin:removeClient': { ...rpcAdmin, probe: { rpcParams: { uuid: nowhere } } },
+};
