@@ -95,6 +95,15 @@ describe('OAuth with the github provider (against a local stand-in for GitHub)',
     assert.ok((await auditMessages(s, admin)).includes(`bound external account (OAuth),sso_id: github_${githubUserId}`));
   });
 
+  it('a binding cookie that was not there when the state was issued does not bind', async () => {
+    const me = await http(s.url, '/api/me', { cookie: admin });
+    const { state } = await startLogin(s, { session_token: admin });
+    const cb = await withCookies(s, `/api/oauth_callback?code=other&state=${state}`, { session_token: admin, binding_external_account: me.json.uuid, oauth_state: state });
+    assert.equal(cb.status, 500);
+    assert.deepEqual(cb.json, { status: 'error', message: 'Binding failed' });
+    assert.equal((await http(s.url, '/api/me', { cookie: admin })).json.sso_id, `github_${githubUserId}`);
+  });
+
   it('a bound account logs in through the callback: session cookie, 302 /admin/dashboard, login_method oauth, audited', async () => {
     const { state } = await startLogin(s);
     const cb = await withCookies(s, `/api/oauth_callback?code=good&state=${state}`, { oauth_state: state });
