@@ -100,9 +100,16 @@ export const restRoutes: Record<string, Expectation> = {
   'POST /api/rpc2': { ...everyone, probe: { body: { jsonrpc: '2.0', method: 'rpc.ping', id: 1 } } },
   'GET /api/rpc2': browserSocket,
   'GET /api/clients': browserSocket,
+  'GET /api/oauth': everyone,
+  'GET /api/oauth_callback': everyone,
 
   'POST /api/admin/update/user': adminOnly,
   'GET /api/admin/2fa/generate': adminOnly,
+  // The API key passes the gate and gets Komari's 500 "No user found" from the handler.
+  'GET /api/admin/oauth2/bind': adminOnly,
+  'POST /api/admin/oauth2/unbind': adminOnly,
+  'GET /api/admin/settings/oidc': adminOnly,
+  'POST /api/admin/settings/oidc': adminOnly,
   'POST /api/admin/2fa/enable': adminOnly,
   'POST /api/admin/2fa/disable': adminOnly,
   'POST /api/admin/client/add': adminOnly,
@@ -178,6 +185,8 @@ export const rpcMethods: Record<string, Expectation> = {
   'client:uploadPingResult': rpcAgent,
 
   'admin:addClient': rpcAdmin,
+  'admin:getOidcProvider': rpcAdmin,
+  'admin:setOidcProvider': rpcAdmin,
   'admin:addPingTask': rpcAdmin,
   'admin:deleteAllSessions': { ...rpcAdmin, last: true },
   'admin:deletePingTask': rpcAdmin,
