@@ -77,7 +77,7 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
     registry: new MethodRegistry().add(...allMethods),
     settings,
     audit,
-    accounts: new AccountService(store, clock, audit),
+    accounts: new AccountService(store, clock, audit, limits.login),
     live: new LiveView(clock),
     history: createHistoryRecorder({ store, clock, settings, log: fastify.log }),
     events: new AgentEventQueue(clock),
@@ -85,6 +85,7 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
     ping: new PingService({ store, clock, log: fastify.log, tiers: settings.get('history_retention'), dispatch: (uuid, cmd) => dispatchCommand(ctx, uuid, cmd) }),
     terminal: new TerminalBroker(audit, fastify.log, limits.terminal),
   };
+  await ctx.accounts.start();
   await ctx.history.start();
   await ctx.ping.start();
 

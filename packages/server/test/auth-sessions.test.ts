@@ -249,10 +249,10 @@ describe('POST /api/admin/update/user', () => {
     return sessionCookieOf(res.headers);
   }
 
-  it('a new password answers {status, message, data:{uuid}} and ends every session', async () => {
+  it('a new password (with the current one) answers {status, message, data:{uuid}} and ends every session', async () => {
     const one = await cookieFor('admin', password);
     const two = await cookieFor('admin', password);
-    const res = await update(one, { uuid, password: 'Changed-Pass-2' });
+    const res = await update(one, { uuid, password: 'Changed-Pass-2', old_password: password });
     assert.equal(res.status, 200);
     assert.deepEqual(res.json, { status: 'success', message: '', data: { uuid } });
     for (const cookie of [one, two]) assert.equal((await http(s.url, '/api/admin/session/get', { cookie })).status, 401);
@@ -315,7 +315,7 @@ describe('POST /api/admin/update/user', () => {
 
   it('password length counts bytes, as Komari does: two CJK characters (6 bytes) are accepted', async () => {
     const cookie = await cookieFor('root', password);
-    const res = await update(cookie, { uuid, password: '密码' });
+    const res = await update(cookie, { uuid, password: '密码', old_password: password });
     assert.equal(res.status, 200, res.text);
     await cookieFor('root', '密码');
   });

@@ -28,6 +28,11 @@ export class SettingsService {
     return new SettingsService(store, await store.all());
   }
 
+  /** Reads every value again from the store (a CLI command changed it from another process). */
+  async reload(): Promise<void> {
+    this.#values = await this.#store.all();
+  }
+
   get<K extends SettingKey>(key: K): Settings[K] {
     const v = this.#values[key];
     const parsed = settingDefinitions[key].schema.safeParse(v);
