@@ -68,6 +68,10 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
   const audit = new AuditService(store.audit, clock);
   const settings = await SettingsService.load(store.settings);
   const limits = resolveLimits(opts.limits);
+  for (const key of settings.ignoredStoredKeys()) {
+    // Never the value: it may be a secret (an API key shorter than the current rule).
+    fastify.log.warn(`setting ${key} holds a stored value its rule no longer accepts; it is ignored until set again`);
+  }
   const ctx: AppContext = {
     config,
     limits,

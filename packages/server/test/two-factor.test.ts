@@ -185,7 +185,7 @@ describe('two-factor setup routes', () => {
   });
 
   it('an API-key caller has no account: enable and disable answer 400 (deviation from Komari’s silent no-op)', async () => {
-    const key = 'two-factor-test-api-key';
+    const key = 'twofactor-7OZzzjR2yFDiYMNR8tS8LO8BlQ-z';
     assert.equal((await http(s.url, '/api/admin/settings', { method: 'POST', cookie: session, body: { api_key: key } })).status, 200);
     const { secret } = await generate(s, session);
     const headers = { authorization: `Bearer ${key}`, cookie: `2fa_secret=${secret}` };
