@@ -64,8 +64,14 @@ describe('sessions, account and audit log pages in a real browser', { skip: noBr
       const input = card.locator('input[name=api_key]');
       await input.fill('too-short');
       await page.getByTestId('api-key-save').click();
-      await page.getByTestId('api-key-error').getByText('at least 12 characters').waitFor();
+      await page.getByTestId('api-key-error').getByText('at least 32 characters').waitFor();
       assert.equal(await apiKey(), '');
+      // long enough but trivial: the server refuses it and its reason is shown
+      await input.fill('a'.repeat(40));
+      await page.getByTestId('api-key-save').click();
+      await page.getByTestId('api-key-error').getByText('api_key must be at least 32 random-looking').waitFor();
+      assert.equal(await apiKey(), '');
+      p.forgetRefusals(400);
 
       await card.getByRole('button', { name: 'Cancel' }).click();
       await page.getByTestId('api-key-generate').click();
@@ -170,7 +176,8 @@ describe('sessions, account and audit log pages in a real browser', { skip: noBr
       await page.getByTestId('two-factor-state').getByText('On:').waitFor();
       assert.equal(await twoFactorOn(), true);
 
-      await card.locator('input[name="2fa_code"]').fill(totpCode(secret, Date.now()));
+      // a code is good once: turning it off takes the app's next code (accepted a step early)
+      await card.locator('input[name="2fa_code"]').fill(totpCode(secret, Date.now() + 30_000));
       await page.getByTestId('two-factor-submit').click();
       await page.getByTestId('two-factor-state').getByText('Off:').waitFor();
       assert.equal(await twoFactorOn(), false);

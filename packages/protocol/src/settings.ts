@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isAcceptableApiKey, weakApiKeyMessage } from './api-key.ts';
 import { defaultRetention, retentionSchema } from './retention.ts';
 
 const defaultTemplate =
@@ -18,7 +19,8 @@ export const settingDefinitions = {
   theme: { schema: z.string(), default: 'default' },
   theme_settings: { schema: z.record(z.string(), z.unknown()), default: {} as Record<string, unknown> },
   private_site: { schema: z.boolean(), default: false },
-  api_key: { schema: z.string(), default: '' },
+  /** komari-ts: ≥ 32 random-looking characters or '' (api-key.ts); a weaker stored key reads as '' */
+  api_key: { schema: z.string().refine(isAcceptableApiKey, weakApiKeyMessage), default: '' },
   auto_discovery_key: { schema: z.string(), default: '' },
   script_domain: { schema: z.string(), default: '' },
   send_ip_addr_to_guest: { schema: z.boolean(), default: false },

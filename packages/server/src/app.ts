@@ -77,6 +77,10 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
   const audit = new AuditService(store.audit, clock);
   const settings = await SettingsService.load(store.settings);
   const limits = resolveLimits(opts.limits);
+  for (const key of settings.ignoredStoredKeys()) {
+    // Never the value: it may be a secret (an API key shorter than the current rule).
+    fastify.log.warn(`setting ${key} holds a stored value its rule no longer accepts; it is ignored until set again`);
+  }
   const ctx: AppContext = {
     config,
     limits,
@@ -86,7 +90,7 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
     registry: new MethodRegistry().add(...allMethods),
     settings,
     audit,
-    accounts: new AccountService(store, clock, audit),
+    accounts: new AccountService(store, clock, audit, limits.login),
     live: new LiveView(clock, limits.recent),
     history: createHistoryRecorder({ store, clock, settings, log: fastify.log }),
     events: new AgentEventQueue(clock),
@@ -96,6 +100,7 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
     oauth: new OAuthService({ store: store.oidcProviders, clock, limits: limits.oauth, publicUrl: config.publicUrl, endpoints: opts.oauthEndpoints }),
   };
   await ctx.oauth.ensureRows();
+  await ctx.accounts.start();
   await ctx.history.start();
   await ctx.ping.start();
 

@@ -17,7 +17,10 @@ Commands:
   server            start the server (the default)
   chpasswd -p PW    set the password of the first account and end every session
   disable-2fa       turn off two-factor authentication for every account
-  permit-login      re-enable password login (disable_password_login = false)
+  permit-login      re-enable password login (disable_password_login = false); a running
+                    server applies it at the next login attempt
+  unlock            clear the login locks (per address, per account, global) and the 2FA and
+                    current-password re-check locks of a running server
 
 Flags:
   -d, --database PATH   SQLite file (env KOMARI_DB, default ./data/komari.db)
@@ -97,9 +100,16 @@ async function main(argv: string[]): Promise<void> {
       console.log('2FA has been disabled.');
       return void console.log(restartHint);
     case 'permit-login':
-      await withStore(config.db, (store) => store.settings.setMany({ disable_password_login: false }));
+      await withStore(config.db, async (store) => {
+        await store.settings.setMany({ disable_password_login: false });
+        await store.loginGuard.addUnlock('permit-login', Date.now());
+      });
       console.log('Password login has been permitted.');
       return void console.log(restartHint);
+    case 'unlock':
+      await withStore(config.db, (store) => store.loginGuard.addUnlock('unlock', Date.now()));
+      console.log('Login locks have been cleared: a running server lifts them at the next attempt.');
+      return;
     default:
       console.error(`unknown command: ${command}\n`);
       console.error(usage);

@@ -1,6 +1,12 @@
 import { RpcCode } from '@komari-ts/protocol';
 
 /**
+ * komari-ts's code for "too many failed attempts, wait": Komari has no rate limits and so no code
+ * for them; REST answers it as 429 (auth.md §11 [rec]).
+ */
+export const tooManyAttemptsCode = -32029;
+
+/**
  * The one error type of the server. It carries a JSON-RPC code; REST bindings map the code to an
  * HTTP status with `httpStatusOf`, so a method reports a failure once and every transport agrees.
  */
@@ -24,12 +30,16 @@ export class AppError extends Error {
   static notFound(message: string, data?: unknown): AppError {
     return new AppError(RpcCode.NotFound, message, data);
   }
+  /** `data.retryAfterSec` says when to try again (REST routes send it as Retry-After). */
+  static tooManyAttempts(message: string, retryAfterSec: number): AppError {
+    return new AppError(tooManyAttemptsCode, message, { retryAfterSec });
+  }
   static internal(message: string, data?: unknown): AppError {
     return new AppError(RpcCode.InternalError, message, data);
   }
 }
 
-/** rpc2.md §11.2: -32602/-32600/-32700 → 400; -32041/-32040 → 401; -32044 → 404; else 500. */
+/** rpc2.md §11.2: -32602/-32600/-32700 → 400; -32041/-32040 → 401; -32044 → 404; else 500 (and 429 for ours). */
 export function httpStatusOf(code: number): number {
   switch (code) {
     case RpcCode.InvalidParams:
@@ -41,6 +51,8 @@ export function httpStatusOf(code: number): number {
       return 401;
     case RpcCode.NotFound:
       return 404;
+    case tooManyAttemptsCode:
+      return 429;
     default:
       return 500;
   }

@@ -12,7 +12,7 @@ interface LogRow {
 }
 
 const rfc3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d*[1-9])?Z$/;
-const apiKey = 'audit-test-api-key-0123';
+const apiKey = 'audit-sM5q61ksoc8l3g--W6cC1Wpc0Ly4';
 
 describe('audit log', () => {
   let s: TestServer;

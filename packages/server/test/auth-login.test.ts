@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
 import { after, before, describe, it } from 'node:test';
 import { totpCode } from '../src/auth/totp.ts';
+import { ManualClock } from './helpers/clock.ts';
 import { http, sessionCookieOf, startTestServer, type HttpResult, type TestServer } from './helpers/server.ts';
 
 function login(s: TestServer, body: unknown, headers: Record<string, string> = {}): Promise<HttpResult> {
@@ -277,17 +278,23 @@ describe('two-factor authentication at login', () => {
   let s: TestServer;
   const secret = 'JBSWY3DPEHPK3PXP';
   const creds = () => ({ username: 'admin', password: s.adminPassword });
+  const clock = new ManualClock(Date.now());
+  /** A code is good once (issue 12): each use moves the clock one 30 s step first. */
+  const nextCode = () => {
+    clock.advance(30_000);
+    return totpCode(secret, clock.now());
+  };
   before(async () => {
     s = await startTestServer();
     await s.stop();
     sql(s.dbPath, 'UPDATE accounts SET two_factor = ? WHERE username = ?', secret, 'admin');
-    s = await startTestServer({ dir: s.dir });
+    s = await startTestServer({ dir: s.dir, clock });
   });
   after(() => s.dispose());
 
   /** Codes accepted right now: the current 30 s step and one either side, with a step of margin. */
   function acceptedNow(): Set<string> {
-    const now = Date.now();
+    const now = clock.now();
     return new Set([-2, -1, 0, 1, 2].map((d) => totpCode(secret, now + d * 30_000)));
   }
 
@@ -308,7 +315,7 @@ describe('two-factor authentication at login', () => {
   });
 
   it('a wrong code answers 401 "Invalid 2FA code" and sets no cookie', async () => {
-    const stale = totpCode(secret, Date.now() - 5 * 30_000); // two and a half minutes old
+    const stale = totpCode(secret, clock.now() - 5 * 30_000); // two and a half minutes old
     const codes = [wrongCode(), 'abcdef', '12345', ...(acceptedNow().has(stale) ? [] : [stale])];
     for (const code of codes) {
       const res = await login(s, { ...creds(), '2fa_code': code });
@@ -319,13 +326,13 @@ describe('two-factor authentication at login', () => {
   });
 
   it('a wrong password with the right code answers Invalid credentials', async () => {
-    const res = await login(s, { username: 'admin', password: 'wrong-password', '2fa_code': totpCode(secret, Date.now()) });
+    const res = await login(s, { username: 'admin', password: 'wrong-password', '2fa_code': nextCode() });
     assert.equal(res.status, 401);
     assert.deepEqual(res.json, { status: 'error', message: 'Invalid credentials' });
   });
 
   it('the right password and the current code log in, and /api/me reports 2fa_enabled true', async () => {
-    const res = await login(s, { ...creds(), '2fa_code': totpCode(secret, Date.now()) });
+    const res = await login(s, { ...creds(), '2fa_code': nextCode() });
     assert.equal(res.status, 200);
     const cookie = sessionCookieOf(res.headers);
     assert.ok(cookie);
@@ -334,7 +341,7 @@ describe('two-factor authentication at login', () => {
   });
 
   it('a password change needs a code in the body or the X-2FA-Code header; a rename does not', async () => {
-    const res = await login(s, { ...creds(), '2fa_code': totpCode(secret, Date.now()) });
+    const res = await login(s, { ...creds(), '2fa_code': nextCode() });
     const cookie = sessionCookieOf(res.headers);
     const uuid = (await http(s.url, '/api/me', { cookie })).json.uuid;
     const update = (body: unknown, headers: Record<string, string> = {}) =>
@@ -348,18 +355,18 @@ describe('two-factor authentication at login', () => {
     assert.equal((await http(s.url, '/api/admin/session/get', { cookie })).status, 200, 'a refused change ends no session');
     assert.equal((await update({ uuid, username: 'admin2' })).status, 200);
     assert.equal((await update({ uuid, username: 'admin' })).status, 200);
-    const viaHeader = await update({ uuid, password: 'Second-Pass-2' }, { 'x-2fa-code': totpCode(secret, Date.now()) });
+    const viaHeader = await update({ uuid, password: 'Second-Pass-2' }, { 'x-2fa-code': nextCode() });
     assert.equal(viaHeader.status, 200, viaHeader.text);
     // The change ended every session; log in with the new password and change it back with the
     // code in the body this time.
-    const again = await login(s, { username: 'admin', password: 'Second-Pass-2', '2fa_code': totpCode(secret, Date.now()) });
+    const again = await login(s, { username: 'admin', password: 'Second-Pass-2', '2fa_code': nextCode() });
     assert.equal(again.status, 200);
     const viaBody = await http(s.url, '/api/admin/update/user', {
       method: 'POST',
       cookie: sessionCookieOf(again.headers),
-      body: { uuid, password: s.adminPassword, '2fa_code': totpCode(secret, Date.now()) },
+      body: { uuid, password: s.adminPassword, '2fa_code': nextCode() },
     });
     assert.equal(viaBody.status, 200, viaBody.text);
-    assert.equal((await login(s, { ...creds(), '2fa_code': totpCode(secret, Date.now()) })).status, 200);
+    assert.equal((await login(s, { ...creds(), '2fa_code': nextCode() })).status, 200);
   });
 });

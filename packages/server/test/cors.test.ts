@@ -8,7 +8,7 @@ const allowHeaders =
   'Origin, Content-Length, Content-Type, Authorization, Accept, X-CSRF-Token, X-Requested-With, Set-Cookie, X-2FA-Code, X-Two-Factor-Code';
 const exposeHeaders = 'Content-Length, Authorization, Set-Cookie';
 const evil = 'http://evil.example';
-const apiKey = 'cors-test-api-key-0123';
+const apiKey = 'cors-NIgzHN2PXxHYwTs5_1tKbHP4ymy5';
 
 function assertNoCorsHeaders(res: HttpResult): void {
   for (const h of ['access-control-allow-origin', 'access-control-allow-credentials', 'access-control-allow-methods']) {

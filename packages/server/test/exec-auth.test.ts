@@ -2,18 +2,19 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { totpCode } from '../src/auth/totp.ts';
 import { addNode, eventually } from './helpers/agent-common.ts';
+import { ManualClock } from './helpers/clock.ts';
 import { http, rpc, startWithAdmin, type TestServer } from './helpers/server.ts';
 import { V2SocketAgent } from './helpers/v2-agent.ts';
 import { wrongCode } from './helpers/totp.ts';
 
-const apiKey = 'exec-test-api-key-0123456789';
+const apiKey = 'exec-lRahG9aLTDUFDWGNrXQIzGWhzFyb';
 
 /** Turns 2FA on for the logged-in admin the way the UI does (generate, then enable with a code). */
 async function enableTwoFactor(s: TestServer, cookie: string): Promise<string> {
   const gen = await fetch(`${s.url}/api/admin/2fa/generate`, { headers: { cookie: `session_token=${cookie}` } });
   await gen.arrayBuffer();
   const secret = gen.headers.getSetCookie().map((c) => /^2fa_secret=([^;]*)/.exec(c)?.[1]).find((v) => v !== undefined) ?? '';
-  const code = totpCode(secret, Date.now());
+  const code = totpCode(secret, s.ctx.clock.now());
   const res = await http(s.url, `/api/admin/2fa/enable?code=${code}`, { method: 'POST', headers: { cookie: `session_token=${cookie}; 2fa_secret=${secret}` } });
   assert.equal(res.status, 200, res.text);
   return secret;
@@ -25,6 +26,7 @@ describe('remote exec is a sensitive action: the 2FA re-check of auth.md §7', (
   let secret: string;
   let node: { uuid: string; token: string };
   let agent: V2SocketAgent;
+  const clock = new ManualClock(Date.now());
 
   const exec = (o: { body?: Record<string, unknown>; headers?: Record<string, string>; query?: string; cookie?: string } = {}) =>
     http(s.url, `/api/admin/task/exec${o.query ?? ''}`, {
@@ -36,7 +38,7 @@ describe('remote exec is a sensitive action: the 2FA re-check of auth.md §7', (
   const taskCount = async () => (await s.ctx.store.execTasks.list()).length;
 
   before(async () => {
-    ({ s, cookie } = await startWithAdmin());
+    ({ s, cookie } = await startWithAdmin({ clock }));
     node = await addNode(s, cookie, 'target');
     assert.equal((await http(s.url, '/api/admin/settings', { method: 'POST', cookie, body: { api_key: apiKey } })).status, 200);
     agent = await V2SocketAgent.connect(s, node.token);
@@ -62,14 +64,18 @@ describe('remote exec is a sensitive action: the 2FA re-check of auth.md §7', (
     const wrong = await exec({ body: { '2fa_code': wrongCode(secret) } });
     assert.equal(wrong.status, 401);
     assert.deepEqual(wrong.json, { status: 'error', message: 'Invalid 2FA code' });
-    const numeric = await exec({ body: { '2fa_code': Number(totpCode(secret, Date.now())) } });
+    const numeric = await exec({ body: { '2fa_code': Number(totpCode(secret, clock.now())) } });
     assert.deepEqual(numeric.json, { status: 'error', message: '2FA code is required' }, 'only string codes count');
     assert.equal(await taskCount(), before);
     await agent.assertQuiet(200);
   });
 
   it('with 2FA on, the code works from the body, the X-2FA-Code header, the query and RPC params', async () => {
-    const code = () => totpCode(secret, Date.now());
+    // Each code is good once (issue 12): the clock moves one 30 s step before each.
+    const code = () => {
+      clock.advance(30_000);
+      return totpCode(secret, clock.now());
+    };
     const tries = [
       await exec({ body: { '2fa_code': code() } }),
       await exec({ body: { otp: code() } }),

@@ -58,7 +58,7 @@ describe('live view: /api/clients, /api/recent and the latest-status methods', (
     admin.close();
     assert.deepEqual([...msg.data.online].sort(), [shown, hidden].sort());
     assert.deepEqual(msg.data.data[hidden].cpu, { usage: 0.01 });
-    await http(s.url, '/api/admin/settings', { method: 'POST', cookie, body: { api_key: 'feed-key-123456' } });
+    await http(s.url, '/api/admin/settings', { method: 'POST', cookie, body: { api_key: 'feed-k7oJaqrsAHgye8gK7zK-LFuNs3aM' } });
     const keyed = await openWs(feedUrl(), { ...origin(), Authorization: 'Bearer feed-key-123456' });
     const viaKey = await ask(keyed, 'get');
     keyed.close();

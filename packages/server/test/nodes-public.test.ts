@@ -13,7 +13,7 @@ const seedKeyTypes: Record<string, string> = {
 };
 const privateKeys = ['token', 'ipv4', 'ipv6', 'remark', 'version'];
 const rfc3339Utc = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
-const apiKey = 'test-api-key-0123456789';
+const apiKey = 'public-Hq7Lm2Xv9Rt4Kp8Zw3Nb6Jc1Fd';
 
 type Node = Record<string, unknown> & { uuid: string };
 

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import assert from 'node:assert/strict';
 import { DatabaseSync } from 'node:sqlite';
 import { after, before, describe, it } from 'node:test';
@@ -195,11 +196,12 @@ describe('OAuth with the github provider (against a local stand-in for GitHub)',
   });
 
   it('binding without a session: an API key gets Komari’s 500 "No user found", a guest 401, a forged binding cookie "Binding failed"', async () => {
-    await http(s.url, '/api/admin/settings/', { method: 'POST', cookie: admin, body: { api_key: 'an-api-key-of-length' } });
-    const withKey = await http(s.url, '/api/admin/oauth2/bind', { headers: { authorization: 'Bearer an-api-key-of-length' } });
+    const key = randomBytes(24).toString('base64url');
+    assert.equal((await http(s.url, '/api/admin/settings/', { method: 'POST', cookie: admin, body: { api_key: key } })).status, 200);
+    const withKey = await http(s.url, '/api/admin/oauth2/bind', { headers: { authorization: `Bearer ${key}` } });
     assert.equal(withKey.status, 500);
     assert.deepEqual(withKey.json, { status: 'error', message: 'No user found: record not found' });
-    const unbindKey = await http(s.url, '/api/admin/oauth2/unbind', { method: 'POST', headers: { authorization: 'Bearer an-api-key-of-length' } });
+    const unbindKey = await http(s.url, '/api/admin/oauth2/unbind', { method: 'POST', headers: { authorization: `Bearer ${key}` } });
     assert.equal(unbindKey.status, 500);
     const guest = await http(s.url, '/api/admin/oauth2/bind');
     assert.equal(guest.status, 401);

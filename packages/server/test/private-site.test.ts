@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { http, rpc, startTestServer, type TestServer } from './helpers/server.ts';
 
 const gateA = { status: 'error', message: 'Private site is enabled, please login first.' };
-const apiKey = 'private-site-api-key-0123';
+const apiKey = 'private-aLys1EvuyHuD6VAdxGxDGMSy9K3F';
 const shareToken = 'share-123456';
 
 describe('private site', () => {
@@ -101,12 +101,13 @@ describe('private site', () => {
     assert.equal(res.json.status, 'success');
   });
 
-  it('an API key shorter than 12 characters is never honoured', async () => {
-    await setSettings({ api_key: 'short-key' });
-    const res = await http(s.url, '/api/nodes', { headers: { authorization: 'Bearer short-key' } });
-    assert.equal(res.status, 401);
-    assert.deepEqual(res.json, gateA);
-    await setSettings({ api_key: apiKey });
+  it('an API key shorter than 32 characters cannot be saved, and the stored key keeps working', async () => {
+    const res = await http(s.url, '/api/admin/settings', { method: 'POST', cookie: admin, body: { api_key: 'short-key' } });
+    assert.equal(res.status, 400);
+    const refused = await http(s.url, '/api/nodes', { headers: { authorization: 'Bearer short-key' } });
+    assert.equal(refused.status, 401);
+    assert.deepEqual(refused.json, gateA);
+    assert.equal((await http(s.url, '/api/nodes', { headers: { authorization: `Bearer ${apiKey}` } })).status, 200);
   });
 
   it('a valid temp_key cookie passes both gates and /api/public then reports private_site false', async () => {

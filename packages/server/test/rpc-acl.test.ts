@@ -16,7 +16,7 @@ import { http, rpc, startTestServer, type TestServer } from './helpers/server.ts
 import { ask, openWs, upgradeStatus } from './helpers/ws.ts';
 
 const denied = { code: -32041, message: 'Permission denied' };
-const apiKey = '0123456789abcdef';
+const apiKey = 'acl-8IRzU-JH8iJVCUSy8zOCReAopXV9';
 
 function anonymous(tempKey = false): Caller {
   return { kind: 'anonymous', meta: { ip: '127.0.0.1', userAgent: 'test', tempKey, headerTwoFactorCode: '' } };

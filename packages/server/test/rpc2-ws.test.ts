@@ -77,8 +77,8 @@ describe('WebSocket origin check on /api/rpc2 (public-api.md §1.7)', () => {
   });
 
   it('opens without Origin for a valid API key', async () => {
-    await setSettings({ api_key: '0123456789abcdef' });
-    const ws = await open({ authorization: 'Bearer 0123456789abcdef' });
+    await setSettings({ api_key: 'rpc2ws-o32PDudvYNlRAbZnH5V_L2anfGDf' });
+    const ws = await open({ authorization: 'Bearer rpc2ws-o32PDudvYNlRAbZnH5V_L2anfGDf' });
     assert.equal((await call(ws, 'common:getMe')).result.username, 'api_key');
   });
 

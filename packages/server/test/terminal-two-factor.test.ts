@@ -44,7 +44,9 @@ describe('web terminal sensitive 2FA re-check (auth.md §7)', () => {
 
   for (const key of ['2fa_code', 'otp']) {
     it(`opens the terminal with the right code in ?${key}=`, async () => {
-      const browser = await browserTerminal(s, cookie, node.uuid, `?${key}=${totpCode(secret, Date.now())}`);
+      // A code is good once: the second run uses the next step's code (accepted with skew +1).
+      const at = Date.now() + (key === 'otp' ? 30_000 : 0);
+      const browser = await browserTerminal(s, cookie, node.uuid, `?${key}=${totpCode(secret, at)}`);
       await terminalRequestId(main);
       await browser.expectText('等待被控端连接 waiting for agent...\n');
       browser.ws.close();

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import jsqr from 'jsqr';
 import { PNG } from 'pngjs';
-import { totpCode } from '../src/auth/totp.ts';
 import { http, type HttpResult, type TestServer, startTestServer } from './helpers/server.ts';
-import { wrongCode } from './helpers/totp.ts';
+import { ManualClock } from './helpers/clock.ts';
+import { nextCode, wrongCode } from './helpers/totp.ts';
 
 // jsqr is CommonJS typed as an ES default export; under nodenext the import is module.exports,
 // which carries the decoder as `.default` as well.
@@ -46,6 +46,7 @@ function enable(s: TestServer, session: string, secret: string | undefined, quer
 describe('two-factor setup routes', () => {
   let s: TestServer;
   let session: string;
+  const clock = new ManualClock(Date.now());
   const creds = () => ({ username: 'admin', password: s.adminPassword });
   const login = (body: unknown) => http(s.url, '/api/login', { method: 'POST', body });
   const disable = (o: { body?: unknown; headers?: Record<string, string> } = {}) =>
@@ -55,13 +56,13 @@ describe('two-factor setup routes', () => {
   /** Generates a secret and enables it with the current code; returns the secret. */
   async function turnOn(): Promise<string> {
     const { secret } = await generate(s, session);
-    const res = await enable(s, session, secret, `?code=${totpCode(secret, Date.now())}`);
+    const res = await enable(s, session, secret, `?code=${nextCode(secret, clock)}`);
     assert.equal(res.status, 200, res.text);
     return secret;
   }
 
   before(async () => {
-    s = await startTestServer();
+    s = await startTestServer({ clock });
     session = await s.login();
   });
   after(() => s.dispose());
@@ -88,7 +89,7 @@ describe('two-factor setup routes', () => {
 
   it('enable without the secret cookie or without a query code answers 400 and enables nothing', async () => {
     const { secret } = await generate(s, session);
-    const code = totpCode(secret, Date.now());
+    const code = nextCode(secret, clock);
     const cases = [
       await enable(s, session, undefined, `?code=${code}`),
       await enable(s, session, secret, ''),
@@ -105,7 +106,7 @@ describe('two-factor setup routes', () => {
 
   it('enable with a wrong code answers 400 Invalid 2FA code, and login still needs no code', async () => {
     const { secret } = await generate(s, session);
-    const res = await enable(s, session, secret, `?code=${wrongCode(secret)}`);
+    const res = await enable(s, session, secret, `?code=${wrongCode(secret, clock.now())}`);
     assert.equal(res.status, 400);
     assert.deepEqual(res.json, { status: 'error', message: 'Invalid 2FA code' });
     assert.deepEqual(res.headers.getSetCookie(), []);
@@ -115,7 +116,7 @@ describe('two-factor setup routes', () => {
 
   it('enable with the current code stores the secret, clears the cookie, and login then needs the code', async () => {
     const { secret } = await generate(s, session);
-    const res = await enable(s, session, secret, `?code=${totpCode(secret, Date.now())}`);
+    const res = await enable(s, session, secret, `?code=${nextCode(secret, clock)}`);
     assert.equal(res.status, 200);
     assert.deepEqual(res.json, { status: 'success', message: '', data: '2FA enabled successfully' });
     assert.deepEqual(res.headers.getSetCookie(), ['2fa_secret=; Path=/; Max-Age=0; HttpOnly']);
@@ -123,7 +124,7 @@ describe('two-factor setup routes', () => {
     const without = await login(creds());
     assert.equal(without.status, 401);
     assert.deepEqual(without.json, { status: 'error', message: '2FA code is required' });
-    assert.equal((await login({ ...creds(), '2fa_code': totpCode(secret, Date.now()) })).status, 200);
+    assert.equal((await login({ ...creds(), '2fa_code': nextCode(secret, clock) })).status, 200);
   });
 
   it('disable is behind the sensitive re-check: no code or a wrong code answers 401 and keeps 2FA on', async () => {
@@ -132,7 +133,7 @@ describe('two-factor setup routes', () => {
     const missing = await disable();
     assert.equal(missing.status, 401);
     assert.deepEqual(missing.json, { status: 'error', message: '2FA code is required' });
-    for (const o of [{ headers: { 'x-2fa-code': wrongCode(secret) } }, { body: { '2fa_code': wrongCode(secret) } }]) {
+    for (const o of [{ headers: { 'x-2fa-code': wrongCode(secret, clock.now()) } }, { body: { '2fa_code': wrongCode(secret, clock.now()) } }]) {
       const wrong = await disable(o);
       assert.equal(wrong.status, 401);
       assert.deepEqual(wrong.json, { status: 'error', message: 'Invalid 2FA code' });
@@ -142,7 +143,7 @@ describe('two-factor setup routes', () => {
 
   it('disable with the right code in X-2FA-Code clears 2FA, and login needs no code again', async () => {
     const secret = String((await s.ctx.store.accounts.byUsername('admin'))?.twoFactor);
-    const res = await disable({ headers: { 'x-2fa-code': totpCode(secret, Date.now()) } });
+    const res = await disable({ headers: { 'x-2fa-code': nextCode(secret, clock) } });
     assert.equal(res.status, 200);
     assert.deepEqual(res.json, { status: 'success', message: '', data: '' });
     assert.equal(await twoFactorEnabled(), false);
@@ -151,7 +152,7 @@ describe('two-factor setup routes', () => {
 
   it('disable takes the code from the JSON body too, and passes without one when 2FA is off', async () => {
     const secret = await turnOn();
-    const res = await disable({ body: { '2fa_code': totpCode(secret, Date.now()) } });
+    const res = await disable({ body: { '2fa_code': nextCode(secret, clock) } });
     assert.equal(res.status, 200, res.text);
     assert.equal(await twoFactorEnabled(), false);
     // auth.md §7 step 3: an account without 2FA passes the re-check with no code at all.
@@ -172,7 +173,7 @@ describe('two-factor setup routes', () => {
 
   it('guests get 401 Unauthorized. on all three routes', async () => {
     const { secret } = await generate(s, session);
-    const code = totpCode(secret, Date.now());
+    const code = nextCode(secret, clock);
     const routes: [string, string][] = [['GET', '/api/admin/2fa/generate'], ['POST', `/api/admin/2fa/enable?code=${code}`], ['POST', '/api/admin/2fa/disable']];
     for (const [method, path] of routes) {
       const res = await http(s.url, path, { method, headers: { cookie: `2fa_secret=${secret}` } });
@@ -184,12 +185,12 @@ describe('two-factor setup routes', () => {
   });
 
   it('an API-key caller has no account: enable and disable answer 400 (deviation from Komari’s silent no-op)', async () => {
-    const key = 'two-factor-test-api-key';
+    const key = 'twofactor-7OZzzjR2yFDiYMNR8tS8LO8BlQ-z';
     assert.equal((await http(s.url, '/api/admin/settings', { method: 'POST', cookie: session, body: { api_key: key } })).status, 200);
     const { secret } = await generate(s, session);
     const headers = { authorization: `Bearer ${key}`, cookie: `2fa_secret=${secret}` };
     const requests = [
-      http(s.url, `/api/admin/2fa/enable?code=${totpCode(secret, Date.now())}`, { method: 'POST', headers }),
+      http(s.url, `/api/admin/2fa/enable?code=${nextCode(secret, clock)}`, { method: 'POST', headers }),
       http(s.url, '/api/admin/2fa/disable', { method: 'POST', headers }),
     ];
     for (const res of await Promise.all(requests)) {

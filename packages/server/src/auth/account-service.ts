@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.ts';
-import { AppError } from '../errors.ts';
+import { defaultServerLimits, type ServerLimits } from '../config/limits.ts';
 import type { Caller } from '../rpc/caller.ts';
 import type { AuditService } from '../services/audit-service.ts';
 import type { Account, Session, Store } from '../store/types.ts';
-import { defaultLoginLimits, FailureLimiter } from './login-throttle.ts';
+import { CliMarker } from './cli-marker.ts';
+import { LoginGuard } from './login-guard.ts';
 import { hashPassword, isLegacyHash, verifyPassword } from './password-hash.ts';
 import { randomToken } from './random-token.ts';
-import { verifyTotp } from './totp.ts';
+import { claimTotpCode, Reauth } from './reauth.ts';
 
 export const sessionLifetimeMs = 30 * 24 * 3600 * 1000;
 
@@ -28,18 +29,29 @@ export class AccountService {
   readonly #store: Store;
   readonly #clock: Clock;
   readonly #audit: AuditService;
-  readonly #perIp: FailureLimiter;
-  readonly #perAccount: FailureLimiter;
-  /** wrong codes at the sensitive re-check, per account: a stolen session cannot guess its way */
-  readonly #sensitive: FailureLimiter;
+  readonly #guard: LoginGuard;
+  readonly #reauth: Reauth;
+  readonly #permitLogin: CliMarker;
 
-  constructor(store: Store, clock: Clock, audit: AuditService, limits = defaultLoginLimits) {
+  constructor(store: Store, clock: Clock, audit: AuditService, limits: ServerLimits['login'] = defaultServerLimits.login) {
     this.#store = store;
     this.#clock = clock;
     this.#audit = audit;
-    this.#perIp = new FailureLimiter(limits.perIp, clock);
-    this.#perAccount = new FailureLimiter(limits.perAccount, clock);
-    this.#sensitive = new FailureLimiter(limits.perIp, clock);
+    this.#reauth = new Reauth(store, clock, audit, limits);
+    this.#guard = new LoginGuard(store.loginGuard, clock, limits);
+    this.#permitLogin = new CliMarker(store.loginGuard, 'permit-login');
+  }
+
+  /** Reads the CLI markers already in the database (before the server takes requests). */
+  async start(): Promise<void> {
+    await this.#guard.start();
+    await this.#reauth.start();
+    await this.#permitLogin.start();
+  }
+
+  /** True once after `komari permit-login` ran against this database: settings must be reloaded. */
+  permitLoginFired(): Promise<boolean> {
+    return this.#permitLogin.fired();
   }
 
   /**
@@ -64,20 +76,21 @@ export class AccountService {
   }
 
   async login(req: LoginRequest): Promise<LoginResult> {
-    const wait = Math.max(this.#perIp.retryAfterMs(req.ip), this.#perAccount.retryAfterMs(req.username));
+    const account = await this.#store.accounts.byUsername(req.username);
+    const wait = await this.#guard.waitMs(req.ip, req.username, account?.uuid);
     if (wait > 0) {
       const retryAfterSec = Math.ceil(wait / 1000);
       return { ok: false, status: 429, message: `Too many failed login attempts, try again in ${retryAfterSec} seconds`, retryAfterSec };
     }
-    const account = await this.#store.accounts.byUsername(req.username);
     if (!account || !(await verifyPassword(req.password, account.passwordHash))) {
       return this.#failed(req, 'Invalid credentials');
     }
     if (account.twoFactor !== '') {
       if (req.twoFactorCode === '') return { ok: false, status: 401, message: '2FA code is required' };
-      if (!verifyTotp(account.twoFactor, req.twoFactorCode, this.#clock.now())) return this.#failed(req, 'Invalid 2FA code');
+      const refusal = await claimTotpCode(this.#store.accounts, account, req.twoFactorCode, this.#clock.now());
+      if (refusal !== undefined) return this.#failed(req, refusal);
     }
-    this.#perIp.reset(req.ip);
+    await this.#guard.succeeded(req.ip, account.uuid);
     if (isLegacyHash(account.passwordHash)) {
       // An account imported from a Komari backup: replace its SHA-256 hash on first login.
       await this.#store.accounts.update(account.uuid, { passwordHash: await hashPassword(req.password) }, this.#clock.now());
@@ -88,8 +101,7 @@ export class AccountService {
   }
 
   async #failed(req: LoginRequest, message: string): Promise<LoginResult> {
-    this.#perIp.fail(req.ip);
-    this.#perAccount.fail(req.username);
+    this.#guard.failed(req.ip, req.username);
     await this.#audit.log(req.ip, '', `failed login for ${JSON.stringify(req.username.slice(0, 64))}: ${message}`, 'warn');
     return { ok: false, status: 401, message };
   }
@@ -134,32 +146,14 @@ export class AccountService {
 
   /**
    * The sensitive-operation re-check (auth.md §7): API keys and accounts without 2FA pass;
-   * otherwise a code from params (strings only) or from headers/query must verify.
+   * otherwise a code from params (strings only) or from headers/query must verify, once.
    */
-  async checkSensitive(caller: Caller, rawParams: unknown): Promise<void> {
-    if (caller.kind === 'apiKey') return;
-    if (caller.kind !== 'user') throw AppError.denied('2FA code is required');
-    if (caller.account.twoFactor === '') return;
-    const code = codeFromParams(rawParams) || caller.meta.headerTwoFactorCode;
-    if (!code) throw AppError.denied('2FA code is required');
-    const key = caller.account.uuid;
-    const wait = this.#sensitive.retryAfterMs(key);
-    if (wait > 0) throw AppError.denied(`Too many invalid 2FA codes, try again in ${Math.ceil(wait / 1000)} seconds`);
-    if (!verifyTotp(caller.account.twoFactor, code, this.#clock.now())) {
-      this.#sensitive.fail(key);
-      await this.#audit.log(caller.meta.ip, key, 'invalid 2FA code at a sensitive action', 'warn');
-      throw AppError.denied('Invalid 2FA code');
-    }
-    this.#sensitive.reset(key);
+  checkSensitive(caller: Caller, rawParams: unknown, missingMessage?: string): Promise<void> {
+    return this.#reauth.checkSensitive(caller, rawParams, missingMessage);
   }
-}
 
-function codeFromParams(raw: unknown): string {
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return '';
-  const p = raw as Record<string, unknown>;
-  for (const k of ['2fa_code', 'two_factor_code', 'otp']) {
-    const v = p[k];
-    if (typeof v === 'string' && v !== '') return v;
+  /** What a password change needs besides the new password (see Reauth.checkPasswordChange). */
+  checkPasswordChange(caller: Caller, oldPassword: string | undefined, rawParams: unknown): Promise<void> {
+    return this.#reauth.checkPasswordChange(caller, oldPassword, rawParams);
   }
-  return '';
 }

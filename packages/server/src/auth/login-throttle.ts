@@ -1,20 +1,19 @@
 import type { Clock } from '../clock.ts';
-import type { LimitRule } from '../config/limits.ts';
+import { defaultServerLimits, type LimitRule } from '../config/limits.ts';
 
-/** Limits for password and 2FA failures, per client IP and per username (decision 4). */
-export const defaultLoginLimits = {
-  perIp: { maxFailures: 10, windowMs: 10 * 60_000 },
-  perAccount: { maxFailures: 20, windowMs: 10 * 60_000 },
-} as const satisfies Record<string, LimitRule>;
-
-/** Counts failures per key in a sliding window; bounded so a flood of keys cannot grow it. */
+/**
+ * Counts failures per key in a sliding window; bounded so a flood of keys cannot grow it. When
+ * full, a new key takes the place of the oldest key that is not locked: a flood of junk keys
+ * cannot flush a lock. When every tracked key is locked the new key is not tracked (`fail`
+ * returns false); callers keep a global budget so such failures are still counted somewhere.
+ */
 export class FailureLimiter {
   readonly #rule: LimitRule;
   readonly #clock: Clock;
   readonly #failures = new Map<string, number[]>();
   readonly #maxKeys: number;
 
-  constructor(rule: LimitRule, clock: Clock, maxKeys = 10_000) {
+  constructor(rule: LimitRule, clock: Clock, maxKeys = defaultServerLimits.login.maxKeys) {
     this.#rule = rule;
     this.#clock = clock;
     this.#maxKeys = maxKeys;
@@ -35,17 +34,31 @@ export class FailureLimiter {
     return list[list.length - this.#rule.maxFailures]! + this.#rule.windowMs - this.#clock.now();
   }
 
-  fail(key: string): void {
+  /** Counts one failure; false when the key could not be tracked (every tracked key is locked). */
+  fail(key: string): boolean {
     const list = this.#recent(key);
+    if (!this.#failures.has(key) && this.#failures.size >= this.#maxKeys && !this.#evictOneUnlocked()) return false;
     list.push(this.#clock.now());
-    if (!this.#failures.has(key) && this.#failures.size >= this.#maxKeys) {
-      const oldest = this.#failures.keys().next().value;
-      if (oldest !== undefined) this.#failures.delete(oldest);
-    }
     this.#failures.set(key, list);
+    return true;
   }
 
   reset(key: string): void {
     this.#failures.delete(key);
+  }
+
+  /** Forgets every key (`komari unlock`). */
+  resetAll(): void {
+    this.#failures.clear();
+  }
+
+  /** Drops the oldest key that is not locked (keys whose window ran out go on the way). */
+  #evictOneUnlocked(): boolean {
+    for (const key of this.#failures.keys()) {
+      if (this.retryAfterMs(key) > 0) continue;
+      this.#failures.delete(key);
+      return true;
+    }
+    return false;
   }
 }

@@ -1,6 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 
 const base32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+const stepMs = 30_000;
 
 function decodeBase32(secret: string): Buffer {
   const clean = secret.replace(/=+$/, '').toUpperCase();
@@ -44,16 +45,25 @@ export function generateTotpSecret(): string {
 /** RFC 6238 code (HMAC-SHA1, 6 digits, 30 s) for the step containing `timeMs`. */
 export function totpCode(secret: string, timeMs: number): string {
   const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(Math.floor(timeMs / 30000)));
+  counter.writeBigUInt64BE(BigInt(Math.floor(timeMs / stepMs)));
   const mac = createHmac('sha1', decodeBase32(secret)).update(counter).digest();
   const offset = mac[mac.length - 1]! & 0x0f;
   const bin = mac.readUInt32BE(offset) & 0x7fffffff;
   return String(bin % 1_000_000).padStart(6, '0');
 }
 
-/** Accepts the current step ±1, as Komari's library does (auth.md §6). */
-export function verifyTotp(secret: string, code: string, timeMs: number): boolean {
+/**
+ * The 30 s step whose code `code` is, among the current step ±1 as Komari's library accepts
+ * (auth.md §6); undefined when none matches. Callers claim the step so a code is good once.
+ */
+export function matchTotpStep(secret: string, code: string, timeMs: number): number | undefined {
   const c = code.trim();
-  if (!/^\d{6}$/.test(c)) return false;
-  return [-1, 0, 1].some((d) => totpCode(secret, timeMs + d * 30000) === c);
+  if (!/^\d{6}$/.test(c)) return undefined;
+  const now = Math.floor(timeMs / stepMs);
+  return [now - 1, now, now + 1].find((step) => totpCode(secret, step * stepMs) === c);
+}
+
+/** Whether the code is valid right now, ignoring replays (for a secret not stored yet). */
+export function verifyTotp(secret: string, code: string, timeMs: number): boolean {
+  return matchTotpStep(secret, code, timeMs) !== undefined;
 }

@@ -54,12 +54,18 @@ export interface ServerLimits {
     maxGuestSockets: number;
   };
   login: {
+    /** failed logins per client address (IPv6 counted by /64) */
     perIp: LimitRule;
+    /** failed logins per username; an address the account logged in from before is exempt */
     perAccount: LimitRule;
     /** failures from everywhere together: a spread-out guess campaign slows down too */
     global: LimitRule;
     /** keys each limiter tracks; a locked key is never evicted to make room */
     maxKeys: number;
+    /** addresses remembered per account as known-good (the latest ones it logged in from) */
+    knownAddressesPerAccount: number;
+    /** wrong 2FA codes at a sensitive action and wrong current passwords, per account */
+    reauth: LimitRule;
   };
   terminal: TerminalLimits;
   /** OAuth / OIDC single sign-on (oauth/) */
@@ -112,6 +118,8 @@ export const defaultServerLimits: ServerLimits = {
     perAccount: { maxFailures: 20, windowMs: 10 * 60_000 },
     global: { maxFailures: 1000, windowMs: 10 * 60_000 },
     maxKeys: 10_000,
+    knownAddressesPerAccount: 16,
+    reauth: { maxFailures: 10, windowMs: 10 * 60_000 },
   },
   terminal: defaultTerminalLimits,
   oauth: {

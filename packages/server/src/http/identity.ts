@@ -1,3 +1,5 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { apiKeyMinLength } from '@komari-ts/protocol';
 import type { FastifyRequest } from 'fastify';
 import type { AppContext } from '../app-context.ts';
 import type { Caller, CallerMeta } from '../rpc/caller.ts';
@@ -15,9 +17,19 @@ function query(request: FastifyRequest, name: string): string {
   return typeof v === 'string' ? v : '';
 }
 
+function sha256(text: string): Buffer {
+  return createHash('sha256').update(text).digest();
+}
+
+/**
+ * `Authorization: Bearer <api_key>` (auth.md §9), compared in constant time over SHA-256 digests
+ * (equal lengths whatever was sent). A stored key weaker than the rule reads as '' (settings
+ * schema), and anything shorter than the minimum never matches.
+ */
 export function hasValidApiKey(app: AppContext, request: FastifyRequest): boolean {
   const key = app.settings.get('api_key');
-  return key.length >= 12 && header(request, 'authorization') === `Bearer ${key}`;
+  if (key.length < apiKeyMinLength) return false;
+  return timingSafeEqual(sha256(header(request, 'authorization')), sha256(`Bearer ${key}`));
 }
 
 /** Whether `key` is the share token and has not expired (public-api.md §1.5). */

@@ -28,10 +28,20 @@ export class SettingsService {
     return new SettingsService(store, await store.all());
   }
 
+  /** Reads every value again from the store (a CLI command changed it from another process). */
+  async reload(): Promise<void> {
+    this.#values = await this.#store.all();
+  }
+
   get<K extends SettingKey>(key: K): Settings[K] {
     const v = this.#values[key];
     const parsed = settingDefinitions[key].schema.safeParse(v);
     return (parsed.success ? parsed.data : settingDefinitions[key].default) as Settings[K];
+  }
+
+  /** Known keys whose stored value fails its rule and reads as the default (an old short API key). */
+  ignoredStoredKeys(): SettingKey[] {
+    return Object.keys(this.#values).filter((k): k is SettingKey => isSettingKey(k) && !settingDefinitions[k].schema.safeParse(this.#values[k]).success);
   }
 
   /** Every stored key, JSON-decoded (what `admin:getSettings` returns). */
@@ -51,6 +61,9 @@ export class SettingsService {
       if (isSettingKey(key)) {
         const parsed = settingDefinitions[key].schema.safeParse(value);
         if (!parsed.success) {
+          // A rule beyond the type (the API key's strength) says itself what it wants.
+          const rule = parsed.error.issues.find((i) => i.code === 'custom' && i.path.length === 0);
+          if (rule) throw AppError.invalidParams(rule.message);
           const inner = parsed.error.issues.filter((i) => i.path.length > 0).map((i) => `${i.path.join('.')}: ${i.message}`);
           const detail = inner.length > 0 ? ` (${inner.join('; ')})` : '';
           throw AppError.invalidParams(`${key} must be ${describe(key)}${detail}`);

@@ -33,6 +33,22 @@ export interface AccountStore {
   /** Returns false when no account has this uuid. Throws on a duplicate username. */
   update(uuid: string, patch: AccountPatch, at: number): Promise<boolean>;
   clearTwoFactorForAll(at: number): Promise<number>;
+  /**
+   * Records that the account accepted the TOTP code of `step`, only if that step is later than
+   * the last one it accepted (atomic): false means the code was used already (a replay).
+   */
+  claimTotpStep(uuid: string, step: number): Promise<boolean>;
+}
+
+/** What the login guard keeps across restarts and shares with the CLI (auth/login-guard.ts). */
+export interface LoginGuardStore {
+  /** Remembers that `uuid` logged in from `ipKey`, keeping only its `keep` latest addresses. */
+  rememberAddress(uuid: string, ipKey: string, at: number, keep: number): Promise<void>;
+  isKnownAddress(uuid: string, ipKey: string): Promise<boolean>;
+  /** Appends an unlock marker (`komari unlock`, `komari permit-login`); returns its id. */
+  addUnlock(reason: string, at: number): Promise<number>;
+  /** The id of the latest marker with this reason; 0 when there is none. */
+  latestUnlock(reason: string): Promise<number>;
 }
 
 export interface Session {
@@ -298,6 +314,7 @@ export interface Store {
   readonly sessions: SessionStore;
   readonly nodes: NodeStore;
   readonly settings: SettingsStore;
+  readonly loginGuard: LoginGuardStore;
   readonly audit: AuditStore;
   readonly history: HistoryStore;
   /** ping tasks and ping history */

@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../../app-context.ts';
-import { verifyPassword } from '../../auth/password-hash.ts';
 import { AppError, toAppError } from '../../errors.ts';
 import { formatZodError } from '../../rpc/bind-params.ts';
 import { isAdmin } from '../../rpc/caller.ts';
@@ -12,14 +11,18 @@ const updateUserBody = z.object({
   uuid: z.string().min(1),
   username: z.string().optional(),
   password: z.string().optional(),
-  /** komari-ts: when sent beside `password`, it must be the current one (Komari never asks) */
+  /**
+   * komari-ts: the current password. A session without 2FA must send it to change the password;
+   * when sent it must be right (Komari never asks). Wrong ones are throttled per account.
+   */
   old_password: z.string().optional(),
   sso_type: z.string().optional(),
 });
 
 /**
  * `POST /api/admin/update/user` (auth.md §5): change username and/or password. The target must be
- * the caller's own account; a password change needs the 2FA re-check and ends every session.
+ * the caller's own account; a password change needs re-authentication (a current 2FA code, or
+ * `old_password` without 2FA; API keys are exempt) and ends every session.
  */
 export function registerAccountRoutes(fastify: FastifyInstance, app: AppContext): void {
   fastify.post('/api/admin/update/user', async (request, reply) => {
@@ -42,16 +45,16 @@ export function registerAccountRoutes(fastify: FastifyInstance, app: AppContext)
       if (caller.kind === 'user' && caller.account.uuid !== uuid) throw AppError.denied('You can only update your own account');
       const account = await app.store.accounts.byUuid(uuid);
       if (!account) throw AppError.notFound(`user not found: ${uuid}`);
-      if (password !== undefined && oldPassword !== undefined && !(await verifyPassword(oldPassword, account.passwordHash))) {
-        throw AppError.invalidParams('Current password is wrong');
-      }
-      if (password !== undefined) await app.accounts.checkSensitive(caller, body.value);
+      if (password !== undefined) await app.accounts.checkPasswordChange(caller, oldPassword, body.value);
       if (username !== undefined) await renameAccount(app, uuid, username);
       if (password !== undefined) await app.accounts.setPassword(uuid, password);
       await app.audit.log(caller.meta.ip, caller.kind === 'user' ? uuid : '00000000-0000-0000-0000-000000000000', 'User updated', 'warn');
       return reply.send({ status: 'success', message: '', data: { uuid } });
     } catch (err) {
-      return sendError(reply, toAppError(err));
+      const appErr = toAppError(err);
+      const retryAfterSec = (appErr.data as { retryAfterSec?: number } | undefined)?.retryAfterSec;
+      if (retryAfterSec !== undefined) reply.header('Retry-After', String(retryAfterSec));
+      return sendError(reply, appErr);
     }
   });
 }

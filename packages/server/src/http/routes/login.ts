@@ -29,6 +29,8 @@ function fail(reply: FastifyReply, status: number, message: string): FastifyRepl
 /** `POST /api/login` and `GET /api/logout` (auth.md §4), hand-written as in Komari. */
 export function registerLoginRoutes(fastify: FastifyInstance, app: AppContext): void {
   fastify.post('/api/login', async (request, reply) => {
+    // `komari permit-login` writes the database from another process; pick it up before refusing.
+    if (app.settings.get('disable_password_login') && (await app.accounts.permitLoginFired())) await app.settings.reload();
     if (app.settings.get('disable_password_login')) return fail(reply, 403, 'Password login is disabled');
     const body = jsonBody(request);
     if (!body.ok) return fail(reply, 400, `Invalid request body: ${body.error}`);

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../app-context.ts';
 import { otpauthQrPng } from '../../auth/otpauth-qr.ts';
-import { generateTotpSecret, verifyTotp } from '../../auth/totp.ts';
+import { generateTotpSecret, matchTotpStep } from '../../auth/totp.ts';
 import { toAppError } from '../../errors.ts';
 import type { Caller } from '../../rpc/caller.ts';
 import { sendError } from '../bind.ts';
@@ -11,6 +11,7 @@ import { jsonBody } from '../json-body.ts';
 /** The pending secret lives in a cookie between generate and enable, as in Komari. */
 const secretCookie = '2fa_secret';
 const secretCookieMaxAgeSec = 1800;
+const replaceNeedsCode = '2FA is already enabled: send a current code of it in 2fa_code (body or query) or X-2FA-Code to replace it';
 
 function fail(reply: FastifyReply, status: number, message: string): FastifyReply {
   return reply.code(status).send({ status: 'error', message });
@@ -52,15 +53,26 @@ export function registerTwoFactorRoutes(fastify: FastifyInstance, app: AppContex
 
   fastify.post('/api/admin/2fa/enable', async (request, reply) => {
     const secret = readCookie(request.headers.cookie, secretCookie);
-    const code = queryValue(request, 'code'); // the query string only, never the body
+    const code = queryValue(request, 'code'); // the new secret's code: the query string only
     if (!secret || !code) return fail(reply, 400, '2FA secret or code not provided');
-    if (!verifyTotp(secret, code, app.clock.now())) return fail(reply, 400, 'Invalid 2FA code');
-    const uuid = accountUuidOf(request.caller);
-    if (!uuid) return fail(reply, 400, '2FA requires a logged-in account');
+    const step = matchTotpStep(secret, code, app.clock.now());
+    if (step === undefined) return fail(reply, 400, 'Invalid 2FA code');
+    const caller = request.caller;
+    if (caller.kind !== 'user') return fail(reply, 400, '2FA requires a logged-in account');
+    const uuid = caller.account.uuid;
     try {
-      // Overwrites any existing secret without re-checking it, as Komari does.
+      // komari-ts: replacing an existing secret needs a code of it (Komari overwrites it), read
+      // where the sensitive re-check reads one, so a stolen session cannot swap in its own.
+      const body = jsonBody(request);
+      await app.accounts.checkSensitive(caller, body.ok ? body.value : undefined, replaceNeedsCode);
+    } catch (err) {
+      return sendError(reply, toAppError(err));
+    }
+    try {
       await app.store.accounts.update(uuid, { twoFactor: secret }, app.clock.now());
-      await app.audit.log(request.caller.meta.ip, uuid, '2FA enabled', 'warn');
+      // The code just typed cannot log in or pass a re-check again.
+      await app.store.accounts.claimTotpStep(uuid, step);
+      await app.audit.log(caller.meta.ip, uuid, '2FA enabled', 'warn');
     } catch (err) {
       return fail(reply, 500, `Failed to enable 2FA: ${toAppError(err).message}`);
     }

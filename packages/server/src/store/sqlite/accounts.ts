@@ -72,5 +72,9 @@ export function sqliteAccounts(db: DatabaseSync): AccountStore {
       const res = db.prepare("UPDATE accounts SET two_factor = '', updated_at = ? WHERE two_factor != ''").run(at);
       return Number(res.changes);
     },
+    async claimTotpStep(uuid, step) {
+      const res = db.prepare('UPDATE accounts SET totp_last_step = ? WHERE uuid = ? AND totp_last_step < ?').run(step, uuid, step);
+      return Number(res.changes) > 0;
+    },
   };
 }

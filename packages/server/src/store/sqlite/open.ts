@@ -7,6 +7,7 @@ import { sqliteAccounts } from './accounts.ts';
 import { sqliteAudit } from './audit.ts';
 import { sqliteExecTasks } from '../../exec/sqlite-store.ts';
 import { sqliteHistory } from './history.ts';
+import { sqliteLoginGuard } from './login-guard.ts';
 import { sqlitePingHistory } from '../../ping/store/sqlite-history.ts';
 import { sqlitePingTasks } from '../../ping/store/sqlite-tasks.ts';
 import { migrate } from './migrations.ts';
@@ -34,6 +35,7 @@ export function openSqliteStore(path: string): Store {
     sessions: sqliteSessions(db),
     nodes: cachedNodes(sqliteNodes(db)),
     settings: sqliteSettings(db),
+    loginGuard: sqliteLoginGuard(db),
     audit: sqliteAudit(db),
     history: sqliteHistory(db),
     ping: { tasks: sqlitePingTasks(db), history: sqlitePingHistory(db) },

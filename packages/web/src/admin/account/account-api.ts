@@ -1,8 +1,11 @@
 // The account routes (auth.md §5, §6) and the `api_key` setting (auth.md §9).
 import { ApiError, apiGet, apiSend } from '../../lib/api.ts';
 
-/** The server ignores an API key shorter than this (auth.md §9). */
-export const minApiKeyLength = 12;
+/**
+ * The server refuses shorter keys, and weak-looking longer ones with its own message (protocol's
+ * apiKeyMinLength; not imported, so the bundle does not pull in the settings schemas).
+ */
+export const minApiKeyLength = 32;
 /** Komari's install wizard asks for at least this; the update route itself allows 6. */
 export const minPasswordLength = 8;
 export const minUsernameLength = 3;

@@ -1,6 +1,6 @@
 // The admin API key (setting `api_key`, auth.md §9): generated here from the browser's CSPRNG,
-// shown until saved, then masked. A key under 12 characters would be stored but never accepted
-// by the server, so it is refused before saving.
+// shown until saved, then masked. A key under 32 characters is refused here before saving; a
+// longer one that looks too simple is refused by the server, whose message is shown.
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useAsync } from '../../lib/use-async.ts';
