@@ -9,6 +9,7 @@ import { sqliteExecTasks } from '../../exec/sqlite-store.ts';
 import { sqliteHistory } from './history.ts';
 import { sqlitePingHistory } from '../../ping/store/sqlite-history.ts';
 import { sqlitePingTasks } from '../../ping/store/sqlite-tasks.ts';
+import { mappingErrors } from './errors.ts';
 import { migrate } from './migrations.ts';
 import { sqliteNodes } from './nodes.ts';
 import { sqliteSessions } from './sessions.ts';
@@ -29,14 +30,14 @@ export function openSqliteStore(path: string): Store {
   migrate(db);
   return {
     engine: 'sqlite',
-    accounts: sqliteAccounts(db),
-    sessions: sqliteSessions(db),
-    nodes: cachedNodes(sqliteNodes(db)),
-    settings: sqliteSettings(db),
-    audit: sqliteAudit(db),
-    history: sqliteHistory(db),
-    ping: { tasks: sqlitePingTasks(db), history: sqlitePingHistory(db) },
-    execTasks: sqliteExecTasks(db),
+    accounts: mappingErrors(sqliteAccounts(db)),
+    sessions: mappingErrors(sqliteSessions(db)),
+    nodes: cachedNodes(mappingErrors(sqliteNodes(db))),
+    settings: mappingErrors(sqliteSettings(db)),
+    audit: mappingErrors(sqliteAudit(db)),
+    history: mappingErrors(sqliteHistory(db)),
+    ping: { tasks: mappingErrors(sqlitePingTasks(db)), history: mappingErrors(sqlitePingHistory(db)) },
+    execTasks: mappingErrors(sqliteExecTasks(db)),
     async close() {
       if (db.isOpen) db.close();
     },
