@@ -41,6 +41,8 @@ export interface BuildOptions {
   clock?: Clock;
   /** false silences the request log (tests) */
   logger?: boolean;
+  /** where log lines go instead of stdout (tests read them) */
+  logStream?: NodeJS.WritableStream;
   /** bounds shrunk or widened (tests); config/limits.ts holds the defaults */
   limits?: LimitOverrides;
 }
@@ -57,7 +59,7 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
   const { config, store } = opts;
   const clock = opts.clock ?? systemClock;
   const fastify = Fastify({
-    logger: opts.logger === false ? false : { level: config.logLevel },
+    logger: opts.logger === false ? false : { level: config.logLevel, ...(opts.logStream ? { stream: opts.logStream } : {}) },
     bodyLimit: config.bodyLimit,
     trustProxy: config.trustedProxies.length > 0 ? config.trustedProxies : false,
     // HEAD is not answered on GET routes: Komari gives unmatched methods a 404 (only /ping is ANY).

@@ -1,4 +1,5 @@
 import { RpcCode } from '@komari-ts/protocol';
+import { StoreFull } from './store/errors.ts';
 
 /**
  * The one error type of the server. It carries a JSON-RPC code; REST bindings map the code to an
@@ -27,9 +28,16 @@ export class AppError extends Error {
   static internal(message: string, data?: unknown): AppError {
     return new AppError(RpcCode.InternalError, message, data);
   }
+  /** The server cannot take writes now (a full disk); reads still work. */
+  static unavailable(message: string): AppError {
+    return new AppError(RpcCode.Unavailable, message);
+  }
 }
 
-/** rpc2.md §11.2: -32602/-32600/-32700 → 400; -32041/-32040 → 401; -32044 → 404; else 500. */
+/**
+ * rpc2.md §11.2: -32602/-32600/-32700 → 400; -32041/-32040 → 401; -32044 → 404; -32051 (a full
+ * database) → 503; else 500.
+ */
 export function httpStatusOf(code: number): number {
   switch (code) {
     case RpcCode.InvalidParams:
@@ -41,14 +49,20 @@ export function httpStatusOf(code: number): number {
       return 401;
     case RpcCode.NotFound:
       return 404;
+    case RpcCode.Unavailable:
+      return 503;
     default:
       return 500;
   }
 }
 
-/** Anything thrown that is not an AppError becomes an internal error with its message. */
+/**
+ * Anything thrown that is not an AppError becomes an internal error with its message; a full
+ * database becomes -32051 "database is full" (HTTP 503).
+ */
 export function toAppError(err: unknown, fallback = 'Internal error'): AppError {
   if (err instanceof AppError) return err;
+  if (err instanceof StoreFull) return AppError.unavailable(err.message);
   const message = err instanceof Error ? err.message : String(err);
   return AppError.internal(message || fallback);
 }

@@ -13,17 +13,17 @@ export interface RunningServer extends BuiltApp {
 /**
  * The composition root: open the store, migrate, build the app, create the first account,
  * listen. `stop` closes in reverse order. `print` receives the one-time admin password line;
- * `opts` is for tests: a clock they move, bounds they shrink.
+ * `opts` is for tests: a clock they move, bounds they shrink, a stream their log lines go to.
  */
 export async function startServer(
   config: BootConfig,
   print: (line: string) => void = console.log,
-  opts: { clock?: Clock; limits?: LimitOverrides } = {},
+  opts: { clock?: Clock; limits?: LimitOverrides; logStream?: NodeJS.WritableStream } = {},
 ): Promise<RunningServer> {
   const store = openSqliteStore(config.db);
   let built: BuiltApp;
   try {
-    built = await buildApp({ config, store, clock: opts.clock, limits: opts.limits, logger: config.logLevel !== 'silent' });
+    built = await buildApp({ config, store, clock: opts.clock, limits: opts.limits, logger: config.logLevel !== 'silent', logStream: opts.logStream });
     const created = await built.ctx.accounts.ensureFirstAccount(config.adminUsername, config.adminPassword);
     if (created) {
       print(`Default admin account created. Username: ${created.username} , Password: ${created.password}`);

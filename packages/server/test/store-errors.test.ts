@@ -4,10 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { after, describe, it } from 'node:test';
+import Fastify from 'fastify';
 import { StoreConflict, StoreFull } from '../src/store/errors.ts';
 import { storeErrorOf } from '../src/store/sqlite/errors.ts';
 import { inTransaction } from '../src/store/sqlite/transaction.ts';
-import { addNode } from './helpers/agent-common.ts';
+import { EngineSchedule } from '../src/util/engine-schedule.ts';
+import { addNode, eventually } from './helpers/agent-common.ts';
+import { LogCapture } from './helpers/log-capture.ts';
 import { http, startWithAdmin } from './helpers/server.ts';
 
 describe('typed store errors', () => {
@@ -63,6 +66,31 @@ describe('typed store errors', () => {
       assert.equal(again.json.token, b.token, again.text);
     } finally {
       await s.dispose();
+    }
+  });
+
+  it('a flush that keeps failing is logged once, and once more when it works again', async () => {
+    const log = new LogCapture();
+    const fastify = Fastify({ logger: { stream: log } });
+    const schedule = new EngineSchedule('history', fastify.log, { flushEveryMs: 10, pruneEveryMs: 60_000 });
+    let calls = 0;
+    let failing = true;
+    await schedule.start(
+      async () => {
+        calls++;
+        if (failing) throw new Error('database or disk is full');
+      },
+      async () => 0,
+    );
+    try {
+      await eventually(() => calls >= 6);
+      assert.equal(log.matching('history flush failed').length, 1);
+      failing = false;
+      await eventually(() => log.matching('history flush works again').length === 1);
+      assert.equal(log.matching('history flush failed').length, 1);
+    } finally {
+      await schedule.stop(async () => undefined);
+      await fastify.close();
     }
   });
 });

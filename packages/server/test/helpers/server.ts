@@ -25,6 +25,8 @@ export interface TestServerOptions {
   clock?: Clock;
   /** bounds shrunk for the test (config/limits.ts) */
   limits?: LimitOverrides;
+  /** collects the server's log lines (set env KOMARI_LOG_LEVEL too: the default is silent) */
+  logStream?: NodeJS.WritableStream;
 }
 
 /**
@@ -36,7 +38,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
   const dbPath = join(dir, 'komari.db');
   const env = { ADMIN_PASSWORD: 'test-password-1', KOMARI_LOG_LEVEL: 'silent', ...opts.env };
   const config = loadBootConfig({ listen: '127.0.0.1:0', db: dbPath }, env);
-  const server = await startServer(config, () => {}, { clock: opts.clock, limits: opts.limits });
+  const server = await startServer(config, () => {}, { clock: opts.clock, limits: opts.limits, logStream: opts.logStream });
   const adminUsername = config.adminUsername ?? 'admin';
   const adminPassword = env.ADMIN_PASSWORD;
   return {
