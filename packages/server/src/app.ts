@@ -13,6 +13,7 @@ import type { BootConfig } from './config/boot-config.ts';
 import { resolveLimits, type LimitOverrides } from './config/limits.ts';
 import { bindRoutes } from './http/bind.ts';
 import { answerFrameworkError, registerErrorHandling } from './http/errors.ts';
+import { loggerOptions } from './http/log-options.ts';
 import { registerGates } from './http/gates.ts';
 import { registerAccountRoutes } from './http/routes/account.ts';
 import { bindings } from './http/routes/bindings.ts';
@@ -59,7 +60,7 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
   const { config, store } = opts;
   const clock = opts.clock ?? systemClock;
   const fastify = Fastify({
-    logger: opts.logger === false ? false : { level: config.logLevel, ...(opts.logStream ? { stream: opts.logStream } : {}) },
+    logger: opts.logger === false ? false : loggerOptions(config.logLevel, opts.logStream),
     bodyLimit: config.bodyLimit,
     trustProxy: config.trustedProxies.length > 0 ? config.trustedProxies : false,
     // HEAD is not answered on GET routes: Komari gives unmatched methods a 404 (only /ping is ANY).
