@@ -15,6 +15,7 @@ import { bindRoutes } from './http/bind.ts';
 import { answerFrameworkError, registerErrorHandling } from './http/errors.ts';
 import { loggerOptions } from './http/log-options.ts';
 import { registerGates } from './http/gates.ts';
+import { registerSecurityHeaders } from './http/security-headers.ts';
 import { registerAccountRoutes } from './http/routes/account.ts';
 import { bindings } from './http/routes/bindings.ts';
 import { registerLoginRoutes } from './http/routes/login.ts';
@@ -96,6 +97,7 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
   fastify.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
   await fastify.register(websocket, { options: { maxPayload: config.bodyLimit } });
   registerErrorHandling(fastify, config.bodyLimit);
+  registerSecurityHeaders(fastify, config);
   registerGates(fastify, ctx);
   registerPingRoute(fastify);
   registerLoginRoutes(fastify, ctx);
