@@ -13,8 +13,10 @@ import type { BootConfig } from './config/boot-config.ts';
 import { resolveLimits, type LimitOverrides } from './config/limits.ts';
 import { bindRoutes } from './http/bind.ts';
 import { answerFrameworkError, registerErrorHandling } from './http/errors.ts';
+import { loggerOptions } from './http/log-options.ts';
 import { registerGates } from './http/gates.ts';
 import { recordRoutes, type RouteRecord } from './http/route-table.ts';
+import { registerSecurityHeaders } from './http/security-headers.ts';
 import { registerAccountRoutes } from './http/routes/account.ts';
 import { bindings } from './http/routes/bindings.ts';
 import { registerLoginRoutes } from './http/routes/login.ts';
@@ -45,6 +47,8 @@ export interface BuildOptions {
   clock?: Clock;
   /** false silences the request log (tests) */
   logger?: boolean;
+  /** where log lines go instead of stdout (tests read them) */
+  logStream?: NodeJS.WritableStream;
   /** bounds shrunk or widened (tests); config/limits.ts holds the defaults */
   limits?: LimitOverrides;
   /** GitHub's base URLs pointed at a local stand-in (tests only; no setting reaches this) */
@@ -65,7 +69,7 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
   const { config, store } = opts;
   const clock = opts.clock ?? systemClock;
   const fastify = Fastify({
-    logger: opts.logger === false ? false : { level: config.logLevel },
+    logger: opts.logger === false ? false : loggerOptions(config.logLevel, opts.logStream),
     bodyLimit: config.bodyLimit,
     trustProxy: config.trustedProxies.length > 0 ? config.trustedProxies : false,
     // HEAD is not answered on GET routes: Komari gives unmatched methods a 404 (only /ping is ANY).
@@ -109,6 +113,7 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
   fastify.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
   await fastify.register(websocket, { options: { maxPayload: config.bodyLimit } });
   registerErrorHandling(fastify, config.bodyLimit);
+  registerSecurityHeaders(fastify, config);
   registerGates(fastify, ctx);
   registerPingRoute(fastify);
   registerLoginRoutes(fastify, ctx);

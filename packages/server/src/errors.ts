@@ -1,4 +1,5 @@
 import { RpcCode } from '@komari-ts/protocol';
+import { StoreFull } from './store/errors.ts';
 
 /**
  * komari-ts's code for "too many failed attempts, wait": Komari has no rate limits and so no code
@@ -37,9 +38,16 @@ export class AppError extends Error {
   static internal(message: string, data?: unknown): AppError {
     return new AppError(RpcCode.InternalError, message, data);
   }
+  /** The server cannot take writes now (a full disk); reads still work. */
+  static unavailable(message: string): AppError {
+    return new AppError(RpcCode.Unavailable, message);
+  }
 }
 
-/** rpc2.md §11.2: -32602/-32600/-32700 → 400; -32041/-32040 → 401; -32044 → 404; else 500 (and 429 for ours). */
+/**
+ * rpc2.md §11.2: -32602/-32600/-32700 → 400; -32041/-32040 → 401; -32044 → 404; else 500. Ours:
+ * too many attempts → 429, -32051 (a full database) → 503.
+ */
 export function httpStatusOf(code: number): number {
   switch (code) {
     case RpcCode.InvalidParams:
@@ -53,14 +61,20 @@ export function httpStatusOf(code: number): number {
       return 404;
     case tooManyAttemptsCode:
       return 429;
+    case RpcCode.Unavailable:
+      return 503;
     default:
       return 500;
   }
 }
 
-/** Anything thrown that is not an AppError becomes an internal error with its message. */
+/**
+ * Anything thrown that is not an AppError becomes an internal error with its message; a full
+ * database becomes -32051 "database is full" (HTTP 503).
+ */
 export function toAppError(err: unknown, fallback = 'Internal error'): AppError {
   if (err instanceof AppError) return err;
+  if (err instanceof StoreFull) return AppError.unavailable(err.message);
   const message = err instanceof Error ? err.message : String(err);
   return AppError.internal(message || fallback);
 }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -17,6 +18,19 @@ function write(root: string, rel: string, text: string): void {
   writeFileSync(join(root, rel), text);
 }
 
+/** A GET whose path is sent exactly as written (fetch would straighten out `/../`). */
+function rawGet(base: string, path: string): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(base + '/', { path }, (res) => {
+      let text = '';
+      res.setEncoding('utf8').on('data', (d: string) => (text += d));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
 describe('the web UI as the default theme (themes.md §4)', () => {
   let s: TestServer;
   let cookie: string;
@@ -26,6 +40,8 @@ describe('the web UI as the default theme (themes.md §4)', () => {
     write(webRoot, 'dist/assets/app.js', 'console.log(1)');
     write(webRoot, 'dist/favicon.ico', 'ICO');
     write(webRoot, 'komari-theme.json', '{"name":"Default","short":"default"}');
+    write(webRoot, 'package.json', '{"name":"@komari-ts/web","private":true}');
+    write(webRoot, 'src/main.tsx', 'source code');
     ({ s, cookie } = await startWithAdmin({ env: { KOMARI_WEB_ROOT: webRoot } }));
   });
   after(async () => {
@@ -84,6 +100,33 @@ describe('the web UI as the default theme (themes.md §4)', () => {
     assert.equal(climb.status, 404);
     const climbSpa = await http(s.url, '/..%2f..%2fpackage.json');
     assert.doesNotMatch(climbSpa.text, /"name"/);
+  });
+
+  it('serves only dist/, the manifest and the manifest\'s preview: sources, climbs, backslashes and outward symlinks are 404', async () => {
+    const root = join(s.dir, 'theme', 'Leaky');
+    write(root, 'komari-theme.json', '{"name":"Leaky","short":"Leaky","preview":"preview.png"}');
+    write(root, 'preview.png', 'PNG');
+    write(root, 'package.json', '{"name":"leaky-source"}');
+    write(root, 'secret.txt', 'theme secret');
+    write(root, 'dist/index.html', '<html><body>leaky</body></html>');
+    symlinkSync(join(root, 'secret.txt'), join(root, 'dist', 'inner-link.txt'));
+    symlinkSync(join(webRoot, 'package.json'), join(root, 'dist', 'outer-link.json'));
+    const refused = [
+      '/themes/default/package.json', '/themes/default/src/main.tsx', '/..%2fpackage.json', '/themes/default/../package.json',
+      '/themes/default/dist/../package.json', '/themes/default/dist/%2e%2e/package.json', '/%2e%2e/package.json',
+      '/themes/default/dist%5c..%5cpackage.json', '/..%5cpackage.json', '/themes/Leaky/package.json', '/themes/Leaky/secret.txt',
+      '/themes/Leaky/dist/inner-link.txt', '/themes/Leaky/dist/outer-link.json',
+    ];
+    for (const path of refused) {
+      const res = await rawGet(s.url, path);
+      assert.equal(res.status, 404, path);
+      assert.doesNotMatch(res.text, /"name"|secret|source/, path);
+    }
+    assert.equal((await http(s.url, '/themes/default/dist/assets/app.js')).text, 'console.log(1)');
+    assert.equal((await http(s.url, '/themes/default/komari-theme.json')).json.short, 'default');
+    assert.equal((await http(s.url, '/themes/Leaky/komari-theme.json')).json.short, 'Leaky');
+    assert.equal((await http(s.url, '/themes/Leaky/preview.png')).text, 'PNG');
+    assert.match((await http(s.url, '/themes/Leaky/dist/index.html')).text, /leaky/);
   });
 
   it('an installed theme serves its own files and inherits the rest from the default', async () => {

@@ -25,6 +25,7 @@ const sourceOf: Record<string, string> = {
   localAgent: 'KOMARI_LOCAL_AGENT (--local-agent / --no-local-agent)',
   webRoot: 'KOMARI_WEB_ROOT',
   agentWsCompression: 'KOMARI_AGENT_WS_COMPRESSION',
+  frameAncestors: 'KOMARI_FRAME_ANCESTORS',
 };
 
 const on = ['1', 'true', 'yes', 'on'];
@@ -62,6 +63,13 @@ export const bootConfigSchema = z.object({
   webRoot: z.string().default(''),
   /** permessage-deflate on the v2 agent socket when the agent offers it (Komari: always) */
   agentWsCompression: switchSchema.default(true),
+  /**
+   * Sites allowed to show the public pages in an iframe (`*` for any), besides this server
+   * itself. The admin panel and the terminal are never frameable (http/security-headers.ts).
+   */
+  frameAncestors: z
+    .array(z.string().regex(/^(\*|https?:\/\/[^\s/;,'"]+)$/, 'must be * or origins such as https://blog.example.com, comma-separated'))
+    .default([]),
 });
 export type BootConfig = z.output<typeof bootConfigSchema>;
 
@@ -98,6 +106,7 @@ export function loadBootConfig(flags: BootFlags, env: NodeJS.ProcessEnv): BootCo
     hash: env.KOMARI_COMMIT,
     webRoot: env.KOMARI_WEB_ROOT,
     agentWsCompression: env.KOMARI_AGENT_WS_COMPRESSION?.toLowerCase() || undefined,
+    frameAncestors: splitList(env.KOMARI_FRAME_ANCESTORS),
     localAgent: flags.localAgent === undefined ? env.KOMARI_LOCAL_AGENT?.toLowerCase() || undefined : String(flags.localAgent),
   };
   const parsed = bootConfigSchema.safeParse(raw);

@@ -1,4 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { toAppError } from '../errors.ts';
+import { StoreFull } from '../store/errors.ts';
+import { sendError } from './bind.ts';
 
 /**
  * Framework-level failures (oversized body, malformed request line, …) in Komari's error shape.
@@ -11,6 +14,11 @@ export function registerErrorHandling(fastify: FastifyInstance, bodyLimit: numbe
       return reply.code(413).send({ status: 'error', message: `Request body is too large (limit ${bodyLimit} bytes)` });
     }
     if (status < 500) return reply.code(status).send({ status: 'error', message: err.message });
+    // A hand-written route (login, logout) that writes on a full disk: 503, as bound routes answer.
+    if ((err as unknown) instanceof StoreFull) {
+      request.log.warn({ err }, 'write refused: database is full');
+      return sendError(reply, toAppError(err));
+    }
     request.log.error({ err }, 'request failed');
     return reply.code(500).send({ status: 'error', message: 'Internal server error' });
   });

@@ -3,6 +3,7 @@ import { apiKeyMinLength } from '@komari-ts/protocol';
 import type { FastifyRequest } from 'fastify';
 import type { AppContext } from '../app-context.ts';
 import type { Caller, CallerMeta } from '../rpc/caller.ts';
+import { StoreFull } from '../store/errors.ts';
 import { readCookie } from './cookies.ts';
 import { jsonBody } from './json-body.ts';
 
@@ -66,6 +67,15 @@ function metaOf(app: AppContext, request: FastifyRequest): CallerMeta {
   };
 }
 
+/** The "latest seen" refresh is bookkeeping: on a full disk the request goes on without it. */
+async function touchSession(app: AppContext, token: string, meta: CallerMeta): Promise<void> {
+  try {
+    await app.store.sessions.touch(token, app.clock.now(), meta.ip, meta.userAgent);
+  } catch (err) {
+    if (!(err instanceof StoreFull)) throw err;
+  }
+}
+
 /**
  * Resolves the caller (auth.md §1): API key > session cookie > agent token > anonymous. Invalid
  * credentials never fail by themselves; they fall through. A session caller's "latest seen"
@@ -77,7 +87,7 @@ export async function resolveCaller(app: AppContext, request: FastifyRequest): P
   const token = readCookie(request.headers.cookie, 'session_token');
   const found = await app.accounts.resolveSession(token);
   if (found) {
-    await app.store.sessions.touch(token, app.clock.now(), meta.ip, meta.userAgent);
+    await touchSession(app, token, meta);
     return { kind: 'user', account: found.account, sessionToken: token, meta };
   }
   const agentToken = agentTokenOf(request);

@@ -9,6 +9,7 @@ import { actorUuid } from '../rpc/caller.ts';
 import { defineMethod, noParams, type CallContext, type MethodDef } from '../rpc/registry.ts';
 import { toNodeWire } from '../services/node-wire.ts';
 import type { NodePatch, NodeRow } from '../store/types.ts';
+import { StoreConflict } from '../store/errors.ts';
 
 const uuidParam = z.object({ uuid: z.string().optional() });
 
@@ -110,7 +111,7 @@ export const nodeAdminMethods: MethodDef[] = [
       try {
         await ctx.app.store.nodes.update(uuid, { ...patch, updated_at: ctx.app.clock.now() });
       } catch (err) {
-        if (/UNIQUE/i.test((err as Error).message)) throw AppError.invalidParams('token is already used by another node');
+        if (err instanceof StoreConflict) throw AppError.invalidParams('token is already used by another node');
         throw err;
       }
       await audit(ctx, `edit client:${uuid}`, 'info');

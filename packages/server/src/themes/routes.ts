@@ -63,12 +63,10 @@ function answerSpa(app: AppContext, files: ThemeFiles, request: FastifyRequest, 
   const url = new URL(request.url, 'http://x');
   shareTempKey(app, url, reply);
   const active = app.settings.get('theme');
-  let path: string;
-  try {
-    path = decodeURIComponent(url.pathname);
-  } catch {
-    path = url.pathname;
-  }
+  // `/..%2fpackage.json`, `/%2e%2e/x`: a path that tries to climb names no page and no file. The
+  // raw path is checked, since URL parsing straightens some of them out.
+  if (climbs(request.url.split('?')[0]!)) return reply.code(404).type('text/plain; charset=utf-8').send('404 page not found');
+  const path = decoded(url.pathname);
   const asset = path === '/' ? undefined : files.lookup(active, 'dist' + path);
   if (asset) return sendFile(reply, asset);
 
@@ -89,6 +87,19 @@ function answerSpa(app: AppContext, files: ThemeFiles, request: FastifyRequest, 
     site: { sitename: s.get('sitename'), description: s.get('description'), custom_head: s.get('custom_head'), custom_body: s.get('custom_body') },
   });
   return reply.code(200).type('text/html; charset=utf-8').send(html);
+}
+
+function decoded(path: string): string {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
+}
+
+function climbs(rawPath: string): boolean {
+  const path = decoded(rawPath);
+  return path.includes('\\') || path.split('/').includes('..');
 }
 
 /** `?temp_key=<token>` on a page load hands the visitor the share cookie (public-api.md §1.5). */

@@ -1,10 +1,17 @@
-import { statSync } from 'node:fs';
+import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { join, normalize, resolve, sep } from 'node:path';
+
+const manifestName = 'komari-theme.json';
 
 /**
  * Where theme files come from (themes.md §4.1): an installed theme's own directory under
  * `<data>/theme/<short>/`, else the default theme (the built `packages/web`), so a custom theme
  * inherits any file it lacks. Paths are relative to a theme's root (`dist/index.html`, …).
+ *
+ * Only what a theme publishes is served: its `dist/`, its manifest and the preview image the
+ * manifest names. The rest of a theme's directory is its source (the default theme's root is the
+ * web package: `package.json`, `src/`, `node_modules/`), and a symlink is followed only when its
+ * target stays inside the published part.
  */
 export class ThemeFiles {
   readonly #defaultRoot: string;
@@ -15,37 +22,54 @@ export class ThemeFiles {
     this.#installedRoot = resolve(installedRoot);
   }
 
-  /** Absolute path of a regular file, or undefined. */
+  /** Absolute path of a regular, published file, or undefined. */
   lookup(themeId: string, relPath: string): string | undefined {
     const clean = cleanRelative(relPath);
     if (clean === undefined) return undefined;
     if (themeId !== 'default') {
       if (!themeId || /[/\\]|\.\./.test(themeId)) return undefined;
-      const found = regularFileWithin(join(this.#installedRoot, themeId), clean);
+      const found = publishedFile(join(this.#installedRoot, themeId), clean);
       if (found) return found;
     }
-    return regularFileWithin(this.#defaultRoot, clean);
+    return publishedFile(this.#defaultRoot, clean);
   }
 
   /** True when an installed theme of that name exists (the default theme always does). */
   installed(themeId: string): boolean {
     if (themeId === 'default') return true;
-    return !/[/\\]|\.\./.test(themeId) && regularFileWithin(join(this.#installedRoot, themeId), 'komari-theme.json') !== undefined;
+    return !/[/\\]|\.\./.test(themeId) && publishedFile(join(this.#installedRoot, themeId), manifestName) !== undefined;
   }
 }
 
-/** `/dist/../x` → `x`; undefined when the path would climb out of the root. */
+/**
+ * `dist/./a` → `dist/a`; undefined when the path holds a `..` segment or a backslash (a request
+ * that tries to climb is refused, not straightened out).
+ */
 function cleanRelative(relPath: string): string | undefined {
-  const n = normalize('/' + relPath.replace(/\\/g, '/')).replace(/^\/+/, '');
-  if (n.split('/').includes('..')) return undefined;
-  return n;
+  if (relPath.includes('\\') || relPath.includes('\0')) return undefined;
+  if (relPath.split('/').includes('..')) return undefined;
+  return normalize('/' + relPath).replace(/^\/+/, '');
 }
 
-function regularFileWithin(root: string, rel: string): string | undefined {
-  const full = resolve(root, rel);
-  if (full !== root && !full.startsWith(root + sep)) return undefined;
+/** The manifest's `preview` path, when it names a file inside the theme. */
+function previewOf(root: string): string | undefined {
   try {
-    return statSync(full).isFile() ? full : undefined;
+    const preview = (JSON.parse(readFileSync(join(root, manifestName), 'utf8')) as { preview?: unknown }).preview;
+    return typeof preview === 'string' && preview !== '' ? cleanRelative(preview) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function publishedFile(root: string, rel: string): string | undefined {
+  const inDist = rel.startsWith('dist/');
+  if (!inDist && rel !== manifestName && rel !== previewOf(root)) return undefined;
+  try {
+    const real = realpathSync(join(root, rel));
+    // The published part, resolved too: a theme directory may itself sit behind a symlink.
+    const base = realpathSync(inDist ? join(root, 'dist') : root);
+    if (!real.startsWith(base + sep)) return undefined;
+    return statSync(real).isFile() ? real : undefined;
   } catch {
     return undefined;
   }

@@ -35,14 +35,19 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs one CLI command to completion. */
-export async function runCli(args: string[], env: EnvPatch = {}): Promise<CliResult> {
+/**
+ * Runs one CLI command to completion; `timeoutMs` kills it first (a command expected to exit that
+ * starts serving instead), and the result's code is then null.
+ */
+export async function runCli(args: string[], env: EnvPatch = {}, timeoutMs?: number): Promise<CliResult> {
   const child = spawn(process.execPath, [cliPath, ...args], { env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+  const timer = timeoutMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), timeoutMs);
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
   child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
   const [code] = (await once(child, 'close')) as [number | null];
+  clearTimeout(timer);
   return { code, stdout, stderr };
 }
 

@@ -1,11 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Clock } from '../../src/clock.ts';
 import { loadBootConfig } from '../../src/config/boot-config.ts';
-import type { LimitOverrides } from '../../src/config/limits.ts';
-import { startServer, type RunningServer } from '../../src/main.ts';
-import type { OAuthEndpoints } from '../../src/oauth/providers/types.ts';
+import { startServer, type RunningServer, type StartOptions } from '../../src/main.ts';
 
 export interface TestServer extends RunningServer {
   dir: string;
@@ -18,16 +15,10 @@ export interface TestServer extends RunningServer {
   dispose(): Promise<void>;
 }
 
-export interface TestServerOptions {
+export interface TestServerOptions extends StartOptions {
   /** reuse a data directory (restart tests); a fresh temp dir otherwise */
   dir?: string;
   env?: Record<string, string>;
-  /** a clock the test moves (see helpers/clock.ts); the system clock otherwise */
-  clock?: Clock;
-  /** bounds shrunk for the test (config/limits.ts) */
-  limits?: LimitOverrides;
-  /** GitHub's base URLs pointed at a local stand-in (oauth tests) */
-  oauthEndpoints?: Partial<OAuthEndpoints>;
 }
 
 /**
@@ -39,7 +30,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
   const dbPath = join(dir, 'komari.db');
   const env = { ADMIN_PASSWORD: 'test-password-1', KOMARI_LOG_LEVEL: 'silent', ...opts.env };
   const config = loadBootConfig({ listen: '127.0.0.1:0', db: dbPath }, env);
-  const server = await startServer(config, () => {}, { clock: opts.clock, limits: opts.limits, oauthEndpoints: opts.oauthEndpoints });
+  const server = await startServer(config, () => {}, opts);
   const adminUsername = config.adminUsername ?? 'admin';
   const adminPassword = env.ADMIN_PASSWORD;
   return {

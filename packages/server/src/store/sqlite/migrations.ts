@@ -1,4 +1,5 @@
 import type { DatabaseSync } from 'node:sqlite';
+import { rollbackKeeping } from './transaction.ts';
 
 /**
  * Dated migrations, applied in order, each once, each in its own transaction. Never edit a
@@ -255,7 +256,7 @@ export function migrate(db: DatabaseSync, list: readonly Migration[] = migration
       db.prepare('INSERT INTO schema_migrations (id, applied_at) VALUES (?, ?)').run(m.id, Date.now());
       db.exec('COMMIT');
     } catch (err) {
-      db.exec('ROLLBACK');
+      rollbackKeeping(db, err);
       throw new Error(`migration ${m.id} failed: ${(err as Error).message}`, { cause: err });
     }
     ran.push(m.id);
