@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import type { AppContext } from '../app-context.ts';
 import { readCookie } from '../http/cookies.ts';
+import { serveInOrder } from '../http/ws-serial.ts';
 
 const invalidMessage = Buffer.from(JSON.stringify({ status: 'error', error: 'Invalid message' }));
 
@@ -83,25 +84,13 @@ export function registerClientsFeed(fastify: FastifyInstance, app: AppContext): 
         const hidden = new Set((await app.store.nodes.list()).filter((n) => n.hidden).map((n) => n.uuid));
         return { hidden, key: [...hidden].sort().join(',') };
       })();
-      // Marked handled here; a failure surfaces in the message chain, which closes the socket.
+      // Marked handled here; a failure surfaces in serveInOrder, which closes the socket.
       ready.catch(() => {});
-      let queue = Promise.resolve();
-      socket.on('message', (data) => {
-        const text = data.toString();
-        queue = queue
-          .then(async () => {
-            const { hidden, key } = await ready;
-            let reply: Buffer = invalidMessage;
-            if (text === 'get' || text.startsWith('get ')) {
-              const only = text.slice(4).trim();
-              reply = payloads.build(hidden, key, only === '' ? undefined : only);
-            }
-            if (socket.readyState === socket.OPEN) socket.send(reply, { binary: false });
-          })
-          .catch((err: unknown) => {
-            request.log.error({ err }, '/api/clients viewer failed');
-            socket.close(1011, 'internal error');
-          });
+      serveInOrder(socket, request.log, '/api/clients viewer', async (text) => {
+        const { hidden, key } = await ready;
+        if (text !== 'get' && !text.startsWith('get ')) return invalidMessage;
+        const only = text.slice(4).trim();
+        return payloads.build(hidden, key, only === '' ? undefined : only);
       });
     },
   });

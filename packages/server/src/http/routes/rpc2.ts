@@ -1,9 +1,9 @@
 import { RpcCode, type RpcResponse } from '@komari-ts/protocol';
 import type { FastifyInstance } from 'fastify';
-import type { WebSocket } from 'ws';
 import type { AppContext } from '../../app-context.ts';
 import type { Caller } from '../../rpc/caller.ts';
 import { dispatch } from '../../rpc/dispatch.ts';
+import { serveInOrder } from '../ws-serial.ts';
 import { envelopeError, isRpcRequest, parsePostBody, validateRequest } from '../../rpc/envelope.ts';
 
 /** One WebSocket message → exactly one reply (rpc2.md §1). Batches are not accepted here. */
@@ -19,18 +19,6 @@ async function answerMessage(app: AppContext, caller: Caller, text: string): Pro
   }
   const req = validateRequest(value);
   return isRpcRequest(req) ? dispatch(app, caller, req) : req;
-}
-
-function serveSocket(app: AppContext, socket: WebSocket, caller: Caller): void {
-  // Messages are answered strictly in arrival order, one at a time.
-  let queue = Promise.resolve();
-  socket.on('message', (data, isBinary) => {
-    const text = isBinary ? Buffer.from(data as Buffer).toString('utf8') : data.toString();
-    queue = queue.then(async () => {
-      const reply = await answerMessage(app, caller, text);
-      if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(reply));
-    });
-  });
 }
 
 /** `/api/rpc2`: POST (single or batch) and GET upgraded to a WebSocket. */
@@ -49,6 +37,7 @@ export function registerRpc2Routes(fastify: FastifyInstance, app: AppContext): v
     url: '/api/rpc2',
     handler: async (_request, reply) =>
       reply.code(400).send({ status: 'error', error: 'Failed to upgrade to WebSocket.require websocket upgrade' }),
-    wsHandler: (socket, request) => serveSocket(app, socket, request.caller),
+    wsHandler: (socket, request) =>
+      serveInOrder(socket, request.log, '/api/rpc2 socket', async (text) => JSON.stringify(await answerMessage(app, request.caller, text))),
   });
 }
