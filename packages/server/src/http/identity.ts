@@ -16,8 +16,13 @@ function query(request: FastifyRequest, name: string): string {
 }
 
 export function hasValidApiKey(app: AppContext, request: FastifyRequest): boolean {
+  return apiKeyMatches(app, header(request, 'authorization'));
+}
+
+/** Whether an `Authorization` header value carries the current API key. */
+export function apiKeyMatches(app: AppContext, authorization: string): boolean {
   const key = app.settings.get('api_key');
-  return key.length >= 12 && header(request, 'authorization') === `Bearer ${key}`;
+  return key.length >= 12 && authorization === `Bearer ${key}`;
 }
 
 /** Whether `key` is the share token and has not expired (public-api.md §1.5). */

@@ -4,6 +4,7 @@ import type { AppContext } from '../../app-context.ts';
 import type { Caller } from '../../rpc/caller.ts';
 import { dispatch } from '../../rpc/dispatch.ts';
 import { envelopeError, isRpcRequest, parsePostBody, tooLargeError, validateRequest } from '../../rpc/envelope.ts';
+import { socketCaller } from '../socket-caller.ts';
 import { serveInOrder } from '../ws-serial.ts';
 
 /** One call's answer as JSON text, or the too-large error when it alone passes the byte cap. */
@@ -67,7 +68,10 @@ export function registerRpc2Routes(fastify: FastifyInstance, app: AppContext): v
     url: '/api/rpc2',
     handler: async (_request, reply) =>
       reply.code(400).send({ status: 'error', error: 'Failed to upgrade to WebSocket.require websocket upgrade' }),
-    wsHandler: (socket, request) =>
-      serveInOrder(socket, request.log, '/api/rpc2 socket', (text) => answerMessage(app, request.caller, text)),
+    wsHandler: (socket, request) => {
+      // Each call is answered as whoever the socket's credentials name now, not at the handshake.
+      const caller = socketCaller(app, request);
+      serveInOrder(socket, request.log, '/api/rpc2 socket', async (text) => answerMessage(app, await caller(), text));
+    },
   });
 }
