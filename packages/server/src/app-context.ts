@@ -7,6 +7,7 @@ import type { ServerLimits } from './config/limits.ts';
 import type { HistoryRecorder } from './history/recorder.ts';
 import type { PingService } from './ping/service.ts';
 import type { LiveView } from './realtime/live-view.ts';
+import type { ViewerSockets } from './realtime/viewer-sockets.ts';
 import type { MethodRegistry } from './rpc/registry.ts';
 import type { AuditService } from './services/audit-service.ts';
 import type { SettingsService } from './services/settings-service.ts';
@@ -37,4 +38,6 @@ export interface AppContext {
   ping: PingService;
   /** open web terminals and their limits */
   terminal: TerminalBroker;
+  /** browser sockets of /api/clients and /api/rpc2: guest caps, idle timeout, pings */
+  viewers: ViewerSockets;
 }

@@ -26,6 +26,7 @@ import { registerClientsFeed } from './realtime/clients-feed.ts';
 import { dispatchCommand } from './agents/dispatch.ts';
 import { PingService } from './ping/service.ts';
 import { LiveView } from './realtime/live-view.ts';
+import { ViewerSockets } from './realtime/viewer-sockets.ts';
 import { MethodRegistry } from './rpc/registry.ts';
 import { AuditService } from './services/audit-service.ts';
 import { SettingsService } from './services/settings-service.ts';
@@ -43,6 +44,8 @@ export interface BuildOptions {
   logger?: boolean;
   /** bounds shrunk or widened (tests); config/limits.ts holds the defaults */
   limits?: LimitOverrides;
+  /** the process's open-files soft limit, when known: guests get at most a share of it */
+  openFiles?: number;
 }
 
 export interface BuiltApp {
@@ -84,6 +87,7 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
     // Ping history shares the load tiers; commands go out through ctx once it exists.
     ping: new PingService({ store, clock, log: fastify.log, tiers: settings.get('history_retention'), dispatch: (uuid, cmd) => dispatchCommand(ctx, uuid, cmd) }),
     terminal: new TerminalBroker(audit, fastify.log, limits.terminal),
+    viewers: new ViewerSockets(limits.viewers, fastify.log, opts.openFiles),
   };
   await ctx.history.start();
   await ctx.ping.start();
@@ -115,6 +119,7 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
   fastify.addHook('onClose', async () => {
     clearInterval(maintenance);
     clearInterval(presenceSweep);
+    ctx.viewers.stop();
     // Reports accepted before shutdown are written before the store closes.
     await ctx.history.stop();
     await ctx.ping.stop();

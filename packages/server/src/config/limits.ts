@@ -40,6 +40,11 @@ export interface ServerLimits {
     maxGuestSocketsPerIp: number;
     /** sockets all guests together may hold open; agents and admins are never counted */
     maxGuestSockets: number;
+    /**
+     * and at most this share of the process's open-files limit (read at start), so that guests
+     * can never take the descriptors agents and admins need, whatever the limit is
+     */
+    maxGuestShareOfOpenFiles: number;
   };
   login: {
     perIp: LimitRule;
@@ -69,6 +74,7 @@ export const defaultServerLimits: ServerLimits = {
     pingEveryMs: 30_000,
     maxGuestSocketsPerIp: 32,
     maxGuestSockets: 4096,
+    maxGuestShareOfOpenFiles: 0.5,
   },
   login: {
     perIp: { maxFailures: 10, windowMs: 10 * 60_000 },

@@ -3,6 +3,7 @@ import type { WebSocket } from 'ws';
 import type { AppContext } from '../app-context.ts';
 import { readCookie } from '../http/cookies.ts';
 import { serveInOrder } from '../http/ws-serial.ts';
+import { refuseGuestsOverCap, watchViewer } from './viewer-sockets.ts';
 
 const invalidMessage = Buffer.from(JSON.stringify({ status: 'error', error: 'Invalid message' }));
 
@@ -102,8 +103,10 @@ export function registerClientsFeed(fastify: FastifyInstance, app: AppContext): 
   fastify.route({
     method: 'GET',
     url: '/api/clients',
+    preHandler: (request, reply) => refuseGuestsOverCap(app, request, reply),
     handler: async (_request, reply) => reply.code(400).send({ status: 'error', error: 'Require WebSocket upgrade' }),
     wsHandler: (socket: WebSocket, request) => {
+      watchViewer(app, socket, request);
       const visibility = viewerVisibility(app, request);
       serveInOrder(socket, request.log, '/api/clients viewer', async (text) => {
         if (text !== 'get' && !text.startsWith('get ')) return invalidMessage;

@@ -2,6 +2,7 @@ import { RpcCode, type RpcRequest, type RpcResponse } from '@komari-ts/protocol'
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../app-context.ts';
 import type { Caller } from '../../rpc/caller.ts';
+import { refuseGuestsOverCap, watchViewer } from '../../realtime/viewer-sockets.ts';
 import { dispatch } from '../../rpc/dispatch.ts';
 import { envelopeError, isRpcRequest, parsePostBody, tooLargeError, validateRequest } from '../../rpc/envelope.ts';
 import { socketCaller } from '../socket-caller.ts';
@@ -66,9 +67,11 @@ export function registerRpc2Routes(fastify: FastifyInstance, app: AppContext): v
   fastify.route({
     method: 'GET',
     url: '/api/rpc2',
+    preHandler: (request, reply) => refuseGuestsOverCap(app, request, reply),
     handler: async (_request, reply) =>
       reply.code(400).send({ status: 'error', error: 'Failed to upgrade to WebSocket.require websocket upgrade' }),
     wsHandler: (socket, request) => {
+      watchViewer(app, socket, request);
       // Each call is answered as whoever the socket's credentials name now, not at the handshake.
       const caller = socketCaller(app, request);
       serveInOrder(socket, request.log, '/api/rpc2 socket', async (text) => answerMessage(app, await caller(), text));
