@@ -100,6 +100,23 @@ describe('an open /api/rpc2 socket loses its admin rights with its session', () 
   });
 });
 
+describe('a share link (temp_key) on an open /api/rpc2 socket of a private site', () => {
+  it('passes the private-site gate until the link expires, then the gate applies', async () => {
+    const cookie = await login();
+    const expireAt = Math.floor(clock.now() / 1000) + 60;
+    await adminCall(cookie, 'admin:editSettings', { private_site: true, tempory_share_token: 'share-socket-1', tempory_share_token_expire_at: expireAt });
+    try {
+      const ws = await open('/api/rpc2', { Cookie: 'temp_key=share-socket-1' });
+      const nodes = () => ask(ws, JSON.stringify({ jsonrpc: '2.0', method: 'common:getNodes', id: 3 }));
+      assert.ok(node.uuid in (await nodes()).result, 'the link lets the guest see the nodes');
+      clock.advance(61_000);
+      assert.deepEqual((await nodes()).error, { code: -32041, message: 'Private site enabled, please login first' });
+    } finally {
+      await adminCall(cookie, 'admin:editSettings', { private_site: false });
+    }
+  });
+});
+
 describe('the admin view of /api/clients ends with its session', () => {
   it('a hidden node disappears from the old admin socket after logout', async () => {
     const cookie = await login();
