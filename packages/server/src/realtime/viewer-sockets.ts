@@ -72,6 +72,8 @@ export class ViewerSockets {
    * that passed `refusal` together may still overshoot, and the late ones are closed with 1013.
    */
   watch(socket: WebSocket, guestIp?: string): void {
+    // closed already: no 'close' event would ever release its count
+    if (socket.readyState === socket.CLOSED) return;
     const watched: Watched = { socket, alive: true };
     this.#watched.add(watched);
     socket.on('pong', () => (watched.alive = true));
