@@ -9,6 +9,7 @@
  */
 import WebSocket from 'ws';
 import { readFlags } from './lib/args.ts';
+import { browserAddress } from './lib/loopback.ts';
 import { coresBetween, sampleProc } from './lib/proc.ts';
 import { printProfile } from './lib/profile.ts';
 import { startServerChild } from './lib/server.ts';
@@ -46,8 +47,9 @@ class Viewer {
     ws.on('error', () => {});
   }
 
-  static async open(url: string): Promise<Viewer> {
-    const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/api/clients`, { headers: { Origin: url } });
+  /** The i-th dashboard, from its own loopback address (one browser each). */
+  static async open(url: string, i: number): Promise<Viewer> {
+    const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/api/clients`, { headers: { Origin: url }, localAddress: browserAddress(i) });
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());
       ws.once('error', reject);
@@ -86,7 +88,7 @@ try {
   });
   await fleet.waitFor('running', 60_000 + f.nodes * 20);
   await sleep(3000);
-  const viewers = await Promise.all(Array.from({ length: f.viewers }, () => Viewer.open(s.url)));
+  const viewers = await Promise.all(Array.from({ length: f.viewers }, (_, i) => Viewer.open(s.url, i)));
   viewers.forEach((v, i) => v.start((i / f.viewers) * f.every, f.every));
   await sleep(f.every + 500); // every viewer has had its first answer (hidden-set lookup, JIT)
   if (f.profile) await s.profileStart();

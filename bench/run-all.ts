@@ -6,10 +6,15 @@
 import { spawn } from 'node:child_process';
 import { loadavg } from 'node:os';
 
-const benches = ['ingest', 'fanout', 'history', 'storage', 'micro', 'agent', 'web-dashboard', 'attack-report-flood'] as const;
+const benches = ['ingest', 'fanout', 'history', 'storage', 'micro', 'agent', 'web-dashboard', 'attack-report-flood', 'attack-sockets'] as const;
 const limitMs = 30 * 60_000;
 /** Sizes for the run of every benchmark where a benchmark's own default is its budget run. */
-const smallArgs: Record<string, string[]> = { agent: ['--duration', '20'], 'web-dashboard': ['--nodes', '300', '--duration', '10'], 'attack-report-flood': ['--duration', '10'] };
+const smallArgs: Record<string, string[]> = {
+  agent: ['--duration', '20'],
+  'web-dashboard': ['--nodes', '300', '--duration', '10'],
+  'attack-report-flood': ['--duration', '10'],
+  'attack-sockets': ['--guests', '500'],
+};
 
 function run(name: string, args: string[]): Promise<number> {
   return new Promise((resolve) => {

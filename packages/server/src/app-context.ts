@@ -8,6 +8,7 @@ import type { HistoryRecorder } from './history/recorder.ts';
 import type { OAuthService } from './oauth/oauth-service.ts';
 import type { PingService } from './ping/service.ts';
 import type { LiveView } from './realtime/live-view.ts';
+import type { ViewerSockets } from './realtime/viewer-sockets.ts';
 import type { MethodRegistry } from './rpc/registry.ts';
 import type { AuditService } from './services/audit-service.ts';
 import type { SettingsService } from './services/settings-service.ts';
@@ -40,4 +41,6 @@ export interface AppContext {
   terminal: TerminalBroker;
   /** OAuth providers, their configurations, issued states */
   oauth: OAuthService;
+  /** browser sockets of /api/clients and /api/rpc2: guest caps, idle timeout, pings */
+  viewers: ViewerSockets;
 }

@@ -32,6 +32,7 @@ import { registerClientsFeed } from './realtime/clients-feed.ts';
 import { dispatchCommand } from './agents/dispatch.ts';
 import { PingService } from './ping/service.ts';
 import { LiveView } from './realtime/live-view.ts';
+import { ViewerSockets } from './realtime/viewer-sockets.ts';
 import { MethodRegistry } from './rpc/registry.ts';
 import { AuditService } from './services/audit-service.ts';
 import { SettingsService } from './services/settings-service.ts';
@@ -53,6 +54,8 @@ export interface BuildOptions {
   limits?: LimitOverrides;
   /** GitHub's base URLs pointed at a local stand-in (tests only; no setting reaches this) */
   oauthEndpoints?: Partial<OAuthEndpoints>;
+  /** the process's open-files soft limit, when known: guests get at most a share of it */
+  openFiles?: number;
 }
 
 export interface BuiltApp {
@@ -102,6 +105,7 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
     ping: new PingService({ store, clock, log: fastify.log, tiers: settings.get('history_retention'), dispatch: (uuid, cmd) => dispatchCommand(ctx, uuid, cmd) }),
     terminal: new TerminalBroker(audit, fastify.log, limits.terminal),
     oauth: new OAuthService({ store: store.oidcProviders, clock, limits: limits.oauth, publicUrl: config.publicUrl, endpoints: opts.oauthEndpoints }),
+    viewers: new ViewerSockets(limits.viewers, fastify.log, opts.openFiles),
   };
   await ctx.oauth.ensureRows();
   await ctx.accounts.start();
@@ -137,6 +141,7 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
   fastify.addHook('onClose', async () => {
     clearInterval(maintenance);
     clearInterval(presenceSweep);
+    ctx.viewers.stop();
     // Reports accepted before shutdown are written before the store closes.
     await ctx.history.stop();
     await ctx.ping.stop();

@@ -1,6 +1,14 @@
 import { buildApp, type BuildOptions, type BuiltApp } from './app.ts';
 import { splitListen, type BootConfig } from './config/boot-config.ts';
+import { raiseFdLimit, type FdRaise } from './fd-limit.ts';
 import { openSqliteStore } from './store/sqlite/open.ts';
+
+/** The open-files figures at start, and the guest-socket cap they leave (issue 12). */
+function logFdLimit(built: BuiltApp, fd: FdRaise): void {
+  const figures = { before: fd.before, after: fd.after, maxGuestSockets: built.ctx.viewers.maxGuests };
+  if (fd.problem) built.fastify.log.warn(figures, `open-files limit not raised: ${fd.problem}`);
+  else built.fastify.log.info(figures, `open-files limit: soft ${fd.after?.soft} (was ${fd.before?.soft}), hard ${fd.after?.hard}`);
+}
 
 export interface RunningServer extends BuiltApp {
   /** the bound address, e.g. http://127.0.0.1:25774 */
@@ -22,10 +30,12 @@ export async function startServer(
   print: (line: string) => void = console.log,
   opts: StartOptions = {},
 ): Promise<RunningServer> {
+  const fd = raiseFdLimit();
   const store = openSqliteStore(config.db);
   let built: BuiltApp;
   try {
-    built = await buildApp({ ...opts, config, store, logger: config.logLevel !== 'silent' });
+    built = await buildApp({ ...opts, config, store, logger: config.logLevel !== 'silent', openFiles: fd.after?.soft });
+    logFdLimit(built, fd);
     const created = await built.ctx.accounts.ensureFirstAccount(config.adminUsername, config.adminPassword);
     if (created) {
       print(`Default admin account created. Username: ${created.username} , Password: ${created.password}`);

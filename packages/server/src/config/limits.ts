@@ -52,6 +52,11 @@ export interface ServerLimits {
     maxGuestSocketsPerIp: number;
     /** sockets all guests together may hold open; agents and admins are never counted */
     maxGuestSockets: number;
+    /**
+     * and at most this share of the process's open-files limit (read at start), so that guests
+     * can never take the descriptors agents and admins need, whatever the limit is
+     */
+    maxGuestShareOfOpenFiles: number;
   };
   login: {
     /** failed logins per client address (IPv6 counted by /64) */
@@ -112,6 +117,7 @@ export const defaultServerLimits: ServerLimits = {
     pingEveryMs: 30_000,
     maxGuestSocketsPerIp: 32,
     maxGuestSockets: 4096,
+    maxGuestShareOfOpenFiles: 0.5,
   },
   login: {
     perIp: { maxFailures: 10, windowMs: 10 * 60_000 },

@@ -28,9 +28,14 @@ function sha256(text: string): Buffer {
  * schema), and anything shorter than the minimum never matches.
  */
 export function hasValidApiKey(app: AppContext, request: FastifyRequest): boolean {
+  return apiKeyMatches(app, header(request, 'authorization'));
+}
+
+/** Whether an `Authorization` header value carries the current API key. */
+export function apiKeyMatches(app: AppContext, authorization: string): boolean {
   const key = app.settings.get('api_key');
   if (key.length < apiKeyMinLength) return false;
-  return timingSafeEqual(sha256(header(request, 'authorization')), sha256(`Bearer ${key}`));
+  return timingSafeEqual(sha256(authorization), sha256(`Bearer ${key}`));
 }
 
 /** Whether `key` is the share token and has not expired (public-api.md §1.5). */

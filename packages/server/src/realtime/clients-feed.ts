@@ -2,16 +2,44 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import type { AppContext } from '../app-context.ts';
 import { readCookie } from '../http/cookies.ts';
+import { serveInOrder } from '../http/ws-serial.ts';
+import { refuseGuestsOverCap, watchViewer } from './viewer-sockets.ts';
 
 const invalidMessage = Buffer.from(JSON.stringify({ status: 'error', error: 'Invalid message' }));
 
+/** What one viewer may see: hidden nodes are left out for guests. */
+interface Visibility {
+  hidden: ReadonlySet<string>;
+  /** the cache key of that visibility in FeedPayloads */
+  key: string;
+}
+
+const adminView: Visibility = { hidden: new Set(), key: 'admin' };
+
+async function guestView(app: AppContext): Promise<Visibility> {
+  const hidden = new Set((await app.store.nodes.list()).filter((n) => n.hidden).map((n) => n.uuid));
+  return { hidden, key: [...hidden].sort().join(',') };
+}
+
 /**
- * Admin iff the session cookie names a live session (public-api.md §6.14): the API key is not
- * honoured on this socket, as in Komari.
+ * The visibility of one viewer at each `get`. Admin iff the session cookie names a live session
+ * (public-api.md §6.14: the API key is not honoured on this socket, as in Komari), looked up again
+ * on every `get` so that a viewer whose session ended sees what a guest sees. A guest's hidden set
+ * is fixed once, as in Komari.
  */
-async function isSessionAdmin(app: AppContext, request: FastifyRequest): Promise<boolean> {
-  if (request.caller.kind === 'user') return true;
-  return (await app.accounts.resolveSession(readCookie(request.headers.cookie, 'session_token'))) !== undefined;
+function viewerVisibility(app: AppContext, request: FastifyRequest): () => Promise<Visibility> {
+  const token = readCookie(request.headers.cookie, 'session_token');
+  let guest: Promise<Visibility> | undefined;
+  const asGuest = () => (guest ??= guestView(app));
+  const atConnect = app.accounts.resolveSession(token).then((found) => (found ? adminView : asGuest()));
+  // Marked handled here; a failure surfaces at the first `get`, which closes the socket.
+  atConnect.catch(() => {});
+  let admin = true;
+  return async () => {
+    if ((await atConnect) !== adminView || !admin) return asGuest();
+    admin = (await app.accounts.resolveSession(token)) !== undefined;
+    return admin ? adminView : asGuest();
+  };
 }
 
 /**
@@ -75,33 +103,16 @@ export function registerClientsFeed(fastify: FastifyInstance, app: AppContext): 
   fastify.route({
     method: 'GET',
     url: '/api/clients',
+    preHandler: (request, reply) => refuseGuestsOverCap(app, request, reply),
     handler: async (_request, reply) => reply.code(400).send({ status: 'error', error: 'Require WebSocket upgrade' }),
     wsHandler: (socket: WebSocket, request) => {
-      // Visibility and the hidden set are fixed when the viewer connects, as in Komari.
-      const ready = (async () => {
-        if (await isSessionAdmin(app, request)) return { hidden: new Set<string>(), key: 'admin' };
-        const hidden = new Set((await app.store.nodes.list()).filter((n) => n.hidden).map((n) => n.uuid));
-        return { hidden, key: [...hidden].sort().join(',') };
-      })();
-      // Marked handled here; a failure surfaces in the message chain, which closes the socket.
-      ready.catch(() => {});
-      let queue = Promise.resolve();
-      socket.on('message', (data) => {
-        const text = data.toString();
-        queue = queue
-          .then(async () => {
-            const { hidden, key } = await ready;
-            let reply: Buffer = invalidMessage;
-            if (text === 'get' || text.startsWith('get ')) {
-              const only = text.slice(4).trim();
-              reply = payloads.build(hidden, key, only === '' ? undefined : only);
-            }
-            if (socket.readyState === socket.OPEN) socket.send(reply, { binary: false });
-          })
-          .catch((err: unknown) => {
-            request.log.error({ err }, '/api/clients viewer failed');
-            socket.close(1011, 'internal error');
-          });
+      watchViewer(app, socket, request);
+      const visibility = viewerVisibility(app, request);
+      serveInOrder(socket, request.log, '/api/clients viewer', async (text) => {
+        if (text !== 'get' && !text.startsWith('get ')) return invalidMessage;
+        const only = text.slice(4).trim();
+        const { hidden, key } = await visibility();
+        return payloads.build(hidden, key, only === '' ? undefined : only);
       });
     },
   });

@@ -3,8 +3,9 @@ import type { Account, NodeRow } from '../store/types.ts';
 export type Role = 'admin' | 'client' | 'guest';
 
 /**
- * Who is calling, resolved once per HTTP request (once per WebSocket at the handshake), in
- * Komari's order: API key > session cookie > agent token > anonymous (auth.md §1).
+ * Who is calling, resolved once per HTTP request (per WebSocket at the handshake, and again on
+ * each use for sessions, API keys and share links: http/socket-caller.ts), in Komari's order:
+ * API key > session cookie > agent token > anonymous (auth.md §1).
  */
 export type Caller =
   | { kind: 'apiKey'; meta: CallerMeta }

@@ -49,8 +49,11 @@ export type PostBody =
   | { kind: 'batch'; requests: RpcRequest[] }
   | { kind: 'error'; status: 400; response: RpcResponse };
 
-/** Parses a POST /api/rpc2 body with Komari's exact failure replies (rpc2.md §3). */
-export function parsePostBody(text: string): PostBody {
+/**
+ * Parses a POST /api/rpc2 body with Komari's exact failure replies (rpc2.md §3). A batch longer
+ * than `maxBatch` is refused whole before any element is looked at: nothing of it runs.
+ */
+export function parsePostBody(text: string, maxBatch: number): PostBody {
   const fail = (code: number, message: string, data?: unknown): PostBody => ({
     kind: 'error',
     status: 400,
@@ -71,6 +74,9 @@ export function parsePostBody(text: string): PostBody {
     return isRpcRequest(v) ? { kind: 'single', request: v } : { kind: 'error', status: 400, response: v };
   }
   if (value.length === 0) return fail(RpcCode.InvalidRequest, 'empty batch');
+  if (value.length > maxBatch) {
+    return fail(RpcCode.InvalidRequest, `batch too large: ${value.length} requests, at most ${maxBatch} in one batch`);
+  }
   const requests: RpcRequest[] = [];
   for (const el of value) {
     if (el === null || typeof el !== 'object' || Array.isArray(el)) {
@@ -81,4 +87,9 @@ export function parsePostBody(text: string): PostBody {
     requests.push(v);
   }
   return { kind: 'batch', requests };
+}
+
+/** The error that stands in for an answer that would pass `maxBytes` (limits.rpc.maxResponseBytes). */
+export function tooLargeError(id: RpcId | undefined, maxBytes: number): RpcResponse {
+  return rpcError(id, RpcCode.InternalError, `response too large: answers are limited to ${maxBytes} bytes per request`);
 }

@@ -42,7 +42,12 @@ export class TerminalBroker {
    * A browser socket for `clientUuid` (§10 steps 2-4): with no agent socket to ask, the browser is
    * told the client is offline and closed; otherwise the session waits for the agent to dial in.
    */
-  open(live: LiveView, browser: WebSocket, who: Omit<TerminalInfo, 'id'>): TerminalSession | undefined {
+  open(
+    live: LiveView,
+    browser: WebSocket,
+    who: Omit<TerminalInfo, 'id'>,
+    authorized: () => Promise<boolean>,
+  ): TerminalSession | undefined {
     const conn = live.socketOf(who.clientUuid);
     if (!conn) {
       sendText(browser, terminalTexts.offline);
@@ -50,7 +55,7 @@ export class TerminalBroker {
       return undefined;
     }
     // In the table before the agent is asked, so it can dial in at once.
-    const session = this.#create({ id: this.#newId(), ...who }, browser);
+    const session = this.#create({ id: this.#newId(), ...who }, browser, authorized);
     if (!conn.send(terminalRequestFrame(session.info.id))) {
       session.end('client offline', terminalTexts.offline);
       return undefined;
@@ -64,11 +69,12 @@ export class TerminalBroker {
     for (const session of [...this.#sessions.values()]) session.end('server shutting down');
   }
 
-  #create(info: TerminalInfo, browser: WebSocket): TerminalSession {
+  #create(info: TerminalInfo, browser: WebSocket, authorized: () => Promise<boolean>): TerminalSession {
     const session = new TerminalSession(info, browser, this.limits, {
       audit: (message) => this.#writeAudit(info, message),
       ended: (id) => this.#sessions.delete(id),
       debug: (message, err) => this.#log.debug({ err, terminal: info.id }, message),
+      authorized,
     });
     this.#sessions.set(info.id, session);
     session.start();

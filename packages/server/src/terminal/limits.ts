@@ -4,6 +4,12 @@ export interface TerminalLimits {
   joinTimeoutMs: number;
   /** no frame in either direction for this long closes both sides (not in Komari) */
   idleTimeoutMs: number;
+  /**
+   * how often the browser's credentials are looked up again: logout, a password change, a deleted
+   * or expired session, or a changed API key close the terminal within this long (control frames
+   * check at once too)
+   */
+  sessionCheckMs: number;
   /** browser input held while the agent has not attached yet, in bytes */
   pendingBytes: number;
   /** the same, in frames */
@@ -13,6 +19,7 @@ export interface TerminalLimits {
 export const defaultTerminalLimits: TerminalLimits = {
   joinTimeoutMs: 30_000,
   idleTimeoutMs: 30 * 60_000,
+  sessionCheckMs: 5_000,
   pendingBytes: 256 * 1024,
   pendingFrames: 1024,
 };
@@ -24,5 +31,7 @@ export const terminalTexts = {
   joinTimeout: '被控端连接超时 timeout\n',
   // Not in Komari, which has neither an idle timeout nor an input bound.
   idleTimeout: '终端空闲超时 idle timeout\n',
+  // Not in Komari, which keeps a terminal open whatever happens to the session that opened it.
+  sessionEnded: '会话已结束 session ended\n',
   pendingOverflow: '输入过多 too much input before the agent connected\n',
 } as const;

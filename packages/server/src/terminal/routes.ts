@@ -2,7 +2,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../app-context.ts';
 import { httpStatusOf, toAppError } from '../errors.ts';
 import { agentTokenOf } from '../http/identity.ts';
-import { actorUuid } from '../rpc/caller.ts';
+import { socketCaller } from '../http/socket-caller.ts';
+import { actorUuid, isAdmin } from '../rpc/caller.ts';
 import { closeSocket } from './frames.ts';
 import type { TerminalSession } from './session.ts';
 
@@ -79,7 +80,9 @@ function registerBrowserRoute(fastify: FastifyInstance, app: AppContext): void {
     handler: async (_request, reply) => reply.code(400).send({ status: 'error', message: 'Require WebSocket upgrade' }),
     wsHandler: (socket, request) => {
       const caller = request.caller;
-      app.terminal.open(app.live, socket, { clientUuid: uuidParam(request), userUuid: actorUuid(caller), ip: caller.meta.ip });
+      const current = socketCaller(app, request);
+      const who = { clientUuid: uuidParam(request), userUuid: actorUuid(caller), ip: caller.meta.ip };
+      app.terminal.open(app.live, socket, who, async () => isAdmin(await current()));
     },
   });
 }

@@ -20,6 +20,8 @@ export interface SessionHooks {
   /** the session is over and both sockets are closing: forget it */
   ended(id: string): void;
   debug(message: string, err?: unknown): void;
+  /** whether whoever opened the terminal still may (their session or API key is still valid) */
+  authorized(): Promise<boolean>;
 }
 
 type State = 'waiting' | 'relaying' | 'ended';
@@ -40,6 +42,8 @@ export class TerminalSession {
   #pendingBytes = 0;
   #joinTimer: NodeJS.Timeout | undefined;
   #idleTimer: NodeJS.Timeout | undefined;
+  #authTimer: NodeJS.Timeout | undefined;
+  #checkingAuth = false;
   #lastFrameAt = 0;
   #establishedAt = 0n;
 
@@ -62,6 +66,8 @@ export class TerminalSession {
     browser.on('close', () => this.end('browser closed'));
     this.#joinTimer = setTimeout(() => this.#joinTimedOut(), this.#limits.joinTimeoutMs);
     this.#joinTimer.unref();
+    this.#authTimer = setInterval(() => this.#checkAuthorized(), this.#limits.sessionCheckMs);
+    this.#authTimer.unref();
   }
 
   /** The agent's socket arrived: relaying starts, held browser frames first. False once taken or over. */
@@ -90,6 +96,7 @@ export class TerminalSession {
     this.#state = 'ended';
     clearTimeout(this.#joinTimer);
     clearTimeout(this.#idleTimer);
+    clearInterval(this.#authTimer);
     this.#pending = [];
     if (browserText !== undefined) sendText(this.#browser, browserText);
     closeSocket(this.#browser, 1000, reason);
@@ -102,6 +109,8 @@ export class TerminalSession {
   }
 
   #onBrowserFrame(frame: RelayFrame): void {
+    // Control JSON (resize, heartbeat) is rare next to keystrokes: worth a look-up each time.
+    if (!frame.binary) this.#checkAuthorized();
     if (this.#state === 'waiting') return this.#hold(frame);
     if (this.#state !== 'relaying') return;
     this.#lastFrameAt = performance.now();
@@ -122,6 +131,19 @@ export class TerminalSession {
       return;
     }
     this.#pending.push(frame);
+  }
+
+  /** Ends the session once its opener's credentials are gone; one look-up at a time. */
+  #checkAuthorized(): void {
+    if (this.#checkingAuth || this.#state === 'ended') return;
+    this.#checkingAuth = true;
+    this.#hooks
+      .authorized()
+      .then((ok) => {
+        if (!ok) this.end('session ended', terminalTexts.sessionEnded);
+      })
+      .catch((err: unknown) => this.#hooks.debug('terminal session check failed', err))
+      .finally(() => (this.#checkingAuth = false));
   }
 
   #joinTimedOut(): void {
