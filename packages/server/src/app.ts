@@ -100,7 +100,7 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
     accounts: new AccountService(store, clock, audit, limits.login),
     live: new LiveView(clock, limits.recent),
     history: createHistoryRecorder({ store, clock, settings, log: fastify.log }),
-    events: new AgentEventQueue(clock),
+    events: new AgentEventQueue(clock, limits.agents),
     // Ping history shares the load tiers; commands go out through ctx once it exists.
     ping: new PingService({ store, clock, log: fastify.log, tiers: settings.get('history_retention'), dispatch: (uuid, cmd) => dispatchCommand(ctx, uuid, cmd) }),
     terminal: new TerminalBroker(audit, fastify.log, limits.terminal),

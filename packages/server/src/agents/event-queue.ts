@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../clock.ts';
+import type { ServerLimits } from '../config/limits.ts';
 import { formatTime } from '../util/time.ts';
 
 /** A command queued for a v2 agent that has no socket (agent-protocol.md §7.5). */
@@ -16,29 +17,24 @@ interface Queued {
   expiresAt: number;
 }
 
-export const eventQueueLimits = {
-  capacity: 128,
-  ttlMs: 5 * 60_000,
-  /** ping commands are only worth running right away */
-  pingTtlMs: 3_000,
-};
-
 /**
  * Per-node in-memory queues of commands for POST-only v2 agents. Delivery is at-least-once:
  * an event stays queued until the agent acks its id or it expires.
  */
 export class AgentEventQueue {
   readonly #clock: Clock;
+  readonly #limits: ServerLimits['agents'];
   readonly #queues = new Map<string, Queued[]>();
   readonly #waiters = new Map<string, Set<() => void>>();
 
-  constructor(clock: Clock) {
+  constructor(clock: Clock, limits: ServerLimits['agents']) {
     this.#clock = clock;
+    this.#limits = limits;
   }
 
   enqueue(uuid: string, method: string, params: Record<string, unknown>): AgentEvent {
     const now = this.#clock.now();
-    const ttl = method === 'agent.ping' ? eventQueueLimits.pingTtlMs : eventQueueLimits.ttlMs;
+    const ttl = method === 'agent.ping' ? this.#limits.pingEventTtlMs : this.#limits.eventTtlMs;
     const event: AgentEvent = {
       id: randomBytes(8).toString('hex'),
       method,
@@ -50,7 +46,7 @@ export class AgentEventQueue {
     // A newer ping for the same task replaces the pending one.
     if (method === 'agent.ping') q = q.filter((x) => x.event.method !== 'agent.ping' || x.event.params.ping_task_id !== params.ping_task_id);
     q.push({ event, expiresAt: now + ttl });
-    if (q.length > eventQueueLimits.capacity) q.splice(0, q.length - eventQueueLimits.capacity);
+    if (q.length > this.#limits.eventQueueCapacity) q.splice(0, q.length - this.#limits.eventQueueCapacity);
     this.#queues.set(uuid, q);
     for (const wake of this.#waiters.get(uuid) ?? []) wake();
     return event;

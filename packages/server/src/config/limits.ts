@@ -35,6 +35,23 @@ export interface ServerLimits {
     /** online/offline transitions kept for the alerts */
     transitionLogSize: number;
   };
+  /** agent transports (agent-protocol.md §6.1, §7.5, §11.3) */
+  agents: {
+    /** a v1 or v2 agent socket with no data frame for this long is dropped; pings do not count */
+    readDeadlineMs: number;
+    /** how long a POST `agent.pull` waits for an event when none is pending */
+    pullHoldMs: number;
+    /** events returned with an `agent.report` result */
+    reportEvents: number;
+    /** events returned with an `agent.pull` result */
+    pullEvents: number;
+    /** commands queued per POST-only v2 agent; past it the oldest go */
+    eventQueueCapacity: number;
+    /** how long a queued command waits for its agent */
+    eventTtlMs: number;
+    /** ping commands are only worth running right away */
+    pingEventTtlMs: number;
+  };
   /** `/api/rpc2` over HTTP and WebSocket */
   rpc: {
     /** requests in one batch; more is a JSON-RPC error, nothing is run */
@@ -107,6 +124,15 @@ export const defaultServerLimits: ServerLimits = {
     maxBytesPerNode: 192 * 1024,
     presenceTtlMs: 35_000,
     transitionLogSize: 10_000,
+  },
+  agents: {
+    readDeadlineMs: 11_000,
+    pullHoldMs: 25_000,
+    reportEvents: 8,
+    pullEvents: 128,
+    eventQueueCapacity: 128,
+    eventTtlMs: 5 * 60_000,
+    pingEventTtlMs: 3_000,
   },
   rpc: {
     maxBatch: 50,

@@ -1,11 +1,5 @@
 import { pingResultSchema } from '../../ping/results.ts';
 
-/** Timings of the v1 socket (agent-protocol.md §6.1, §11.3), as data. */
-export const v1Limits = {
-  /** a registered socket with no data frame for this long is dropped; pings do not count */
-  readDeadlineMs: 11_000,
-} as const;
-
 export const v1ReportPath = '/api/clients/report';
 
 /** The error texts of the v1 socket, exactly as Komari words them (agent-protocol.md §6.1). */

@@ -4,7 +4,7 @@ import type { AppContext } from '../../app-context.ts';
 import { nextConnectionId, type AgentConnection } from '../../realtime/agent-connection.ts';
 import { savePingResult } from '../../ping/results.ts';
 import { ingestReport, parseReport, ReportShapeError } from '../ingest.ts';
-import { classifyFrame, errorFrame, v1Errors, v1Limits, v1PingResultSchema, type V1Frame } from './frames.ts';
+import { classifyFrame, errorFrame, v1Errors, v1PingResultSchema, type V1Frame } from './frames.ts';
 
 type State = 'await-first' | 'loop' | 'ended';
 
@@ -148,7 +148,7 @@ export class V1Session implements AgentConnection {
       // Komari's read error ends the session and drops the connection without a close frame.
       this.#end();
       this.#socket.terminate();
-    }, v1Limits.readDeadlineMs);
+    }, this.#app.limits.agents.readDeadlineMs);
     this.#deadline.unref();
   }
 

@@ -6,7 +6,6 @@ import { pingResultSchema, savePingResult } from '../../ping/results.ts';
 import { formatZodError } from '../../rpc/bind-params.ts';
 import { parseTaskResult, saveTaskResult } from '../../exec/task-result.ts';
 import { V2Code, V2Failure, v2Error, v2Result, type V2Request, type V2Response } from './envelope.ts';
-import { v2Limits } from './limits.ts';
 import { ackIds, checkString, checkStringList, errorText, invalidParams, paramsObject } from './params.ts';
 
 /** Who is calling and over what: POST refreshes presence and may long-poll; a socket never does. */
@@ -46,7 +45,7 @@ async function report(call: V2Call, params: unknown): Promise<unknown> {
     throw new V2Failure(V2Code.SaveFailed, 'failed to save report', errorText(err));
   }
   call.app.events.ack(call.uuid, acks);
-  return { status: 'success', events: call.app.events.peek(call.uuid, v2Limits.reportEvents) };
+  return { status: 'success', events: call.app.events.peek(call.uuid, call.app.limits.agents.reportEvents) };
 }
 
 /** agent.basicInfo: missing `info` is `{}`; v2 passes no fallback IP (agent-protocol.md §4.2). */
@@ -73,10 +72,10 @@ async function pull(call: V2Call, params: unknown): Promise<unknown> {
   app.live.markProtocol(uuid, 2);
   if (call.transport === 'post') app.live.touchPresence(uuid);
   app.events.ack(uuid, acks);
-  let events = app.events.peek(uuid, v2Limits.pullEvents);
+  let events = app.events.peek(uuid, app.limits.agents.pullEvents);
   if (events.length === 0 && call.transport === 'post' && !call.signal?.aborted) {
-    await app.events.waitFor(uuid, v2Limits.pullHoldMs, call.signal);
-    events = app.events.peek(uuid, v2Limits.pullEvents);
+    await app.events.waitFor(uuid, app.limits.agents.pullHoldMs, call.signal);
+    events = app.events.peek(uuid, app.limits.agents.pullEvents);
   }
   return { events };
 }

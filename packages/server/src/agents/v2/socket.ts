@@ -4,7 +4,6 @@ import type { AppContext } from '../../app-context.ts';
 import { nextConnectionId, type AgentConnection } from '../../realtime/agent-connection.ts';
 import { decodeRequest, V2Code, v2Error } from './envelope.ts';
 import { agentUuidOf } from './identity.ts';
-import { v2Limits } from './limits.ts';
 import { handleV2Request } from './methods.ts';
 
 interface Session {
@@ -89,7 +88,7 @@ async function answerFrame(app: AppContext, socket: WebSocket, uuid: string, tex
 /** Serves one upgraded v2 agent socket; frames are answered strictly in arrival order. */
 export function serveV2Socket(app: AppContext, socket: WebSocket, request: FastifyRequest): void {
   socket.on('error', (err) => app.log.debug({ err }, 'v2 agent socket error'));
-  const deadline = new ReadDeadline(socket, v2Limits.readDeadlineMs);
+  const deadline = new ReadDeadline(socket, app.limits.agents.readDeadlineMs);
   const session = agentUuidOf(app, request)
     .then((uuid) => open(app, socket, uuid))
     .catch((err: unknown) => {
