@@ -272,3 +272,41 @@ describe('OAuth states expire and failed callbacks are rate-limited', () => {
     assert.equal(allowed.status, 401, 'the window passed: the callback runs again (and the account is unbound)');
   });
 });
+
+describe('an OAuth login makes its address known-good, as a password login does (issue 12, hole 7)', () => {
+  const windowMs = 10 * 60_000;
+  let s: TestServer;
+  let gh: FakeProvider;
+  before(async () => {
+    gh = await fakeGithub();
+    let admin: string;
+    // Behind a "proxy" at 127.0.0.1, so each request names its client in X-Forwarded-For.
+    ({ s, cookie: admin } = await startWithAdmin({
+      env: { KOMARI_TRUSTED_PROXIES: '127.0.0.1' },
+      oauthEndpoints: { githubWeb: gh.url, githubApi: gh.url },
+      limits: { login: { perIp: { maxFailures: 3, windowMs }, perAccount: { maxFailures: 3, windowMs } } },
+    }));
+    await configureOAuth(s, admin, 'github', { client_id: 'gh-id', client_secret: 'gh-secret-value' });
+    setAccount(s, { sso_id: `github_${githubUserId}` });
+  });
+  after(async () => {
+    await s.dispose();
+    await gh.close();
+  });
+
+  const from = (ip: string, cookie = '') => ({ 'x-forwarded-for': ip, ...(cookie ? { cookie } : {}) });
+  const passwordLogin = (ip: string, password: string) =>
+    http(s.url, '/api/login', { method: 'POST', body: { username: s.adminUsername, password }, headers: from(ip) });
+
+  it('the address of an OAuth login passes the account lock that refuses a new address', async () => {
+    const ssoIp = '192.0.2.20';
+    const started = await http(s.url, '/api/oauth', { headers: from(ssoIp) });
+    const state = setCookies(started).oauth_state;
+    assert.ok(state, started.text);
+    const cb = await http(s.url, `/api/oauth_callback?code=good&state=${state}`, { headers: from(ssoIp, `oauth_state=${state}`) });
+    assert.equal(cb.status, 302, cb.text);
+    for (let i = 1; i <= 3; i++) assert.equal((await passwordLogin(`198.51.100.${i}`, `wrong-${i}`)).status, 401);
+    assert.equal((await passwordLogin('192.0.2.99', s.adminPassword)).status, 429, 'a new address meets the account lock');
+    assert.equal((await passwordLogin(ssoIp, s.adminPassword)).status, 200, 'the OAuth login’s address is known-good');
+  });
+});

@@ -100,6 +100,17 @@ export class AccountService {
     return { ok: true, token, account };
   }
 
+  /**
+   * A login through a bound external account (OAuth): no password and no 2FA, as in Komari
+   * (auth.md §8.4). Its address becomes known-good like a password login's.
+   */
+  async loginExternal(account: Account, ip: string, userAgent: string): Promise<string> {
+    await this.#guard.succeeded(ip, account.uuid);
+    const token = await this.createSession(account.uuid, ip, userAgent, 'oauth');
+    await this.#audit.log(ip, account.uuid, 'logged in (OAuth)', 'login');
+    return token;
+  }
+
   async #failed(req: LoginRequest, message: string): Promise<LoginResult> {
     this.#guard.failed(req.ip, req.username);
     await this.#audit.log(req.ip, '', `failed login for ${JSON.stringify(req.username.slice(0, 64))}: ${message}`, 'warn');

@@ -104,8 +104,7 @@ async function finishFlow(app: AppContext, request: FastifyRequest, reply: Fasti
   }
   app.oauth.failures.reset(request.ip);
   // OAuth login skips 2FA and ignores disable_password_login, as in Komari (auth.md §8.4).
-  const token = await app.accounts.createSession(account.uuid, request.ip, request.headers['user-agent'] ?? '', 'oauth');
-  await app.audit.log(request.ip, account.uuid, 'logged in (OAuth)', 'login');
+  const token = await app.accounts.loginExternal(account, request.ip, request.headers['user-agent'] ?? '');
   reply.header('Set-Cookie', [...clearing, sessionCookie(app, request, token, sessionLifetimeMs / 1000)]);
   return reply.redirect('/admin/dashboard', 302);
 }
