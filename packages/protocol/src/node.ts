@@ -76,20 +76,26 @@ export const expiredAtSchema = z.union([z.null(), z.string()]).transform((v, ctx
 });
 
 /** The fields an admin may change through `admin:editClient`; everything else is refused. */
+/**
+ * Lengths of the free-form node fields an admin edits. Komari has none; every node row is held
+ * in memory (cached nodes), so each is bounded, far above what a real remark or tag list needs.
+ */
+export const nodeTextLimits = { remark: 65_536, label: 255, tags: 4096 } as const;
+
 export const nodeEditSchema = z
   .object({
     name: z.string().max(100),
     token: z.string().min(1).max(255),
-    remark: z.string(),
-    public_remark: z.string(),
+    remark: z.string().max(nodeTextLimits.remark),
+    public_remark: z.string().max(nodeTextLimits.remark),
     weight: z.number().int(),
     price: z.number(),
     billing_cycle: z.number().int(),
     auto_renewal: z.boolean(),
     currency: z.string().max(20),
     expired_at: expiredAtSchema,
-    group: z.string(),
-    tags: z.string(),
+    group: z.string().max(nodeTextLimits.label),
+    tags: z.string().max(nodeTextLimits.tags),
     hidden: z.boolean(),
     traffic_limit: z
       .number()
@@ -98,9 +104,9 @@ export const nodeEditSchema = z
         message: 'traffic_limit must be a valid non-negative int64 value',
       }),
     traffic_limit_type: z.enum(trafficLimitTypes),
-    region: z.string(),
-    ipv4: z.string(),
-    ipv6: z.string(),
+    region: z.string().max(nodeTextLimits.label),
+    ipv4: z.string().max(nodeTextLimits.label),
+    ipv6: z.string().max(nodeTextLimits.label),
   })
   .partial();
 export type NodeEdit = z.output<typeof nodeEditSchema>;

@@ -143,9 +143,12 @@ describe('node management over REST', () => {
     const bad = [
       { hidden: 'yes' }, { weight: 1.5 }, { traffic_limit: -1 }, { traffic_limit_type: 'weird' }, { name: 5 },
       { price: '9' }, { auto_renewal: 1 }, { name: 'x'.repeat(101) }, { currency: 'c'.repeat(21) }, { token: '' },
+      // every node row is held in memory: its free-form fields are bounded too (issue 12)
+      { remark: 'r'.repeat(65_537) }, { public_remark: 'p'.repeat(65_537) }, { group: 'g'.repeat(256) },
+      { tags: 't'.repeat(4097) }, { region: 'r'.repeat(256) }, { ipv4: '1'.repeat(256) }, { ipv6: ':'.repeat(256) },
     ];
     for (const body of bad) {
-      const res = await edit(uuid, { ...body, remark: 'should not stick' });
+      const res = await edit(uuid, { remark: 'should not stick', ...body });
       assert.equal(res.status, 400, JSON.stringify(body));
       assert.equal(res.json.status, 'error');
       assert.deepEqual(await getNode(uuid), before, JSON.stringify(body));
