@@ -13,7 +13,7 @@ import { loadProviderConfig, loadSchemas, loadSsoSettings, saveProviderConfig, s
 import { fieldLabel, ProviderFields } from './sso-fields.tsx';
 import { configOf, draftOf, type ProviderDraft } from './sso-form.ts';
 import { providerOrder } from './provider-names.ts';
-import '../shared/tools-page.css';
+import '../shared/tools-page.css'; // tools-mono
 import '../settings/settings.css';
 import './sso.css';
 
@@ -79,11 +79,9 @@ export default function SsoPage() {
   };
 
   return (
-    <form className="tools-page settings-page sso-page" onSubmit={(e) => void save(e)} noValidate data-testid="sso-form">
-      <div className="tools-title">
-        <h1>{t('title')}</h1>
-      </div>
-      <p className="muted tools-intro">{t('intro')}</p>
+    <form className="settings-page sso-page" onSubmit={(e) => void save(e)} noValidate data-testid="sso-form">
+      <h1>{t('title')}</h1>
+      <p className="muted sso-intro">{t('intro')}</p>
       <section className="card settings-section">
         <h2>{t('sections.signIn')}</h2>
         <label className="settings-switch">
