@@ -5,6 +5,7 @@ import type { Clock } from './clock.ts';
 import type { BootConfig } from './config/boot-config.ts';
 import type { ServerLimits } from './config/limits.ts';
 import type { HistoryRecorder } from './history/recorder.ts';
+import type { OAuthService } from './oauth/oauth-service.ts';
 import type { PingService } from './ping/service.ts';
 import type { LiveView } from './realtime/live-view.ts';
 import type { MethodRegistry } from './rpc/registry.ts';
@@ -37,4 +38,6 @@ export interface AppContext {
   ping: PingService;
   /** open web terminals and their limits */
   terminal: TerminalBroker;
+  /** OAuth providers, their configurations, issued states */
+  oauth: OAuthService;
 }

@@ -22,6 +22,9 @@ import { registerPingRoute } from './http/routes/site.ts';
 import { registerTwoFactorRoutes } from './http/routes/two-factor.ts';
 import { createHistoryRecorder } from './history/index.ts';
 import { allMethods } from './methods/index.ts';
+import { OAuthService } from './oauth/oauth-service.ts';
+import type { OAuthEndpoints } from './oauth/providers/types.ts';
+import { registerOAuthRoutes } from './oauth/routes.ts';
 import { registerClientsFeed } from './realtime/clients-feed.ts';
 import { dispatchCommand } from './agents/dispatch.ts';
 import { PingService } from './ping/service.ts';
@@ -43,6 +46,8 @@ export interface BuildOptions {
   logger?: boolean;
   /** bounds shrunk or widened (tests); config/limits.ts holds the defaults */
   limits?: LimitOverrides;
+  /** GitHub's base URLs pointed at a local stand-in (tests only; no setting reaches this) */
+  oauthEndpoints?: Partial<OAuthEndpoints>;
 }
 
 export interface BuiltApp {
@@ -84,7 +89,9 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
     // Ping history shares the load tiers; commands go out through ctx once it exists.
     ping: new PingService({ store, clock, log: fastify.log, tiers: settings.get('history_retention'), dispatch: (uuid, cmd) => dispatchCommand(ctx, uuid, cmd) }),
     terminal: new TerminalBroker(audit, fastify.log, limits.terminal),
+    oauth: new OAuthService({ store: store.oidcProviders, clock, limits: limits.oauth, publicUrl: config.publicUrl, endpoints: opts.oauthEndpoints }),
   };
+  await ctx.oauth.ensureRows();
   await ctx.history.start();
   await ctx.ping.start();
 
@@ -98,6 +105,7 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
   registerLoginRoutes(fastify, ctx);
   registerAccountRoutes(fastify, ctx);
   registerTwoFactorRoutes(fastify, ctx);
+  registerOAuthRoutes(fastify, ctx);
   registerRpc2Routes(fastify, ctx);
   bindRoutes(fastify, ctx, bindings);
   registerV1AgentRoutes(fastify, ctx);

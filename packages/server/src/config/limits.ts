@@ -50,6 +50,25 @@ export interface ServerLimits {
     maxKeys: number;
   };
   terminal: TerminalLimits;
+  /** OAuth / OIDC single sign-on (oauth/) */
+  oauth: {
+    /** an issued state is accepted this long, once (the cookie itself lives 3600 s, as in Komari) */
+    stateTtlMs: number;
+    /** states waiting for their callback; past it the oldest is dropped */
+    maxPendingStates: number;
+    /** failed callbacks per client IP before 429 */
+    perIp: LimitRule;
+    /** one request to a provider (token, user info, discovery, JWKS) is abandoned after this */
+    fetchTimeoutMs: number;
+    /** bytes of one provider answer; a longer one fails the login */
+    maxResponseBytes: number;
+    /** OIDC discovery documents and key sets are re-read after this */
+    discoveryTtlMs: number;
+    /** issuers whose discovery document and key set are cached */
+    maxCachedIssuers: number;
+    /** tolerated clock difference when checking an ID token's exp and iat */
+    clockSkewMs: number;
+  };
 }
 
 export const defaultServerLimits: ServerLimits = {
@@ -77,6 +96,16 @@ export const defaultServerLimits: ServerLimits = {
     maxKeys: 10_000,
   },
   terminal: defaultTerminalLimits,
+  oauth: {
+    stateTtlMs: 10 * 60_000,
+    maxPendingStates: 1000,
+    perIp: { maxFailures: 10, windowMs: 10 * 60_000 },
+    fetchTimeoutMs: 10_000,
+    maxResponseBytes: 256 * 1024,
+    discoveryTtlMs: 60 * 60_000,
+    maxCachedIssuers: 8,
+    clockSkewMs: 60_000,
+  },
 };
 
 export type LimitOverrides = { [K in keyof ServerLimits]?: Partial<ServerLimits[K]> };

@@ -1,6 +1,7 @@
 import { builtinMethods } from '../rpc/builtins.ts';
 import { execMethods } from '../exec/methods.ts';
 import type { MethodDef } from '../rpc/registry.ts';
+import { oauthMethods } from '../oauth/methods.ts';
 import { pingMethods } from '../ping/methods.ts';
 import { liveMethods } from './live.ts';
 import { logMethods } from './logs.ts';
@@ -24,4 +25,5 @@ export const allMethods: MethodDef[] = [
   ...recordMethods,
   ...pingMethods,
   ...execMethods,
+  ...oauthMethods,
 ];

@@ -28,6 +28,8 @@ export interface AccountStore {
   byUuid(uuid: string): Promise<Account | undefined>;
   /** The first account by creation order (what `komari chpasswd` changes). */
   first(): Promise<Account | undefined>;
+  /** The account bound to this external identity (`github_583231`); never matches "". */
+  bySsoId(ssoId: string): Promise<Account | undefined>;
   /** Returns false when no account has this uuid. Throws on a duplicate username. */
   update(uuid: string, patch: AccountPatch, at: number): Promise<boolean>;
   clearTwoFactorForAll(at: number): Promise<number>;
@@ -277,6 +279,19 @@ export interface ExecTaskStore {
   deleteResultsOf(client: string): Promise<number>;
 }
 
+/** One OAuth provider's configuration (admin-api.md §3.5); `addition` is a JSON-encoded string. */
+export interface OidcProviderRow {
+  name: string;
+  addition: string;
+}
+
+export interface OidcProviderStore {
+  get(name: string): Promise<OidcProviderRow | undefined>;
+  /** Inserts or replaces the row. */
+  set(row: OidcProviderRow): Promise<void>;
+  list(): Promise<OidcProviderRow[]>;
+}
+
 export interface Store {
   readonly engine: 'sqlite' | 'postgres';
   readonly accounts: AccountStore;
@@ -289,5 +304,7 @@ export interface Store {
   readonly ping: PingStore;
   /** remote exec tasks and their results */
   readonly execTasks: ExecTaskStore;
+  /** OAuth provider configurations */
+  readonly oidcProviders: OidcProviderStore;
   close(): Promise<void>;
 }

@@ -5,6 +5,7 @@ import type { Clock } from '../../src/clock.ts';
 import { loadBootConfig } from '../../src/config/boot-config.ts';
 import type { LimitOverrides } from '../../src/config/limits.ts';
 import { startServer, type RunningServer } from '../../src/main.ts';
+import type { OAuthEndpoints } from '../../src/oauth/providers/types.ts';
 
 export interface TestServer extends RunningServer {
   dir: string;
@@ -25,6 +26,8 @@ export interface TestServerOptions {
   clock?: Clock;
   /** bounds shrunk for the test (config/limits.ts) */
   limits?: LimitOverrides;
+  /** GitHub's base URLs pointed at a local stand-in (oauth tests) */
+  oauthEndpoints?: Partial<OAuthEndpoints>;
 }
 
 /**
@@ -36,7 +39,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
   const dbPath = join(dir, 'komari.db');
   const env = { ADMIN_PASSWORD: 'test-password-1', KOMARI_LOG_LEVEL: 'silent', ...opts.env };
   const config = loadBootConfig({ listen: '127.0.0.1:0', db: dbPath }, env);
-  const server = await startServer(config, () => {}, { clock: opts.clock, limits: opts.limits });
+  const server = await startServer(config, () => {}, { clock: opts.clock, limits: opts.limits, oauthEndpoints: opts.oauthEndpoints });
   const adminUsername = config.adminUsername ?? 'admin';
   const adminPassword = env.ADMIN_PASSWORD;
   return {

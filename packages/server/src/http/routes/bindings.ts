@@ -29,6 +29,9 @@ export const bindings: readonly Binding[] = [
   { method: 'POST', url: '/api/admin/session/remove', rpc: 'admin:deleteSession' },
   { method: 'POST', url: '/api/admin/session/remove/all', rpc: 'admin:deleteAllSessions' },
 
+  { method: 'GET', url: '/api/admin/settings/oidc', rpc: 'admin:getOidcProvider', query: ['provider'] },
+  { method: 'POST', url: '/api/admin/settings/oidc', rpc: 'admin:setOidcProvider' },
+
   { method: 'GET', url: '/api/admin/logs', rpc: 'admin:getLogs', query: ['limit', 'page'] },
 
   { method: 'GET', url: '/api/admin/ping/', rpc: 'admin:getAllPingTasks' },

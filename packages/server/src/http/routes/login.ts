@@ -12,7 +12,8 @@ const loginBody = z.object({
   '2fa_code': z.string().default(''),
 });
 
-function sessionCookie(app: AppContext, request: FastifyRequest, value: string, maxAge: number): string {
+/** The session cookie of auth.md §4.2 (also set by the OAuth callback). */
+export function sessionCookie(app: AppContext, request: FastifyRequest, value: string, maxAge: number): string {
   return serializeCookie('session_token', value, {
     maxAge,
     httpOnly: true,

@@ -49,6 +49,11 @@ export function sqliteAccounts(db: DatabaseSync): AccountStore {
       const r = db.prepare('SELECT * FROM accounts ORDER BY rowid LIMIT 1').get();
       return r ? toAccount(r) : undefined;
     },
+    async bySsoId(ssoId) {
+      if (ssoId === '') return undefined;
+      const r = db.prepare('SELECT * FROM accounts WHERE sso_id = ? ORDER BY rowid LIMIT 1').get(ssoId);
+      return r ? toAccount(r) : undefined;
+    },
     async update(uuid, patch, at) {
       const sets: string[] = [];
       const values: string[] = [];

@@ -209,6 +209,16 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX task_results_created ON task_results(created_at);
     `,
   },
+  {
+    // OAuth provider configurations (admin-api.md §3.5): Komari's table, `addition` a JSON string.
+    id: '2026-12-07-oidc-providers',
+    sql: `
+      CREATE TABLE oidc_providers (
+        name TEXT PRIMARY KEY,
+        addition TEXT NOT NULL DEFAULT '{}'
+      );
+    `,
+  },
 ];
 
 export function migrate(db: DatabaseSync, list: readonly Migration[] = migrations): string[] {

@@ -11,6 +11,7 @@ import { sqlitePingHistory } from '../../ping/store/sqlite-history.ts';
 import { sqlitePingTasks } from '../../ping/store/sqlite-tasks.ts';
 import { migrate } from './migrations.ts';
 import { sqliteNodes } from './nodes.ts';
+import { sqliteOidcProviders } from './oidc-providers.ts';
 import { sqliteSessions } from './sessions.ts';
 import { sqliteSettings } from './settings.ts';
 
@@ -37,6 +38,7 @@ export function openSqliteStore(path: string): Store {
     history: sqliteHistory(db),
     ping: { tasks: sqlitePingTasks(db), history: sqlitePingHistory(db) },
     execTasks: sqliteExecTasks(db),
+    oidcProviders: sqliteOidcProviders(db),
     async close() {
       if (db.isOpen) db.close();
     },

@@ -1,0 +1,211 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { ManualClock } from './helpers/clock.ts';
+import { configureOAuth, rawSetCookie, sendJson, setCookies, startFakeProvider, startLogin, withCookies, type FakeProvider } from './helpers/oauth.ts';
+import { http, startWithAdmin, type TestServer } from './helpers/server.ts';
+
+const githubUserId = 583231;
+
+/** GitHub's token and user endpoints: code `good` belongs to user 583231, `other` to 777. */
+function fakeGithub(): Promise<FakeProvider> {
+  return startFakeProvider((req, res) => {
+    if (req.method === 'POST' && req.url.pathname === '/login/oauth/access_token') {
+      const ok = req.url.searchParams.get('client_id') === 'gh-id' && req.url.searchParams.get('client_secret') === 'gh-secret-value';
+      const code = req.url.searchParams.get('code');
+      if (!ok || (code !== 'good' && code !== 'other')) return sendJson(res, 200, { error: 'bad_verification_code', error_description: 'The code passed is incorrect or expired.' });
+      return sendJson(res, 200, { access_token: `tok-${code}`, token_type: 'bearer' });
+    }
+    if (req.method === 'GET' && req.url.pathname === '/user') {
+      const auth = req.headers.authorization;
+      if (auth === 'Bearer tok-good') return sendJson(res, 200, { id: githubUserId, login: 'octo' });
+      if (auth === 'Bearer tok-other') return sendJson(res, 200, { id: 777, login: 'someone' });
+      return sendJson(res, 401, { message: 'Bad credentials' });
+    }
+    sendJson(res, 404, {});
+  });
+}
+
+async function auditMessages(s: TestServer, admin: string): Promise<string[]> {
+  const logs = await http(s.url, '/api/admin/logs?limit=100&page=1', { cookie: admin });
+  return (logs.json.data.logs as { message: string }[]).map((l) => l.message);
+}
+
+describe('OAuth with the github provider (against a local stand-in for GitHub)', () => {
+  let s: TestServer;
+  let admin: string;
+  let gh: FakeProvider;
+  before(async () => {
+    gh = await fakeGithub();
+    ({ s, cookie: admin } = await startWithAdmin({ oauthEndpoints: { githubWeb: gh.url, githubApi: gh.url } }));
+  });
+  after(async () => {
+    await s.dispose();
+    await gh.close();
+  });
+
+  it('GET /api/oauth with OAuth off is 403 with Komari’s exact body', async () => {
+    const res = await http(s.url, '/api/oauth');
+    assert.equal(res.status, 403);
+    assert.equal(res.text, '{"status":"error","error":"OAuth is not enabled"}');
+  });
+
+  it('GET /api/oauth with OAuth on is a 302 to GitHub’s authorize URL with an HttpOnly oauth_state cookie', async () => {
+    await configureOAuth(s, admin, 'github', { client_id: 'gh-id', client_secret: 'gh-secret-value' });
+    const { res, state, location } = await startLogin(s);
+    assert.match(state, /^[0-9A-Za-z]{16}$/);
+    assert.equal(rawSetCookie(res, 'oauth_state'), `oauth_state=${state}; Path=/; Max-Age=3600; HttpOnly`);
+    assert.equal(location.origin + location.pathname, `${gh.url}/login/oauth/authorize`);
+    assert.deepEqual([...location.searchParams], [['client_id', 'gh-id'], ['state', state], ['scope', 'user:email']]);
+  });
+
+  it('an external account bound to nobody is 401 with Komari’s message, and no session is made', async () => {
+    const { state } = await startLogin(s);
+    const res = await withCookies(s, `/api/oauth_callback?code=good&state=${state}`, { oauth_state: state });
+    assert.equal(res.status, 401);
+    assert.deepEqual(res.json, { status: 'error', message: 'please log in and bind your external account first.' });
+    assert.equal(setCookies(res).session_token, undefined);
+    assert.equal(setCookies(res).oauth_state, '');
+  });
+
+  it('binding with a session: bind sets the cookie and sends to /api/oauth; the callback stores github_<id> and audits it', async () => {
+    const bind = await http(s.url, '/api/admin/oauth2/bind', { cookie: admin });
+    assert.equal(bind.status, 302);
+    assert.equal(bind.headers.get('location'), '/api/oauth');
+    const me = await http(s.url, '/api/me', { cookie: admin });
+    assert.equal(rawSetCookie(bind, 'binding_external_account'), `binding_external_account=${me.json.uuid}; Path=/; Max-Age=3600; HttpOnly`);
+    const flow = { session_token: admin, binding_external_account: me.json.uuid as string };
+    const { state } = await startLogin(s, flow);
+    const cb = await withCookies(s, `/api/oauth_callback?code=good&state=${state}`, { ...flow, oauth_state: state });
+    assert.equal(cb.status, 302, cb.text);
+    assert.equal(cb.headers.get('location'), '/admin/dashboard');
+    assert.equal(setCookies(cb).binding_external_account, '');
+    const after = await http(s.url, '/api/me', { cookie: admin });
+    assert.equal(after.json.sso_id, `github_${githubUserId}`);
+    assert.ok((await auditMessages(s, admin)).includes(`bound external account (OAuth),sso_id: github_${githubUserId}`));
+  });
+
+  it('a bound account logs in through the callback: session cookie, 302 /admin/dashboard, login_method oauth, audited', async () => {
+    const { state } = await startLogin(s);
+    const cb = await withCookies(s, `/api/oauth_callback?code=good&state=${state}`, { oauth_state: state });
+    assert.equal(cb.status, 302, cb.text);
+    assert.equal(cb.headers.get('location'), '/admin/dashboard');
+    const token = setCookies(cb).session_token!;
+    assert.match(token, /^[0-9A-Za-z]{32}$/);
+    assert.equal(rawSetCookie(cb, 'session_token'), `session_token=${token}; Path=/; Max-Age=2592000; HttpOnly; SameSite=Lax`);
+    const me = await http(s.url, '/api/me', { cookie: token });
+    assert.equal(me.json.logged_in, true);
+    assert.equal(me.json.sso_id, `github_${githubUserId}`);
+    const sessions = await http(s.url, '/api/admin/session/get', { cookie: token });
+    const mine = (sessions.json.data as { session: string; login_method: string }[]).find((x) => x.session === token);
+    assert.equal(mine?.login_method, 'oauth');
+    assert.ok((await auditMessages(s, admin)).includes('logged in (OAuth)'));
+  });
+
+  it('the client secret never appears in an error answer or the audit log', async () => {
+    const { state } = await startLogin(s);
+    const cb = await withCookies(s, `/api/oauth_callback?code=wrong&state=${state}`, { oauth_state: state });
+    assert.equal(cb.status, 500);
+    assert.match(cb.json.error, /^Failed to get user info: no access token: The code passed is incorrect/);
+    const logs = await auditMessages(s, admin);
+    assert.ok(logs.some((m) => m.startsWith('OAuth login failed (github)')));
+    assert.ok(!logs.some((m) => m.includes('gh-secret-value')));
+  });
+
+  it('a forged state (cookie and query agree, but the server never issued it) is refused with 400 Invalid state', async () => {
+    const res = await withCookies(s, '/api/oauth_callback?code=good&state=forgedforgedforg', { oauth_state: 'forgedforgedforg' });
+    assert.equal(res.status, 400);
+    assert.deepEqual(res.json, { status: 'error', error: 'Invalid state' });
+    assert.equal(setCookies(res).session_token, undefined);
+  });
+
+  it('a query state that differs from the cookie is refused', async () => {
+    const { state } = await startLogin(s);
+    const res = await withCookies(s, '/api/oauth_callback?code=good&state=somethingelse123', { oauth_state: state });
+    assert.equal(res.status, 400);
+    assert.equal(res.json.error, 'Invalid state');
+  });
+
+  it('a state is single-use: replaying a successful callback is refused', async () => {
+    const { state } = await startLogin(s);
+    const first = await withCookies(s, `/api/oauth_callback?code=good&state=${state}`, { oauth_state: state });
+    assert.equal(first.status, 302);
+    const replay = await withCookies(s, `/api/oauth_callback?code=good&state=${state}`, { oauth_state: state });
+    assert.equal(replay.status, 400);
+    assert.equal(replay.json.error, 'Invalid state');
+    assert.equal(setCookies(replay).session_token, undefined);
+  });
+
+  it('unbind clears sso_id; the external account then logs in to nothing', async () => {
+    const un = await http(s.url, '/api/admin/oauth2/unbind', { method: 'POST', cookie: admin });
+    assert.deepEqual(un.json, { status: 'success', message: '' });
+    const me = await http(s.url, '/api/me', { cookie: admin });
+    assert.equal(me.json.sso_id, '');
+    const { state } = await startLogin(s);
+    const cb = await withCookies(s, `/api/oauth_callback?code=good&state=${state}`, { oauth_state: state });
+    assert.equal(cb.status, 401);
+  });
+
+  it('binding without a session: an API key gets Komari’s 500 "No user found", a guest 401, a forged binding cookie "Binding failed"', async () => {
+    await http(s.url, '/api/admin/settings/', { method: 'POST', cookie: admin, body: { api_key: 'an-api-key-of-length' } });
+    const withKey = await http(s.url, '/api/admin/oauth2/bind', { headers: { authorization: 'Bearer an-api-key-of-length' } });
+    assert.equal(withKey.status, 500);
+    assert.deepEqual(withKey.json, { status: 'error', message: 'No user found: record not found' });
+    const unbindKey = await http(s.url, '/api/admin/oauth2/unbind', { method: 'POST', headers: { authorization: 'Bearer an-api-key-of-length' } });
+    assert.equal(unbindKey.status, 500);
+    const guest = await http(s.url, '/api/admin/oauth2/bind');
+    assert.equal(guest.status, 401);
+    // A guest who plants a binding cookie naming the admin cannot bind their GitHub account to it.
+    const me = await http(s.url, '/api/me', { cookie: admin });
+    const { state } = await startLogin(s, { binding_external_account: me.json.uuid });
+    const cb = await withCookies(s, `/api/oauth_callback?code=other&state=${state}`, { oauth_state: state, binding_external_account: me.json.uuid });
+    assert.equal(cb.status, 500);
+    assert.deepEqual(cb.json, { status: 'error', message: 'Binding failed' });
+    assert.equal((await http(s.url, '/api/me', { cookie: admin })).json.sso_id, '');
+  });
+});
+
+describe('OAuth states expire and failed callbacks are rate-limited', () => {
+  let s: TestServer;
+  let admin: string;
+  let gh: FakeProvider;
+  const clock = new ManualClock(Date.now());
+  before(async () => {
+    gh = await fakeGithub();
+    ({ s, cookie: admin } = await startWithAdmin({
+      clock,
+      oauthEndpoints: { githubWeb: gh.url, githubApi: gh.url },
+      limits: { oauth: { stateTtlMs: 60_000, perIp: { maxFailures: 3, windowMs: 60_000 } } },
+    }));
+    await configureOAuth(s, admin, 'github', { client_id: 'gh-id', client_secret: 'gh-secret-value' });
+  });
+  after(async () => {
+    await s.dispose();
+    await gh.close();
+  });
+
+  it('a state used after its TTL is refused even with matching cookie and query', async () => {
+    const { state } = await startLogin(s);
+    clock.advance(60_001);
+    const res = await withCookies(s, `/api/oauth_callback?code=good&state=${state}`, { oauth_state: state });
+    assert.equal(res.status, 400);
+    assert.equal(res.json.error, 'Invalid state');
+    assert.equal(gh.seen.filter((r) => r.url.pathname === '/login/oauth/access_token').length, 0);
+  });
+
+  it('after the allowed failures per IP the callback answers 429 with Retry-After, even for a valid state', async () => {
+    clock.advance(120_000);
+    for (let i = 0; i < 3; i++) {
+      const bad = await withCookies(s, '/api/oauth_callback?code=good&state=x', { oauth_state: 'y' });
+      assert.equal(bad.status, 400);
+    }
+    const { state } = await startLogin(s);
+    const limited = await withCookies(s, `/api/oauth_callback?code=good&state=${state}`, { oauth_state: state });
+    assert.equal(limited.status, 429);
+    assert.match(limited.json.error, /^Too many failed OAuth attempts, try again in \d+ seconds$/);
+    assert.equal(limited.headers.get('retry-after'), '60');
+    clock.advance(60_001);
+    const { state: again } = await startLogin(s);
+    const allowed = await withCookies(s, `/api/oauth_callback?code=good&state=${again}`, { oauth_state: again });
+    assert.equal(allowed.status, 401, 'the window passed: the callback runs again (and the account is unbound)');
+  });
+});
