@@ -12,7 +12,7 @@ describe('OAuth provider settings (GET/POST /api/admin/settings/oidc)', () => {
   });
   after(() => s.dispose());
 
-  it('without a provider the answer is every provider’s Item list, Komari’s fields first', async () => {
+  it('without a provider the answer is every provider’s Item list (Komari’s three and oidc)', async () => {
     const res = await http(s.url, '/api/admin/settings/oidc', { cookie: admin });
     assert.equal(res.status, 200);
     assert.equal(res.json.status, 'success');
@@ -21,6 +21,9 @@ describe('OAuth provider settings (GET/POST /api/admin/settings/oidc)', () => {
     assert.deepEqual(data.generic, [
       item('client_id', true), item('client_secret', true), item('auth_url', true), item('token_url', true),
       item('user_info_url', true), item('scope', false), item('user_id_field', true),
+    ]);
+    assert.deepEqual(data.oidc.map((i: { name: string; default: string }) => `${i.name}=${i.default}`), [
+      'issuer=', 'client_id=', 'client_secret=', 'scope=openid profile email', 'user_id_field=sub',
     ]);
     assert.deepEqual(data.qq, [item('aggregation_url', true, 'https://login.qjqq.cn'), item('app_id', true), item('app_key', true), item('login_type', true)]);
   });
