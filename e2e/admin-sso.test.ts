@@ -22,6 +22,8 @@ const texts = {
     unbindConfirm: 'Unbind: signing in this way stops working',
     unbound: 'The external account is unbound.',
     logout: 'Log out',
+    issuer: 'Issuer URL',
+    missingIssuer: 'Fill in before turning sign-in on: Issuer URL, Client ID.',
   },
   'zh-CN': {
     missing: '启用登录前请填写：Client secret。',
@@ -33,6 +35,8 @@ const texts = {
     unbindConfirm: '解除绑定：将无法再通过此方式登录',
     unbound: '已解除外部账户绑定。',
     logout: '退出登录',
+    issuer: 'Issuer 地址',
+    missingIssuer: '启用登录前请填写：Issuer 地址、Client ID。',
   },
 } as const;
 
@@ -201,6 +205,38 @@ describe('single sign-on in a real browser, with GitHub played by a local server
         await page.getByText('please log in and bind your external account first.').waitFor();
         assert.equal((await me()).logged_in, false);
         p.forgetRefusals(401);
+        p.assertClean();
+      } finally {
+        await p.close();
+      }
+    });
+
+    it(`${locale}: OpenID Connect's form comes from the server's field list with its defaults filled in; an edit survives switching providers; turning it on without an issuer saves nothing`, async () => {
+      const p = await openPage(browser, s.url, { locale, sessionCookie: cookie });
+      try {
+        const { page } = p;
+        await page.goto(`${s.url}/admin/sso`);
+        const form = page.getByTestId('sso-form');
+        const provider = form.locator('select[name=o_auth_provider]');
+        await provider.selectOption('oidc');
+        const fields = page.getByTestId('sso-fields');
+        await fields.getByText(T.issuer).waitFor();
+        assert.equal(await fields.locator('input[name=scope]').inputValue(), 'openid profile email');
+        assert.equal(await fields.locator('input[name=user_id_field]').inputValue(), 'sub');
+        assert.equal(await fields.locator('input[name=client_secret]').getAttribute('type'), 'password');
+
+        await fields.locator('input[name=scope]').fill('openid email');
+        await provider.selectOption('github');
+        await fields.locator('input[name=client_id]').waitFor();
+        await provider.selectOption('oidc');
+        assert.equal(await fields.locator('input[name=scope]').inputValue(), 'openid email', 'the unsaved edit is kept');
+
+        await form.locator('input[name=o_auth_enabled]').check();
+        await page.getByTestId('sso-save').click();
+        await page.getByTestId('sso-error').getByText(T.missingIssuer).waitFor();
+        const oidc = (await http(s.url, '/api/admin/settings/oidc?provider=oidc', { cookie })).json.data.addition as string;
+        assert.equal(JSON.parse(oidc || '{}').scope ?? '', '', 'nothing was saved');
+        assert.notEqual((await settings()).o_auth_provider, 'oidc');
         p.assertClean();
       } finally {
         await p.close();

@@ -5,11 +5,18 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { isSecretField, optionsOf, type FieldValue, type ProviderDraft, type ProviderItem } from './sso-form.ts';
 
-export function ProviderFields({ items, draft, onChange }: { items: ProviderItem[]; draft: ProviderDraft; onChange: (name: string, value: FieldValue) => void }) {
+interface FieldsProps {
+  provider: string;
+  items: ProviderItem[];
+  draft: ProviderDraft;
+  onChange: (name: string, value: FieldValue) => void;
+}
+
+export function ProviderFields({ provider, items, draft, onChange }: FieldsProps) {
   return (
     <div className="sso-fields" data-testid="sso-fields">
       {items.map((item) => (
-        <ProviderField key={item.name} item={item} value={draft[item.name] ?? ''} onChange={(v) => onChange(item.name, v)} />
+        <ProviderField key={item.name} provider={provider} item={item} value={draft[item.name] ?? ''} onChange={(v) => onChange(item.name, v)} />
       ))}
     </div>
   );
@@ -20,10 +27,16 @@ export function fieldLabel(t: TFunction<'admin-sso'>, i18n: I18n, name: string):
   return i18n.exists(`admin-sso:fields.${name}`) ? t(`fields.${name}`) : name;
 }
 
-function ProviderField({ item, value, onChange }: { item: ProviderItem; value: FieldValue; onChange: (v: FieldValue) => void }) {
+/** This provider's own words for a field, else the words for the field, else the server's help. */
+function fieldHint(t: TFunction<'admin-sso'>, i18n: I18n, provider: string, item: ProviderItem): string {
+  for (const key of [`providerHints.${provider}.${item.name}`, `hints.${item.name}`]) if (i18n.exists(`admin-sso:${key}`)) return t(key);
+  return item.help;
+}
+
+function ProviderField({ provider, item, value, onChange }: { provider: string; item: ProviderItem; value: FieldValue; onChange: (v: FieldValue) => void }) {
   const { t, i18n } = useTranslation('admin-sso');
   const label = fieldLabel(t, i18n, item.name);
-  const hint = i18n.exists(`admin-sso:hints.${item.name}`) ? t(`hints.${item.name}`) : item.help;
+  const hint = fieldHint(t, i18n, provider, item);
   const hintId = `sso-hint-${item.name}`;
   if (item.type === 'bool') {
     return (

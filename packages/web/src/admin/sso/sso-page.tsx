@@ -57,7 +57,7 @@ export default function SsoPage() {
     if (!draft || !saved) return;
     const result = configOf(items, draft, saved, choice.enabled);
     if (!result.ok) {
-      const names = (list: string[]) => list.map((n) => fieldLabel(t, i18n, n)).join(', ');
+      const names = (list: string[]) => list.map((n) => fieldLabel(t, i18n, n)).join(t('listSeparator'));
       const text = result.missing.length ? t('errors.missing', { fields: names(result.missing) }) : t('errors.notNumber', { fields: names(result.notNumbers) });
       return setStatus({ kind: 'error', text });
     }
@@ -114,7 +114,7 @@ export default function SsoPage() {
         {config.error && <MessageLine text={errorText(t, config.error)} />}
         {!config.error && !draft && <p className="muted">{t('common:loading')}</p>}
         {draft && items.length === 0 && <p className="muted">{t('noFields')}</p>}
-        {draft && <ProviderFields items={items} draft={draft} onChange={(name, value) => setDrafts({ ...drafts, [provider]: { ...draft, [name]: value } })} />}
+        {draft && <ProviderFields provider={provider} items={items} draft={draft} onChange={(name, value) => setDrafts({ ...drafts, [provider]: { ...draft, [name]: value } })} />}
         {items.some((i) => i.required) && <small className="muted">{t('requiredNote')}</small>}
       </section>
       <CallbackUrl />
