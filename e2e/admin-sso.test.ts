@@ -211,6 +211,25 @@ describe('single sign-on in a real browser, with GitHub played by a local server
       }
     });
 
+    if (locale === 'en') {
+      it('en: a saved provider the server does not know shows the server\'s refusal, and nothing can be saved for it', async () => {
+        await http(s.url, '/api/admin/settings/', { method: 'POST', cookie, body: { o_auth_provider: 'retired-provider' } });
+        const p = await openPage(browser, s.url, { locale, sessionCookie: cookie });
+        try {
+          const { page } = p;
+          await page.goto(`${s.url}/admin/sso`);
+          await page.getByTestId('sso-provider').getByText('Error: Provider not found: record not found').waitFor();
+          assert.equal(await page.locator('select[name=o_auth_provider]').inputValue(), 'retired-provider');
+          assert.equal(await page.getByTestId('sso-save').isDisabled(), true);
+          p.forgetRefusals(404);
+          p.assertClean();
+        } finally {
+          await p.close();
+          await http(s.url, '/api/admin/settings/', { method: 'POST', cookie, body: { o_auth_provider: 'github' } });
+        }
+      });
+    }
+
     it(`${locale}: OpenID Connect's form comes from the server's field list with its defaults filled in; an edit survives switching providers; turning it on without an issuer saves nothing`, async () => {
       const p = await openPage(browser, s.url, { locale, sessionCookie: cookie });
       try {
