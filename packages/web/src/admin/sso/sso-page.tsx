@@ -66,7 +66,8 @@ export default function SsoPage() {
     try {
       await saveProviderConfig(provider, result.config);
       if (choice.enabled !== stored.data?.enabled || choice.provider !== stored.data.provider) await saveSsoSettings(choice);
-      setDrafts(({ [provider]: _, ...rest }) => rest);
+      // the form shows what was stored (trimmed) at once, not the old values while the reload runs
+      setDrafts((d) => ({ ...d, [provider]: draftOf(items, result.config) }));
       config.reload();
       stored.reload();
       await refresh();
