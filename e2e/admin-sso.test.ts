@@ -230,8 +230,9 @@ describe('single sign-on in a real browser, with GitHub played by a local server
       });
     }
 
-    it(`${locale}: OpenID Connect's form comes from the server's field list with its defaults filled in; an edit survives switching providers; turning it on without an issuer saves nothing`, async () => {
-      const p = await openPage(browser, s.url, { locale, sessionCookie: cookie });
+    it(`${locale}: OpenID Connect's form comes from the server's field list with its defaults filled in; an edit survives switching providers; turning it on without an issuer saves nothing${locale === 'zh-CN' ? ' (on a phone, dark)' : ''}`, async () => {
+      const phone = locale === 'zh-CN' ? { viewport: { width: 390, height: 844 }, colorScheme: 'dark' as const } : {};
+      const p = await openPage(browser, s.url, { locale, sessionCookie: cookie, ...phone });
       try {
         const { page } = p;
         await page.goto(`${s.url}/admin/sso`);
@@ -256,6 +257,8 @@ describe('single sign-on in a real browser, with GitHub played by a local server
         const oidc = (await http(s.url, '/api/admin/settings/oidc?provider=oidc', { cookie })).json.data.addition as string;
         assert.equal(JSON.parse(oidc || '{}').scope ?? '', '', 'nothing was saved');
         assert.notEqual((await settings()).o_auth_provider, 'oidc');
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        assert.ok(overflow <= 0, `the page is ${overflow}px wider than the window`);
         p.assertClean();
       } finally {
         await p.close();
