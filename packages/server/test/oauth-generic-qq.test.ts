@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import type { ServerResponse } from 'node:http';
 import { DatabaseSync } from 'node:sqlite';
 import { after, before, describe, it } from 'node:test';
 import { goFormatValue } from '../src/oauth/providers/go-format.ts';
@@ -192,5 +193,44 @@ describe('OAuth with the qq provider (against a local aggregation service)', () 
     const cb = await withCookies(s, '/api/oauth_callback?type=qq&code=bad', { oauth_state: state });
     assert.equal(cb.status, 500);
     assert.equal(cb.json.error, 'Failed to get user info: QQ login callback failed with code 3: bad code');
+  });
+});
+
+describe('requests to a provider are bounded in time and size (limits.oauth)', () => {
+  let s: TestServer;
+  let admin: string;
+  let idp: FakeProvider;
+  const hanging: ServerResponse[] = [];
+  before(async () => {
+    idp = await startFakeProvider((req, res) => {
+      const code = new URLSearchParams(req.body).get('code');
+      if (code === 'big') return sendJson(res, 200, { access_token: 'x'.repeat(4096) });
+      if (code === 'hang') return void hanging.push(res);
+      sendJson(res, 404, {});
+    });
+    ({ s, cookie: admin } = await startWithAdmin({ env: { KOMARI_PUBLIC_URL: publicUrl }, limits: { oauth: { maxResponseBytes: 1024, fetchTimeoutMs: 300 } } }));
+    await configureOAuth(s, admin, 'generic', {
+      client_id: 'gen-id', auth_url: `${idp.url}/authorize`, token_url: `${idp.url}/token`, user_info_url: `${idp.url}/userinfo`, user_id_field: 'uid',
+    });
+  });
+  after(async () => {
+    for (const res of hanging) res.end();
+    await s.dispose();
+    await idp.close();
+  });
+
+  it('an answer larger than maxResponseBytes fails the login', async () => {
+    const { state } = await startLogin(s);
+    const cb = await withCookies(s, `/api/oauth_callback?code=big&state=${state}`, { oauth_state: state });
+    assert.equal(cb.status, 500);
+    assert.match(cb.json.error, /response larger than 1024 bytes/);
+  });
+
+  it('a provider that never answers fails the login after fetchTimeoutMs', async () => {
+    const { state } = await startLogin(s);
+    const cb = await withCookies(s, `/api/oauth_callback?code=hang&state=${state}`, { oauth_state: state });
+    assert.equal(cb.status, 500);
+    assert.match(cb.json.error, /^Failed to get user info: request to http:\/\/127\.0\.0\.1:\d+ failed: .*(timeout|aborted)/i);
+    assert.equal(hanging.length, 1);
   });
 });

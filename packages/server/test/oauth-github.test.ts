@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { DatabaseSync } from 'node:sqlite';
 import { after, before, describe, it } from 'node:test';
 import { ManualClock } from './helpers/clock.ts';
 import { configureOAuth, rawSetCookie, sendJson, setCookies, startFakeProvider, startLogin, withCookies, type FakeProvider } from './helpers/oauth.ts';
@@ -23,6 +24,16 @@ function fakeGithub(): Promise<FakeProvider> {
     }
     sendJson(res, 404, {});
   });
+}
+
+/** Columns of the (only) account, written as an import from Komari would leave them. */
+function setAccount(s: TestServer, values: Record<string, string>): void {
+  const db = new DatabaseSync(s.dbPath);
+  try {
+    for (const [col, v] of Object.entries(values)) db.prepare(`UPDATE accounts SET ${col} = ?`).run(v);
+  } finally {
+    db.close();
+  }
 }
 
 async function auditMessages(s: TestServer, admin: string): Promise<string[]> {
@@ -84,6 +95,15 @@ describe('OAuth with the github provider (against a local stand-in for GitHub)',
     assert.ok((await auditMessages(s, admin)).includes(`bound external account (OAuth),sso_id: github_${githubUserId}`));
   });
 
+  it('a binding cookie that was not there when the state was issued does not bind', async () => {
+    const me = await http(s.url, '/api/me', { cookie: admin });
+    const { state } = await startLogin(s, { session_token: admin });
+    const cb = await withCookies(s, `/api/oauth_callback?code=other&state=${state}`, { session_token: admin, binding_external_account: me.json.uuid, oauth_state: state });
+    assert.equal(cb.status, 500);
+    assert.deepEqual(cb.json, { status: 'error', message: 'Binding failed' });
+    assert.equal((await http(s.url, '/api/me', { cookie: admin })).json.sso_id, `github_${githubUserId}`);
+  });
+
   it('a bound account logs in through the callback: session cookie, 302 /admin/dashboard, login_method oauth, audited', async () => {
     const { state } = await startLogin(s);
     const cb = await withCookies(s, `/api/oauth_callback?code=good&state=${state}`, { oauth_state: state });
@@ -99,6 +119,35 @@ describe('OAuth with the github provider (against a local stand-in for GitHub)',
     const mine = (sessions.json.data as { session: string; login_method: string }[]).find((x) => x.session === token);
     assert.equal(mine?.login_method, 'oauth');
     assert.ok((await auditMessages(s, admin)).includes('logged in (OAuth)'));
+  });
+
+  it('OAuth login skips 2FA and works with password login disabled, as in Komari', async () => {
+    const me = await http(s.url, '/api/me', { cookie: admin });
+    setAccount(s, { sso_id: `github_${githubUserId}`, two_factor: 'JBSWY3DPEHPK3PXP' });
+    await http(s.url, '/api/admin/settings/', { method: 'POST', cookie: admin, body: { disable_password_login: true } });
+    try {
+      assert.equal((await http(s.url, '/api/login', { method: 'POST', body: { username: 'admin', password: s.adminPassword } })).status, 403);
+      const { state } = await startLogin(s);
+      const cb = await withCookies(s, `/api/oauth_callback?code=good&state=${state}`, { oauth_state: state });
+      assert.equal(cb.status, 302, cb.text);
+      const who = await http(s.url, '/api/me', { cookie: setCookies(cb).session_token });
+      assert.equal(who.json.uuid, me.json.uuid);
+      assert.equal(who.json['2fa_enabled'], true);
+    } finally {
+      await http(s.url, '/api/admin/settings/', { method: 'POST', cookie: admin, body: { disable_password_login: false } });
+      setAccount(s, { two_factor: '' });
+    }
+  });
+
+  it('on a private site a guest still reaches /api/oauth and /api/oauth_callback', async () => {
+    await http(s.url, '/api/admin/settings/', { method: 'POST', cookie: admin, body: { private_site: true } });
+    try {
+      const { state } = await startLogin(s);
+      const cb = await withCookies(s, `/api/oauth_callback?code=good&state=${state}`, { oauth_state: state });
+      assert.equal(cb.status, 302, cb.text);
+    } finally {
+      await http(s.url, '/api/admin/settings/', { method: 'POST', cookie: admin, body: { private_site: false } });
+    }
   });
 
   it('the client secret never appears in an error answer or the audit log', async () => {
@@ -174,7 +223,7 @@ describe('OAuth states expire and failed callbacks are rate-limited', () => {
     ({ s, cookie: admin } = await startWithAdmin({
       clock,
       oauthEndpoints: { githubWeb: gh.url, githubApi: gh.url },
-      limits: { oauth: { stateTtlMs: 60_000, perIp: { maxFailures: 3, windowMs: 60_000 } } },
+      limits: { oauth: { stateTtlMs: 60_000, maxPendingStates: 3, perIp: { maxFailures: 3, windowMs: 60_000 } } },
     }));
     await configureOAuth(s, admin, 'github', { client_id: 'gh-id', client_secret: 'gh-secret-value' });
   });
@@ -190,6 +239,18 @@ describe('OAuth states expire and failed callbacks are rate-limited', () => {
     assert.equal(res.status, 400);
     assert.equal(res.json.error, 'Invalid state');
     assert.equal(gh.seen.filter((r) => r.url.pathname === '/login/oauth/access_token').length, 0);
+  });
+
+  it('at most maxPendingStates wait: a flood of /api/oauth drops the oldest state', async () => {
+    const first = await startLogin(s);
+    const rest = [];
+    for (let i = 0; i < 3; i++) rest.push(await startLogin(s));
+    const dropped = await withCookies(s, `/api/oauth_callback?code=good&state=${first.state}`, { oauth_state: first.state });
+    assert.equal(dropped.status, 400);
+    assert.equal(dropped.json.error, 'Invalid state');
+    const kept = rest.at(-1)!;
+    const ok = await withCookies(s, `/api/oauth_callback?code=good&state=${kept.state}`, { oauth_state: kept.state });
+    assert.equal(ok.status, 401, 'a recent state still reaches the exchange (the account is unbound)');
   });
 
   it('after the allowed failures per IP the callback answers 429 with Retry-After, even for a valid state', async () => {
