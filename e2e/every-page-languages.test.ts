@@ -36,7 +36,7 @@ describe('every page in English and in Simplified Chinese', { skip: noBrowser },
 
   const pages = () => [
     '/', `/instance/${node.uuid}`, '/admin/nodes', '/admin/ping', '/admin/exec', '/admin/settings',
-    '/admin/sessions', '/admin/account', '/admin/logs', `/terminal?uuid=${node.uuid}`, '/no-such-page',
+    '/admin/sso', '/admin/sessions', '/admin/account', '/admin/logs', `/terminal?uuid=${node.uuid}`, '/no-such-page',
   ];
 
   for (const locale of ['en', 'zh-CN'] as const) {

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { addNode } from '../../packages/server/test/helpers/agent-common.ts';
-import { http, startWithAdmin, type TestServer } from '../../packages/server/test/helpers/server.ts';
+import { http, startWithAdmin, type TestServer, type TestServerOptions } from '../../packages/server/test/helpers/server.ts';
 
 // KOMARI_WEB_ROOT (a directory holding dist/) points the tests at another build of the UI.
 const webRoot = process.env.KOMARI_WEB_ROOT ?? fileURLToPath(new URL('../../packages/web', import.meta.url));
@@ -11,9 +11,9 @@ const webRoot = process.env.KOMARI_WEB_ROOT ?? fileURLToPath(new URL('../../pack
  * A real server on a real port serving the built web UI (packages/web/dist) over a real SQLite
  * file. `npm run check` builds the UI before the tests; `npm test` alone needs `npm run build:web`.
  */
-export async function startWebServer(env: Record<string, string> = {}): Promise<{ s: TestServer; cookie: string }> {
+export async function startWebServer(env: Record<string, string> = {}, opts: Omit<TestServerOptions, 'env'> = {}): Promise<{ s: TestServer; cookie: string }> {
   if (!existsSync(join(webRoot, 'dist', 'index.html'))) throw new Error(`the web UI is not built in ${webRoot}: run \`npm run build:web\` first`);
-  return startWithAdmin({ env: { KOMARI_WEB_ROOT: webRoot, ...env } });
+  return startWithAdmin({ ...opts, env: { KOMARI_WEB_ROOT: webRoot, ...env } });
 }
 
 export interface FakeNode {

@@ -8,6 +8,8 @@ export interface Me {
   username: string;
   uuid?: string;
   '2fa_enabled'?: boolean;
+  /** the bound external account, `<provider>_<id>` (e.g. `github_583231`); empty when none */
+  sso_id?: string;
 }
 
 export interface PublicSettings {
@@ -18,6 +20,8 @@ export interface PublicSettings {
   private_site: boolean;
   disable_password_login: boolean;
   oauth_enable: boolean;
+  /** the provider "Sign in with …" goes through (`github`, `generic`, `qq`, `oidc`) */
+  oauth_provider?: string;
   theme: string;
   theme_settings: Record<string, unknown>;
   record_preserve_time: number;

@@ -1,6 +1,8 @@
-// Admin → Account: the sign-in name and password, the API key and two-factor sign-in.
+// Admin → Account: the sign-in name and password, the API key, two-factor sign-in and the bound
+// external account.
 import { useTranslation } from 'react-i18next';
 import { ApiKeyCard } from './api-key-card.tsx';
+import { ExternalAccountCard } from './external-account-card.tsx';
 import { PasswordForm } from './password-form.tsx';
 import { TwoFactorCard } from './two-factor-card.tsx';
 import { UsernameForm } from './username-form.tsx';
@@ -19,6 +21,7 @@ export default function AccountPage() {
         <PasswordForm />
         <ApiKeyCard />
         <TwoFactorCard />
+        <ExternalAccountCard />
       </div>
     </section>
   );

@@ -9,9 +9,10 @@ import { codeRequiredMessage, loginErrorText } from './login-errors.ts';
 import { afterLoginPath } from './safe-next.ts';
 import './admin-shell.css';
 import { MessageLine } from '../../lib/message-line.tsx';
+import { loginUrl } from '../sso/sso-api.ts';
 
 export function LoginPage() {
-  const { t } = useTranslation('admin');
+  const { t, i18n } = useTranslation('admin');
   const { site, refresh } = useSession();
   const { path, query } = useLocation();
   const [username, setUsername] = useState('');
@@ -78,8 +79,8 @@ export function LoginPage() {
             {busy ? t('login.submitting') : t('login.submit')}
           </button>
           {site?.oauth_enable && (
-            <a className="button login-oauth" href="/api/oauth">
-              {t('login.oauth')}
+            <a className="button login-oauth" href={loginUrl} data-testid="login-oauth">
+              {i18n.exists(`admin:login.oauthWith.${site.oauth_provider}`) ? t(`login.oauthWith.${site.oauth_provider}`) : t('login.oauth')}
             </a>
           )}
           <Link href="/" className="login-back">
