@@ -35,6 +35,19 @@ export interface ServerLimits {
     /** online/offline transitions kept for the alerts */
     transitionLogSize: number;
   };
+  /** every HTTP connection, before any route (Node's own request parser) */
+  http: {
+    /**
+     * a request whose headers and body have not all arrived by then is answered 408 and its
+     * connection closed (Fastify's default, 0, let a trickled body hold a socket forever);
+     * answers that take long (a long-poll) and upgraded WebSockets are not affected
+     */
+    requestTimeoutMs: number;
+    /** the same for the headers alone; Node holds the longer of the two as the request timeout */
+    headersTimeoutMs: number;
+    /** how often Node looks for such requests */
+    timeoutCheckEveryMs: number;
+  };
   /** `/api/rpc2` over HTTP and WebSocket */
   rpc: {
     /** requests in one batch; more is a JSON-RPC error, nothing is run */
@@ -107,6 +120,12 @@ export const defaultServerLimits: ServerLimits = {
     maxBytesPerNode: 192 * 1024,
     presenceTtlMs: 35_000,
     transitionLogSize: 10_000,
+  },
+  http: {
+    // an agent's largest body (1 MiB) in 60 s is 17 KiB/s
+    requestTimeoutMs: 60_000,
+    headersTimeoutMs: 30_000,
+    timeoutCheckEveryMs: 10_000,
   },
   rpc: {
     maxBatch: 50,
