@@ -90,7 +90,7 @@ export interface ServerLimits {
   oauth: {
     /** an issued state is accepted this long, once (the cookie itself lives 3600 s, as in Komari) */
     stateTtlMs: number;
-    /** states waiting for their callback; past it the oldest is dropped */
+    /** states waiting for their callback; past it the oldest of the address holding the most is dropped */
     maxPendingStates: number;
     /** failed callbacks per client IP before 429 */
     perIp: LimitRule;

@@ -3,6 +3,7 @@ import type { AppContext } from '../app-context.ts';
 import { sessionLifetimeMs } from '../auth/account-service.ts';
 import { randomToken } from '../auth/random-token.ts';
 import { readCookie, serializeCookie } from '../http/cookies.ts';
+import { addressGroup } from '../util/address-group.ts';
 import { sessionCookie } from '../http/routes/login.ts';
 import { OAuthService } from './oauth-service.ts';
 import { maskSecrets } from './provider-http.ts';
@@ -59,7 +60,7 @@ async function startFlow(app: AppContext, request: FastifyRequest, reply: Fastif
   }
   // A binding started by GET /api/admin/oauth2/bind is tied to this state, not only to a cookie.
   const bindUuid = request.caller.kind === 'user' && !fromAnotherSite(request) ? readCookie(request.headers.cookie, bindCookie) : '';
-  app.oauth.states.issue(state, { provider: name, bindUuid, extra: started.extra ?? {} });
+  app.oauth.states.issue(state, { provider: name, bindUuid, extra: started.extra ?? {}, group: addressGroup(request.ip) });
   reply.header('Set-Cookie', flowCookie(stateCookie, state, flowCookieMaxAge));
   return reply.redirect(started.url, 302);
 }
