@@ -61,6 +61,10 @@ export interface ServerLimits {
     idleMs: number;
     /** the server pings every socket this often; one that misses a pong is closed */
     pingEveryMs: number;
+    /** messages one socket may have waiting for their answers; one more closes it (1008) */
+    maxMessagesInFlight: number;
+    /** bytes of answers a socket's client has not taken yet; past it the next answer waits */
+    maxBufferedBytes: number;
     /** sockets one guest address may hold open (IPv6 counted by /64) */
     maxGuestSocketsPerIp: number;
     /** sockets all guests together may hold open; agents and admins are never counted */
@@ -134,6 +138,10 @@ export const defaultServerLimits: ServerLimits = {
   viewers: {
     idleMs: 60_000,
     pingEveryMs: 30_000,
+    maxMessagesInFlight: 64,
+    // a socket holds at most this plus one answer; a larger answer (a 10,000-node feed is ~5 MiB)
+    // still goes out, the next one waits for it
+    maxBufferedBytes: 1024 * 1024,
     maxGuestSocketsPerIp: 32,
     maxGuestSockets: 4096,
     maxGuestShareOfOpenFiles: 0.5,
