@@ -75,6 +75,11 @@ export interface ServerLimits {
      */
     maxGuestShareOfOpenFiles: number;
   };
+  /** v2 agent sockets: how far an agent may fall behind reading its answers (as viewers above) */
+  agentSockets: {
+    maxMessagesInFlight: number;
+    maxBufferedBytes: number;
+  };
   login: {
     /** failed logins per client address (IPv6 counted by /64) */
     perIp: LimitRule;
@@ -145,6 +150,10 @@ export const defaultServerLimits: ServerLimits = {
     maxGuestSocketsPerIp: 32,
     maxGuestSockets: 4096,
     maxGuestShareOfOpenFiles: 0.5,
+  },
+  agentSockets: {
+    maxMessagesInFlight: 64,
+    maxBufferedBytes: 1024 * 1024,
   },
   login: {
     perIp: { maxFailures: 10, windowMs: 10 * 60_000 },
