@@ -8,13 +8,15 @@
 import { statSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { DatabaseSync } from 'node:sqlite';
+import { randomToken } from '../../packages/server/src/auth/random-token.ts';
 import { loadBootConfig } from '../../packages/server/src/config/boot-config.ts';
 import { startServer } from '../../packages/server/src/main.ts';
 import type { StampedReport } from '../../packages/server/src/realtime/stamped-report.ts';
 import { serveRequests } from './child.ts';
 
 const db = process.env.BENCH_DB!;
-const apiKey = process.env.BENCH_API_KEY ?? 'bench-api-key-0123456789';
+// a random key: the server refuses a short or patterned one (issue 12)
+const apiKey = process.env.BENCH_API_KEY ?? randomToken(32);
 const config = loadBootConfig({ listen: '127.0.0.1:0', db }, { KOMARI_LOG_LEVEL: 'silent', ADMIN_PASSWORD: 'bench-password-1', KOMARI_AGENT_WS_COMPRESSION: process.env.KOMARI_AGENT_WS_COMPRESSION ?? '1' });
 const server = await startServer(config, () => {});
 await server.ctx.settings.update({ api_key: apiKey });

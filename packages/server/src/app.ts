@@ -71,9 +71,12 @@ const maintenanceEveryMs = 30 * 60_000;
 export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
   const { config, store } = opts;
   const clock = opts.clock ?? systemClock;
+  const limits = resolveLimits(opts.limits);
   const fastify = Fastify({
     logger: opts.logger === false ? false : loggerOptions(config.logLevel, opts.logStream),
     bodyLimit: config.bodyLimit,
+    requestTimeout: limits.http.requestTimeoutMs,
+    http: { headersTimeout: limits.http.headersTimeoutMs, connectionsCheckingInterval: limits.http.timeoutCheckEveryMs },
     trustProxy: config.trustedProxies.length > 0 ? config.trustedProxies : false,
     // HEAD is not answered on GET routes: Komari gives unmatched methods a 404 (only /ping is ANY).
     exposeHeadRoutes: false,
@@ -83,7 +86,6 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
   const routes = recordRoutes(fastify);
   const audit = new AuditService(store.audit, clock);
   const settings = await SettingsService.load(store.settings);
-  const limits = resolveLimits(opts.limits);
   for (const key of settings.ignoredStoredKeys()) {
     // Never the value: it may be a secret (an API key shorter than the current rule).
     fastify.log.warn(`setting ${key} holds a stored value its rule no longer accepts; it is ignored until set again`);

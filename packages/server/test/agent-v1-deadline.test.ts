@@ -43,3 +43,37 @@ describe('v1 socket read deadline (agent-protocol.md §6.1, §11.3)', () => {
     await idle.close();
   });
 });
+
+describe('v1 sockets waiting for their first frame (issue 12: what one agent token can hold)', () => {
+  let s: TestServer;
+
+  before(async () => {
+    s = await startTestServer();
+  });
+  after(() => s.dispose());
+
+  it('a node holds one such socket: a newer one closes the one before (1000), so a token cannot pile up idle sockets; the newest registers', async () => {
+    const cookie = await s.login();
+    const node = await addNode(s, cookie, 'piling');
+    const other = await addNode(s, cookie, 'other');
+    const bystander = await V1Agent.connect(s, other.token);
+    const first = await V1Agent.connect(s, node.token);
+    const second = await V1Agent.connect(s, node.token);
+    const third = await V1Agent.connect(s, node.token);
+    const within = <T>(p: Promise<T>, what: string) =>
+      Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what} still open`)), 3000))]);
+    for (const [agent, what] of [[first, 'the first'], [second, 'the second']] as const) {
+      const closed = await within(agent.closed, what);
+      assert.equal(closed.code, 1000);
+    }
+    third.report();
+    bystander.report();
+    await eventually(async () => {
+      const online = (await feedOf(s.url)).online;
+      return online.includes(node.uuid) && online.includes(other.uuid);
+    });
+    assert.ok(third.open && bystander.open);
+    await third.close();
+    await bystander.close();
+  });
+});

@@ -68,6 +68,19 @@ describe('v1 agent POST /api/clients/report and /uploadBasicInfo', () => {
     assert.equal(feed.online.includes(uuid), false);
   });
 
+  it('a report with a member nested 60,000 deep is read like any other (not a stack overflow 500): unknown members ignored, a wrong type 400', async () => {
+    const { uuid, token } = await addNode(s, cookie, 'deep-post');
+    const deep = (n: number) => '{"a":'.repeat(n) + 'null' + '}'.repeat(n);
+    const wrongType = await post(s, `/api/clients/report?token=${token}`, `{"uptime":${deep(60_000)}}`);
+    assert.deepEqual([wrongType.status, wrongType.json], [400, { error: 'Invalid request body' }]);
+    // nulls in known members still read as absent
+    const body = `{"junk":${deep(60_000)},"cpu":{"usage":3,"x":${deep(60_000)}},"uptime":5,"gpu":{"detailed_info":[{"name":null}]}}`;
+    const res = await post(s, `/api/clients/report?token=${token}`, body);
+    assert.deepEqual([res.status, res.json], [200, { status: 'success' }]);
+    const seen = (await feedOf(s.url)).data[uuid];
+    assert.deepEqual([seen.uptime, seen.cpu.usage], [5, 3]);
+  });
+
   it('a bad token gets the gate 401; an admin without an agent token has no UUID', async () => {
     const bad = await post(s, '/api/clients/report?token=nope', sampleReport());
     assert.deepEqual([bad.status, bad.json], [401, { status: 'error', message: 'Unauthorized.' }]);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ManualClock } from './helpers/clock.ts';
+import { LogCapture } from './helpers/log-capture.ts';
 import { addNode, sampleReport } from './helpers/agent-common.ts';
 import { startWithAdmin, type TestServer } from './helpers/server.ts';
 import { V2SocketAgent, v2Post } from './helpers/v2-agent.ts';
@@ -128,6 +129,30 @@ describe('v2 event queue: delivery to POST-only agents, long-poll, acks, socket 
     const { token } = await addNode(s, cookie, 'event');
     const res = await v2Post(s, token, { jsonrpc: '2.0', method: 'agent.event', params: { type: 'hello', data: { a: 1 } }, id: 5 });
     assert.deepEqual(res.json, { jsonrpc: '2.0', id: 5, result: { status: 'success' } });
+  });
+});
+
+describe('agent.event in the log (an agent token wrote 60 MiB of log a second with 1 MiB events)', () => {
+  const log = new LogCapture();
+  let s: TestServer;
+  let cookie: string;
+  before(async () => ({ s, cookie } = await startWithAdmin({ env: { KOMARI_LOG_LEVEL: 'info' }, logStream: log, limits: { report: { maxTextBytes: 64 } } })));
+  after(() => s.dispose());
+
+  it('its type and data are logged cut to limits.report.maxTextBytes; small ones as sent', async () => {
+    const { token } = await addNode(s, cookie, 'event-flood');
+    const big = await v2Post(s, token, { jsonrpc: '2.0', method: 'agent.event', params: { type: 't'.repeat(300_000), data: 'd'.repeat(600_000) }, id: 1 });
+    assert.deepEqual(big.json, { jsonrpc: '2.0', id: 1, result: { status: 'success' } });
+    const deep = '{"a":'.repeat(50_000) + '1' + '}'.repeat(50_000);
+    const nested = await v2Post(s, token, `{"jsonrpc":"2.0","method":"agent.event","params":{"type":"deep","data":${deep}},"id":2}`);
+    assert.deepEqual(nested.json, { jsonrpc: '2.0', id: 2, result: { status: 'success' } });
+    await v2Post(s, token, { jsonrpc: '2.0', method: 'agent.event', params: { type: 'hello', data: { a: 1 } }, id: 3 });
+    const events = log.matching('agent event');
+    assert.equal(events.length, 3);
+    assert.deepEqual([events[0]!.type, events[0]!.data], ['t'.repeat(64), 'd'.repeat(64)]);
+    assert.deepEqual([events[1]!.type, events[1]!.data], ['deep', '(not printable: nested too deeply)']);
+    assert.deepEqual([events[2]!.type, events[2]!.data], ['hello', '{"a":1}']);
+    assert.ok(log.text.length < 10_000, `the log holds ${log.text.length} characters`);
   });
 });
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ManualClock } from './helpers/clock.ts';
+import { LogCapture } from './helpers/log-capture.ts';
 import { addNode, eventually, feedKeys, feedOf, sampleReport } from './helpers/agent-common.ts';
 import { http, startWithAdmin, type TestServer } from './helpers/server.ts';
 import { agentInfo, V2SocketAgent, v2Post } from './helpers/v2-agent.ts';
@@ -157,5 +158,40 @@ describe('v2 agents with KOMARI_AGENT_WS_COMPRESSION=0', () => {
     } finally {
       await s.dispose();
     }
+  });
+});
+
+describe('a v2 agent socket that sends and never reads (one token pinned 236 MiB with 300,000 small calls)', () => {
+  const log = new LogCapture();
+  let s: TestServer;
+  let cookie: string;
+  before(async () => {
+    ({ s, cookie } = await startWithAdmin({
+      env: { KOMARI_LOG_LEVEL: 'warn' },
+      logStream: log,
+      limits: { agentSockets: { maxBufferedBytes: 64 * 1024, maxMessagesInFlight: 16 } },
+    }));
+  });
+  after(() => s.dispose());
+
+  it('its answers stop at maxBufferedBytes and, past maxMessagesInFlight waiting frames, the socket is closed with 1008', async () => {
+    const { uuid, token } = await addNode(s, cookie, 'never-reads');
+    // uncompressed, so that the answers fill the socket buffers
+    const agent = await V2SocketAgent.connect(s, token, { compress: false });
+    // 128 queued events of 2 KiB: every agent.pull answers ~270 KiB until they are acked
+    for (let i = 0; i < 128; i++) s.ctx.events.enqueue(uuid, 'agent.exec', { task_id: `t${i}`, command: 'x'.repeat(2048) });
+    let answers = 0;
+    agent.ws.on('message', () => answers++);
+    const raw = (agent.ws as unknown as { _socket: { pause(): void; resume(): void } })._socket;
+    raw.pause();
+    // 300 pulls: ~80 MiB of answers, more than the loopback's socket buffers take (up to 36 MiB here)
+    for (let i = 0; i < 300; i++) agent.ws.send(JSON.stringify({ jsonrpc: '2.0', method: 'agent.pull', params: {}, id: i }));
+    // the client reads nothing until the server has given up on it
+    await eventually(() => log.text.includes('messages unanswered, closed'), 10_000);
+    raw.resume();
+    const closed = await agent.closed;
+    assert.equal(closed.code, 1008);
+    assert.ok(answers < 300 / 2, `${answers} answers were sent`);
+    assert.equal((await http(s.url, '/api/version')).status, 200);
   });
 });

@@ -69,13 +69,22 @@ describe('POST /api/login', () => {
     assert.deepEqual(res.headers.getSetCookie(), []);
   });
 
-  it('a failed login is audited as a warn entry naming the username', async () => {
-    await login(s, { username: 'mallory', password: 'guess-1' });
+  it('a failed login is audited as a warn entry naming the account', async () => {
+    await login(s, { username: s.adminUsername, password: 'guess-1' });
     const logs = await http(s.url, '/api/admin/logs', { cookie: await s.login() });
-    const entry = logs.json.data.logs.find((l: { message: string }) => l.message.includes('"mallory"'));
+    const entry = logs.json.data.logs.find((l: { message: string }) => l.message === `failed login for "${s.adminUsername}": Invalid credentials`);
     assert.ok(entry, JSON.stringify(logs.json.data.logs));
     assert.equal(entry.msg_type, 'warn');
     assert.equal(entry.uuid, '');
+  });
+
+  it('a failed login with a username no account has is audited without it: it is often the password typed in the wrong box', async () => {
+    const typedPassword = 'Tr0ub4dor-and-3-more-words';
+    await login(s, { username: typedPassword, password: 'admin' });
+    const logs = await http(s.url, '/api/admin/logs', { cookie: await s.login() });
+    const messages = (logs.json.data.logs as Array<{ message: string }>).map((l) => l.message);
+    assert.ok(messages.includes('failed login for an unknown username: Invalid credentials'), JSON.stringify(messages));
+    assert.ok(!JSON.stringify(messages).includes(typedPassword));
   });
 
   it('an unknown user gets the same 401 Invalid credentials as a wrong password', async () => {

@@ -51,6 +51,15 @@ describe('secrets never reach the request log', () => {
     }
   });
 
+  it('a share link’s temp_key (it opens a private site) is logged as ***, on a page load and on any route', async () => {
+    await http(s.url, '/?temp_key=share-key-7741');
+    await http(s.url, '/api/public?x=1&temp_key=share-key-7742');
+    await http(s.url, '/api/version?sentinel=share');
+    await eventually(() => log.text.includes('sentinel=share'));
+    assert.ok(!log.text.includes('share-key-774'), 'a share key is in the log');
+    assert.ok(log.text.includes('/?temp_key=***') && log.text.includes('&temp_key=***'));
+  });
+
   it('the komari server process writes the same redacted lines to stdout', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'komari-log-'));
     const cli = await spawnCliServer(join(dir, 'komari.db'), { KOMARI_LOG_LEVEL: 'info', ADMIN_PASSWORD: 'log-pw-1' });

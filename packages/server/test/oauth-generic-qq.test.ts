@@ -188,6 +188,28 @@ describe('OAuth with the qq provider (against a local aggregation service)', () 
     assert.ok(setCookies(cb).session_token);
   });
 
+  it('a page on another site cannot start a binding for the signed-in admin: QQ’s callback carries no state, so the attacker’s own code would be bound', async () => {
+    setSsoId(s, '');
+    const me = await http(s.url, '/api/me', { cookie: admin });
+    // The admin's browser follows a link on the attacker's page: cookies go along (SameSite=Lax).
+    const crossSite = (path: string, cookies: Record<string, string>) =>
+      http(s.url, path, { headers: { 'sec-fetch-site': 'cross-site', cookie: Object.entries(cookies).map(([k, v]) => `${k}=${v}`).join('; ') } });
+    const start = await crossSite('/api/admin/oauth2/bind', { session_token: admin });
+    assert.equal(start.status, 403, start.text);
+    assert.equal(setCookies(start).binding_external_account, undefined);
+    // Even with a binding cookie planted, a flow started cross-site is a login, never a binding.
+    const flow = { session_token: admin, binding_external_account: me.json.uuid as string };
+    const login = await crossSite('/api/oauth', flow);
+    const state = setCookies(login).oauth_state!;
+    // then the attacker's page sends the browser to the callback with a code of the attacker's account
+    await crossSite('/api/oauth_callback?type=qq&code=good', { ...flow, oauth_state: state });
+    assert.equal((await http(s.url, '/api/me', { cookie: admin })).json.sso_id, '');
+    // the admin's own click (same origin) still binds
+    const own = await http(s.url, '/api/admin/oauth2/bind', { cookie: admin, headers: { 'sec-fetch-site': 'same-origin' } });
+    assert.equal(own.status, 302);
+    assert.equal(setCookies(own).binding_external_account, me.json.uuid);
+  });
+
   it('an aggregator error is reported with its code and without the app key', async () => {
     const { state } = await startLogin(s);
     const cb = await withCookies(s, '/api/oauth_callback?type=qq&code=bad', { oauth_state: state });

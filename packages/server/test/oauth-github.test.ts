@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import assert from 'node:assert/strict';
+import { get } from 'node:http';
 import { DatabaseSync } from 'node:sqlite';
 import { after, before, describe, it } from 'node:test';
 import { ManualClock } from './helpers/clock.ts';
@@ -270,6 +271,49 @@ describe('OAuth states expire and failed callbacks are rate-limited', () => {
     const { state: again } = await startLogin(s);
     const allowed = await withCookies(s, `/api/oauth_callback?code=good&state=${again}`, { oauth_state: again });
     assert.equal(allowed.status, 401, 'the window passed: the callback runs again (and the account is unbound)');
+  });
+});
+
+/** GET /api/oauth from a chosen loopback address (every 127.x.y.z reaches 127.0.0.1 on Linux): the issued state. */
+function startLoginFrom(s: TestServer, localAddress: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    get(`${s.url}/api/oauth`, { localAddress }, (res) => {
+      res.resume();
+      const cookie = (res.headers['set-cookie'] ?? []).find((c) => c.startsWith('oauth_state='));
+      if (res.statusCode !== 302 || !cookie) reject(new Error(`/api/oauth answered ${res.statusCode}`));
+      else resolve(cookie.slice('oauth_state='.length).split(';')[0]!);
+    }).on('error', reject);
+  });
+}
+
+describe('a flood of /api/oauth from one address drops only its own states', () => {
+  let s: TestServer;
+  let admin: string;
+  let gh: FakeProvider;
+  before(async () => {
+    gh = await fakeGithub();
+    ({ s, cookie: admin } = await startWithAdmin({ oauthEndpoints: { githubWeb: gh.url, githubApi: gh.url }, limits: { oauth: { maxPendingStates: 4 } } }));
+    await configureOAuth(s, admin, 'github', { client_id: 'gh-id', client_secret: 'gh-secret-value' });
+  });
+  after(async () => {
+    await s.dispose();
+    await gh.close();
+  });
+
+  it('the admin’s pending login survives 20 states issued to another address while it is at the provider', async () => {
+    const admins = await startLoginFrom(s, '127.0.0.2');
+    const others = await startLoginFrom(s, '127.0.0.4');
+    const flood: string[] = [];
+    for (let i = 0; i < 20; i++) flood.push(await startLoginFrom(s, '127.0.0.3'));
+    for (const state of [admins, others]) {
+      const res = await withCookies(s, `/api/oauth_callback?code=good&state=${state}`, { oauth_state: state });
+      assert.equal(res.status, 401, `the state reaches the exchange (the account is unbound): ${res.text}`);
+    }
+    // the flooder's newest state is kept, its oldest are gone
+    const newest = await withCookies(s, `/api/oauth_callback?code=good&state=${flood.at(-1)}`, { oauth_state: flood.at(-1)! });
+    assert.equal(newest.status, 401);
+    const oldest = await withCookies(s, `/api/oauth_callback?code=good&state=${flood[0]}`, { oauth_state: flood[0]! });
+    assert.equal(oldest.json.error, 'Invalid state');
   });
 });
 

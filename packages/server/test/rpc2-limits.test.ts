@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type WebSocket from 'ws';
+import WebSocket from 'ws';
 import { defaultServerLimits } from '../src/config/limits.ts';
+import { eventually } from './helpers/agent-common.ts';
+import { LogCapture } from './helpers/log-capture.ts';
 import { http, startTestServer, type TestServer } from './helpers/server.ts';
 import { ask, openWs } from './helpers/ws.ts';
 
@@ -99,5 +101,37 @@ describe('one call whose answer passes maxResponseBytes', () => {
     const big = await ask(ws, JSON.stringify(call('common:getNodes', 8)));
     assert.deepEqual({ id: big.id, code: big.error?.code }, { id: 8, code: -32603 });
     assert.deepEqual(await ask(ws, JSON.stringify(call('rpc.ping', 9))), { jsonrpc: '2.0', id: 9, result: 'pong' });
+  });
+});
+
+describe('a socket client that sends and never reads (issue 12, hole 5: 40,000 small calls had the server buffer 500 MiB)', () => {
+  const log = new LogCapture();
+  let s: TestServer;
+  before(async () => {
+    s = await startTestServer({ env: { KOMARI_LOG_LEVEL: 'warn' }, logStream: log, limits: { viewers: { maxBufferedBytes: 64 * 1024, maxMessagesInFlight: 16 } } });
+  });
+  after(() => s.dispose());
+
+  it('its answers stop at maxBufferedBytes and, past maxMessagesInFlight waiting messages, the socket is closed with 1008', async () => {
+    const ws = new WebSocket(`${s.url.replace(/^http/, 'ws')}/api/rpc2`, { headers: { Origin: s.url } });
+    await new Promise((resolve, reject) => {
+      ws.once('open', resolve);
+      ws.once('error', reject);
+    });
+    let answers = 0;
+    ws.on('message', () => answers++);
+    const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
+    const raw = (ws as unknown as { _socket: { pause(): void; resume(): void } })._socket;
+    raw.pause();
+    // ~4 KiB answers: 60 MiB in all, more than the loopback's socket buffers take (up to 36 MiB here)
+    const call = JSON.stringify({ jsonrpc: '2.0', method: 'rpc.help', id: 1 });
+    for (let i = 0; i < 15_000; i++) ws.send(call);
+    // the client reads nothing until the server has given up on it
+    await eventually(() => log.text.includes('messages unanswered, closed'), 10_000);
+    raw.resume();
+    assert.equal(await closed, 1008);
+    assert.ok(answers < 15_000 / 2, `${answers} answers were sent`);
+    const alive = await http(s.url, '/api/version');
+    assert.equal(alive.status, 200);
   });
 });

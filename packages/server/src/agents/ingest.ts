@@ -8,20 +8,26 @@ import { boundReport } from './report-bounds.ts';
 /** A report whose shape is wrong (wrong types, not an object); each transport words it its own way. */
 export class ReportShapeError extends Error {}
 
-/** JSON null leaves a Go field at its zero value: drop null members at every depth. */
-function withoutNulls(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(withoutNulls);
-  if (value === null || typeof value !== 'object') return value;
+/**
+ * How deep nulls are looked for. The report's deepest field (gpu.detailed_info[i].name) sits at
+ * depth 4; deeper values are never read, so walking them only lets an agent overflow the stack.
+ */
+const nullDepth = 8;
+
+/** JSON null leaves a Go field at its zero value: drop null members down to `nullDepth`. */
+function withoutNulls(value: unknown, depth = 0): unknown {
+  if (depth > nullDepth || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((v) => withoutNulls(v, depth + 1));
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) if (v !== null) out[k] = withoutNulls(v);
+  for (const [k, v] of Object.entries(value)) if (v !== null) out[k] = withoutNulls(v, depth + 1);
   return out;
 }
 
-/** Whether a null sits anywhere inside: most reports have none, and then nothing is copied. */
-function containsNull(value: unknown): boolean {
+/** Whether a null sits inside (down to `nullDepth`): most reports have none, and then nothing is copied. */
+function containsNull(value: unknown, depth = 0): boolean {
   if (value === null) return true;
-  if (typeof value !== 'object') return false;
-  for (const v of Array.isArray(value) ? value : Object.values(value)) if (containsNull(v)) return true;
+  if (depth > nullDepth || typeof value !== 'object') return false;
+  for (const v of Array.isArray(value) ? value : Object.values(value)) if (containsNull(v, depth + 1)) return true;
   return false;
 }
 

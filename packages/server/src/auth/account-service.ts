@@ -83,12 +83,12 @@ export class AccountService {
       return { ok: false, status: 429, message: `Too many failed login attempts, try again in ${retryAfterSec} seconds`, retryAfterSec };
     }
     if (!account || !(await verifyPassword(req.password, account.passwordHash))) {
-      return this.#failed(req, 'Invalid credentials');
+      return this.#failed(req, account !== undefined, 'Invalid credentials');
     }
     if (account.twoFactor !== '') {
       if (req.twoFactorCode === '') return { ok: false, status: 401, message: '2FA code is required' };
       const refusal = await claimTotpCode(this.#store.accounts, account, req.twoFactorCode, this.#clock.now());
-      if (refusal !== undefined) return this.#failed(req, refusal);
+      if (refusal !== undefined) return this.#failed(req, true, refusal);
     }
     await this.#guard.succeeded(req.ip, account.uuid);
     if (isLegacyHash(account.passwordHash)) {
@@ -111,9 +111,11 @@ export class AccountService {
     return token;
   }
 
-  async #failed(req: LoginRequest, message: string): Promise<LoginResult> {
+  /** A username no account has is not written down: it is often the password, typed in the wrong box. */
+  async #failed(req: LoginRequest, accountExists: boolean, message: string): Promise<LoginResult> {
     this.#guard.failed(req.ip, req.username);
-    await this.#audit.log(req.ip, '', `failed login for ${JSON.stringify(req.username.slice(0, 64))}: ${message}`, 'warn');
+    const who = accountExists ? JSON.stringify(req.username) : 'an unknown username';
+    await this.#audit.log(req.ip, '', `failed login for ${who}: ${message}`, 'warn');
     return { ok: false, status: 401, message };
   }
 

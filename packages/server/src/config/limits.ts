@@ -52,6 +52,19 @@ export interface ServerLimits {
     /** ping commands are only worth running right away */
     pingEventTtlMs: number;
   };
+  /** every HTTP connection, before any route (Node's own request parser) */
+  http: {
+    /**
+     * a request whose headers and body have not all arrived by then is answered 408 and its
+     * connection closed (Fastify's default, 0, let a trickled body hold a socket forever);
+     * answers that take long (a long-poll) and upgraded WebSockets are not affected
+     */
+    requestTimeoutMs: number;
+    /** the same for the headers alone; Node holds the longer of the two as the request timeout */
+    headersTimeoutMs: number;
+    /** how often Node looks for such requests */
+    timeoutCheckEveryMs: number;
+  };
   /** `/api/rpc2` over HTTP and WebSocket */
   rpc: {
     /** requests in one batch; more is a JSON-RPC error, nothing is run */
@@ -65,6 +78,10 @@ export interface ServerLimits {
     idleMs: number;
     /** the server pings every socket this often; one that misses a pong is closed */
     pingEveryMs: number;
+    /** messages one socket may have waiting for their answers; one more closes it (1008) */
+    maxMessagesInFlight: number;
+    /** bytes of answers a socket's client has not taken yet; past it the next answer waits */
+    maxBufferedBytes: number;
     /** sockets one guest address may hold open (IPv6 counted by /64) */
     maxGuestSocketsPerIp: number;
     /** sockets all guests together may hold open; agents and admins are never counted */
@@ -74,6 +91,11 @@ export interface ServerLimits {
      * can never take the descriptors agents and admins need, whatever the limit is
      */
     maxGuestShareOfOpenFiles: number;
+  };
+  /** v2 agent sockets: how far an agent may fall behind reading its answers (as viewers above) */
+  agentSockets: {
+    maxMessagesInFlight: number;
+    maxBufferedBytes: number;
   };
   login: {
     /** failed logins per client address (IPv6 counted by /64) */
@@ -94,7 +116,7 @@ export interface ServerLimits {
   oauth: {
     /** an issued state is accepted this long, once (the cookie itself lives 3600 s, as in Komari) */
     stateTtlMs: number;
-    /** states waiting for their callback; past it the oldest is dropped */
+    /** states waiting for their callback; past it the oldest of the address holding the most is dropped */
     maxPendingStates: number;
     /** failed callbacks per client IP before 429 */
     perIp: LimitRule;
@@ -134,6 +156,12 @@ export const defaultServerLimits: ServerLimits = {
     eventTtlMs: 5 * 60_000,
     pingEventTtlMs: 3_000,
   },
+  http: {
+    // an agent's largest body (1 MiB) in 60 s is 17 KiB/s
+    requestTimeoutMs: 60_000,
+    headersTimeoutMs: 30_000,
+    timeoutCheckEveryMs: 10_000,
+  },
   rpc: {
     maxBatch: 50,
     maxResponseBytes: 8 * 1024 * 1024,
@@ -141,9 +169,17 @@ export const defaultServerLimits: ServerLimits = {
   viewers: {
     idleMs: 60_000,
     pingEveryMs: 30_000,
+    maxMessagesInFlight: 64,
+    // a socket holds at most this plus one answer; a larger answer (a 10,000-node feed is ~5 MiB)
+    // still goes out, the next one waits for it
+    maxBufferedBytes: 1024 * 1024,
     maxGuestSocketsPerIp: 32,
     maxGuestSockets: 4096,
     maxGuestShareOfOpenFiles: 0.5,
+  },
+  agentSockets: {
+    maxMessagesInFlight: 64,
+    maxBufferedBytes: 1024 * 1024,
   },
   login: {
     perIp: { maxFailures: 10, windowMs: 10 * 60_000 },

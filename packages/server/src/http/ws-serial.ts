@@ -4,30 +4,56 @@ import type { RawData, WebSocket } from 'ws';
 /** What a socket's message handler answers: a text frame, or nothing. */
 export type SocketAnswer = string | Buffer | undefined;
 
+/** How far a socket's client may fall behind (limits.viewers). */
+export interface Backlog {
+  /** messages received and not yet answered; one more closes the socket with 1008 */
+  maxMessagesInFlight: number;
+  /** answers not yet taken by the client, in bytes; past it the next answer waits for them */
+  maxBufferedBytes: number;
+}
+
 /**
  * Answers a socket's messages strictly one at a time, in arrival order (rpc2.md §1, public-api.md
  * §6.14). One catch for the whole chain: a handler that throws is logged and closes the socket
  * with 1011, and the chain never stays rejected, so no later message is dropped silently.
+ *
+ * A client that sends faster than it reads is held back: once `maxBufferedBytes` of answers
+ * wait for it, the next answer waits for them to leave, and past `maxMessagesInFlight` waiting
+ * messages the socket is closed with 1008. A guest that never read sent 40,000 small calls and
+ * had the server buffer 500 MiB of answers.
  */
 export function serveInOrder(
   socket: WebSocket,
   log: FastifyBaseLogger,
   what: string,
+  backlog: Backlog,
   answer: (text: string) => Promise<SocketAnswer>,
 ): void {
   let queue = Promise.resolve();
+  let inFlight = 0;
+  let lastSent: Promise<void> = Promise.resolve();
   socket.on('message', (data: RawData, isBinary: boolean) => {
+    if (socket.readyState !== socket.OPEN) return;
+    if (++inFlight > backlog.maxMessagesInFlight) {
+      log.warn(`${what}: more than ${backlog.maxMessagesInFlight} messages unanswered, closed`);
+      socket.close(1008, 'too many messages unanswered');
+      return;
+    }
     const text = textOf(data, isBinary);
     queue = queue
       .then(async () => {
+        if (socket.bufferedAmount > backlog.maxBufferedBytes) await lastSent;
         if (socket.readyState !== socket.OPEN) return;
         const reply = await answer(text);
-        if (reply !== undefined && socket.readyState === socket.OPEN) socket.send(reply, { binary: false });
+        if (reply === undefined || socket.readyState !== socket.OPEN) return;
+        // the callback runs once this frame (and so every one before it) has left, or the socket closed
+        lastSent = new Promise((resolve) => socket.send(reply, { binary: false }, () => resolve()));
       })
       .catch((err: unknown) => {
         log.error({ err }, `${what} failed`);
         if (socket.readyState === socket.OPEN) socket.close(1011, 'internal error');
-      });
+      })
+      .finally(() => inFlight--);
   });
 }
 

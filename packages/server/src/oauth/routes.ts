@@ -3,6 +3,7 @@ import type { AppContext } from '../app-context.ts';
 import { sessionLifetimeMs } from '../auth/account-service.ts';
 import { randomToken } from '../auth/random-token.ts';
 import { readCookie, serializeCookie } from '../http/cookies.ts';
+import { addressGroup } from '../util/address-group.ts';
 import { sessionCookie } from '../http/routes/login.ts';
 import { OAuthService } from './oauth-service.ts';
 import { maskSecrets } from './provider-http.ts';
@@ -20,6 +21,16 @@ function flowCookie(name: string, value: string, maxAge: number): string {
 
 function errorReply(reply: FastifyReply, status: number, error: string): FastifyReply {
   return reply.code(status).send({ status: 'error', error });
+}
+
+/**
+ * A request the browser says comes from another site's page (Fetch Metadata). Such a page may
+ * send the admin's browser through a binding with its cookies (SameSite=Lax lets top-level GETs
+ * carry them), and QQ's callback carries no state to tell the flows apart: the attacker's own
+ * code would then be bound to the admin. Browsers without the header are let through.
+ */
+function fromAnotherSite(request: FastifyRequest): boolean {
+  return request.headers['sec-fetch-site'] === 'cross-site';
 }
 
 function queryOf(request: FastifyRequest): Record<string, string> {
@@ -48,8 +59,8 @@ async function startFlow(app: AppContext, request: FastifyRequest, reply: Fastif
     return errorReply(reply, 500, `Failed to start OAuth login: ${message}`);
   }
   // A binding started by GET /api/admin/oauth2/bind is tied to this state, not only to a cookie.
-  const bindUuid = request.caller.kind === 'user' ? readCookie(request.headers.cookie, bindCookie) : '';
-  app.oauth.states.issue(state, { provider: name, bindUuid, extra: started.extra ?? {} });
+  const bindUuid = request.caller.kind === 'user' && !fromAnotherSite(request) ? readCookie(request.headers.cookie, bindCookie) : '';
+  app.oauth.states.issue(state, { provider: name, bindUuid, extra: started.extra ?? {}, group: addressGroup(request.ip) });
   reply.header('Set-Cookie', flowCookie(stateCookie, state, flowCookieMaxAge));
   return reply.redirect(started.url, 302);
 }
@@ -139,6 +150,7 @@ export function registerOAuthRoutes(fastify: FastifyInstance, app: AppContext): 
   fastify.get('/api/admin/oauth2/bind', async (request, reply) => {
     const caller = request.caller;
     if (caller.kind !== 'user') return noUser(reply);
+    if (fromAnotherSite(request)) return errorReply(reply, 403, 'Binding must be started from this site');
     reply.header('Set-Cookie', flowCookie(bindCookie, caller.account.uuid, flowCookieMaxAge));
     return reply.redirect('/api/oauth', 302);
   });

@@ -108,7 +108,7 @@ export function registerClientsFeed(fastify: FastifyInstance, app: AppContext): 
     wsHandler: (socket: WebSocket, request) => {
       watchViewer(app, socket, request);
       const visibility = viewerVisibility(app, request);
-      serveInOrder(socket, request.log, '/api/clients viewer', async (text) => {
+      serveInOrder(socket, request.log, '/api/clients viewer', app.limits.viewers, async (text) => {
         if (text !== 'get' && !text.startsWith('get ')) return invalidMessage;
         const only = text.slice(4).trim();
         const { hidden, key } = await visibility();

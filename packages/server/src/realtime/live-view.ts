@@ -21,6 +21,8 @@ export class LiveView {
   readonly #latest = new Map<string, StampedReport>();
   readonly #recent = new Map<string, RecentWindow>();
   readonly #sockets = new Map<string, AgentConnection>();
+  /** per node, the v1 socket that has not sent its first frame yet (Komari gives it no deadline) */
+  readonly #awaitingFirst = new Map<string, AgentConnection>();
   readonly #presence = new Map<string, number>();
   /** deleted nodes, so a report already in flight cannot recreate their live state */
   readonly #deleted = new Set<string>();
@@ -81,6 +83,22 @@ export class LiveView {
     this.#protocol.set(uuid, conn.protocol);
     this.#update(uuid);
     return old === conn ? undefined : old;
+  }
+
+  /**
+   * A v1 socket opened and waits for its first frame, with no deadline (as in Komari). A node
+   * holds one such socket: the one it replaces is returned for closing, so an agent token cannot
+   * pile up idle sockets until the descriptors run out.
+   */
+  awaitFirstFrame(uuid: string, conn: AgentConnection): AgentConnection | undefined {
+    const old = this.#awaitingFirst.get(uuid);
+    this.#awaitingFirst.set(uuid, conn);
+    return old === conn ? undefined : old;
+  }
+
+  /** The socket sent its first frame or ended. */
+  stopAwaitingFirst(uuid: string, conn: AgentConnection): void {
+    if (this.#awaitingFirst.get(uuid) === conn) this.#awaitingFirst.delete(uuid);
   }
 
   /** Unregisters only if the registry still points at this connection. */

@@ -21,7 +21,10 @@ function registerV1Socket(fastify: FastifyInstance, app: AppContext): void {
       delete request.raw.headers['sec-websocket-extensions'];
     },
     handler: async (_request, reply) => reply.code(400).send({ status: 'error', error: 'Require WebSocket upgrade' }),
-    wsHandler: (socket, request) => new V1Session(app, socket, queryToken(request), request.log).start(),
+    wsHandler: (socket, request) => {
+      const gateUuid = request.caller.kind === 'agent' ? request.caller.node.uuid : undefined;
+      new V1Session(app, socket, queryToken(request), request.log, gateUuid).start();
+    },
   });
 }
 

@@ -29,16 +29,19 @@ export class V1Session implements AgentConnection {
   /** the query `token` only: `?Authorization=` passes the gate but not this handler (§1.2) */
   readonly #token: string;
   readonly #log: FastifyBaseLogger;
+  /** the node the gate found for this socket's credentials, while it awaits its first frame */
+  readonly #gateUuid: string | undefined;
   #state: State = 'await-first';
   #uuid = '';
   #deadline: NodeJS.Timeout | undefined;
   #queue = Promise.resolve();
 
-  constructor(app: AppContext, socket: WebSocket, token: string, log: FastifyBaseLogger) {
+  constructor(app: AppContext, socket: WebSocket, token: string, log: FastifyBaseLogger, gateUuid?: string) {
     this.#app = app;
     this.#socket = socket;
     this.#token = token;
     this.#log = log;
+    this.#gateUuid = gateUuid;
   }
 
   start(): void {
@@ -58,6 +61,7 @@ export class V1Session implements AgentConnection {
         });
     });
     socket.on('close', () => this.#end());
+    if (this.#gateUuid !== undefined) this.#app.live.awaitFirstFrame(this.#gateUuid, this)?.close(1000, 'replaced by a newer connection');
   }
 
   send(text: string): boolean {
@@ -90,6 +94,7 @@ export class V1Session implements AgentConnection {
     if (!node) return this.#refuse(v1Errors.noToken, 1008);
     this.#uuid = node.uuid;
     this.#state = 'loop';
+    this.#stopAwaiting();
     const replaced = this.#app.live.registerSocket(node.uuid, this);
     replaced?.close(1000, 'replaced by a newer connection');
     return true;
@@ -152,11 +157,16 @@ export class V1Session implements AgentConnection {
     this.#deadline.unref();
   }
 
+  #stopAwaiting(): void {
+    if (this.#gateUuid !== undefined) this.#app.live.stopAwaitingFirst(this.#gateUuid, this);
+  }
+
   /** END: stops the deadline and unregisters, only if the registry still points at this socket. */
   #end(): void {
     if (this.#state === 'ended') return;
     const registered = this.#state === 'loop';
     this.#state = 'ended';
+    this.#stopAwaiting();
     clearTimeout(this.#deadline);
     if (registered) this.#app.live.unregisterSocket(this.#uuid, this);
   }

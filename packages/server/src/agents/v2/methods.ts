@@ -6,6 +6,7 @@ import { pingResultSchema, savePingResult } from '../../ping/results.ts';
 import { formatZodError } from '../../rpc/bind-params.ts';
 import { parseTaskResult, saveTaskResult } from '../../exec/task-result.ts';
 import { V2Code, V2Failure, v2Error, v2Result, type V2Request, type V2Response } from './envelope.ts';
+import { cutUtf8 } from '../../util/utf8-cut.ts';
 import { ackIds, checkString, checkStringList, errorText, invalidParams, paramsObject } from './params.ts';
 
 /** Who is calling and over what: POST refreshes presence and may long-poll; a socket never does. */
@@ -80,10 +81,25 @@ async function pull(call: V2Call, params: unknown): Promise<unknown> {
   return { events };
 }
 
-/** agent.event: documented but not handled by Komari; logged and acknowledged (§7.3 recommendation). */
+/** An event's member as log text, cut like a report's texts (`data` as its JSON, however deep). */
+function loggable(value: unknown, maxBytes: number): string {
+  let text: string;
+  try {
+    text = typeof value === 'string' ? value : (JSON.stringify(value) ?? '');
+  } catch {
+    text = '(not printable: nested too deeply)';
+  }
+  return cutUtf8(text, maxBytes);
+}
+
+/**
+ * agent.event: documented but not handled by Komari; logged and acknowledged (§7.3
+ * recommendation). Cut to the report text limit: 1 MiB events wrote 60 MiB of log a second.
+ */
 async function event(call: V2Call, params: unknown): Promise<unknown> {
   const p = paramsObject(params, 'invalid event params');
-  call.app.log.info({ uuid: call.uuid, type: p.type, data: p.data }, 'agent event');
+  const max = call.app.limits.report.maxTextBytes;
+  call.app.log.info({ uuid: call.uuid, type: loggable(p.type, max), data: loggable(p.data, max) }, 'agent event');
   return { status: 'success' };
 }
 

@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
-import type { RawData, WebSocket } from 'ws';
+import type { WebSocket } from 'ws';
 import type { AppContext } from '../../app-context.ts';
+import { serveInOrder } from '../../http/ws-serial.ts';
 import { nextConnectionId, type AgentConnection } from '../../realtime/agent-connection.ts';
 import { decodeRequest, V2Code, v2Error } from './envelope.ts';
 import { agentUuidOf } from './identity.ts';
@@ -32,11 +33,6 @@ class ReadDeadline {
   clear(): void {
     clearTimeout(this.#timer);
   }
-}
-
-function textOf(data: RawData): string {
-  if (Buffer.isBuffer(data)) return data.toString('utf8');
-  return (Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data)).toString('utf8');
 }
 
 function send(socket: WebSocket, value: unknown): void {
@@ -78,14 +74,17 @@ function open(app: AppContext, socket: WebSocket, uuid: string | undefined): Ses
  * One frame, one JSON-RPC object (§7.2): a reply only for a request with a non-null id, except
  * that an undecodable frame always gets a parse error without id. Errors never close the socket.
  */
-async function answerFrame(app: AppContext, socket: WebSocket, uuid: string, text: string): Promise<void> {
+async function answerFrame(app: AppContext, uuid: string, text: string): Promise<string | undefined> {
   const decoded = decodeRequest(text);
-  if (!decoded.ok) return send(socket, v2Error(undefined, V2Code.ParseError, 'parse error', decoded.data));
+  if (!decoded.ok) return JSON.stringify(v2Error(undefined, V2Code.ParseError, 'parse error', decoded.data));
   const res = await handleV2Request({ app, uuid, transport: 'ws' }, decoded.request);
-  if (decoded.request.id !== undefined) send(socket, res);
+  return decoded.request.id === undefined ? undefined : JSON.stringify(res);
 }
 
-/** Serves one upgraded v2 agent socket; frames are answered strictly in arrival order. */
+/**
+ * Serves one upgraded v2 agent socket; frames are answered strictly in arrival order, and an
+ * agent that sends without reading its answers is held back (limits.agentSockets).
+ */
 export function serveV2Socket(app: AppContext, socket: WebSocket, request: FastifyRequest): void {
   socket.on('error', (err) => app.log.debug({ err }, 'v2 agent socket error'));
   const deadline = new ReadDeadline(socket, app.limits.agents.readDeadlineMs);
@@ -96,16 +95,10 @@ export function serveV2Socket(app: AppContext, socket: WebSocket, request: Fasti
       socket.terminate();
       return undefined;
     });
-  let queue = Promise.resolve();
-  socket.on('message', (data) => {
-    deadline.rearm();
-    const text = textOf(data);
-    queue = queue
-      .then(async () => {
-        const s = await session;
-        if (s) await answerFrame(app, socket, s.uuid, text);
-      })
-      .catch((err: unknown) => app.log.error({ err }, 'v2 agent frame failed'));
+  socket.on('message', () => deadline.rearm());
+  serveInOrder(socket, request.log, 'v2 agent socket', app.limits.agentSockets, async (text) => {
+    const s = await session;
+    return s ? answerFrame(app, s.uuid, text) : undefined;
   });
   socket.on('close', () => {
     deadline.clear();

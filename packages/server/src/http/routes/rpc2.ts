@@ -74,7 +74,7 @@ export function registerRpc2Routes(fastify: FastifyInstance, app: AppContext): v
       watchViewer(app, socket, request);
       // Each call is answered as whoever the socket's credentials name now, not at the handshake.
       const caller = socketCaller(app, request);
-      serveInOrder(socket, request.log, '/api/rpc2 socket', async (text) => answerMessage(app, await caller(), text));
+      serveInOrder(socket, request.log, '/api/rpc2 socket', app.limits.viewers, async (text) => answerMessage(app, await caller(), text));
     },
   });
 }
