@@ -169,7 +169,7 @@ describe('a v2 agent socket that sends and never reads (one token pinned 236 MiB
     ({ s, cookie } = await startWithAdmin({
       env: { KOMARI_LOG_LEVEL: 'warn' },
       logStream: log,
-      limits: { agentSockets: { maxBufferedBytes: 64 * 1024, maxMessagesInFlight: 16 } },
+      limits: { agents: { maxBufferedBytes: 64 * 1024, maxMessagesInFlight: 16 } },
     }));
   });
   after(() => s.dispose());

@@ -51,6 +51,9 @@ export interface ServerLimits {
     eventTtlMs: number;
     /** ping commands are only worth running right away */
     pingEventTtlMs: number;
+    /** v2 sockets: how far an agent may fall behind reading its answers (as `viewers`) */
+    maxMessagesInFlight: number;
+    maxBufferedBytes: number;
   };
   /** every HTTP connection, before any route (Node's own request parser) */
   http: {
@@ -91,11 +94,6 @@ export interface ServerLimits {
      * can never take the descriptors agents and admins need, whatever the limit is
      */
     maxGuestShareOfOpenFiles: number;
-  };
-  /** v2 agent sockets: how far an agent may fall behind reading its answers (as viewers above) */
-  agentSockets: {
-    maxMessagesInFlight: number;
-    maxBufferedBytes: number;
   };
   login: {
     /** failed logins per client address (IPv6 counted by /64) */
@@ -155,6 +153,8 @@ export const defaultServerLimits: ServerLimits = {
     eventQueueCapacity: 128,
     eventTtlMs: 5 * 60_000,
     pingEventTtlMs: 3_000,
+    maxMessagesInFlight: 64,
+    maxBufferedBytes: 1024 * 1024,
   },
   http: {
     // an agent's largest body (1 MiB) in 60 s is 17 KiB/s
@@ -176,10 +176,6 @@ export const defaultServerLimits: ServerLimits = {
     maxGuestSocketsPerIp: 32,
     maxGuestSockets: 4096,
     maxGuestShareOfOpenFiles: 0.5,
-  },
-  agentSockets: {
-    maxMessagesInFlight: 64,
-    maxBufferedBytes: 1024 * 1024,
   },
   login: {
     perIp: { maxFailures: 10, windowMs: 10 * 60_000 },

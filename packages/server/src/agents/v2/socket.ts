@@ -83,7 +83,7 @@ async function answerFrame(app: AppContext, uuid: string, text: string): Promise
 
 /**
  * Serves one upgraded v2 agent socket; frames are answered strictly in arrival order, and an
- * agent that sends without reading its answers is held back (limits.agentSockets).
+ * agent that sends without reading its answers is held back (limits.agents).
  */
 export function serveV2Socket(app: AppContext, socket: WebSocket, request: FastifyRequest): void {
   socket.on('error', (err) => app.log.debug({ err }, 'v2 agent socket error'));
@@ -96,7 +96,7 @@ export function serveV2Socket(app: AppContext, socket: WebSocket, request: Fasti
       return undefined;
     });
   socket.on('message', () => deadline.rearm());
-  serveInOrder(socket, request.log, 'v2 agent socket', app.limits.agentSockets, async (text) => {
+  serveInOrder(socket, request.log, 'v2 agent socket', app.limits.agents, async (text) => {
     const s = await session;
     return s ? answerFrame(app, s.uuid, text) : undefined;
   });
