@@ -76,3 +76,26 @@ describe('auto-discovery POST /api/clients/register (agent-protocol.md §9)', ()
     await setKey(key);
   });
 });
+
+describe('auto-discovery keys cannot be guessed at speed (issue 12: every credential is throttled)', () => {
+  it('after the allowed wrong keys an address gets 429 with Retry-After, even with the right key; others are not affected', async () => {
+    const { s, cookie } = await startWithAdmin({
+      env: { KOMARI_TRUSTED_PROXIES: '127.0.0.1' },
+      limits: { agents: { registerPerIp: { maxFailures: 3, windowMs: 60_000 } } },
+    });
+    try {
+      await http(s.url, '/api/admin/settings', { method: 'POST', cookie, body: { auto_discovery_key: key } });
+      const from = (ip: string, auth: string) =>
+        http(s.url, '/api/clients/register?name=x', { method: 'POST', headers: { authorization: auth, 'x-forwarded-for': ip } });
+      for (let i = 0; i < 3; i++) assert.equal((await from('192.0.2.7', `Bearer guess-${i}-0123456`)).status, 403);
+      const locked = await from('192.0.2.7', `Bearer ${key}`);
+      assert.equal(locked.status, 429, locked.text);
+      assert.match(locked.json.message, /^Too many invalid keys, try again in \d+ seconds$/);
+      assert.ok(Number(locked.headers.get('retry-after')) > 0);
+      assert.equal((await from('192.0.2.8', `Bearer ${key}`)).status, 200, 'another address registers');
+    } finally {
+      await s.dispose();
+    }
+  });
+});
+

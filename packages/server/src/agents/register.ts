@@ -1,6 +1,8 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../app-context.ts';
+import { clientIpKey } from '../auth/ip-key.ts';
+import { FailureLimiter } from '../auth/login-throttle.ts';
 import { randomToken } from '../auth/random-token.ts';
 import { createNode } from '../methods/nodes-admin.ts';
 
@@ -33,8 +35,19 @@ function nameOf(request: FastifyRequest): string {
  * `Auto-<8 random>`) per call, no de-duplication; the body is ignored, as in Komari. createNode
  * adds the node to the default-on ping tasks.
  */
-async function register(app: AppContext, request: FastifyRequest, reply: FastifyReply) {
-  if (!keyAccepted(app, request)) return reply.code(403).send({ status: 'error', message: 'Invalid AutoDiscovery Key' });
+async function register(app: AppContext, failures: FailureLimiter, request: FastifyRequest, reply: FastifyReply) {
+  // The lock is checked before the key, so a locked address learns nothing about its guesses.
+  const address = clientIpKey(request.ip);
+  const wait = failures.retryAfterMs(address);
+  if (wait > 0) {
+    const seconds = Math.ceil(wait / 1000);
+    reply.header('Retry-After', String(seconds));
+    return reply.code(429).send({ status: 'error', message: `Too many invalid keys, try again in ${seconds} seconds` });
+  }
+  if (!keyAccepted(app, request)) {
+    failures.fail(address);
+    return reply.code(403).send({ status: 'error', message: 'Invalid AutoDiscovery Key' });
+  }
   let created;
   try {
     created = await createNode(app, `Auto-${nameOf(request)}`.slice(0, maxNameLength));
@@ -46,5 +59,7 @@ async function register(app: AppContext, request: FastifyRequest, reply: Fastify
 
 /** Auto-discovery: outside the agent role gate (gates.ts exempts this path); its own key check. */
 export function registerAutoDiscoveryRoute(fastify: FastifyInstance, app: AppContext): void {
-  fastify.post('/api/clients/register', (request, reply) => register(app, request, reply));
+  // The key is a bearer secret that creates nodes (Komari never limits guesses at it).
+  const failures = new FailureLimiter(app.limits.agents.registerPerIp, app.clock);
+  fastify.post('/api/clients/register', (request, reply) => register(app, failures, request, reply));
 }

@@ -51,6 +51,8 @@ export interface ServerLimits {
     eventTtlMs: number;
     /** ping commands are only worth running right away */
     pingEventTtlMs: number;
+    /** wrong auto-discovery keys per client address (`POST /api/clients/register`), then 429 */
+    registerPerIp: LimitRule;
     /** v2 sockets: how far an agent may fall behind reading its answers (as `viewers`) */
     maxMessagesInFlight: number;
     maxBufferedBytes: number;
@@ -153,6 +155,7 @@ export const defaultServerLimits: ServerLimits = {
     eventQueueCapacity: 128,
     eventTtlMs: 5 * 60_000,
     pingEventTtlMs: 3_000,
+    registerPerIp: { maxFailures: 10, windowMs: 10 * 60_000 },
     maxMessagesInFlight: 64,
     maxBufferedBytes: 1024 * 1024,
   },
