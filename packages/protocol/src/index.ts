@@ -5,3 +5,4 @@ export * from './api-key.ts';
 export * from './retention.ts';
 export * from './report.ts';
 export * from './echo.ts';
+export * from './provider-item.ts';

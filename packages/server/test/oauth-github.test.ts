@@ -4,7 +4,7 @@ import { get } from 'node:http';
 import { DatabaseSync } from 'node:sqlite';
 import { after, before, describe, it } from 'node:test';
 import { ManualClock } from './helpers/clock.ts';
-import { configureOAuth, rawSetCookie, sendJson, setCookies, startFakeProvider, startLogin, withCookies, type FakeProvider } from './helpers/oauth.ts';
+import { auditMessages, configureOAuth, rawSetCookie, sendJson, setCookies, startFakeProvider, startLogin, withCookies, type FakeProvider } from './helpers/oauth.ts';
 import { http, startWithAdmin, type TestServer } from './helpers/server.ts';
 
 const githubUserId = 583231;
@@ -36,11 +36,6 @@ function setAccount(s: TestServer, values: Record<string, string>): void {
   } finally {
     db.close();
   }
-}
-
-async function auditMessages(s: TestServer, admin: string): Promise<string[]> {
-  const logs = await http(s.url, '/api/admin/logs?limit=100&page=1', { cookie: admin });
-  return (logs.json.data.logs as { message: string }[]).map((l) => l.message);
 }
 
 describe('OAuth with the github provider (against a local stand-in for GitHub)', () => {

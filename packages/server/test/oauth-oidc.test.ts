@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { DatabaseSync } from 'node:sqlite';
 import { after, before, describe, it } from 'node:test';
 import Provider from 'oidc-provider';
-import { configureOAuth, setCookies, startLogin, withCookies } from './helpers/oauth.ts';
+import { auditMessages, configureOAuth, setCookies, startLogin, withCookies } from './helpers/oauth.ts';
 import { CookieJar, rsaKey, signJwt, startFakeIssuer, type FakeIssuer, type SigningKey } from './helpers/oidc.ts';
 import { http, startWithAdmin, type TestServer } from './helpers/server.ts';
 
@@ -57,11 +57,6 @@ async function authorizeAtProvider(start: URL): Promise<URL> {
     next = new URL(location, next);
   }
   throw new Error('too many redirects at the provider');
-}
-
-async function auditMessages(s: TestServer, admin: string): Promise<string[]> {
-  const logs = await http(s.url, '/api/admin/logs?limit=100&page=1', { cookie: admin });
-  return (logs.json.data.logs as { message: string }[]).map((l) => l.message);
 }
 
 describe('OAuth with the oidc provider against a real OpenID Provider (oidc-provider)', () => {

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { providerOrder } from '../src/admin/sso/provider-names.ts';
-import { configOf, draftOf, isSecretField, optionsOf, type ProviderItem } from '../src/admin/sso/sso-form.ts';
+import type { ProviderItem } from '@komari-ts/protocol';
+import { configOf, draftOf, isSecretField, optionsOf } from '../src/admin/sso/sso-form.ts';
 
 const item = (name: string, over: Partial<ProviderItem> = {}): ProviderItem => ({ name, required: false, type: 'string', options: '', default: '', help: '', ...over });
 

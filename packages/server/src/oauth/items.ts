@@ -1,3 +1,5 @@
+import type { ProviderItem } from '@komari-ts/protocol';
+
 /**
  * A provider's configuration fields as data, and the `Item` schema list Komari derives from its
  * struct tags (admin-api.md §3.5): the web UI renders its form from it and pre-fills `default`.
@@ -9,16 +11,7 @@ export interface FieldSpec {
   help?: string;
 }
 
-export interface Item {
-  name: string;
-  required: boolean;
-  type: string;
-  options: string;
-  default: string;
-  help: string;
-}
-
-export function itemsOf(fields: readonly FieldSpec[]): Item[] {
+export function itemsOf(fields: readonly FieldSpec[]): ProviderItem[] {
   return fields.map((f) => ({
     name: f.name,
     required: f.required ?? false,

@@ -1,7 +1,8 @@
+import type { ProviderItem } from '@komari-ts/protocol';
 import { z } from 'zod';
 import { AppError } from '../errors.ts';
 import { defineMethod, type MethodDef } from '../rpc/registry.ts';
-import { itemsOf, parseConfig, type Item } from './items.ts';
+import { itemsOf, parseConfig } from './items.ts';
 import { oauthProviders } from './providers/index.ts';
 
 const getParams = z.object({ provider: z.string().optional() });
@@ -22,7 +23,7 @@ export const oauthMethods: MethodDef[] = [
         return { name: row.name, addition: row.addition };
       }
       if (oauthProviders.length === 0) throw AppError.notFound('No OIDC providers found');
-      const schemas: Record<string, Item[]> = {};
+      const schemas: Record<string, ProviderItem[]> = {};
       for (const p of oauthProviders) schemas[p.name] = itemsOf(p.fields);
       return schemas;
     },

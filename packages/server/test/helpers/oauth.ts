@@ -81,3 +81,9 @@ export async function startLogin(s: TestServer, cookies: Record<string, string> 
   if (res.status !== 302) throw new Error(`/api/oauth answered ${res.status}: ${res.text}`);
   return { res, state: setCookies(res).oauth_state ?? '', location: new URL(res.headers.get('location') ?? '') };
 }
+
+/** The audit log's messages, newest first (the admin's view). */
+export async function auditMessages(s: TestServer, admin: string): Promise<string[]> {
+  const logs = await http(s.url, '/api/admin/logs?limit=100&page=1', { cookie: admin });
+  return (logs.json.data.logs as { message: string }[]).map((l) => l.message);
+}

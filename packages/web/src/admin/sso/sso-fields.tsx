@@ -3,7 +3,8 @@
 import type { i18n as I18n, TFunction } from 'i18next';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { isSecretField, optionsOf, type FieldValue, type ProviderDraft, type ProviderItem } from './sso-form.ts';
+import type { ProviderItem } from '@komari-ts/protocol';
+import { isSecretField, optionsOf, type FieldValue, type ProviderDraft } from './sso-form.ts';
 
 interface FieldsProps {
   provider: string;

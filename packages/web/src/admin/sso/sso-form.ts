@@ -2,17 +2,7 @@
 // config saved as `addition`. Text boxes hold strings; `int` fields are numbers and `bool` fields
 // booleans in the saved JSON, as the server's Go structs read them.
 
-/** One field of a provider's config, as the server describes it (Komari's `Item`). */
-export interface ProviderItem {
-  name: string;
-  required: boolean;
-  /** `string`, `int`, `bool`, `option` (a choice from `options`) or `richtext` */
-  type: string;
-  /** for `option`: the choices, comma-separated */
-  options: string;
-  default: string;
-  help: string;
-}
+import type { ProviderItem } from '@komari-ts/protocol';
 
 /** provider name → its fields */
 export type ProviderSchemas = Record<string, ProviderItem[]>;
