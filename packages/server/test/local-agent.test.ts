@@ -98,7 +98,8 @@ describe('no local agent: KOMARI_LOCAL_AGENT=0, --no-local-agent, or the bare se
         assert.deepEqual(await nodesOf(server.url), []);
         assert.deepEqual(childrenOf(server.child.pid!), []);
       } finally {
-        assert.equal((await server.stop()).code, 0);
+        const stopped = await server.stop();
+        assert.equal(stopped.code, 0, `signal ${stopped.signal}; stderr: ${server.stderr()}`);
       }
     });
   }

@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { listensOn } from './port-owner.ts';
 
 /** The real CLI entry point, run with the same Node binary as the tests. */
 export const cliPath = fileURLToPath(new URL('../../src/cli.ts', import.meta.url));
@@ -75,15 +76,27 @@ export interface CliServer {
 
 /**
  * `node cli.ts server` (or another command line, such as the README's start script) as a child
- * process over `dbPath`, listening on a free port. Resolves once GET /ping answers (the
- * first-start password line is printed before the server listens).
+ * process over `dbPath`, listening on a free port. Resolves once the child itself listens there
+ * and GET /ping answers (the first-start password line is printed before the server listens).
+ * A port another process took first is tried again with a new one.
  */
 export async function spawnCliServer(
   dbPath: string,
   env: EnvPatch = {},
   command: readonly string[] = [process.execPath, cliPath, 'server'],
 ): Promise<CliServer> {
-  const port = await freePort();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await spawnOn(await freePort(), dbPath, env, command);
+    } catch (err) {
+      if (!(err instanceof PortTaken) || attempt === 3) throw err;
+    }
+  }
+}
+
+class PortTaken extends Error {}
+
+async function spawnOn(port: number, dbPath: string, env: EnvPatch, command: readonly string[]): Promise<CliServer> {
   const child = spawn(command[0]!, command.slice(1), {
     env: cleanEnv({ KOMARI_DB: dbPath, KOMARI_LISTEN: `127.0.0.1:${port}`, ...env }),
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -96,9 +109,12 @@ export async function spawnCliServer(
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 15_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`server exited early (${child.exitCode}): ${err}`);
+    if (child.exitCode !== null) {
+      if (err.includes('EADDRINUSE')) throw new PortTaken(`port ${port} was taken`);
+      throw new Error(`server exited early (${child.exitCode}): ${err}`);
+    }
     try {
-      if ((await fetch(`${url}/ping`)).ok) break;
+      if (listensOn(child.pid!, port) && (await fetch(`${url}/ping`)).ok) break;
     } catch {
       // not listening yet
     }
