@@ -349,3 +349,34 @@ describe('an OAuth login makes its address known-good, as a password login does 
     assert.equal((await passwordLogin(ssoIp, s.adminPassword)).status, 200, 'the OAuth login’s address is known-good');
   });
 });
+
+describe('GET /api/oauth is rate-limited per address (each start may make the server fetch from the provider)', () => {
+  const clock = new ManualClock(Date.now());
+  let s: TestServer;
+  let gh: FakeProvider;
+  before(async () => {
+    gh = await fakeGithub();
+    let admin: string;
+    ({ s, cookie: admin } = await startWithAdmin({
+      clock,
+      oauthEndpoints: { githubWeb: gh.url, githubApi: gh.url },
+      limits: { oauth: { startsPerIp: { maxFailures: 3, windowMs: 60_000 } } },
+    }));
+    await configureOAuth(s, admin, 'github', { client_id: 'gh-id', client_secret: 'gh-secret-value' });
+  });
+  after(async () => {
+    await s.dispose();
+    await gh.close();
+  });
+
+  it('past the allowed starts the answer is 429 with Retry-After and no state; the window passing lets it start again', async () => {
+    for (let i = 0; i < 3; i++) await startLogin(s);
+    const limited = await http(s.url, '/api/oauth');
+    assert.equal(limited.status, 429, limited.text);
+    assert.match(limited.json.error, /^Too many OAuth logins started, try again in \d+ seconds$/);
+    assert.equal(limited.headers.get('retry-after'), '60');
+    assert.equal(setCookies(limited).oauth_state, undefined);
+    clock.advance(60_001);
+    assert.ok((await startLogin(s)).state);
+  });
+});

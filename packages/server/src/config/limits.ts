@@ -120,6 +120,11 @@ export interface ServerLimits {
     maxPendingStates: number;
     /** failed callbacks per client IP before 429 */
     perIp: LimitRule;
+    /**
+     * logins started (`GET /api/oauth`) per client address before 429: each start may make the
+     * server fetch from the provider (QQ's aggregator, OIDC discovery), and a person starts a few
+     */
+    startsPerIp: LimitRule;
     /** one request to a provider (token, user info, discovery, JWKS) is abandoned after this */
     fetchTimeoutMs: number;
     /** bytes of one provider answer; a longer one fails the login */
@@ -193,6 +198,7 @@ export const defaultServerLimits: ServerLimits = {
     stateTtlMs: 10 * 60_000,
     maxPendingStates: 1000,
     perIp: { maxFailures: 10, windowMs: 10 * 60_000 },
+    startsPerIp: { maxFailures: 30, windowMs: 60_000 },
     fetchTimeoutMs: 10_000,
     maxResponseBytes: 256 * 1024,
     discoveryTtlMs: 60 * 60_000,

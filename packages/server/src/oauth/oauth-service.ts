@@ -15,6 +15,8 @@ export class OAuthService {
   readonly states: OAuthStateStore;
   /** failed callbacks per client IP */
   readonly failures: FailureLimiter;
+  /** logins started per client address: every start counts, so the limiter is a rate limit here */
+  readonly starts: FailureLimiter;
   readonly discovery: OidcDiscovery;
   readonly #store: OidcProviderStore;
   readonly #limits: ServerLimits['oauth'];
@@ -30,6 +32,7 @@ export class OAuthService {
     this.#endpoints = { ...defaultOAuthEndpoints, ...opts.endpoints };
     this.states = new OAuthStateStore(opts.clock, opts.limits);
     this.failures = new FailureLimiter(opts.limits.perIp, opts.clock);
+    this.starts = new FailureLimiter(opts.limits.startsPerIp, opts.clock);
     this.discovery = new OidcDiscovery(opts.clock, opts.limits);
   }
 

@@ -45,6 +45,14 @@ async function startFlow(app: AppContext, request: FastifyRequest, reply: Fastif
   const name = OAuthService.activeName(app.settings.get('o_auth_provider'));
   const provider = app.oauth.provider(name);
   if (!provider) return errorReply(reply, 500, `OAuth provider not found: ${name}`);
+  const address = addressGroup(request.ip);
+  const wait = app.oauth.starts.retryAfterMs(address);
+  if (wait > 0) {
+    const seconds = Math.ceil(wait / 1000);
+    reply.header('Retry-After', String(seconds));
+    return errorReply(reply, 429, `Too many OAuth logins started, try again in ${seconds} seconds`);
+  }
+  app.oauth.starts.fail(address);
   if (provider.sendsRedirectUri && !app.oauth.callbackUrl) {
     return errorReply(reply, 500, `The ${name} provider sends a callback URL, which komari-ts takes only from KOMARI_PUBLIC_URL (never from the Host header): set KOMARI_PUBLIC_URL to this site's public address, e.g. https://status.example.com`);
   }
@@ -60,7 +68,7 @@ async function startFlow(app: AppContext, request: FastifyRequest, reply: Fastif
   }
   // A binding started by GET /api/admin/oauth2/bind is tied to this state, not only to a cookie.
   const bindUuid = request.caller.kind === 'user' && !fromAnotherSite(request) ? readCookie(request.headers.cookie, bindCookie) : '';
-  app.oauth.states.issue(state, { provider: name, bindUuid, extra: started.extra ?? {}, group: addressGroup(request.ip) });
+  app.oauth.states.issue(state, { provider: name, bindUuid, extra: started.extra ?? {}, group: address });
   reply.header('Set-Cookie', flowCookie(stateCookie, state, flowCookieMaxAge));
   return reply.redirect(started.url, 302);
 }
