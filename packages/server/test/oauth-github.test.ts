@@ -5,7 +5,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { after, before, describe, it } from 'node:test';
 import { ManualClock } from './helpers/clock.ts';
 import { auditMessages, configureOAuth, rawSetCookie, sendJson, setCookies, startFakeProvider, startLogin, withCookies, type FakeProvider } from './helpers/oauth.ts';
-import { http, startWithAdmin, type TestServer } from './helpers/server.ts';
+import { http, startWithAdmin, type TestServer, type TestServerOptions } from './helpers/server.ts';
 
 const githubUserId = 583231;
 
@@ -211,24 +211,34 @@ describe('OAuth with the github provider (against a local stand-in for GitHub)',
   });
 });
 
+/** A server whose GitHub is the local stand-in, with the github provider configured and on. */
+async function githubServer(opts: TestServerOptions = {}): Promise<{ s: TestServer; admin: string; gh: FakeProvider; close(): Promise<void> }> {
+  const gh = await fakeGithub();
+  const { s, cookie: admin } = await startWithAdmin({ ...opts, oauthEndpoints: { githubWeb: gh.url, githubApi: gh.url } });
+  await configureOAuth(s, admin, 'github', { client_id: 'gh-id', client_secret: 'gh-secret-value' });
+  return {
+    s,
+    admin,
+    gh,
+    async close() {
+      await s.dispose();
+      await gh.close();
+    },
+  };
+}
+
 describe('OAuth states expire and failed callbacks are rate-limited', () => {
   let s: TestServer;
-  let admin: string;
   let gh: FakeProvider;
+  let close: () => Promise<void>;
   const clock = new ManualClock(Date.now());
   before(async () => {
-    gh = await fakeGithub();
-    ({ s, cookie: admin } = await startWithAdmin({
+    ({ s, gh, close } = await githubServer({
       clock,
-      oauthEndpoints: { githubWeb: gh.url, githubApi: gh.url },
       limits: { oauth: { stateTtlMs: 60_000, maxPendingStates: 3, perIp: { maxFailures: 3, windowMs: 60_000 } } },
     }));
-    await configureOAuth(s, admin, 'github', { client_id: 'gh-id', client_secret: 'gh-secret-value' });
   });
-  after(async () => {
-    await s.dispose();
-    await gh.close();
-  });
+  after(() => close());
 
   it('a state used after its TTL is refused even with matching cookie and query', async () => {
     const { state } = await startLogin(s);
@@ -283,17 +293,11 @@ function startLoginFrom(s: TestServer, localAddress: string): Promise<string> {
 
 describe('a flood of /api/oauth from one address drops only its own states', () => {
   let s: TestServer;
-  let admin: string;
-  let gh: FakeProvider;
+  let close: () => Promise<void>;
   before(async () => {
-    gh = await fakeGithub();
-    ({ s, cookie: admin } = await startWithAdmin({ oauthEndpoints: { githubWeb: gh.url, githubApi: gh.url }, limits: { oauth: { maxPendingStates: 4 } } }));
-    await configureOAuth(s, admin, 'github', { client_id: 'gh-id', client_secret: 'gh-secret-value' });
+    ({ s, close } = await githubServer({ limits: { oauth: { maxPendingStates: 4 } } }));
   });
-  after(async () => {
-    await s.dispose();
-    await gh.close();
-  });
+  after(() => close());
 
   it('the admin’s pending login survives 20 states issued to another address while it is at the provider', async () => {
     const admins = await startLoginFrom(s, '127.0.0.2');
@@ -315,23 +319,16 @@ describe('a flood of /api/oauth from one address drops only its own states', () 
 describe('an OAuth login makes its address known-good, as a password login does (issue 12, hole 7)', () => {
   const windowMs = 10 * 60_000;
   let s: TestServer;
-  let gh: FakeProvider;
+  let close: () => Promise<void>;
   before(async () => {
-    gh = await fakeGithub();
-    let admin: string;
     // Behind a "proxy" at 127.0.0.1, so each request names its client in X-Forwarded-For.
-    ({ s, cookie: admin } = await startWithAdmin({
+    ({ s, close } = await githubServer({
       env: { KOMARI_TRUSTED_PROXIES: '127.0.0.1' },
-      oauthEndpoints: { githubWeb: gh.url, githubApi: gh.url },
       limits: { login: { perIp: { maxFailures: 3, windowMs }, perAccount: { maxFailures: 3, windowMs } } },
     }));
-    await configureOAuth(s, admin, 'github', { client_id: 'gh-id', client_secret: 'gh-secret-value' });
     setAccount(s, { sso_id: `github_${githubUserId}` });
   });
-  after(async () => {
-    await s.dispose();
-    await gh.close();
-  });
+  after(() => close());
 
   const from = (ip: string, cookie = '') => ({ 'x-forwarded-for': ip, ...(cookie ? { cookie } : {}) });
   const passwordLogin = (ip: string, password: string) =>
@@ -353,21 +350,11 @@ describe('an OAuth login makes its address known-good, as a password login does 
 describe('GET /api/oauth is rate-limited per address (each start may make the server fetch from the provider)', () => {
   const clock = new ManualClock(Date.now());
   let s: TestServer;
-  let gh: FakeProvider;
+  let close: () => Promise<void>;
   before(async () => {
-    gh = await fakeGithub();
-    let admin: string;
-    ({ s, cookie: admin } = await startWithAdmin({
-      clock,
-      oauthEndpoints: { githubWeb: gh.url, githubApi: gh.url },
-      limits: { oauth: { startsPerIp: { maxFailures: 3, windowMs: 60_000 } } },
-    }));
-    await configureOAuth(s, admin, 'github', { client_id: 'gh-id', client_secret: 'gh-secret-value' });
+    ({ s, close } = await githubServer({ clock, limits: { oauth: { startsPerIp: { maxFailures: 3, windowMs: 60_000 } } } }));
   });
-  after(async () => {
-    await s.dispose();
-    await gh.close();
-  });
+  after(() => close());
 
   it('past the allowed starts the answer is 429 with Retry-After and no state; the window passing lets it start again', async () => {
     for (let i = 0; i < 3; i++) await startLogin(s);
