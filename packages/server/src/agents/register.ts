@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../app-context.ts';
-import { clientIpKey } from '../auth/ip-key.ts';
+import { addressGroup } from '../util/address-group.ts';
 import { FailureLimiter } from '../auth/login-throttle.ts';
 import { randomToken } from '../auth/random-token.ts';
 import { createNode } from '../methods/nodes-admin.ts';
@@ -37,7 +37,7 @@ function nameOf(request: FastifyRequest): string {
  */
 async function register(app: AppContext, failures: FailureLimiter, request: FastifyRequest, reply: FastifyReply) {
   // The lock is checked before the key, so a locked address learns nothing about its guesses.
-  const address = clientIpKey(request.ip);
+  const address = addressGroup(request.ip);
   const wait = failures.retryAfterMs(address);
   if (wait > 0) {
     const seconds = Math.ceil(wait / 1000);

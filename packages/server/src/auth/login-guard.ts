@@ -2,7 +2,7 @@ import type { Clock } from '../clock.ts';
 import type { ServerLimits } from '../config/limits.ts';
 import type { LoginGuardStore } from '../store/types.ts';
 import { CliMarker } from './cli-marker.ts';
-import { clientIpKey } from './ip-key.ts';
+import { addressGroup } from '../util/address-group.ts';
 import { FailureLimiter } from './login-throttle.ts';
 
 /** The one key of the global budget. */
@@ -42,7 +42,7 @@ export class LoginGuard {
    * username names, if any: its known-good addresses pass the username and global locks.
    */
   async waitMs(ip: string, username: string, accountUuid: string | undefined): Promise<number> {
-    const wait = await this.#waitMs(clientIpKey(ip), username, accountUuid);
+    const wait = await this.#waitMs(addressGroup(ip), username, accountUuid);
     if (wait === 0 || !(await this.#unlock.fired())) return wait;
     this.#perIp.resetAll();
     this.#perAccount.resetAll();
@@ -59,14 +59,14 @@ export class LoginGuard {
   }
 
   failed(ip: string, username: string): void {
-    this.#perIp.fail(clientIpKey(ip));
+    this.#perIp.fail(addressGroup(ip));
     this.#perAccount.fail(username);
     this.#global.fail(everyone);
   }
 
   /** A successful login: the address's own count starts over and it becomes known-good. */
   async succeeded(ip: string, accountUuid: string): Promise<void> {
-    const ipKey = clientIpKey(ip);
+    const ipKey = addressGroup(ip);
     this.#perIp.reset(ipKey);
     await this.#store.rememberAddress(accountUuid, ipKey, this.#clock.now(), this.#limits.knownAddressesPerAccount);
   }
