@@ -11,11 +11,15 @@ import type { SettingsStore } from '../store/types.ts';
 
 /**
  * Site settings, held in memory and written through to the store. Every read on a hot path
- * (CORS, private-site gate, API key) is a map lookup; every write goes to disk first.
+ * (CORS, private-site gate, API key on every request) is a map lookup: a scalar's checked value
+ * is kept until the settings change, so its rule (the API key's strength) runs once, not per
+ * request. Objects are checked on each read, which hands out a fresh copy. Every write goes to
+ * disk first.
  */
 export class SettingsService {
   readonly #store: SettingsStore;
   #values: Record<string, unknown>;
+  readonly #checked = new Map<SettingKey, unknown>();
 
   private constructor(store: SettingsStore, values: Record<string, unknown>) {
     this.#store = store;
@@ -31,12 +35,15 @@ export class SettingsService {
   /** Reads every value again from the store (a CLI command changed it from another process). */
   async reload(): Promise<void> {
     this.#values = await this.#store.all();
+    this.#checked.clear();
   }
 
   get<K extends SettingKey>(key: K): Settings[K] {
-    const v = this.#values[key];
-    const parsed = settingDefinitions[key].schema.safeParse(v);
-    return (parsed.success ? parsed.data : settingDefinitions[key].default) as Settings[K];
+    if (this.#checked.has(key)) return this.#checked.get(key) as Settings[K];
+    const parsed = settingDefinitions[key].schema.safeParse(this.#values[key]);
+    const value = parsed.success ? parsed.data : settingDefinitions[key].default;
+    if (value === null || typeof value !== 'object') this.#checked.set(key, value);
+    return value as Settings[K];
   }
 
   /** Known keys whose stored value fails its rule and reads as the default (an old short API key). */
@@ -81,6 +88,7 @@ export class SettingsService {
       throw err;
     }
     this.#values = { ...this.#values, ...clean };
+    this.#checked.clear();
     return Object.keys(clean);
   }
 }
