@@ -1,9 +1,9 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../app-context.ts';
-import { addressGroup } from '../util/address-group.ts';
-import { FailureLimiter } from '../auth/login-throttle.ts';
+import { AddressLimiter } from '../auth/login-throttle.ts';
 import { randomToken } from '../auth/random-token.ts';
+import { tooMany } from '../http/too-many.ts';
 import { createNode } from '../methods/nodes-admin.ts';
 
 /** Komari refuses every registration while the key is shorter than this (auth.md §9). */
@@ -35,17 +35,12 @@ function nameOf(request: FastifyRequest): string {
  * `Auto-<8 random>`) per call, no de-duplication; the body is ignored, as in Komari. createNode
  * adds the node to the default-on ping tasks.
  */
-async function register(app: AppContext, failures: FailureLimiter, request: FastifyRequest, reply: FastifyReply) {
+async function register(app: AppContext, failures: AddressLimiter, request: FastifyRequest, reply: FastifyReply) {
   // The lock is checked before the key, so a locked address learns nothing about its guesses.
-  const address = addressGroup(request.ip);
-  const wait = failures.retryAfterMs(address);
-  if (wait > 0) {
-    const seconds = Math.ceil(wait / 1000);
-    reply.header('Retry-After', String(seconds));
-    return reply.code(429).send({ status: 'error', message: `Too many invalid keys, try again in ${seconds} seconds` });
-  }
+  const wait = failures.retryAfterSec(request.ip);
+  if (wait > 0) return tooMany(reply, wait, { message: `Too many invalid keys, try again in ${wait} seconds` });
   if (!keyAccepted(app, request)) {
-    failures.fail(address);
+    failures.fail(request.ip);
     return reply.code(403).send({ status: 'error', message: 'Invalid AutoDiscovery Key' });
   }
   let created;
@@ -60,6 +55,6 @@ async function register(app: AppContext, failures: FailureLimiter, request: Fast
 /** Auto-discovery: outside the agent role gate (gates.ts exempts this path); its own key check. */
 export function registerAutoDiscoveryRoute(fastify: FastifyInstance, app: AppContext): void {
   // The key is a bearer secret that creates nodes (Komari never limits guesses at it).
-  const failures = new FailureLimiter(app.limits.agents.registerPerIp, app.clock);
+  const failures = new AddressLimiter(app.limits.agents.registerPerIp, app.clock);
   fastify.post('/api/clients/register', (request, reply) => register(app, failures, request, reply));
 }

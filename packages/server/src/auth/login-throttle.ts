@@ -1,5 +1,6 @@
 import type { Clock } from '../clock.ts';
 import { defaultServerLimits, type LimitRule } from '../config/limits.ts';
+import { addressGroup } from '../util/address-group.ts';
 
 /**
  * Counts failures per key in a sliding window; bounded so a flood of keys cannot grow it. When
@@ -60,5 +61,30 @@ export class FailureLimiter {
       return true;
     }
     return false;
+  }
+}
+
+/**
+ * A FailureLimiter keyed by the client's address group (IPv6 by /64, util/address-group.ts): the
+ * throttles of routes a guest reaches (auto-discovery keys, OAuth starts and callbacks).
+ */
+export class AddressLimiter {
+  readonly #limiter: FailureLimiter;
+
+  constructor(rule: LimitRule, clock: Clock) {
+    this.#limiter = new FailureLimiter(rule, clock);
+  }
+
+  /** Whole seconds until `ip` may try again; 0 when it may now. */
+  retryAfterSec(ip: string): number {
+    return Math.ceil(this.#limiter.retryAfterMs(addressGroup(ip)) / 1000);
+  }
+
+  fail(ip: string): void {
+    this.#limiter.fail(addressGroup(ip));
+  }
+
+  reset(ip: string): void {
+    this.#limiter.reset(addressGroup(ip));
   }
 }

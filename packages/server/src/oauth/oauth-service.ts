@@ -1,4 +1,4 @@
-import { FailureLimiter } from '../auth/login-throttle.ts';
+import { AddressLimiter } from '../auth/login-throttle.ts';
 import type { Clock } from '../clock.ts';
 import type { ServerLimits } from '../config/limits.ts';
 import type { OidcProviderStore } from '../store/types.ts';
@@ -13,10 +13,10 @@ export const callbackPath = '/api/oauth_callback';
 /** The providers, their stored configurations, issued states and the callback's failure limiter. */
 export class OAuthService {
   readonly states: OAuthStateStore;
-  /** failed callbacks per client IP */
-  readonly failures: FailureLimiter;
+  /** failed callbacks per client address */
+  readonly failures: AddressLimiter;
   /** logins started per client address: every start counts, so the limiter is a rate limit here */
-  readonly starts: FailureLimiter;
+  readonly starts: AddressLimiter;
   readonly discovery: OidcDiscovery;
   readonly #store: OidcProviderStore;
   readonly #limits: ServerLimits['oauth'];
@@ -31,8 +31,8 @@ export class OAuthService {
     this.#publicUrl = opts.publicUrl.replace(/\/+$/, '');
     this.#endpoints = { ...defaultOAuthEndpoints, ...opts.endpoints };
     this.states = new OAuthStateStore(opts.clock, opts.limits);
-    this.failures = new FailureLimiter(opts.limits.perIp, opts.clock);
-    this.starts = new FailureLimiter(opts.limits.startsPerIp, opts.clock);
+    this.failures = new AddressLimiter(opts.limits.perIp, opts.clock);
+    this.starts = new AddressLimiter(opts.limits.startsPerIp, opts.clock);
     this.discovery = new OidcDiscovery(opts.clock, opts.limits);
   }
 

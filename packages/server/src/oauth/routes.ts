@@ -5,6 +5,7 @@ import { randomToken } from '../auth/random-token.ts';
 import { readCookie, serializeCookie } from '../http/cookies.ts';
 import { addressGroup } from '../util/address-group.ts';
 import { sessionCookie } from '../http/routes/login.ts';
+import { tooMany } from '../http/too-many.ts';
 import { OAuthService } from './oauth-service.ts';
 import { maskSecrets } from './provider-http.ts';
 import { secretsOf, type OAuthProvider } from './providers/types.ts';
@@ -45,14 +46,9 @@ async function startFlow(app: AppContext, request: FastifyRequest, reply: Fastif
   const name = OAuthService.activeName(app.settings.get('o_auth_provider'));
   const provider = app.oauth.provider(name);
   if (!provider) return errorReply(reply, 500, `OAuth provider not found: ${name}`);
-  const address = addressGroup(request.ip);
-  const wait = app.oauth.starts.retryAfterMs(address);
-  if (wait > 0) {
-    const seconds = Math.ceil(wait / 1000);
-    reply.header('Retry-After', String(seconds));
-    return errorReply(reply, 429, `Too many OAuth logins started, try again in ${seconds} seconds`);
-  }
-  app.oauth.starts.fail(address);
+  const wait = app.oauth.starts.retryAfterSec(request.ip);
+  if (wait > 0) return tooMany(reply, wait, { error: `Too many OAuth logins started, try again in ${wait} seconds` });
+  app.oauth.starts.fail(request.ip);
   if (provider.sendsRedirectUri && !app.oauth.callbackUrl) {
     return errorReply(reply, 500, `The ${name} provider sends a callback URL, which komari-ts takes only from KOMARI_PUBLIC_URL (never from the Host header): set KOMARI_PUBLIC_URL to this site's public address, e.g. https://status.example.com`);
   }
@@ -68,7 +64,7 @@ async function startFlow(app: AppContext, request: FastifyRequest, reply: Fastif
   }
   // A binding started by GET /api/admin/oauth2/bind is tied to this state, not only to a cookie.
   const bindUuid = request.caller.kind === 'user' && !fromAnotherSite(request) ? readCookie(request.headers.cookie, bindCookie) : '';
-  app.oauth.states.issue(state, { provider: name, bindUuid, extra: started.extra ?? {}, group: address });
+  app.oauth.states.issue(state, { provider: name, bindUuid, extra: started.extra ?? {}, group: addressGroup(request.ip) });
   reply.header('Set-Cookie', flowCookie(stateCookie, state, flowCookieMaxAge));
   return reply.redirect(started.url, 302);
 }
@@ -90,12 +86,8 @@ async function refuse(app: AppContext, request: FastifyRequest, reply: FastifyRe
 
 /** `GET /api/oauth_callback` (auth.md §8.2 step 2, §8.3 binding path). */
 async function finishFlow(app: AppContext, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
-  const wait = app.oauth.failures.retryAfterMs(request.ip);
-  if (wait > 0) {
-    const seconds = Math.ceil(wait / 1000);
-    reply.header('Retry-After', String(seconds));
-    return errorReply(reply, 429, `Too many failed OAuth attempts, try again in ${seconds} seconds`);
-  }
+  const wait = app.oauth.failures.retryAfterSec(request.ip);
+  if (wait > 0) return tooMany(reply, wait, { error: `Too many failed OAuth attempts, try again in ${wait} seconds` });
   const clearing = [flowCookie(stateCookie, '', 0)];
   const binding = readCookie(request.headers.cookie, bindCookie);
   if (binding) clearing.push(flowCookie(bindCookie, '', 0));
