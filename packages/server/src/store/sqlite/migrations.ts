@@ -1,5 +1,5 @@
 import type { DatabaseSync } from 'node:sqlite';
-import { rollbackKeeping } from './transaction.ts';
+import { inTransaction } from './transaction.ts';
 
 /**
  * Dated migrations, applied in order, each once, each in its own transaction. Never edit a
@@ -250,13 +250,12 @@ export function migrate(db: DatabaseSync, list: readonly Migration[] = migration
   const ran: string[] = [];
   for (const m of list) {
     if (applied.has(m.id)) continue;
-    db.exec('BEGIN IMMEDIATE');
     try {
-      db.exec(m.sql);
-      db.prepare('INSERT INTO schema_migrations (id, applied_at) VALUES (?, ?)').run(m.id, Date.now());
-      db.exec('COMMIT');
+      inTransaction(db, () => {
+        db.exec(m.sql);
+        db.prepare('INSERT INTO schema_migrations (id, applied_at) VALUES (?, ?)').run(m.id, Date.now());
+      });
     } catch (err) {
-      rollbackKeeping(db, err);
       throw new Error(`migration ${m.id} failed: ${(err as Error).message}`, { cause: err });
     }
     ran.push(m.id);

@@ -19,7 +19,7 @@ export function inTransaction<T>(db: DatabaseSync, fn: () => T): T {
 }
 
 /** Rolls back if a transaction is still open; a failing ROLLBACK never hides `original`. */
-export function rollbackKeeping(db: DatabaseSync, original: unknown): void {
+function rollbackKeeping(db: DatabaseSync, original: unknown): void {
   if (!db.isTransaction) return;
   try {
     db.exec('ROLLBACK');
