@@ -4,10 +4,10 @@ import { redactSecrets } from './redact-url.ts';
 type LogDestination = { write(line: string): unknown };
 
 /**
- * The request log's options. Credentials never reach it: a request is logged as method, URL with
- * its secret query values replaced by `***`, host and peer (never headers, so no Authorization
- * or Cookie), and every line passes `redactSecrets` on its way out, which also covers URLs inside
- * error messages and the local agent's stderr.
+ * The request log's options. Credentials never reach it: a request is logged as method, URL, host
+ * and peer (never headers, so no Authorization or Cookie), and every line passes `redactSecrets`
+ * on its way out, once: the URL's secret query values, and those of URLs inside error messages and
+ * the local agent's stderr, become `***`.
  */
 export function loggerOptions(level: string, destination: LogDestination = process.stdout) {
   return {
@@ -15,7 +15,8 @@ export function loggerOptions(level: string, destination: LogDestination = proce
     serializers: {
       req: (request: FastifyRequest) => ({
         method: request.method,
-        url: redactSecrets(request.url),
+        // redacted with the whole line below
+        url: request.url,
         host: request.host,
         remoteAddress: request.ip,
         remotePort: request.socket?.remotePort,
