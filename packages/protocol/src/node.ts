@@ -75,13 +75,13 @@ export const expiredAtSchema = z.union([z.null(), z.string()]).transform((v, ctx
   return new Date(ms).toISOString();
 });
 
-/** The fields an admin may change through `admin:editClient`; everything else is refused. */
 /**
  * Lengths of the free-form node fields an admin edits. Komari has none; every node row is held
  * in memory (cached nodes), so each is bounded, far above what a real remark or tag list needs.
  */
 export const nodeTextLimits = { remark: 65_536, label: 255, tags: 4096 } as const;
 
+/** The fields an admin may change through `admin:editClient`; everything else is refused. */
 export const nodeEditSchema = z
   .object({
     name: z.string().max(100),
