@@ -10,6 +10,7 @@ import { useSession } from '../../lib/session.tsx';
 import { errorText } from '../shared/error-text.ts';
 import { bindUrl, unbindExternalAccount } from '../sso/sso-api.ts';
 import { markBindReturn } from '../sso/bind-return.ts';
+import { providerLabel } from '../sso/provider-names.ts';
 
 export function ExternalAccountCard() {
   const { t, i18n } = useTranslation('admin-account');
@@ -21,7 +22,7 @@ export function ExternalAccountCard() {
   const bound = me?.sso_id ?? '';
   const enabled = site?.oauth_enable === true;
   const provider = site?.oauth_provider ?? '';
-  const providerName = i18n.exists(`admin-sso:providers.${provider}`) ? t(`admin-sso:providers.${provider}`) : provider;
+  const providerName = providerLabel(i18n, provider);
 
   const unbind = async () => {
     setBusy(true);

@@ -8,3 +8,9 @@ export function providerOrder(listed: string[], current: string): string[] {
   const others = [...all].filter((p) => !(knownProviders as readonly string[]).includes(p)).sort();
   return [...known, ...others];
 }
+
+/** A provider's name as the admin reads it ("GitHub", "OpenID Connect"); an unknown one as sent. */
+export function providerLabel(i18n: { exists(key: string): boolean; t(key: string): string }, provider: string): string {
+  const key = `admin-sso:providers.${provider}`;
+  return i18n.exists(key) ? i18n.t(key) : provider;
+}

@@ -12,7 +12,7 @@ import { CallbackUrl } from './callback-url.tsx';
 import { loadProviderConfig, loadSchemas, loadSsoSettings, saveProviderConfig, saveSsoSettings, type SsoSettings } from './sso-api.ts';
 import { fieldLabel, ProviderFields } from './sso-fields.tsx';
 import { configOf, draftOf, type ProviderDraft } from './sso-form.ts';
-import { providerOrder } from './provider-names.ts';
+import { providerLabel, providerOrder } from './provider-names.ts';
 import '../shared/tools-page.css'; // tools-mono
 import '../settings/settings.css';
 import './sso.css';
@@ -50,7 +50,7 @@ export default function SsoPage() {
   const saved = config.data?.provider === provider ? config.data.saved : undefined;
   const draft = drafts[provider] ?? (saved && draftOf(items, saved));
   const providers = providerOrder(Object.keys(schemas.data), provider);
-  const providerName = (p: string) => (i18n.exists(`admin-sso:providers.${p}`) ? t(`providers.${p}`) : p);
+  const providerName = (p: string) => providerLabel(i18n, p);
 
   const save = async (e: FormEvent) => {
     e.preventDefault();
