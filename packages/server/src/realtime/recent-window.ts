@@ -1,6 +1,5 @@
 import type { Report } from '@komari-ts/protocol';
 import type { ServerLimits } from '../config/limits.ts';
-import { heldBytes } from '../util/utf8-cut.ts';
 import { StampedReport } from './stamped-report.ts';
 
 /** The numeric fields of a report, in the order they are packed (schema order inside each part). */
@@ -43,6 +42,12 @@ function pack(d: Float64Array, i: number, s: StampedReport): void {
   d[i + 16] = r.connections.udp;
   d[i + 17] = r.uptime;
   d[i + 18] = r.process;
+}
+
+/** What V8 holds for `text`: one byte a unit when every unit fits Latin-1, else two. */
+function heldBytes(text: string): number {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0xff) return 2 * text.length;
+  return text.length;
 }
 
 const textBytes = (s: string | undefined) => (s === undefined ? 0 : stringHeaderBytes + heldBytes(s));

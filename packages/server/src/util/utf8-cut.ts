@@ -15,9 +15,3 @@ export function cutUtf8(text: string, maxBytes: number): string {
   if (read === text.length) return text;
   return decoder.decode(into.subarray(0, written));
 }
-
-/** What V8 holds for `text`: one byte a unit when every unit fits Latin-1, else two. */
-export function heldBytes(text: string): number {
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0xff) return 2 * text.length;
-  return text.length;
-}
