@@ -60,3 +60,12 @@ export function asObject(value: unknown, what: string): Record<string, unknown> 
   if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new Error(`${what} is not a JSON object`);
   return value as Record<string, unknown>;
 }
+
+/** The access token of an OAuth 2 token answer, or its error (RFC 6749 §5.2) as the failure. */
+export function accessTokenOf(answer: unknown): string {
+  const token = asObject(answer, 'the token answer');
+  if (typeof token.access_token !== 'string' || token.access_token === '') {
+    throw new Error(`no access token: ${String(token.error_description ?? token.error ?? 'empty answer')}`);
+  }
+  return token.access_token;
+}

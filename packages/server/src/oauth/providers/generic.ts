@@ -1,5 +1,5 @@
 import type { FieldSpec } from '../items.ts';
-import { asObject, fetchJson } from '../provider-http.ts';
+import { accessTokenOf, asObject, fetchJson } from '../provider-http.ts';
 import { goFormatValue } from './go-format.ts';
 import { requireFields, withQuery, type OAuthProvider } from './types.ts';
 
@@ -44,12 +44,9 @@ export const genericProvider: OAuthProvider = {
       redirect_uri: env.callbackUrl,
       grant_type: 'authorization_code',
     });
-    const token = asObject(await fetchJson(config.token_url!, { method: 'POST', body: form }, env.http), 'the token answer');
-    if (typeof token.access_token !== 'string' || token.access_token === '') {
-      throw new Error(`no access token: ${String(token.error_description ?? token.error ?? 'empty answer')}`);
-    }
+    const accessToken = accessTokenOf(await fetchJson(config.token_url!, { method: 'POST', body: form }, env.http));
     const info = asObject(
-      await fetchJson(config.user_info_url!, { headers: { Authorization: `Bearer ${token.access_token}` } }, env.http),
+      await fetchJson(config.user_info_url!, { headers: { Authorization: `Bearer ${accessToken}` } }, env.http),
       'the user info answer',
     );
     const id = goFormatValue(info[config.user_id_field!]);

@@ -1,5 +1,5 @@
 import type { FieldSpec } from '../items.ts';
-import { asObject, fetchJson } from '../provider-http.ts';
+import { accessTokenOf, asObject, fetchJson } from '../provider-http.ts';
 import { requireFields, withQuery, type OAuthProvider } from './types.ts';
 
 const fields: readonly FieldSpec[] = [
@@ -30,12 +30,9 @@ export const githubProvider: OAuthProvider = {
       client_secret: config.client_secret!,
       code: query.code,
     });
-    const token = asObject(await fetchJson(tokenUrl, { method: 'POST' }, env.http), 'the token answer');
-    if (typeof token.access_token !== 'string' || token.access_token === '') {
-      throw new Error(`no access token: ${String(token.error_description ?? token.error ?? 'empty answer')}`);
-    }
+    const accessToken = accessTokenOf(await fetchJson(tokenUrl, { method: 'POST' }, env.http));
     const user = asObject(
-      await fetchJson(`${env.endpoints.githubApi}/user`, { headers: { Authorization: `Bearer ${token.access_token}`, 'User-Agent': 'komari-ts' } }, env.http),
+      await fetchJson(`${env.endpoints.githubApi}/user`, { headers: { Authorization: `Bearer ${accessToken}`, 'User-Agent': 'komari-ts' } }, env.http),
       'the user answer',
     );
     if (typeof user.id !== 'number' || !Number.isSafeInteger(user.id)) throw new Error('the user answer has no numeric id');
