@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { BootConfig } from '../config/boot-config.ts';
+import { isBuiltInUi } from '../themes/built-in-ui.ts';
 
 type Headers = Record<string, string>;
 
@@ -28,8 +29,7 @@ export function registerSecurityHeaders(fastify: FastifyInstance, config: BootCo
     const type = String(reply.getHeader('content-type') ?? '');
     const html = type.startsWith('text/html');
     if (!html && !type.startsWith('application/json')) return payload;
-    // Plain prefixes, as the index page picks the admin theme (themes.md §4.4).
-    const builtIn = request.url.startsWith('/admin') || request.url.startsWith('/terminal');
+    const builtIn = isBuiltInUi(request.url);
     reply.header('x-content-type-options', 'nosniff');
     reply.header('referrer-policy', builtIn ? 'same-origin' : 'strict-origin-when-cross-origin');
     reply.headers(html && !builtIn ? publicPage : never);

@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../app-context.ts';
 import { readCookie } from '../http/cookies.ts';
 import { isValidTempKey } from '../http/identity.ts';
+import { isBuiltInUi } from './built-in-ui.ts';
 import { renderIndex } from './index-page.ts';
 import type { ThemeFiles } from './theme-files.ts';
 
@@ -71,7 +72,7 @@ function answerSpa(app: AppContext, files: ThemeFiles, request: FastifyRequest, 
   if (asset) return sendFile(reply, asset);
 
   // The admin panel and the terminal are always the default theme, without the site's text.
-  const builtIn = url.pathname.startsWith('/admin') || url.pathname.startsWith('/terminal');
+  const builtIn = isBuiltInUi(url.pathname);
   const theme = builtIn ? 'default' : active;
   const index = files.lookup(theme, 'dist/index.html');
   if (!index) {
