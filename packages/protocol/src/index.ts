@@ -6,3 +6,4 @@ export * from './retention.ts';
 export * from './report.ts';
 export * from './echo.ts';
 export * from './provider-item.ts';
+export * from './alerts.ts';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isAcceptableApiKey, weakApiKeyMessage } from './api-key.ts';
+import { quietWindowSchema } from './alerts.ts';
 import { defaultRetention, retentionSchema } from './retention.ts';
 
 const defaultTemplate =
@@ -41,6 +42,10 @@ export const settingDefinitions = {
   expire_notification_lead_days: { schema: z.number().int(), default: 7 },
   login_notification: { schema: z.boolean(), default: true },
   traffic_limit_percentage: { schema: z.number(), default: 80 },
+  /** komari-ts: the local hour the daily expiry reminder goes out (Komari: always 9) */
+  expire_notification_hour: { schema: z.number().int().min(0).max(23), default: 9 },
+  /** komari-ts: quiet hours for every rule without its own; null = none */
+  alert_quiet_hours: { schema: quietWindowSchema.nullable(), default: null as null | { start: string; end: string; after: 'summary' | 'drop' } },
   tempory_share_token: { schema: z.string(), default: '' },
   tempory_share_token_expire_at: { schema: z.number().int(), default: 0 },
   /** history tiers and their retention (komari-ts; Komari keeps these as metric_rollup_* keys) */

@@ -1,4 +1,5 @@
 import type { NodeWire } from '@komari-ts/protocol';
+import type { AlertStore } from '../alerts/store/types.ts';
 
 /**
  * The store interfaces. Callers depend on these only; `sqlite/` implements them today and a
@@ -323,5 +324,7 @@ export interface Store {
   readonly execTasks: ExecTaskStore;
   /** OAuth provider configurations */
   readonly oidcProviders: OidcProviderStore;
+  /** message senders, alert channels and rules, the alert history */
+  readonly alerts: AlertStore;
   close(): Promise<void>;
 }

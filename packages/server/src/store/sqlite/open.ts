@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { cachedNodes } from '../cached-nodes.ts';
 import type { Store } from '../types.ts';
+import { sqliteAlerts } from '../../alerts/store/sqlite.ts';
 import { sqliteAccounts } from './accounts.ts';
 import { sqliteAudit } from './audit.ts';
 import { sqliteExecTasks } from '../../exec/sqlite-store.ts';
@@ -54,6 +55,7 @@ export function openSqliteStore(path: string): Store {
     ping: { tasks: mappingErrors(sqlitePingTasks(db)), history: mappingErrors(sqlitePingHistory(db)) },
     execTasks: mappingErrors(sqliteExecTasks(db)),
     oidcProviders: mappingErrors(sqliteOidcProviders(db)),
+    alerts: mappingErrors(sqliteAlerts(db)),
     async close() {
       if (db.isOpen) db.close();
     },
