@@ -11,6 +11,7 @@ export interface AdminRoute {
 export const adminRoutes: AdminRoute[] = [
   { path: '/admin/nodes', labelKey: 'nav.nodes', page: lazy(() => import('./nodes/nodes-page.tsx')) },
   { path: '/admin/ping', labelKey: 'nav.ping', page: lazy(() => import('./ping/ping-page.tsx')) },
+  { path: '/admin/alerts', labelKey: 'nav.alerts', page: lazy(() => import('./alerts/alerts-page.tsx')) },
   { path: '/admin/exec', labelKey: 'nav.exec', page: lazy(() => import('./exec/exec-page.tsx')) },
   { path: '/admin/settings', labelKey: 'nav.settings', page: lazy(() => import('./settings/settings-page.tsx')) },
   { path: '/admin/sso', labelKey: 'nav.sso', page: lazy(() => import('./sso/sso-page.tsx')) },

@@ -10,8 +10,8 @@ export type ProviderSchemas = Record<string, ProviderItem[]>;
 export type FieldValue = string | boolean;
 export type ProviderDraft = Record<string, FieldValue>;
 
-/** Shown as a password box with a show toggle. */
-export const isSecretField = (name: string) => /secret|key/i.test(name);
+/** Shown as a password box with a show toggle (`token_url` is an address, `bot_token` a secret). */
+export const isSecretField = (name: string) => /secret|key|password|(^|_)token$/i.test(name);
 
 export const optionsOf = (item: ProviderItem) =>
   item.options
