@@ -2,7 +2,7 @@
 // of the samples in a window, on the chosen nodes.
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { loadMetrics, type ChannelWire, type LoadRuleWire } from '@komari-ts/protocol';
+import type { ChannelWire, LoadRuleWire } from '@komari-ts/protocol';
 import { MessageLine } from '../../lib/message-line.tsx';
 import { DialogActions, Modal } from '../nodes/modal.tsx';
 import type { AdminNode } from '../shared/admin-nodes.ts';
@@ -10,7 +10,7 @@ import { errorText } from '../shared/error-text.ts';
 import { NodePicker } from '../shared/node-picker.tsx';
 import { NumberField } from './number-field.tsx';
 import { FormProblem, needNumber, needWhole } from './rule-form.ts';
-import { addLoadRule, editLoadRule, type LoadRuleFields } from './rules-api.ts';
+import { addLoadRule, editLoadRule, isLoadMetric, loadMetrics, type LoadRuleFields } from './rules-api.ts';
 import { extrasOf, maxReminderMinutes, RuleExtras, type Extras } from './rule-extras.tsx';
 
 interface Props {
@@ -47,7 +47,7 @@ export function LoadRuleDialog({ rule, nodes, channels, onSaved, onClose }: Prop
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
   const set = (k: keyof Draft) => (v: string) => setD({ ...d, [k]: v });
-  const metrics: readonly string[] = loadMetrics.includes(d.metric as never) ? loadMetrics : [...loadMetrics, d.metric];
+  const metrics: readonly string[] = isLoadMetric(d.metric) ? loadMetrics : [...loadMetrics, d.metric];
 
   /** The body to send; throws a FormProblem for the first thing wrong. */
   const fields = (): LoadRuleFields => {
@@ -103,7 +103,7 @@ export function LoadRuleDialog({ rule, nodes, channels, onSaved, onClose }: Prop
             <select name="metric" value={d.metric} onChange={(e) => set('metric')(e.target.value)}>
               {metrics.map((m) => (
                 <option key={m} value={m}>
-                  {(loadMetrics as readonly string[]).includes(m) ? t(`metrics.${m}`) : m}
+                  {isLoadMetric(m) ? t(`metrics.${m}`) : m}
                 </option>
               ))}
             </select>

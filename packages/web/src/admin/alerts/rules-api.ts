@@ -34,3 +34,10 @@ export const loadPingRules = (signal?: AbortSignal) => apiGet<PingRuleWire[]>('/
 export const addPingRule = (f: PingRuleFields) => apiSend<{ id: number }>('/api/admin/alerts/ping/add', f);
 export const editPingRule = (f: PingRuleFields & { id: number }) => apiSend('/api/admin/alerts/ping/edit', f);
 export const deletePingRule = (id: number) => apiSend('/api/admin/alerts/ping/delete', { id: [id] });
+
+/**
+ * Komari's load metrics (protocol's `loadMetrics`, repeated: importing a value from the protocol
+ * package brings zod into this page's chunk).
+ */
+export const loadMetrics = ['cpu', 'gpu', 'ram', 'swap', 'disk', 'load', 'net_in', 'net_out'] as const;
+export const isLoadMetric = (m: string) => (loadMetrics as readonly string[]).includes(m);

@@ -2,7 +2,7 @@
 // dialog.
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { loadMetrics, type ChannelWire, type LoadRuleWire } from '@komari-ts/protocol';
+import type { ChannelWire, LoadRuleWire } from '@komari-ts/protocol';
 import { MessageLine } from '../../lib/message-line.tsx';
 import { nodeNamer, type AdminNode } from '../shared/admin-nodes.ts';
 import { errorText } from '../shared/error-text.ts';
@@ -10,7 +10,7 @@ import { channelsText } from './channel-choice.tsx';
 import { channelNamer } from './channel-names.ts';
 import { LoadRuleDialog } from './load-rule-dialog.tsx';
 import { RowActions } from './row-actions.tsx';
-import { deleteLoadRule } from './rules-api.ts';
+import { deleteLoadRule, isLoadMetric } from './rules-api.ts';
 
 type Editing = { kind: 'none' } | { kind: 'new' } | { kind: 'edit'; rule: LoadRuleWire };
 
@@ -27,7 +27,7 @@ export function LoadRules({ rules, nodes, channels, onChanged }: Props) {
   const [error, setError] = useState('');
   const nodeName = nodeNamer(nodes);
   const channelName = channelNamer(i18n, channels);
-  const metricName = (m: string) => ((loadMetrics as readonly string[]).includes(m) ? t(`metrics.${m}`) : m);
+  const metricName = (m: string) => (isLoadMetric(m) ? t(`metrics.${m}`) : m);
 
   const remove = async (rule: LoadRuleWire) => {
     setError('');

@@ -1,0 +1,188 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { sendJson, startFakeProvider, type FakeProvider } from '../packages/server/test/helpers/oauth.ts';
+import { http, type TestServer } from '../packages/server/test/helpers/server.ts';
+import { launchBrowser, noBrowser, openPage } from './helpers/browser.ts';
+import { addReportingNode, startWebServer, type FakeNode } from './helpers/web-server.ts';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+
+// The alerts page in both languages against a real server: channels whose deliveries go to a
+// local HTTP server standing in for the chat services, rules made through the dialogs (and read
+// back through the API), quiet hours, and the history the test sends leave behind.
+
+const texts = {
+  en: { heading: 'Alerts', delivered: 'Test message delivered.', saved: 'Saved.', test: 'Test', off: 'Off' },
+  'zh-CN': { heading: '告警通知', delivered: '测试消息已送达。', saved: '已保存。', test: '测试', off: '关' },
+} as const;
+type Locale = keyof typeof texts;
+
+describe('admin alerts page in a real browser', { skip: noBrowser }, () => {
+  let s: TestServer;
+  let cookie: string;
+  let browser: Browser;
+  let hook: FakeProvider;
+  const nodes = {} as Record<Locale, FakeNode>;
+
+  before(async () => {
+    ({ s, cookie } = await startWebServer());
+    browser = await launchBrowser();
+    hook = await startFakeProvider((_req, res) => sendJson(res, 200, { ok: true }));
+    nodes.en = await addReportingNode(s, cookie, 'alert-node-en');
+    nodes['zh-CN'] = await addReportingNode(s, cookie, 'alert-node-zh');
+    const task = await http(s.url, '/api/admin/ping/add', {
+      method: 'POST', cookie, body: { name: 'gateway', type: 'tcp', target: '127.0.0.1:1', clients: [nodes.en.uuid, nodes['zh-CN'].uuid], interval: 60 },
+    });
+    assert.equal(task.status, 200, task.text);
+  });
+  after(async () => {
+    await browser?.close();
+    await s?.dispose();
+    await hook?.close();
+  });
+
+  const get = async (path: string): Promise<any> => {
+    const res = await http(s.url, path, { cookie });
+    assert.equal(res.status, 200, `${path}: ${res.text}`);
+    return res.json.data;
+  };
+  const open = (page: Page, tab: string) => page.goto(`${s.url}/admin/alerts?tab=${tab}`);
+
+  for (const locale of ['en', 'zh-CN'] as const) {
+    const w = texts[locale];
+    const tag = locale === 'en' ? 'en' : 'zh';
+
+    it(`${locale}: adds a channel from the form and its test reaches the service, adds one from a URL, switches it off`, async () => {
+      const p = await openPage(browser, s.url, { locale, sessionCookie: cookie });
+      try {
+        const { page } = p;
+        await open(page, 'channels');
+        await page.getByRole('heading', { name: w.heading, exact: true }).waitFor();
+
+        await page.getByTestId('channel-add').click();
+        const dialog = page.getByTestId('channel-dialog');
+        await dialog.locator('input[name=channel-name]').fill(`hook-${tag}`);
+        await dialog.locator('select[name=kind]').selectOption('webhook');
+        await dialog.locator('input[name=url]').fill(`${hook.url}/hook-${tag}`);
+        await dialog.getByTestId('channel-save').click();
+        const row = page.getByTestId('channels-table').locator('tr', { hasText: `hook-${tag}` });
+        await row.waitFor();
+
+        const before = hook.seen.length;
+        await row.getByTestId('channel-test').click();
+        await row.getByTestId('channel-test-result').getByText(w.delivered).waitFor();
+        const got = hook.seen.slice(before).filter((r) => r.url.pathname === `/hook-${tag}`);
+        assert.equal(got.length, 1, 'the service got the test message once');
+
+        await page.getByTestId('channel-add').click();
+        await dialog.locator('input[name=source][value=url]').check();
+        await dialog.locator('input[name=channel-name]').fill(`url-${tag}`);
+        await dialog.locator('input[name=channel-url]').fill(`ntfy://127.0.0.1:${new URL(hook.url).port}/topic-${tag}`);
+        await dialog.getByTestId('channel-save').click();
+        const urlRow = page.getByTestId('channels-table').locator('tr', { hasText: `url-${tag}` });
+        await urlRow.waitFor();
+
+        await urlRow.getByTestId('channel-enabled').uncheck();
+        await urlRow.getByText(w.off, { exact: true }).waitFor();
+        const stored = (await get('/api/admin/alerts/channels')) as any[];
+        const fromUrl = stored.find((c) => c.name === `url-${tag}`);
+        assert.equal(fromUrl.kind, 'ntfy');
+        assert.equal(fromUrl.enabled, false);
+        assert.equal(stored.find((c) => c.name === `hook-${tag}`).enabled, true);
+        p.assertClean();
+      } finally {
+        await p.close();
+      }
+    });
+
+    it(`${locale}: makes a load rule and a latency rule in their dialogs and turns on an offline rule with its grace`, async () => {
+      const p = await openPage(browser, s.url, { locale, sessionCookie: cookie });
+      const node = nodes[locale];
+      try {
+        const { page } = p;
+        await open(page, 'rules');
+
+        await page.getByTestId('load-add').click();
+        const load = page.getByTestId('load-dialog');
+        await load.locator('input[name=name]').fill(`ram-${tag}`);
+        await load.locator('select[name=metric]').selectOption('ram');
+        await load.locator('input[name=threshold]').fill('90');
+        await load.locator('input[name=ratio]').fill('0.5');
+        await load.locator('input[name=interval]').fill('10');
+        await load.getByTestId('node-picker').getByLabel(node.name).check();
+        await load.getByTestId('load-save').click();
+        await page.getByTestId('load-table').locator('tr', { hasText: `ram-${tag}` }).waitFor();
+        const loadRule = ((await get('/api/admin/notification/load/')) as any[]).find((r) => r.name === `ram-${tag}`);
+        assert.deepEqual(
+          { metric: loadRule.metric, threshold: loadRule.threshold, ratio: loadRule.ratio, interval: loadRule.interval, clients: loadRule.clients, channels: loadRule.channels },
+          { metric: 'ram', threshold: 90, ratio: 0.5, interval: 10, clients: [node.uuid], channels: null },
+        );
+
+        await page.getByTestId('ping-rule-add').click();
+        const ping = page.getByTestId('ping-rule-dialog');
+        await ping.locator('input[name=name]').fill(`loss-${tag}`);
+        await ping.locator('input[name=loss_percent]').fill('15');
+        await ping.locator('input[name=latency_ms]').fill('250');
+        await ping.locator('input[name=window_minutes]').fill('10');
+        // only Komari's sender gets this rule's notices
+        await ping.getByTestId('channel-choice').locator('input[type=radio]').nth(1).check();
+        await ping.getByTestId('channel-choice').locator('input[type=checkbox]').first().check();
+        await ping.getByTestId('ping-rule-save').click();
+        await page.getByTestId('ping-rule-table').locator('tr', { hasText: `loss-${tag}` }).waitFor();
+        const pingRule = ((await get('/api/admin/alerts/ping')) as any[]).find((r) => r.name === `loss-${tag}`);
+        assert.deepEqual(
+          { loss: pingRule.loss_percent, latency: pingRule.latency_ms, window: pingRule.window_minutes, clients: pingRule.clients, channels: pingRule.channels, enabled: pingRule.enabled },
+          { loss: 15, latency: 250, window: 10, clients: [], channels: [0], enabled: true },
+        );
+
+        const offline = page.getByTestId('rules-offline');
+        const nodeRow = offline.locator(`tr[data-node="${node.uuid}"]`);
+        assert.equal(await nodeRow.locator('input[name=grace]').inputValue(), '180', 'a node without a rule shows the default grace');
+        await nodeRow.locator('input[name=enable]').check();
+        await nodeRow.locator('input[name=grace]').fill('90');
+        await offline.locator('button[type=submit]').click();
+        await page.getByTestId('rules-offline-status').getByText(w.saved).waitFor();
+        const rule = ((await get('/api/admin/notification/offline')) as any[]).find((r) => r.client === node.uuid);
+        assert.deepEqual({ enable: rule.enable, grace: rule.grace_period }, { enable: true, grace: 90 });
+        p.assertClean();
+      } finally {
+        await p.close();
+      }
+    });
+
+    it(`${locale}: sets quiet hours and lists the test sends in the history`, async () => {
+      const p = await openPage(browser, s.url, { locale, sessionCookie: cookie });
+      try {
+        const { page } = p;
+        await open(page, 'quiet');
+        const quiet = page.getByTestId('quiet-hours');
+        await quiet.locator('input[name=quiet-on]').check();
+        await quiet.locator('input[name=quiet-start]').fill(locale === 'en' ? '22:30' : '23:15');
+        await quiet.locator('input[name=quiet-end]').fill('06:45');
+        await quiet.locator('select[name=quiet-after]').selectOption('drop');
+        await quiet.locator('button[type=submit]').click();
+        await page.getByTestId('quiet-status').getByText(w.saved).waitFor();
+        const settings = await get('/api/admin/settings/');
+        assert.deepEqual(settings.alert_quiet_hours, { start: locale === 'en' ? '22:30' : '23:15', end: '06:45', after: 'drop' });
+        // off again, so the next run's test sends are not held back by the window
+        await page.reload();
+        await quiet.locator('input[name=quiet-on]').uncheck();
+        await quiet.locator('button[type=submit]').click();
+        await page.getByTestId('quiet-status').getByText(w.saved).waitFor();
+        assert.equal((await get('/api/admin/settings/')).alert_quiet_hours, null);
+
+        await page.getByTestId('alerts-tab-history').click();
+        const table = page.getByTestId('history-table');
+        await table.locator('tr[data-record-id]').first().waitFor();
+        const history = await get('/api/admin/alerts/history?limit=50&page=1');
+        assert.ok(history.total >= 1, 'the test sends left history rows');
+        assert.equal(await table.locator('tr[data-record-id]').count(), Math.min(history.total, 50));
+        await table.getByText(`hook-${tag} ✓`).first().waitFor();
+        p.assertClean();
+      } finally {
+        await p.close();
+      }
+    });
+  }
+});
