@@ -65,6 +65,7 @@ describe('admin alerts page in a real browser', { skip: noBrowser }, () => {
         await dialog.locator('input[name=channel-name]').fill(`hook-${tag}`);
         await dialog.locator('select[name=kind]').selectOption('webhook');
         await dialog.locator('input[name=url]').fill(`${hook.url}/hook-${tag}`);
+        await dialog.locator('select[name=method]').selectOption('POST');
         await dialog.getByTestId('channel-save').click();
         const row = page.getByTestId('channels-table').locator('tr', { hasText: `hook-${tag}` });
         await row.waitFor();
@@ -74,6 +75,8 @@ describe('admin alerts page in a real browser', { skip: noBrowser }, () => {
         await row.getByTestId('channel-test-result').getByText(w.delivered).waitFor();
         const got = hook.seen.slice(before).filter((r) => r.url.pathname === `/hook-${tag}`);
         assert.equal(got.length, 1, 'the service got the test message once');
+        assert.equal(got[0]!.method, 'POST');
+        assert.ok(JSON.parse(got[0]!.body).message, `the default body carries the message: ${got[0]!.body}`);
 
         await page.getByTestId('channel-add').click();
         await dialog.locator('input[name=source][value=url]').check();
@@ -82,6 +85,11 @@ describe('admin alerts page in a real browser', { skip: noBrowser }, () => {
         await dialog.getByTestId('channel-save').click();
         const urlRow = page.getByTestId('channels-table').locator('tr', { hasText: `url-${tag}` });
         await urlRow.waitFor();
+        // ntfy:// is plain HTTP: the stand-in gets the topic the URL named
+        const sent = hook.seen.length;
+        await urlRow.getByTestId('channel-test').click();
+        await urlRow.getByTestId('channel-test-result').getByText(w.delivered).waitFor();
+        assert.equal(JSON.parse(hook.seen[sent]!.body).topic, `topic-${tag}`);
 
         await urlRow.getByTestId('channel-enabled').uncheck();
         await urlRow.getByText(w.off, { exact: true }).waitFor();
