@@ -10,7 +10,8 @@ import { errorText } from '../shared/error-text.ts';
 import { ProviderFields } from '../sso/sso-fields.tsx';
 import { configOf, draftOf, type ProviderDraft } from '../sso/sso-form.ts';
 import { addChannel, editChannel } from './alerts-api.ts';
-import { fieldProblem, looksLikeUrl, type ChannelSource } from './channel-form.ts';
+import { looksLikeUrl, type ChannelSource } from './channel-form.ts';
+import { fieldProblem } from './field-problem.ts';
 import { channelFieldWords, kindLabel } from './channel-names.ts';
 import '../nodes/nodes.css'; // the dialog's frame
 

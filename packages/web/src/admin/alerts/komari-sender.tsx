@@ -11,7 +11,7 @@ import { ProviderFields } from '../sso/sso-fields.tsx';
 import { configOf, draftOf, type ProviderDraft } from '../sso/sso-form.ts';
 import { loadSenderConfig, saveAlertSettings, saveSenderConfig, sendKomariTest } from './alerts-api.ts';
 import { kindLabel, senderFieldWords } from './channel-names.ts';
-import { fieldProblem } from './channel-form.ts';
+import { fieldProblem } from './field-problem.ts';
 
 type Status = { kind: 'ok' | 'error'; text: string } | undefined;
 
