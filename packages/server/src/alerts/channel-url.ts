@@ -7,14 +7,15 @@ for (const n of notifiers) for (const s of n.url?.schemes ?? []) byScheme.set(s,
 
 /**
  * A token in the host position may hold a `:` that is not a port (Telegram's `123456:ABC…`); the
- * URL parser would refuse it. Such a colon (no `@` before it, not followed by digits only) is
+ * URL parser would refuse it. Such a colon (no `@` before it, not an IPv6 literal, not followed by
+ * digits only) is
  * escaped, and the parsers decode it back.
  */
 function escapeHostColon(text: string): string {
   const m = /^([^:]+:\/\/)([^/?#]*)(.*)$/s.exec(text);
   if (!m) return text;
   const [, head, authority, rest] = m as unknown as [string, string, string, string];
-  if (authority.includes('@') || !authority.includes(':') || /:\d*$/.test(authority)) return text;
+  if (authority.includes('@') || authority.startsWith('[') || !authority.includes(':') || /:\d*$/.test(authority)) return text;
   return `${head}${authority.replace(/:/g, '%3A')}${rest}`;
 }
 
