@@ -43,7 +43,7 @@ export function channelFromUrl(text: string): { kind: string; config: Record<str
     sendableConfigOf(def, config);
   } catch (err) {
     const why = err instanceof Error ? err.message : String(err);
-    throw new Error(`${scheme}:// URL: ${err instanceof ConfigError ? `gives a bad config (${why})` : why}`);
+    throw new Error(`${scheme}:// URL: ${err instanceof ConfigError ? `gives a bad config (${why})` : why}`, { cause: err });
   }
   return { kind: def.kind, config };
 }

@@ -8,6 +8,7 @@ const defaultBody = '{"message":"{{message}}","title":"{{title}}"}';
 
 /** Komari's JSON escaping for a substituted value: `\uXXXX` for `"`, `\` and control characters. */
 function jsonEscape(s: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what must be escaped
   return s.replace(/["\\\u0000-\u001f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`);
 }
 
@@ -50,7 +51,7 @@ export const webhook = defineNotifier({
     method: z.enum(['POST', 'GET']).default('GET'),
     content_type: z.string().default('application/json').meta({ help: 'POST only' }),
     headers: z.string().optional().meta({ help: 'JSON object, e.g. {"X-Key":"value"}' }),
-    body: z.string().default(defaultBody).meta({ type: 'richtext', help: 'POST body template' }),
+    body: z.string().default(defaultBody).meta({ help: 'POST body template' }),
     username: z.string().optional().meta({ help: 'HTTP Basic auth, used when password is set too' }),
     password: z.string().optional(),
   }),
@@ -78,14 +79,17 @@ export const webhook = defineNotifier({
     // JSON body; jsons:// for https. Other query parameters stay in the target URL.
     schemes: ['json', 'jsons'],
     parse(url) {
+      // Read the raw query: URLSearchParams would turn the leading `+` of a header into a space.
       const headers: Record<string, string> = {};
-      const query = new URLSearchParams();
-      for (const [k, v] of url.searchParams) {
-        if (k.startsWith('+') && k.length > 1) headers[k.slice(1)] = v;
-        else query.append(k, v);
+      const kept: string[] = [];
+      for (const part of url.search.slice(1).split('&').filter((p) => p !== '')) {
+        const eq = part.indexOf('=');
+        const [k, v] = eq < 0 ? [part, ''] : [part.slice(0, eq), part.slice(eq + 1)];
+        if (k.startsWith('+') && k.length > 1) headers[decoded(k.slice(1))] = decoded(v.replace(/\+/g, ' '));
+        else kept.push(part);
       }
       const path = pathParts(url).map(encodeURIComponent).join('/');
-      const q = query.toString();
+      const q = kept.join('&');
       const cfg: Record<string, unknown> = {
         url: `${webScheme(url, 'json')}://${hostOf(url)}/${path}${q ? `?${q}` : ''}`,
         method: 'POST',
