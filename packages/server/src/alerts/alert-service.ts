@@ -10,7 +10,7 @@ import { OfflineWatcher } from './rules/offline-watcher.ts';
 import { PingRules } from './rules/ping-rules.ts';
 import { TrafficWatch } from './rules/traffic-watch.ts';
 import { ensureSenderRows } from './sender-rows.ts';
-import type { ChannelRow } from './store/types.ts';
+import type { ChannelRow, DeliveryResult } from './store/types.ts';
 import { targetsFor } from './targets.ts';
 import type { NoticeEvent } from './notifiers/types.ts';
 
@@ -53,7 +53,7 @@ export class AlertService {
     const { bus } = this.app;
     this.#unsubscribe.push(
       bus.subscribe('node.transition', (t) => this.offline.onTransition(t)),
-      bus.subscribe('node.deleted', ({ uuid }) => this.track(this.forgetNode(uuid))),
+      bus.subscribe('node.deleted', ({ uuid }) => void this.track(this.forgetNode(uuid))),
       bus.subscribe('account.login', (e) => loginAlerts(this, e)),
     );
     const every = this.app.limits.alerts;
@@ -182,7 +182,7 @@ export class AlertService {
   }
 
   /** Delivers a notice now to the chosen channels, without a record (summaries, channel tests). */
-  async sendNow(event: NoticeEvent, channels: AlertSpec['channels'] = null, only?: ChannelRow): Promise<import('./store/types.ts').DeliveryResult[]> {
+  async sendNow(event: NoticeEvent, channels: AlertSpec['channels'] = null, only?: ChannelRow): Promise<DeliveryResult[]> {
     const { store, settings } = this.app;
     const targets = only
       ? await targetsFor(store.alerts, settings, [only.id], [{ ...only, enabled: true }])

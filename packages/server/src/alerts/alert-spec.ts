@@ -1,4 +1,4 @@
-import type { ChannelChoice, QuietWindow } from './store/types.ts';
+import type { ChannelChoice, DeliveryResult, QuietWindow } from './store/types.ts';
 
 /** What a rule (or a test, or a login) asks the alert service to send and record. */
 export interface AlertSpec {
@@ -30,5 +30,5 @@ export interface AlertOutcome {
   /** false when notifications are off or it was held for quiet hours */
   sent: boolean;
   held: boolean;
-  results: import('./store/types.ts').DeliveryResult[];
+  results: DeliveryResult[];
 }

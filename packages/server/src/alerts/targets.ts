@@ -20,10 +20,11 @@ export async function komariSender(store: AlertStore, settings: SettingsService)
   const def = notifierOf(method);
   if (!def || !def.komari) return undefined;
   const row = await store.senderConfig(method);
-  let config: unknown = {};
+  let config: unknown;
   try {
     config = row ? JSON.parse(row.addition) : {};
   } catch {
+    // A row Komari's import left unreadable reads as empty: the send then says what is missing.
     config = {};
   }
   return { channelId: 0, name: method, def, config, template: '' };

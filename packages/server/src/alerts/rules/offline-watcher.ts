@@ -71,7 +71,7 @@ export class OfflineWatcher {
 
   onTransition(t: Transition): void {
     if (!this.#watching || this.#alerts.app.live.isDeleted(t.uuid)) return;
-    this.#serial(() => (t.online ? this.#online(t) : this.#offline(t)));
+    void this.#serial(() => (t.online ? this.#online(t) : this.#offline(t)));
   }
 
   #serial(work: () => Promise<void>): Promise<void> {
