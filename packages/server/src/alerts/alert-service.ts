@@ -82,6 +82,11 @@ export class AlertService {
     await Promise.race([Promise.allSettled([...this.#inFlight]), deadline]);
   }
 
+  /** Resolves when every delivery and transition in flight is done (tests wait on it, never sleep). */
+  async idle(): Promise<void> {
+    while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
+  }
+
   /** Keeps a background promise for `stop` to wait on, and logs its failure. */
   track<T>(p: Promise<T>): Promise<T | undefined> {
     const guarded = p.catch((err: unknown) => {

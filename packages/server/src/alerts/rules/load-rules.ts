@@ -78,7 +78,8 @@ export class LoadRules {
       const node = await store.nodes.get(uuid);
       if (!node) continue;
       const totals = { mem: node.mem_total, swap: node.swap_total, disk: node.disk_total };
-      const buckets = await history.buckets(uuid, width, now - rule.interval * 60_000, now);
+      // Buckets that start inside the window: the one starting exactly `interval` ago holds older samples.
+      const buckets = await history.buckets(uuid, width, now - rule.interval * 60_000 + 1, now);
       let hits = 0;
       let peak = -Infinity;
       for (const b of buckets) {

@@ -87,7 +87,7 @@ export class PingRules {
     const nodes = rule.clients.length > 0 ? rule.clients.filter((c) => task.clients.includes(c)) : task.clients;
     const now = clock.now();
     const width = ping.history.tiers[0]!.bucketSeconds;
-    const all = await ping.history.buckets({ task: task.id }, width, now - rule.windowMinutes * 60_000, now);
+    const all = await ping.history.buckets({ task: task.id }, width, now - rule.windowMinutes * 60_000 + 1, now);
     const byNode = new Map<string, PingBucketRow[]>();
     for (const b of all) byNode.set(b.node, [...(byNode.get(b.node) ?? []), b]);
     const findings = new Map<string, Finding>();
