@@ -3,7 +3,7 @@ import type { ServerLimits } from '../config/limits.ts';
 import type { Clock } from '../clock.ts';
 import type { AuditService } from '../services/audit-service.ts';
 import { sendableConfigOf } from './notifiers/config.ts';
-import type { Notice, NoticeEvent } from './notifiers/types.ts';
+import { PermanentSendError, type Notice, type NoticeEvent } from './notifiers/types.ts';
 import type { DeliveryResult } from './store/types.ts';
 import type { Target } from './targets.ts';
 import { renderTemplate } from './template.ts';
@@ -83,12 +83,13 @@ export class Delivery {
           lastError = '';
           break;
         }
+        if (err instanceof PermanentSendError) break;
       }
     }
     const ok = lastError === '';
     const via = target.channelId === 0 ? '' : ` via ${target.name}`;
     if (ok) await audit.log('', '', `Event message sent: ${event.event}${via}`, 'info');
-    else await audit.log('', '', `Failed to send event message after ${attempts} attempts: ${lastError},${event.event}${via}`, 'error');
+    else await audit.log('', '', `Failed to send event message after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${lastError},${event.event}${via}`, 'error');
     return result(target, ok, lastError, attempts, clock.now());
   }
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineNotifier } from './types.ts';
+import { defineNotifier, PermanentSendError } from './types.ts';
 
 /** Komari's `empty` sender: the placeholder kind that refuses every send (notifications.md §2.8). */
 export const empty = defineNotifier({
@@ -8,6 +8,6 @@ export const empty = defineNotifier({
   config: z.object({}),
   secretFields: [],
   send() {
-    return Promise.reject(new Error('you are using an empty message sender, please check your configuration'));
+    return Promise.reject(new PermanentSendError('you are using an empty message sender, please check your configuration'));
   },
 });

@@ -15,7 +15,7 @@ const maxAnswerChars = 2048;
  * URL from …"). The cause's code (ECONNREFUSED, ENOTFOUND) is what an admin can act on.
  */
 function fetchFailure(err: unknown, ctx: SendContext): Error {
-  if (ctx.signal.aborted) return new Error('request timed out (no answer before the delivery deadline)');
+  if (ctx.signal.aborted) return new Error(`no answer within ${ctx.timeoutMs / 1000} s`);
   const e = err as { name?: string; message?: string; cause?: { code?: unknown; message?: unknown } };
   if (e.name === 'TypeError' && e.message?.startsWith('Failed to parse URL')) return new Error('the service URL is not a valid URL');
   const cause = e.cause;
