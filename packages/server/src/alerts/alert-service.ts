@@ -8,6 +8,7 @@ import { LoadRules } from './rules/load-rules.ts';
 import { loginAlerts } from './rules/login-alerts.ts';
 import { OfflineWatcher } from './rules/offline-watcher.ts';
 import { PingRules } from './rules/ping-rules.ts';
+import { TrafficReports } from './rules/traffic-reports.ts';
 import { TrafficWatch } from './rules/traffic-watch.ts';
 import { ensureSenderRows } from './sender-rows.ts';
 import type { ChannelRow, DeliveryResult } from './store/types.ts';
@@ -27,6 +28,7 @@ export class AlertService {
   readonly pingRules: PingRules;
   readonly traffic: TrafficWatch;
   readonly expiry: ExpiryWatch;
+  readonly trafficReports: TrafficReports;
   readonly #hold: QuietHold;
   #channels: ChannelRow[] = [];
   readonly #unsubscribe: Array<() => void> = [];
@@ -40,6 +42,7 @@ export class AlertService {
     this.pingRules = new PingRules(this);
     this.traffic = new TrafficWatch(this);
     this.expiry = new ExpiryWatch(this);
+    this.trafficReports = new TrafficReports(this);
     this.#hold = new QuietHold(this);
   }
 
@@ -63,6 +66,7 @@ export class AlertService {
       { name: 'alerts.ping', everyMs: every.evaluateTickMs, run: () => this.pingRules.tick() },
       { name: 'alerts.traffic', everyMs: every.evaluateTickMs, run: () => this.traffic.tick() },
       { name: 'alerts.expiry', everyMs: every.evaluateTickMs, run: () => this.expiry.tick() },
+      { name: 'alerts.traffic-report', everyMs: every.evaluateTickMs, run: () => this.trafficReports.tick() },
       { name: 'alerts.quiet', everyMs: every.evaluateTickMs, run: () => this.#hold.tick() },
     ];
     this.app.jobs.add(...jobs);

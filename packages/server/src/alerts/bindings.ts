@@ -13,6 +13,10 @@ export const alertBindings: readonly Binding[] = [
   { method: 'POST', url: '/api/admin/notification/load/add', rpc: 'admin:addLoadNotification' },
   { method: 'POST', url: '/api/admin/notification/load/edit', rpc: 'admin:editLoadNotification' },
   { method: 'POST', url: '/api/admin/notification/load/delete', rpc: 'admin:deleteLoadNotification' },
+  { method: 'GET', url: '/api/admin/notification/traffic-report/', rpc: 'admin:listTrafficReportNotifications' },
+  { method: 'POST', url: '/api/admin/notification/traffic-report/edit', rpc: 'admin:editTrafficReportNotifications' },
+  { method: 'POST', url: '/api/admin/notification/traffic-report/enable', rpc: 'admin:enableTrafficReportNotifications' },
+  { method: 'POST', url: '/api/admin/notification/traffic-report/disable', rpc: 'admin:disableTrafficReportNotifications' },
 
   { method: 'GET', url: '/api/admin/alerts/channel-kinds', rpc: 'admin:listAlertChannelKinds' },
   { method: 'GET', url: '/api/admin/alerts/channels', rpc: 'admin:listAlertChannels' },

@@ -6,11 +6,13 @@ import { offlineMethods } from './offline.ts';
 import { pingRuleMethods } from './ping-rules.ts';
 import { sendMethods } from './send.ts';
 import { senderMethods } from './senders.ts';
+import { trafficReportMethods } from './traffic-reports.ts';
 
 export const alertMethods: MethodDef[] = [
   ...senderMethods,
   ...offlineMethods,
   ...loadMethods,
+  ...trafficReportMethods,
   ...sendMethods,
   ...channelMethods,
   ...pingRuleMethods,
