@@ -10,6 +10,7 @@ import { OfflineWatcher } from './rules/offline-watcher.ts';
 import { PingRules } from './rules/ping-rules.ts';
 import { TrafficReports } from './rules/traffic-reports.ts';
 import { TrafficWatch } from './rules/traffic-watch.ts';
+import { applyLegacyTelegram } from './legacy-telegram.ts';
 import { ensureSenderRows } from './sender-rows.ts';
 import type { ChannelRow, DeliveryResult } from './store/types.ts';
 import { targetsFor } from './targets.ts';
@@ -58,6 +59,7 @@ export class AlertService {
       bus.subscribe('node.transition', (t) => this.offline.onTransition(t)),
       bus.subscribe('node.deleted', ({ uuid }) => void this.track(this.forgetNode(uuid))),
       bus.subscribe('account.login', (e) => loginAlerts(this, e)),
+      bus.subscribe('settings.changed', (e) => void this.track(applyLegacyTelegram(this, e))),
     );
     const every = this.app.limits.alerts;
     const jobs: Job[] = [

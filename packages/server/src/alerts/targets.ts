@@ -1,5 +1,6 @@
 import type { SettingsService } from '../services/settings-service.ts';
 import { notifierOf } from './notifiers/index.ts';
+import { readAddition } from './sender-rows.ts';
 import type { NotifierDef } from './notifiers/types.ts';
 import type { AlertStore, ChannelChoice, ChannelRow } from './store/types.ts';
 
@@ -19,14 +20,7 @@ export async function komariSender(store: AlertStore, settings: SettingsService)
   const method = settings.get('notification_method');
   const def = notifierOf(method);
   if (!def || !def.komari) return undefined;
-  const row = await store.senderConfig(method);
-  let config: unknown;
-  try {
-    config = row ? JSON.parse(row.addition) : {};
-  } catch {
-    // A row Komari's import left unreadable reads as empty: the send then says what is missing.
-    config = {};
-  }
+  const config = readAddition(await store.senderConfig(method));
   return { channelId: 0, name: method, def, config, template: '' };
 }
 

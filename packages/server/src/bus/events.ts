@@ -10,6 +10,8 @@ export interface BusEvents {
   'node.transition': Transition;
   /** a node was deleted; everything held about it goes */
   'node.deleted': { uuid: string };
+  /** an admin saved settings: the keys and the values as stored */
+  'settings.changed': { values: Record<string, unknown> };
   /** someone logged in (password or OAuth) */
   'account.login': { method: 'password' | 'oauth'; username: string; ip: string; userAgent: string; at: number };
 }
