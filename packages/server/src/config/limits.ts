@@ -144,7 +144,7 @@ export interface ServerLimits {
     attempts: number;
     /** wait before the second attempt; each further wait is four times the previous */
     retryBaseMs: number;
-    /** notices being delivered at once, all channels together; past it the oldest waiting is dropped (and logged) */
+    /** notices being delivered at once, all channels together; past it a new notice is dropped (logged, and recorded as such) */
     maxPendingDeliveries: number;
     /** alert history rows kept (firing incidents are never dropped) */
     historyKeep: number;
