@@ -1,6 +1,9 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { AgentEventQueue } from './agents/event-queue.ts';
 import type { AccountService } from './auth/account-service.ts';
+import type { AlertService } from './alerts/alert-service.ts';
+import type { EventBus } from './bus/event-bus.ts';
+import type { Jobs } from './scheduler/jobs.ts';
 import type { Clock } from './clock.ts';
 import type { BootConfig } from './config/boot-config.ts';
 import type { ServerLimits } from './config/limits.ts';
@@ -41,6 +44,12 @@ export interface AppContext {
   terminal: TerminalBroker;
   /** OAuth providers, their configurations, issued states */
   oauth: OAuthService;
+  /** what happens (transitions, deletions, logins), for whoever reacts to it */
+  bus: EventBus;
+  /** periodic work by name; tests run a job instead of waiting for it */
+  jobs: Jobs;
+  /** channels, rules, their evaluation and delivery, the alert history */
+  alerts: AlertService;
   /** browser sockets of /api/clients and /api/rpc2: guest caps, idle timeout, pings */
   viewers: ViewerSockets;
 }

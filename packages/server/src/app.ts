@@ -8,6 +8,9 @@ import { registerV1AgentRoutes } from './agents/v1/routes.ts';
 import { registerV2AgentRoutes } from './agents/v2/routes.ts';
 import { purgeTaskResults } from './exec/task-result.ts';
 import { AccountService } from './auth/account-service.ts';
+import { AlertService } from './alerts/alert-service.ts';
+import { EventBus } from './bus/event-bus.ts';
+import { Jobs } from './scheduler/jobs.ts';
 import { systemClock, type Clock } from './clock.ts';
 import type { BootConfig } from './config/boot-config.ts';
 import { resolveLimits, type LimitOverrides } from './config/limits.ts';
@@ -90,6 +93,8 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
     // Never the value: it may be a secret (an API key shorter than the current rule).
     fastify.log.warn(`setting ${key} holds a stored value its rule no longer accepts; it is ignored until set again`);
   }
+  const bus = new EventBus(fastify.log);
+  const jobs = new Jobs(fastify.log);
   const ctx: AppContext = {
     config,
     limits,
@@ -99,7 +104,7 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
     registry: new MethodRegistry().add(...allMethods),
     settings,
     audit,
-    accounts: new AccountService(store, clock, audit, limits.login),
+    accounts: new AccountService(store, clock, audit, limits.login, bus),
     live: new LiveView(clock, limits.recent),
     history: createHistoryRecorder({ store, clock, settings, log: fastify.log }),
     events: new AgentEventQueue(clock, limits.agents),
@@ -108,11 +113,17 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
     terminal: new TerminalBroker(audit, fastify.log, limits.terminal),
     oauth: new OAuthService({ store: store.oidcProviders, clock, limits: limits.oauth, publicUrl: config.publicUrl, endpoints: opts.oauthEndpoints }),
     viewers: new ViewerSockets(limits.viewers, fastify.log, opts.openFiles),
+    bus,
+    jobs,
+    alerts: undefined as unknown as AlertService,
   };
+  ctx.live.onTransition((t) => bus.publish('node.transition', t));
+  ctx.alerts = new AlertService(ctx);
   await ctx.oauth.ensureRows();
   await ctx.accounts.start();
   await ctx.history.start();
   await ctx.ping.start();
+  await ctx.alerts.start();
 
   // Bodies are kept as text and parsed per route, whatever the Content-Type says.
   fastify.removeAllContentTypeParsers();
@@ -134,15 +145,16 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
   registerTerminalRoutes(fastify, ctx);
   registerThemeRoutes(fastify, ctx, themeFilesFor(config));
 
-  const maintenance = setInterval(() => {
-    void runMaintenance(ctx);
-  }, maintenanceEveryMs);
-  maintenance.unref();
-  const presenceSweep = setInterval(() => ctx.live.sweep(), 1000);
-  presenceSweep.unref();
+  jobs.add(
+    { name: 'maintenance', everyMs: maintenanceEveryMs, run: () => runMaintenance(ctx) },
+    { name: 'presence-sweep', everyMs: 1000, run: () => ctx.live.sweep() },
+  );
+  jobs.start();
+  // Before the sockets close: their closing is the server's own doing, not an outage.
+  fastify.addHook('preClose', async () => ctx.alerts.stopWatching());
   fastify.addHook('onClose', async () => {
-    clearInterval(maintenance);
-    clearInterval(presenceSweep);
+    await jobs.stop();
+    await ctx.alerts.stop();
     ctx.viewers.stop();
     // Reports accepted before shutdown are written before the store closes.
     await ctx.history.stop();
@@ -166,6 +178,7 @@ export async function runMaintenance(ctx: AppContext): Promise<void> {
     await ctx.store.sessions.deleteExpired(ctx.clock.now());
     await ctx.audit.prune();
     await purgeTaskResults(ctx);
+    await ctx.alerts.prune();
   } catch (err) {
     ctx.log.error({ err }, 'maintenance failed');
   }

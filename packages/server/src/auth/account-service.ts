@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { EventBus } from '../bus/event-bus.ts';
 import type { Clock } from '../clock.ts';
 import { defaultServerLimits, type ServerLimits } from '../config/limits.ts';
 import type { Caller } from '../rpc/caller.ts';
@@ -33,7 +34,11 @@ export class AccountService {
   readonly #reauth: Reauth;
   readonly #permitLogin: CliMarker;
 
-  constructor(store: Store, clock: Clock, audit: AuditService, limits: ServerLimits['login'] = defaultServerLimits.login) {
+  readonly #bus: EventBus | undefined;
+
+  /** `bus` hears of every successful login (the login notification subscribes to it) */
+  constructor(store: Store, clock: Clock, audit: AuditService, limits: ServerLimits['login'] = defaultServerLimits.login, bus?: EventBus) {
+    this.#bus = bus;
     this.#store = store;
     this.#clock = clock;
     this.#audit = audit;
@@ -97,6 +102,7 @@ export class AccountService {
     }
     const token = await this.createSession(account.uuid, req.ip, req.userAgent, 'password');
     await this.#audit.log(req.ip, account.uuid, 'logged in (password)', 'login');
+    this.#bus?.publish('account.login', { method: 'password', username: account.username, ip: req.ip, userAgent: req.userAgent, at: this.#clock.now() });
     return { ok: true, token, account };
   }
 
@@ -108,6 +114,7 @@ export class AccountService {
     await this.#guard.succeeded(ip, account.uuid);
     const token = await this.createSession(account.uuid, ip, userAgent, 'oauth');
     await this.#audit.log(ip, account.uuid, 'logged in (OAuth)', 'login');
+    this.#bus?.publish('account.login', { method: 'oauth', username: account.username, ip, userAgent, at: this.#clock.now() });
     return token;
   }
 

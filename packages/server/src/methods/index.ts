@@ -1,3 +1,4 @@
+import { alertMethods } from '../alerts/methods/index.ts';
 import { builtinMethods } from '../rpc/builtins.ts';
 import { execMethods } from '../exec/methods.ts';
 import type { MethodDef } from '../rpc/registry.ts';
@@ -26,4 +27,5 @@ export const allMethods: MethodDef[] = [
   ...pingMethods,
   ...execMethods,
   ...oauthMethods,
+  ...alertMethods,
 ];

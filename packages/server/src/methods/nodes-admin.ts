@@ -132,6 +132,7 @@ export const nodeAdminMethods: MethodDef[] = [
       await ctx.app.history.forget(id);
       await ctx.app.ping.forgetNode(id);
       await ctx.app.store.execTasks.deleteResultsOf(id);
+      ctx.app.bus.publish('node.deleted', { uuid: id });
       await audit(ctx, `delete client:${id}`, 'warn');
       return undefined;
     },

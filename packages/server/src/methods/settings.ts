@@ -20,6 +20,7 @@ export const settingsMethods: MethodDef[] = [
     bindError: 'Invalid or missing request body',
     handler: async (params, { app, caller }) => {
       const keys = await app.settings.update(params);
+      if (keys.length > 0) app.bus.publish('settings.changed', { values: Object.fromEntries(keys.map((k) => [k, params[k]])) });
       if (keys.length > 0) await app.audit.log(caller.meta.ip, actorUuid(caller), `update settings: ${keys.join(', ')}`, 'info');
       return undefined;
     },

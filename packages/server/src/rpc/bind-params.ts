@@ -70,7 +70,7 @@ export function formatZodError(err: z.ZodError): string {
 
 /** Validates shaped params against the method's schema; -32602 with a readable reason. */
 export function bindParams(def: MethodDef, raw: unknown): unknown {
-  const parsed = def.params.safeParse(shapeParams(def, raw));
+  const parsed = def.params.safeParse(def.rawParams ? raw : shapeParams(def, raw));
   if (!parsed.success) {
     throw AppError.invalidParams(`${def.bindError ?? 'Invalid request body'}: ${formatZodError(parsed.error)}`);
   }

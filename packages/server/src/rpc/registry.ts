@@ -34,6 +34,11 @@ export interface MethodDef<S extends z.ZodType = z.ZodType> {
   bindError?: string;
   /** Refuse positional (array) and scalar params: the method only makes sense with named ones. */
   namedOnly?: boolean;
+  /**
+   * The params are the request's value as sent, unshaped: Komari's array-taking methods
+   * (`admin:editOfflineNotification` takes `[{client,…}]`, REST and RPC alike).
+   */
+  rawParams?: boolean;
   /** Needs the 2FA re-check of auth.md §7. */
   sensitive?: boolean;
   handler(params: z.output<S>, ctx: CallContext): unknown;

@@ -1,5 +1,5 @@
 import type { ProviderItem } from '@komari-ts/protocol';
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { NotifierDef } from './types.ts';
 
 interface FieldMeta {

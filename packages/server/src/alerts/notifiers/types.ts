@@ -57,3 +57,8 @@ export interface NotifierDef<C extends z.ZodObject = z.ZodObject> {
 export function defineNotifier<C extends z.ZodObject>(def: NotifierDef<C>): NotifierDef<C> {
   return def;
 }
+
+/** A failure another attempt cannot fix (nothing configured to send with): it is not retried. */
+export class PermanentSendError extends Error {
+  override name = 'PermanentSendError';
+}

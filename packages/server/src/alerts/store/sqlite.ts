@@ -142,6 +142,13 @@ const channelColumns: Columns = {
   template: ['template', same],
 };
 
+const trafficReportColumns: Columns = {
+  enable: ['enable', bool],
+  daily: ['daily', bool],
+  weekly: ['weekly', bool],
+  monthly: ['monthly', bool],
+};
+
 const offlineColumns: Columns = {
   enable: ['enable', bool],
   gracePeriod: ['grace_period', same],
@@ -251,6 +258,25 @@ export function sqliteAlerts(db: DatabaseSync): AlertStore {
       db.prepare('INSERT INTO offline_states (client, state, since) VALUES (?, ?, ?) ON CONFLICT(client) DO UPDATE SET state = excluded.state, since = excluded.since').run(s.client, s.state, s.since);
     },
 
+    async trafficReportRules() {
+      return db.prepare('SELECT * FROM traffic_report_notifications ORDER BY rowid').all().map((r) => ({
+        client: String(r.client),
+        enable: r.enable === 1,
+        daily: r.daily === 1,
+        weekly: r.weekly === 1,
+        monthly: r.monthly === 1,
+      }));
+    },
+    async upsertTrafficReportRules(rules) {
+      inTransaction(db, () => {
+        for (const r of rules) {
+          db.prepare('INSERT OR IGNORE INTO traffic_report_notifications (client) VALUES (?)').run(r.client);
+          const { sql, values } = assignments(trafficReportColumns, r);
+          if (sql) db.prepare(`UPDATE traffic_report_notifications SET ${sql} WHERE client = ?`).run(...values, r.client);
+        }
+      });
+    },
+
     async loadRules() {
       return db.prepare('SELECT * FROM load_notifications ORDER BY id').all().map(toLoad);
     },
@@ -340,6 +366,7 @@ export function sqliteAlerts(db: DatabaseSync): AlertStore {
       inTransaction(db, () => {
         db.prepare('DELETE FROM offline_notifications WHERE client = ?').run(uuid);
         db.prepare('DELETE FROM offline_states WHERE client = ?').run(uuid);
+        db.prepare('DELETE FROM traffic_report_notifications WHERE client = ?').run(uuid);
         db.prepare('DELETE FROM alert_traffic_steps WHERE client = ?').run(uuid);
         db.prepare("UPDATE alert_history SET open = 0, resolved_at = COALESCE(resolved_at, fired_at) WHERE node = ? AND open = 1").run(uuid);
       });

@@ -40,6 +40,15 @@ export interface OfflineState {
   since: number;
 }
 
+/** Komari's traffic reports (deprecated in Komari 1.5): per node, which periods are reported. */
+export interface TrafficReportRule {
+  client: string;
+  enable: boolean;
+  daily: boolean;
+  weekly: boolean;
+  monthly: boolean;
+}
+
 export interface LoadRule {
   id: number;
   name: string;
@@ -139,6 +148,10 @@ export interface AlertStore {
   upsertOfflineRules(rules: ReadonlyArray<Partial<OfflineRule> & { client: string }>): Promise<void>;
   offlineStates(): Promise<OfflineState[]>;
   setOfflineState(state: OfflineState): Promise<void>;
+
+  trafficReportRules(): Promise<TrafficReportRule[]>;
+  /** Upserts in one transaction; only the given fields of an existing row change. */
+  upsertTrafficReportRules(rules: ReadonlyArray<Partial<TrafficReportRule> & { client: string }>): Promise<void>;
 
   loadRules(): Promise<LoadRule[]>;
   addLoadRule(rule: LoadRuleFields): Promise<number>;

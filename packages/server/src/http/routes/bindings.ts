@@ -1,3 +1,4 @@
+import { alertBindings } from '../../alerts/bindings.ts';
 import type { Binding } from '../bind.ts';
 
 /**
@@ -49,4 +50,5 @@ export const bindings: readonly Binding[] = [
   { method: 'GET', url: '/api/admin/task/:task_id/result/:uuid', rpc: 'admin:getSpecificTaskResult' },
   { method: 'GET', url: '/api/admin/task/client/:uuid', rpc: 'admin:getTasksByClientId' },
   { method: 'POST', url: '/api/clients/task/result', rpc: 'client:taskResult', render: 'raw' },
+  ...alertBindings,
 ];

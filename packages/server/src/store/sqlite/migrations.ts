@@ -320,6 +320,13 @@ export const migrations: readonly Migration[] = [
         cycle_start INTEGER NOT NULL,
         step INTEGER NOT NULL
       );
+      CREATE TABLE traffic_report_notifications (
+        client TEXT PRIMARY KEY,
+        enable INTEGER NOT NULL DEFAULT 0,
+        daily INTEGER NOT NULL DEFAULT 0,
+        weekly INTEGER NOT NULL DEFAULT 0,
+        monthly INTEGER NOT NULL DEFAULT 0
+      );
     `,
   },
 ];

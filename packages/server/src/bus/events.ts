@@ -1,0 +1,19 @@
+import type { Transition } from '../realtime/live-view.ts';
+
+/**
+ * What happens in the server that other parts react to, by name. Publishers never learn who
+ * listens: ingest and the live view know nothing of alerts. NATS can later carry the same map
+ * between replicas (subjects `komari.<event>`).
+ */
+export interface BusEvents {
+  /** a node went online or offline (socket, or POST presence) */
+  'node.transition': Transition;
+  /** a node was deleted; everything held about it goes */
+  'node.deleted': { uuid: string };
+  /** an admin saved settings: the keys and the values as stored */
+  'settings.changed': { values: Record<string, unknown> };
+  /** someone logged in (password or OAuth) */
+  'account.login': { method: 'password' | 'oauth'; username: string; ip: string; userAgent: string; at: number };
+}
+
+export type BusEventName = keyof BusEvents;
