@@ -13,8 +13,8 @@ import { addReportingNode, startWebServer, type FakeNode } from './helpers/web-s
 // back through the API), quiet hours, and the history the test sends leave behind.
 
 const texts = {
-  en: { heading: 'Alerts', delivered: 'Test message delivered.', saved: 'Saved.', test: 'Test', off: 'Off' },
-  'zh-CN': { heading: '告警通知', delivered: '测试消息已送达。', saved: '已保存。', test: '测试', off: '关' },
+  en: { heading: 'Alerts', delivered: 'Test message delivered.', testSent: 'Test message sent', saved: 'Saved.', off: 'Off' },
+  'zh-CN': { heading: '告警通知', delivered: '测试消息已送达。', testSent: '测试消息已通过', saved: '已保存。', off: '关' },
 } as const;
 type Locale = keyof typeof texts;
 
@@ -77,6 +77,12 @@ describe('admin alerts page in a real browser', { skip: noBrowser }, () => {
         assert.equal(got.length, 1, 'the service got the test message once');
         assert.equal(got[0]!.method, 'POST');
         assert.ok(JSON.parse(got[0]!.body).message, `the default body carries the message: ${got[0]!.body}`);
+
+        // Komari's test goes through every enabled channel and is kept in the history
+        const beforeKomari = hook.seen.length;
+        await page.getByTestId('sender-test').click();
+        await page.getByTestId('sender-saved').getByText(w.testSent).waitFor();
+        assert.ok(hook.seen.slice(beforeKomari).some((r) => r.url.pathname === `/hook-${tag}`), 'Komari\'s test reached the channel');
 
         await page.getByTestId('channel-add').click();
         await dialog.locator('input[name=source][value=url]').check();

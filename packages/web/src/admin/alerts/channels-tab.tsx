@@ -1,6 +1,6 @@
 // Channels tab: Komari's one active sender, then komari-ts's own channels (any number, each of
 // any kind) with the dialog that adds or edits one.
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ChannelWire } from '@komari-ts/protocol';
 import { MessageLine } from '../../lib/message-line.tsx';
@@ -22,6 +22,9 @@ export function ChannelsTab() {
   const schemas = useAsync((signal) => loadSenderSchemas(signal), []);
   const [editing, setEditing] = useState<Editing>({ kind: 'none' });
   const [error, setError] = useState('');
+  // a switch flipped shows its new state at once; the reloaded list (saved or not) replaces it
+  const [switched, setSwitched] = useState<Record<number, boolean>>({});
+  useEffect(() => setSwitched({}), [channels.data]);
 
   const loadError = kinds.error ?? channels.error ?? settings.error ?? schemas.error;
   if (loadError) return <LoadFailed error={loadError} retry={() => (kinds.reload(), channels.reload(), settings.reload(), schemas.reload())} />;
@@ -53,8 +56,8 @@ export function ChannelsTab() {
       <p className="muted alerts-text">{t('channels.intro')}</p>
       <MessageLine text={error} />
       <ChannelsTable
-        channels={channels.data}
-        onToggle={(c, enabled) => act(() => editChannel({ id: c.id, enabled }))}
+        channels={channels.data.map((c) => (c.id in switched ? { ...c, enabled: switched[c.id]! } : c))}
+        onToggle={(c, enabled) => (setSwitched((s) => ({ ...s, [c.id]: enabled })), act(() => editChannel({ id: c.id, enabled })))}
         onEdit={(channel) => setEditing({ kind: 'edit', channel })}
         onDelete={(c) => act(() => deleteChannel(c.id))}
       />
