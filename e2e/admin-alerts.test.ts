@@ -13,8 +13,8 @@ import { addReportingNode, startWebServer, type FakeNode } from './helpers/web-s
 // back through the API), quiet hours, and the history the test sends leave behind.
 
 const texts = {
-  en: { heading: 'Alerts', delivered: 'Test message delivered.', testSent: 'Test message sent', saved: 'Saved.', off: 'Off' },
-  'zh-CN': { heading: '告警通知', delivered: '测试消息已送达。', testSent: '测试消息已通过', saved: '已保存。', off: '关' },
+  en: { heading: 'Alerts', delivered: 'Test message delivered.', testSent: 'Test message sent', saved: 'Saved.', off: 'Off', noName: 'Give the rule a name.', badWindow: 'Window (minutes) must be a whole number from 1 to 240.' },
+  'zh-CN': { heading: '告警通知', delivered: '测试消息已送达。', testSent: '测试消息已通过', saved: '已保存。', off: '关', noName: '请填写规则名称。', badWindow: '时间窗口（分钟）必须是 1 到 240 之间的整数。' },
 } as const;
 type Locale = keyof typeof texts;
 
@@ -87,6 +87,12 @@ describe('admin alerts page in a real browser', { skip: noBrowser }, () => {
         await page.getByTestId('channel-add').click();
         await dialog.locator('input[name=source][value=url]').check();
         await dialog.locator('input[name=channel-name]').fill(`url-${tag}`);
+        // a scheme no kind reads: the server's refusal is shown and nothing is stored
+        await dialog.locator('input[name=channel-url]').fill('nosuch://example.com/x');
+        await dialog.getByTestId('channel-save').click();
+        await dialog.getByTestId('channel-error').waitFor();
+        assert.ok(!((await get('/api/admin/alerts/channels')) as any[]).some((c) => c.name === `url-${tag}`));
+        p.forgetRefusals(400);
         await dialog.locator('input[name=channel-url]').fill(`ntfy://127.0.0.1:${new URL(hook.url).port}/topic-${tag}`);
         await dialog.getByTestId('channel-save').click();
         const urlRow = page.getByTestId('channels-table').locator('tr', { hasText: `url-${tag}` });
@@ -110,8 +116,35 @@ describe('admin alerts page in a real browser', { skip: noBrowser }, () => {
       }
     });
 
-    it(`${locale}: makes a load rule and a latency rule in their dialogs and turns on an offline rule with its grace`, async () => {
+    it(`${locale}: sets Komari's one sender from its form, and Komari's test reaches it`, async () => {
       const p = await openPage(browser, s.url, { locale, sessionCookie: cookie });
+      try {
+        const { page } = p;
+        await open(page, 'channels');
+        const card = page.getByTestId('komari-sender');
+        await card.locator('select[name=notification_method]').selectOption('webhook');
+        await card.locator('input[name=url]').fill(`${hook.url}/komari-${tag}`);
+        await card.locator('select[name=method]').selectOption('POST');
+        await page.getByTestId('sender-save').click();
+        await page.getByTestId('sender-saved').getByText(w.saved).waitFor();
+        assert.equal((await get('/api/admin/settings/')).notification_method, 'webhook');
+        const stored = JSON.parse((await get('/api/admin/settings/message-sender?provider=webhook')).addition);
+        assert.deepEqual({ url: stored.url, method: stored.method }, { url: `${hook.url}/komari-${tag}`, method: 'POST' });
+
+        const before = hook.seen.length;
+        await page.getByTestId('sender-test').click();
+        await page.getByTestId('sender-saved').getByText(w.testSent).waitFor();
+        assert.ok(hook.seen.slice(before).some((r) => r.url.pathname === `/komari-${tag}`), 'the test went through Komari\'s sender');
+        p.assertClean();
+      } finally {
+        await p.close();
+      }
+    });
+
+    it(`${locale}: makes a load rule and a latency rule in their dialogs and turns on an offline rule with its grace`, async () => {
+      // Chinese on a phone in dark mode: the tables stack and the dialogs fit
+      const phone = locale === 'zh-CN' ? { viewport: { width: 390, height: 844 }, colorScheme: 'dark' as const } : {};
+      const p = await openPage(browser, s.url, { locale, sessionCookie: cookie, ...phone });
       const node = nodes[locale];
       try {
         const { page } = p;
@@ -119,12 +152,18 @@ describe('admin alerts page in a real browser', { skip: noBrowser }, () => {
 
         await page.getByTestId('load-add').click();
         const load = page.getByTestId('load-dialog');
+        // refused before sending: no name, then a window past Komari's 240 minutes
+        await load.getByTestId('load-save').click();
+        await load.getByTestId('load-error').getByText(w.noName).waitFor();
         await load.locator('input[name=name]').fill(`ram-${tag}`);
+        await load.locator('input[name=interval]').fill('241');
+        await load.getByTestId('node-picker').getByLabel(node.name).check();
+        await load.getByTestId('load-save').click();
+        await load.getByTestId('load-error').getByText(w.badWindow).waitFor();
         await load.locator('select[name=metric]').selectOption('ram');
         await load.locator('input[name=threshold]').fill('90');
         await load.locator('input[name=ratio]').fill('0.5');
         await load.locator('input[name=interval]').fill('10');
-        await load.getByTestId('node-picker').getByLabel(node.name).check();
         await load.getByTestId('load-save').click();
         await page.getByTestId('load-table').locator('tr', { hasText: `ram-${tag}` }).waitFor();
         const loadRule = ((await get('/api/admin/notification/load/')) as any[]).find((r) => r.name === `ram-${tag}`);
@@ -159,6 +198,8 @@ describe('admin alerts page in a real browser', { skip: noBrowser }, () => {
         await page.getByTestId('rules-offline-status').getByText(w.saved).waitFor();
         const rule = ((await get('/api/admin/notification/offline')) as any[]).find((r) => r.client === node.uuid);
         assert.deepEqual({ enable: rule.enable, grace: rule.grace_period }, { enable: true, grace: 90 });
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        assert.ok(overflow <= 0, `the page is ${overflow}px wider than the window`);
         p.assertClean();
       } finally {
         await p.close();
