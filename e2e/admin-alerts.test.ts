@@ -13,8 +13,8 @@ import { addReportingNode, startWebServer, type FakeNode } from './helpers/web-s
 // back through the API), quiet hours, and the history the test sends leave behind.
 
 const texts = {
-  en: { heading: 'Alerts', delivered: 'Test message delivered.', testSent: 'Test message sent', saved: 'Saved.', off: 'Off', noName: 'Give the rule a name.', badWindow: 'Window (minutes) must be a whole number from 1 to 240.' },
-  'zh-CN': { heading: '告警通知', delivered: '测试消息已送达。', testSent: '测试消息已通过', saved: '已保存。', off: '关', noName: '请填写规则名称。', badWindow: '时间窗口（分钟）必须是 1 到 240 之间的整数。' },
+  en: { heading: 'Alerts', delivered: 'Test message delivered.', testSent: 'Test message sent', saved: 'Saved.', off: 'Off', edit: 'Edit', del: 'Delete', confirm: 'Delete it', noName: 'Give the rule a name.', badWindow: 'Window (minutes) must be a whole number from 1 to 240.' },
+  'zh-CN': { heading: '告警通知', delivered: '测试消息已送达。', testSent: '测试消息已通过', saved: '已保存。', off: '关', edit: '编辑', del: '删除', confirm: '确认删除', noName: '请填写规则名称。', badWindow: '时间窗口（分钟）必须是 1 到 240 之间的整数。' },
 } as const;
 type Locale = keyof typeof texts;
 
@@ -171,6 +171,13 @@ describe('admin alerts page in a real browser', { skip: noBrowser }, () => {
           { metric: loadRule.metric, threshold: loadRule.threshold, ratio: loadRule.ratio, interval: loadRule.interval, clients: loadRule.clients, channels: loadRule.channels },
           { metric: 'ram', threshold: 90, ratio: 0.5, interval: 10, clients: [node.uuid], channels: null },
         );
+        const loadRow = page.getByTestId('load-table').locator('tr', { hasText: `ram-${tag}` });
+        await loadRow.getByRole('button', { name: w.edit }).click();
+        await load.locator('input[name=threshold]').fill('95');
+        await load.getByTestId('load-save').click();
+        await load.waitFor({ state: 'detached' });
+        const edited = ((await get('/api/admin/notification/load/')) as any[]).find((r) => r.name === `ram-${tag}`);
+        assert.deepEqual({ threshold: edited.threshold, clients: edited.clients }, { threshold: 95, clients: [node.uuid] }, 'editing keeps the rest');
 
         await page.getByTestId('ping-rule-add').click();
         const ping = page.getByTestId('ping-rule-dialog');
@@ -188,6 +195,15 @@ describe('admin alerts page in a real browser', { skip: noBrowser }, () => {
           { loss: pingRule.loss_percent, latency: pingRule.latency_ms, window: pingRule.window_minutes, clients: pingRule.clients, channels: pingRule.channels, enabled: pingRule.enabled },
           { loss: 15, latency: 250, window: 10, clients: [], channels: [0], enabled: true },
         );
+        // a second one, deleted again from its row
+        await page.getByTestId('ping-rule-add').click();
+        await ping.locator('input[name=name]').fill(`gone-${tag}`);
+        await ping.getByTestId('ping-rule-save').click();
+        const gone = page.getByTestId('ping-rule-table').locator('tr', { hasText: `gone-${tag}` });
+        await gone.getByRole('button', { name: w.del }).click();
+        await gone.getByRole('button', { name: w.confirm }).click();
+        await gone.waitFor({ state: 'detached' });
+        assert.ok(!((await get('/api/admin/alerts/ping')) as any[]).some((r) => r.name === `gone-${tag}`));
 
         const offline = page.getByTestId('rules-offline');
         const nodeRow = offline.locator(`tr[data-node="${node.uuid}"]`);
