@@ -1,7 +1,7 @@
 // Offline rules: one row per node (Komari keeps one rule per node), from the node list so nodes
 // without a stored rule show the server's defaults. Rows are edited in place; Save sends the
 // changed ones in one request.
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ChannelWire, OfflineRuleWire } from '@komari-ts/protocol';
 import { MessageLine } from '../../lib/message-line.tsx';
@@ -40,6 +40,8 @@ export function OfflineRules({ nodes, rules, channels, onSaved }: Props) {
   const [edits, setEdits] = useState<Record<string, Row>>({});
   const [status, setStatus] = useState<{ kind: 'ok' | 'error'; text: string }>();
   const [busy, setBusy] = useState(false);
+  // edits stay on screen until the reloaded rows (what was stored) arrive
+  useEffect(() => setEdits({}), [rules]);
   const nameOf = channelNamer(i18n, channels);
   const rowFor = (uuid: string) => edits[uuid] ?? rowOf(byNode.get(uuid));
   const edit = (uuid: string, patch: Partial<Row>) => (setEdits({ ...edits, [uuid]: { ...rowFor(uuid), ...patch } }), setStatus(undefined));
@@ -57,7 +59,6 @@ export function OfflineRules({ nodes, rules, channels, onSaved }: Props) {
     setBusy(true);
     try {
       await saveOfflineRules(body);
-      setEdits({});
       setStatus({ kind: 'ok', text: t('saved') });
       onSaved();
     } catch (err) {
