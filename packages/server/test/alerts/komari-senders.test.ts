@@ -128,6 +128,8 @@ describe('Komari’s message senders (GET/POST /api/admin/settings/message-sende
     const cases: Array<[string, Record<string, unknown>, string]> = [
       ['email', { host: 'h', port: '587' }, 'port'],
       ['email', { use_ssl: 'yes' }, 'use_ssl'],
+      // Komari's port is a Go int: 1.5 fails its decode.
+      ['email', { host: 'h', port: 1.5 }, 'port'],
       ['telegram', { bot_token: 12345 }, 'bot_token'],
       ['webhook', { url: 'http://x', method: 'PUT' }, 'method'],
       ['bark', { level: 'loud' }, 'level'],
