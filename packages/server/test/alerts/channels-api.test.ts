@@ -180,6 +180,18 @@ describe('alert channels (/api/admin/alerts/channels)', () => {
     }
   });
 
+  it('a channel whose URL is not http(s) is never counted as delivered (fetch answers data: URLs itself)', async () => {
+    const add = await post('add', { name: 'data url', kind: 'webhook', config: { url: 'data:,ok', method: 'POST' }, enabled: false });
+    assert.equal(add.status, 200, add.text);
+    try {
+      const res = await post('test', { id: add.json.data.id });
+      assert.equal(res.status, 500, res.text);
+      assert.deepEqual(res.json, { status: 'error', message: 'Failed to send message: the service URL must start with http:// or https://' });
+    } finally {
+      assert.equal((await post('delete', { id: add.json.data.id })).status, 200);
+    }
+  });
+
   it('a Test goes once to Komari’s sender and to every enabled channel; a disabled one gets nothing', async () => {
     // Channels now: 1 ops (/one, enabled), 2 from url (/two, enabled), 3 ntfy (disabled). Add a disabled /off.
     const off = await post('add', { name: 'off', kind: 'webhook', config: hookAt('/off'), enabled: false });
