@@ -112,6 +112,24 @@ describe('POST /api/admin/test/sendMessage and admin:sendNotification', () => {
     }
   });
 
+  it('a service that echoes a secret header back: the secret is masked in the answer, the history and the audit log', async () => {
+    const echo = await startCaptureServer((req, res) => answerJson(res, 401, { error: `invalid key ${String(req.headers['x-key'])}` }));
+    const setHook = (url: string, extra: Record<string, unknown> = {}) =>
+      http(s.url, '/api/admin/settings/message-sender', { method: 'POST', cookie, body: { name: 'webhook', addition: JSON.stringify({ url, method: 'POST', ...extra }) } });
+    assert.equal((await setHook(`${echo.url}/x`, { headers: JSON.stringify({ 'X-Key': 'sekrit-123' }) })).status, 200);
+    try {
+      const res = await testSend();
+      assert.equal(res.status, 500, res.text);
+      assert.equal(echo.seen[0]!.headers['x-key'], 'sekrit-123');
+      assert.deepEqual(res.json, { status: 'error', message: 'Failed to send message: webhook answered HTTP 401: {"error":"invalid key ***"}' });
+      assert.equal(JSON.stringify(await history()).includes('sekrit-123'), false);
+      assert.equal((await logs()).some((l) => l.includes('sekrit-123')), false);
+    } finally {
+      await setHook(`${hook.url}/komari`);
+      await echo.close();
+    }
+  });
+
   it('a sender that cannot be reached fails the same way, naming the cause', async () => {
     const dead = await startCaptureServer(() => {});
     const deadUrl = dead.url;
