@@ -237,3 +237,19 @@ describe('alert channels (/api/admin/alerts/channels)', () => {
     assert.deepEqual(await list(), before);
   });
 });
+
+describe('alert channels: at most limits.alerts.maxRules', () => {
+  it('the channel past the limit is 400 and not added', async () => {
+    const { s, cookie } = await startWithAdmin({ limits: { alerts: { maxRules: 1 } } });
+    try {
+      const body = { name: 'x', kind: 'webhook', config: { url: 'http://127.0.0.1:9/x' } };
+      assert.equal((await http(s.url, '/api/admin/alerts/channels/add', { method: 'POST', cookie, body })).status, 200);
+      const over = await http(s.url, '/api/admin/alerts/channels/add', { method: 'POST', cookie, body });
+      assert.equal(over.status, 400, over.text);
+      assert.deepEqual(over.json, { status: 'error', message: 'Too many channels (at most 1)' });
+      assert.equal((await http(s.url, '/api/admin/alerts/channels', { cookie })).json.data.length, 1);
+    } finally {
+      await s.dispose();
+    }
+  });
+});

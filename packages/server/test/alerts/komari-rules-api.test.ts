@@ -227,3 +227,20 @@ describe('load rules (/api/admin/notification/load/)', () => {
     assert.deepEqual(gone.error, { code: -32603, message: 'record not found' });
   });
 });
+
+describe('load rules: at most limits.alerts.maxRules', () => {
+  it('the rule past the limit is 400 and not added', async () => {
+    const { s, cookie } = await startWithAdmin({ limits: { alerts: { maxRules: 1 } } });
+    try {
+      const node = await addNode(s, cookie, 'a');
+      const body = { clients: [node.uuid], metric: 'cpu', threshold: 90, ratio: 0.5, interval: 5 };
+      assert.equal((await http(s.url, '/api/admin/notification/load/add', { method: 'POST', cookie, body })).status, 200);
+      const over = await http(s.url, '/api/admin/notification/load/add', { method: 'POST', cookie, body });
+      assert.equal(over.status, 400, over.text);
+      assert.deepEqual(over.json, { status: 'error', message: 'Too many load rules (at most 1)' });
+      assert.equal((await http(s.url, '/api/admin/notification/load/', { cookie })).json.data.length, 1);
+    } finally {
+      await s.dispose();
+    }
+  });
+});

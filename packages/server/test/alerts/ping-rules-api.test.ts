@@ -126,3 +126,21 @@ describe('latency/loss rules (/api/admin/alerts/ping)', () => {
     assert.deepEqual(await list(), []);
   });
 });
+
+describe('latency/loss rules: at most limits.alerts.maxRules', () => {
+  it('the rule past the limit is 400 and not added', async () => {
+    const { s, cookie } = await startWithAdmin({ limits: { alerts: { maxRules: 1 } } });
+    try {
+      const node = await addNode(s, cookie, 'a');
+      const task = await http(s.url, '/api/admin/ping/add', { method: 'POST', cookie, body: { name: 't', target: '1.1.1.1', type: 'icmp', interval: 60, clients: [node.uuid] } });
+      const body = { task_id: task.json.data.task_id, latency_ms: 100 };
+      assert.equal((await http(s.url, '/api/admin/alerts/ping/add', { method: 'POST', cookie, body })).status, 200);
+      const over = await http(s.url, '/api/admin/alerts/ping/add', { method: 'POST', cookie, body });
+      assert.equal(over.status, 400, over.text);
+      assert.deepEqual(over.json, { status: 'error', message: 'Too many latency/loss rules (at most 1)' });
+      assert.equal((await http(s.url, '/api/admin/alerts/ping', { cookie })).json.data.length, 1);
+    } finally {
+      await s.dispose();
+    }
+  });
+});
