@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { addNode } from '../helpers/agent-common.ts';
 import { answerJson, startCaptureServer, type CaptureServer } from '../helpers/capture-server.ts';
 import { http, rpc, startWithAdmin, type TestServer } from '../helpers/server.ts';
 
@@ -248,6 +249,33 @@ describe('alert channels: at most limits.alerts.maxRules', () => {
       assert.equal(over.status, 400, over.text);
       assert.deepEqual(over.json, { status: 'error', message: 'Too many channels (at most 1)' });
       assert.equal((await http(s.url, '/api/admin/alerts/channels', { cookie })).json.data.length, 1);
+    } finally {
+      await s.dispose();
+    }
+  });
+});
+
+describe('rules that chose a channel that is then deleted', () => {
+  it('posting the rules back whole still works; a channel id that was never chosen is still refused', async () => {
+    const { s, cookie } = await startWithAdmin();
+    try {
+      const post = (path: string, body: unknown) => http(s.url, path, { method: 'POST', cookie, body });
+      const node = await addNode(s, cookie, 'a');
+      const ch = (await post('/api/admin/alerts/channels/add', { name: 'x', kind: 'webhook', config: { url: 'http://127.0.0.1:9/x' } })).json.data.id as number;
+      assert.equal((await post('/api/admin/notification/offline/edit', [{ client: node.uuid, enable: true, grace_period: 60, channels: [ch] }])).status, 200);
+      const load = (await post('/api/admin/notification/load/add', { clients: [node.uuid], metric: 'cpu', threshold: 90, ratio: 0.5, interval: 5, channels: [ch] })).json.data.task_id;
+      assert.equal((await post('/api/admin/alerts/channels/delete', { id: ch })).status, 200);
+
+      const [offline] = (await http(s.url, '/api/admin/notification/offline', { cookie })).json.data;
+      const back = await post('/api/admin/notification/offline/edit', [{ ...offline, grace_period: 120 }]);
+      assert.equal(back.status, 200, back.text);
+      const [rule] = (await http(s.url, '/api/admin/notification/load/', { cookie })).json.data;
+      const loadBack = await post('/api/admin/notification/load/edit', { notifications: [{ ...rule, threshold: 80 }] });
+      assert.equal(loadBack.status, 200, loadBack.text);
+      assert.equal(rule.id, load);
+
+      const fresh = await post('/api/admin/notification/offline/edit', [{ client: node.uuid, enable: true, grace_period: 60, channels: [ch, ch + 1] }]);
+      assert.deepEqual([fresh.status, fresh.json.message], [400, `Channel not found: ${ch + 1}`]);
     } finally {
       await s.dispose();
     }

@@ -244,3 +244,43 @@ describe('load rules: at most limits.alerts.maxRules', () => {
     }
   });
 });
+
+describe('load rules after one of their nodes is deleted', () => {
+  it('Komari’s UI posts the whole rule back, stale uuid included: the edit still applies', async () => {
+    const { s, cookie } = await startWithAdmin();
+    try {
+      const keep = await addNode(s, cookie, 'keep');
+      const gone = await addNode(s, cookie, 'gone');
+      const rule = { name: 'cpu', clients: [keep.uuid, gone.uuid], metric: 'cpu', threshold: 90, ratio: 0.5, interval: 5 };
+      const id = (await http(s.url, '/api/admin/notification/load/add', { method: 'POST', cookie, body: rule })).json.data.task_id as number;
+      assert.equal((await http(s.url, `/api/admin/client/${gone.uuid}/remove`, { method: 'POST', cookie })).status, 200);
+      const [stored] = (await http(s.url, '/api/admin/notification/load/', { cookie })).json.data;
+      const edit = await http(s.url, '/api/admin/notification/load/edit', { method: 'POST', cookie, body: { notifications: [{ ...stored, threshold: 95 }] } });
+      assert.equal(edit.status, 200, edit.text);
+      const [after] = (await http(s.url, '/api/admin/notification/load/', { cookie })).json.data;
+      assert.equal(after.threshold, 95);
+      assert.equal(after.id, id);
+      // A uuid that was never in the rule is still refused.
+      const bad = await http(s.url, '/api/admin/notification/load/edit', { method: 'POST', cookie, body: { notifications: [{ id, clients: [keep.uuid, 'ghost'] }] } });
+      assert.deepEqual([bad.status, bad.json.message], [400, 'Client not found: ghost']);
+    } finally {
+      await s.dispose();
+    }
+  });
+});
+
+describe('offline rules after their node is deleted', () => {
+  it('the row goes with the node', async () => {
+    const { s, cookie } = await startWithAdmin();
+    try {
+      const keep = await addNode(s, cookie, 'keep');
+      const gone = await addNode(s, cookie, 'gone');
+      await http(s.url, '/api/admin/notification/offline/edit', { method: 'POST', cookie, body: [keep, gone].map((n) => ({ client: n.uuid, enable: true, grace_period: 60 })) });
+      assert.equal((await http(s.url, `/api/admin/client/${gone.uuid}/remove`, { method: 'POST', cookie })).status, 200);
+      const rows = (await http(s.url, '/api/admin/notification/offline', { cookie })).json.data;
+      assert.deepEqual(rows.map((r: any) => r.client), [keep.uuid]);
+    } finally {
+      await s.dispose();
+    }
+  });
+});

@@ -144,3 +144,34 @@ describe('latency/loss rules: at most limits.alerts.maxRules', () => {
     }
   });
 });
+
+describe('latency/loss rules after their node or task is deleted', () => {
+  it('the rule can still be edited without naming them again (a stale reference is not a bad input)', async () => {
+    const { s, cookie } = await startWithAdmin();
+    try {
+      const keep = await addNode(s, cookie, 'keep');
+      const gone = await addNode(s, cookie, 'gone');
+      const addTask = async (name: string) =>
+        (await http(s.url, '/api/admin/ping/add', { method: 'POST', cookie, body: { name, target: '1.1.1.1', type: 'icmp', interval: 60, clients: [keep.uuid] } })).json.data.task_id as number;
+      const task = await addTask('t1');
+      const other = await addTask('t2');
+      const add = await http(s.url, '/api/admin/alerts/ping/add', { method: 'POST', cookie, body: { task_id: task, clients: [keep.uuid, gone.uuid], latency_ms: 100 } });
+      assert.equal(add.status, 200, add.text);
+      const id = add.json.data.id as number;
+      assert.equal((await http(s.url, `/api/admin/client/${gone.uuid}/remove`, { method: 'POST', cookie })).status, 200);
+      assert.equal((await http(s.url, '/api/admin/ping/delete', { method: 'POST', cookie, body: { id: [task] } })).status, 200);
+
+      const edit = await http(s.url, '/api/admin/alerts/ping/edit', { method: 'POST', cookie, body: { id, enabled: false } });
+      assert.equal(edit.status, 200, edit.text);
+      // Naming an unknown node or task anew is still refused.
+      const bad = await http(s.url, '/api/admin/alerts/ping/edit', { method: 'POST', cookie, body: { id, clients: [keep.uuid, 'ghost'] } });
+      assert.deepEqual([bad.status, bad.json.message], [400, 'Client not found: ghost']);
+      const moved = await http(s.url, '/api/admin/alerts/ping/edit', { method: 'POST', cookie, body: { id, task_id: other, clients: [keep.uuid] } });
+      assert.equal(moved.status, 200, moved.text);
+      const [rule] = (await http(s.url, '/api/admin/alerts/ping', { cookie })).json.data;
+      assert.deepEqual([rule.enabled, rule.task_id, rule.clients], [false, other, [keep.uuid]]);
+    } finally {
+      await s.dispose();
+    }
+  });
+});
