@@ -49,6 +49,21 @@ describe('POST /api/admin/test/sendMessage and admin:sendNotification', () => {
     ]);
   });
 
+  it('an active sender whose row is still the zero config: 500 naming the missing field, nothing sent', async () => {
+    assert.equal((await settings({ notification_method: 'webhook' })).status, 200);
+    try {
+      const res = await testSend();
+      assert.equal(res.status, 500, res.text);
+      assert.deepEqual(res.json, { status: 'error', message: 'Failed to send message: webhook is not fully configured: url is required' });
+      const [rec] = await history();
+      assert.deepEqual(rec.results.map((r: any) => [r.channel_id, r.kind, r.ok, r.attempts]), [[0, 'webhook', false, 0]]);
+      // komari-ts: a config that cannot be sent is not tried, and the audit line says so.
+      assert.ok((await logs()).includes('Failed to send event message after 0 attempts: webhook is not fully configured: url is required,Test'));
+    } finally {
+      await settings({ notification_method: 'none' });
+    }
+  });
+
   it('with notification_enabled false: success and nothing is sent', async () => {
     const cfg = await http(s.url, '/api/admin/settings/message-sender', {
       method: 'POST', cookie, body: { name: 'webhook', addition: JSON.stringify({ url: `${hook.url}/komari`, method: 'POST' }) },
