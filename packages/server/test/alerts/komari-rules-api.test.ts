@@ -84,6 +84,25 @@ describe('offline rules (/api/admin/notification/offline)', () => {
     assert.deepEqual([(await rowOf(c!.uuid)).enable, (await rowOf(c!.uuid)).grace_period], [false, 45]);
   });
 
+  it('our extras (channels, quiet) are kept when Komari’s UI edits, enables or disables the row without them', async () => {
+    const [, b] = nodes;
+    const quiet = { start: '23:00', end: '07:00', after: 'drop' };
+    const set = await post('edit', [{ client: b!.uuid, enable: true, grace_period: 300, channels: [0], quiet }]);
+    assert.equal(set.status, 200, set.text);
+    assert.deepEqual([(await rowOf(b!.uuid)).channels, (await rowOf(b!.uuid)).quiet], [[0], quiet]);
+    assert.equal((await post('edit', [{ client: b!.uuid, enable: false, grace_period: 200, cooldown: 1800 }])).status, 200);
+    assert.equal((await post('enable', [b!.uuid])).status, 200);
+    const row = await rowOf(b!.uuid);
+    assert.deepEqual([row.enable, row.grace_period, row.channels, row.quiet], [true, 200, [0], quiet]);
+    // Clearing them is explicit: channels null (every channel), quiet null (none).
+    assert.equal((await post('edit', [{ client: b!.uuid, enable: true, grace_period: 200, channels: null, quiet: null }])).status, 200);
+    assert.deepEqual([(await rowOf(b!.uuid)).channels, (await rowOf(b!.uuid)).quiet], [null, null]);
+    // quiet's `after` defaults to a summary.
+    assert.equal((await post('edit', [{ client: b!.uuid, enable: true, grace_period: 300, quiet: { start: '01:00', end: '02:00' } }])).status, 200);
+    assert.deepEqual((await rowOf(b!.uuid)).quiet, { start: '01:00', end: '02:00', after: 'summary' });
+    assert.equal((await post('edit', [{ client: b!.uuid, enable: false, grace_period: 300, quiet: null }])).status, 200);
+  });
+
   it('bad edits are 400 with Komari’s texts and change nothing', async () => {
     const [a, b] = nodes;
     await refused('edit', { client: a!.uuid, enable: true, grace_period: 60 }, /^Invalid request body: /);
@@ -196,6 +215,19 @@ describe('load rules (/api/admin/notification/load/)', () => {
     await refused('edit', { notifications: [{ id: 1, threshold: 50, name: 'changed' }, { id: 999, threshold: 10 }] }, 'record not found', 500);
     assert.equal((await ruleOf(1)).threshold, 95);
     await refused('edit', { notifications: [{ id: 999, threshold: 10 }, { id: 1, threshold: 50 }] }, 'record not found', 500);
+  });
+
+  it('our extras on a load rule: set on add, kept by a Komari edit that leaves them out', async () => {
+    const add = await post('add', { ...ok(), name: 'extras', consecutive: 3, reminder_minutes: 60, notify_resolved: false, channels: [0], quiet: { start: '22:00', end: '06:00' } });
+    assert.equal(add.status, 200, add.text);
+    const id = add.json.data.task_id as number;
+    const edit = await post('edit', { notifications: [{ id, name: 'extras', clients: [nodes[0]!.uuid], metric: 'cpu', threshold: 70, ratio: 0.8, interval: 15 }] });
+    assert.equal(edit.status, 200, edit.text);
+    const r = await ruleOf(id);
+    assert.deepEqual([r.threshold, r.consecutive, r.reminder_minutes, r.notify_resolved, r.channels, r.quiet], [70, 3, 60, false, [0], { start: '22:00', end: '06:00', after: 'summary' }]);
+    await refused('add', { ...ok(), consecutive: 0 }, /^Invalid request body: consecutive/);
+    await refused('edit', { notifications: [{ id, reminder_minutes: -1 }] }, /^Invalid request data: /);
+    assert.equal((await post('delete', { id: [id] })).status, 200);
   });
 
   it('edit re-checks the ranges (komari-ts; Komari does not) and bad bodies: 400, nothing changed', async () => {
