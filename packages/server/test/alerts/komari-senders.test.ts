@@ -64,8 +64,8 @@ describe('Komari’s message senders (GET/POST /api/admin/settings/message-sende
     assert.deepEqual(data.empty, []);
   });
 
-  // Komari: UseLoginAuth bool `json:"use_login_auth" default:"false"`; ours has no default.
-  it('email’s use_login_auth is a bool defaulting to "false"', { todo: 'notifiers/email.ts has no default; notifier-config.test.ts pins ""' }, async () => {
+  // Komari: UseLoginAuth bool `json:"use_login_auth" default:"false"`.
+  it('email’s use_login_auth is a bool defaulting to "false"', async () => {
     const useLogin = (await get()).json.data.email.find((i: any) => i.name === 'use_login_auth');
     assert.deepEqual({ type: useLogin.type, default: useLogin.default }, { type: 'bool', default: 'false' });
   });
