@@ -181,16 +181,14 @@ describe('alert channels (/api/admin/alerts/channels)', () => {
     }
   });
 
-  it('a channel whose URL is not http(s) is never counted as delivered (fetch answers data: URLs itself)', async () => {
-    const add = await post('add', { name: 'data url', kind: 'webhook', config: { url: 'data:,ok', method: 'POST' }, enabled: false });
-    assert.equal(add.status, 200, add.text);
-    try {
-      const res = await post('test', { id: add.json.data.id });
-      assert.equal(res.status, 500, res.text);
-      assert.deepEqual(res.json, { status: 'error', message: 'Failed to send message: the service URL must start with http:// or https://' });
-    } finally {
-      assert.equal((await post('delete', { id: add.json.data.id })).status, 200);
+  it('a channel whose URL is not http(s) is refused when saved (fetch would answer data: URLs itself)', async () => {
+    const before = (await http(s.url, '/api/admin/alerts/channels', { cookie })).json.data;
+    for (const url of ['data:,ok', 'file:///etc/passwd', 'blob:x']) {
+      const add = await post('add', { name: 'bad url', kind: 'webhook', config: { url, method: 'POST' } });
+      assert.equal(add.status, 400, add.text);
+      assert.deepEqual(add.json, { status: 'error', message: 'Invalid configuration: url must start with http:// or https://' });
     }
+    assert.deepEqual((await http(s.url, '/api/admin/alerts/channels', { cookie })).json.data, before);
   });
 
   it('a Test goes once to Komari’s sender and to every enabled channel; a disabled one gets nothing', async () => {

@@ -62,7 +62,7 @@ describe('telegram (Komari’s sender, against a stand-in Bot API)', () => {
 
   it('an endpoint that is not a URL fails without quoting the URL (it holds the token)', async () => {
     await assert.rejects(sendVia(telegram, { bot_token: token, chat_id: '-1', endpoint: 'not a url/' }), (err: Error) => {
-      assert.equal(err.message, 'the service URL is not a valid URL');
+      assert.equal(err.message, 'endpoint must start with http:// or https://');
       return true;
     });
   });

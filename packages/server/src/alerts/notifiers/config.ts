@@ -68,6 +68,9 @@ export function zeroConfigOf(def: NotifierDef): Record<string, unknown> {
   return out;
 }
 
+/** The fields that hold a service's address, in every kind. */
+const urlFields = /^(url|endpoint|homeserver|server_url|webhook_url|api_url)$/;
+
 /** A config that fails its schema; the message names the field. */
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -94,6 +97,10 @@ export function storedConfigOf(def: NotifierDef, value: unknown): Record<string,
     if ((t === 'string' || t === 'enum') && typeof v !== 'string') throw new ConfigError(`${name} must be a string`);
     if (t === 'enum' && v !== '' && !(inner as z.ZodEnum).options.includes(v as string)) {
       throw new ConfigError(`${name} must be one of ${(inner as z.ZodEnum).options.join(', ')}`);
+    }
+    // A service address is http(s) or nothing: `file:`, `data:` and the like are refused when saved.
+    if (urlFields.test(name) && typeof v === 'string' && v !== '' && !/^https?:\/\//i.test(v)) {
+      throw new ConfigError(`${name} must start with http:// or https://`);
     }
     out[name] = v;
   }
