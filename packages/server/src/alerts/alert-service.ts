@@ -198,6 +198,8 @@ export class AlertService {
     const targets = only
       ? await targetsFor(store.alerts, settings, [only.id], [{ ...only, enabled: true }])
       : await targetsFor(store.alerts, settings, channels ?? null, this.#channels);
+    // A rule whose chosen channels were all deleted or turned off: say so rather than go quiet.
+    if (targets.length === 0) this.app.log.warn({ event: event.event, channels }, 'an alert has no channel to go to: its rule chose channels that are deleted or off');
     return this.delivery.deliver(targets, event, settings.get('notification_template'));
   }
 

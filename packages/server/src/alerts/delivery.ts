@@ -105,15 +105,33 @@ function describe(err: unknown, timeoutMs: number): string {
   return e instanceof Error ? e.message : String(err);
 }
 
-/** Replaces every secret value of the target's config found in the text. */
+/**
+ * Replaces every secret value of the target's config found in the text. A secret field holding
+ * a JSON object (webhook `headers`) has each of its values masked too: a service that echoes
+ * the one header value back must not put the key into the history.
+ */
 function masked(text: string, target: Target): string {
   let out = text;
   const cfg = (target.config ?? {}) as Record<string, unknown>;
   for (const field of target.def.secretFields) {
     const v = cfg[field];
-    if (typeof v === 'string' && v.length >= 4) out = out.split(v).join('***');
+    if (typeof v !== 'string') continue;
+    for (const secret of [v, ...jsonValuesOf(v)].sort((a, b) => b.length - a.length)) {
+      if (secret.length >= 4) out = out.split(secret).join('***');
+    }
   }
   return out;
+}
+
+/** The string values of a JSON object text; none when it is not one. */
+function jsonValuesOf(text: string): string[] {
+  try {
+    const v: unknown = JSON.parse(text);
+    if (v === null || typeof v !== 'object' || Array.isArray(v)) return [];
+    return Object.values(v as Record<string, unknown>).filter((x): x is string => typeof x === 'string');
+  } catch {
+    return [];
+  }
 }
 
 function wait(ms: number, signal: AbortSignal): Promise<void> {

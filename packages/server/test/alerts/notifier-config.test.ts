@@ -32,7 +32,7 @@ describe('channel config: Komari’s Item list and the stored/sendable config', 
       item('sender', false, 'string'),
       item('receiver', false, 'string'),
       item('use_ssl', false, 'bool', 'false'),
-      item('use_login_auth', false, 'bool'),
+      item('use_login_auth', false, 'bool', 'false'),
     ]);
   });
 

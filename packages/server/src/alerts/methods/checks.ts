@@ -16,6 +16,15 @@ export async function requireNodes(app: AppContext, uuids: readonly string[]): P
   }
 }
 
+/**
+ * What `next` names that `old` did not: only new references must exist. A node, task or channel
+ * deleted since the rule was saved stays in it harmlessly, and an edit that posts the rule back
+ * whole (Komari's UI does) must not be refused for it.
+ */
+export function added<T>(next: readonly T[] | null | undefined, old: readonly T[] | null | undefined): T[] {
+  return (next ?? []).filter((x) => !(old ?? []).includes(x));
+}
+
 /** Every id is a channel (0 = Komari's active sender). */
 export function requireChannels(app: AppContext, choice: ChannelChoice | undefined): void {
   if (!choice) return;

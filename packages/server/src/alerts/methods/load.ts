@@ -4,7 +4,7 @@ import { AppError } from '../../errors.ts';
 import { defineMethod, noParams, type MethodDef } from '../../rpc/registry.ts';
 import type { LoadRuleFields } from '../store/types.ts';
 import { loadRuleWire } from '../wire.ts';
-import { channelsField, nodeList, quietField, requireChannels, requireNodes, requireRoom } from './checks.ts';
+import { added, channelsField, nodeList, quietField, requireChannels, requireNodes, requireRoom } from './checks.ts';
 
 const fields = {
   name: z.string().max(255).optional(),
@@ -100,7 +100,9 @@ export const loadMethods: MethodDef[] = [
       if (!notifications || notifications.length === 0) throw AppError.invalidParams('Invalid request data');
       for (const n of notifications) {
         checkRanges(n);
-        await checkRefs(app, n);
+        const old = app.alerts.load.rules().find((r) => r.id === n.id);
+        requireChannels(app, added(n.channels, old?.channels));
+        await requireNodes(app, added(n.clients, old?.clients));
       }
       const missing = await app.store.alerts.editLoadRules(notifications.map((n) => ({ id: n.id, ...patchOf(n) })));
       if (missing.length > 0) throw AppError.internal('record not found');

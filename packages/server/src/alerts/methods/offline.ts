@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { AppError } from '../../errors.ts';
 import { defineMethod, noParams, type MethodDef } from '../../rpc/registry.ts';
 import { offlineRuleWire } from '../wire.ts';
-import { channelsField, quietField, requireChannels, requireNodes } from './checks.ts';
+import { added, channelsField, quietField, requireChannels, requireNodes } from './checks.ts';
 
 const editItem = z.object({
   client: z.string().max(64),
@@ -30,10 +30,11 @@ export const offlineMethods: MethodDef[] = [
     rawParams: true,
     handler: async (items, { app }) => {
       if (items.length === 0) throw AppError.invalidParams('At least one notification is required');
+      const old = new Map((await app.store.alerts.offlineRules()).map((r) => [r.client, r]));
       for (const it of items) {
         if (!it.client) throw AppError.invalidParams('Client UUID cannot be empty');
         if (it.grace_period === undefined || it.grace_period <= 0) throw AppError.invalidParams('GracePeriod must be a positive integer');
-        requireChannels(app, it.channels);
+        requireChannels(app, added(it.channels, old.get(it.client)?.channels));
       }
       await requireNodes(app, items.map((i) => i.client));
       await app.store.alerts.upsertOfflineRules(

@@ -3,9 +3,9 @@ import type { AppContext } from '../../app-context.ts';
 import { AppError } from '../../errors.ts';
 import { actorUuid } from '../../rpc/caller.ts';
 import { defineMethod, noParams, type MethodDef } from '../../rpc/registry.ts';
-import type { PingRuleFields } from '../store/types.ts';
+import type { PingRule, PingRuleFields } from '../store/types.ts';
 import { pingRuleWire } from '../wire.ts';
-import { channelsField, nodeList, quietField, requireChannels, requireNodes, requireRoom } from './checks.ts';
+import { added, channelsField, nodeList, quietField, requireChannels, requireNodes, requireRoom } from './checks.ts';
 
 const fields = {
   name: z.string().max(255).optional(),
@@ -42,10 +42,11 @@ function patchOf(p: Input): Partial<PingRuleFields> {
   return out;
 }
 
-async function check(app: AppContext, p: Partial<PingRuleFields>): Promise<void> {
-  if (p.taskId !== undefined && !app.ping.task(p.taskId)) throw AppError.invalidParams(`Ping task not found: ${p.taskId}`);
-  if (p.clients) await requireNodes(app, p.clients);
-  requireChannels(app, p.channels ?? undefined);
+/** A rule as it would be saved; on edit, only what is new relative to `old` must exist. */
+async function check(app: AppContext, p: Partial<PingRuleFields>, old?: PingRule): Promise<void> {
+  if (p.taskId !== undefined && p.taskId !== old?.taskId && !app.ping.task(p.taskId)) throw AppError.invalidParams(`Ping task not found: ${p.taskId}`);
+  await requireNodes(app, added(p.clients, old?.clients));
+  requireChannels(app, added(p.channels, old?.channels));
   if (p.lossPercent !== undefined && p.latencyMs !== undefined && p.lossPercent <= 0 && p.latencyMs <= 0) {
     throw AppError.invalidParams('loss_percent or latency_ms is required');
   }
@@ -96,7 +97,7 @@ export const pingRuleMethods: MethodDef[] = [
       const old = app.alerts.pingRules.rules().find((r) => r.id === id);
       if (!old) throw AppError.notFound(`Rule not found: ${id}`);
       const patch = patchOf(p);
-      await check(app, { ...old, ...patch });
+      await check(app, { ...old, ...patch }, old);
       await app.store.alerts.editPingRules([{ id, ...patch }]);
       await app.alerts.pingRules.reload();
       await app.audit.log(caller.meta.ip, actorUuid(caller), `edit latency/loss alert ${id}`, 'info');

@@ -68,6 +68,9 @@ export function zeroConfigOf(def: NotifierDef): Record<string, unknown> {
   return out;
 }
 
+/** The fields that hold a service's address, in every kind. */
+const urlFields = /^(url|endpoint|homeserver|server_url|webhook_url|api_url)$/;
+
 /** A config that fails its schema; the message names the field. */
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -75,8 +78,9 @@ export class ConfigError extends Error {
 
 /**
  * A stored or submitted config, field by field over the zero config: unknown keys dropped, each
- * known field of the right JSON type (an option one of its choices, when not empty). Empty
- * required fields pass: Komari stores zero-valued rows and checks completeness when sending.
+ * known field of the right JSON type (a number whole, as Komari's ints; an option one of its
+ * choices, when not empty). Empty required fields pass: Komari stores zero-valued rows and checks
+ * completeness when sending.
  */
 export function storedConfigOf(def: NotifierDef, value: unknown): Record<string, unknown> {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new ConfigError('config must be a JSON object');
@@ -87,10 +91,16 @@ export function storedConfigOf(def: NotifierDef, value: unknown): Record<string,
     const inner = innerOf(field);
     const t = inner.def.type;
     if (t === 'number' && typeof v !== 'number') throw new ConfigError(`${name} must be a number`);
+    // Every number field is a Go int in Komari (Item type `int`): 1.5 fails its JSON decode there.
+    if (t === 'number' && !Number.isSafeInteger(v)) throw new ConfigError(`${name} must be a whole number`);
     if (t === 'boolean' && typeof v !== 'boolean') throw new ConfigError(`${name} must be a boolean`);
     if ((t === 'string' || t === 'enum') && typeof v !== 'string') throw new ConfigError(`${name} must be a string`);
     if (t === 'enum' && v !== '' && !(inner as z.ZodEnum).options.includes(v as string)) {
       throw new ConfigError(`${name} must be one of ${(inner as z.ZodEnum).options.join(', ')}`);
+    }
+    // A service address is http(s) or nothing: `file:`, `data:` and the like are refused when saved.
+    if (urlFields.test(name) && typeof v === 'string' && v !== '' && !/^https?:\/\//i.test(v)) {
+      throw new ConfigError(`${name} must start with http:// or https://`);
     }
     out[name] = v;
   }

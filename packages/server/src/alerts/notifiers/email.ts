@@ -35,7 +35,7 @@ export const email = defineNotifier({
     sender: z.string().optional().meta({ help: 'From address; `Name <a@b>` allowed' }),
     receiver: z.string().optional().meta({ help: 'comma-separated addresses' }),
     use_ssl: z.boolean().default(false).meta({ help: 'port 465: TLS from the start; other ports: STARTTLS required' }),
-    use_login_auth: z.boolean().optional().meta({ help: 'AUTH LOGIN instead of AUTH PLAIN (Outlook, 163, …)' }),
+    use_login_auth: z.boolean().default(false).meta({ help: 'AUTH LOGIN instead of AUTH PLAIN (Outlook, 163, …)' }),
   }),
   secretFields: ['password'],
   async send(notice, cfg, ctx) {

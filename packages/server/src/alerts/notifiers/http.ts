@@ -30,6 +30,10 @@ function fetchFailure(err: unknown, ctx: SendContext): Error {
  * the alert history.
  */
 export async function request(url: string, init: RequestInit, ctx: SendContext): Promise<ServiceAnswer> {
+  // fetch also answers `data:` and `blob:` URLs itself: a channel pointed at one would count as
+  // delivered without anything leaving the server.
+  const scheme = URL.canParse(url) ? new URL(url).protocol : 'http:';
+  if (scheme !== 'http:' && scheme !== 'https:') throw new Error('the service URL must start with http:// or https://');
   let raw: string;
   let status: number;
   try {
