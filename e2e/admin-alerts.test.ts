@@ -214,6 +214,23 @@ describe('admin alerts page in a real browser', { skip: noBrowser }, () => {
         await page.getByTestId('rules-offline-status').getByText(w.saved).waitFor();
         const rule = ((await get('/api/admin/notification/offline')) as any[]).find((r) => r.client === node.uuid);
         assert.deepEqual({ enable: rule.enable, grace: rule.grace_period }, { enable: true, grace: 90 });
+        // the settings cards save only their own keys (other values per language: an unchanged card saves nothing)
+        const want = locale === 'en' ? { traffic: 75, days: 3, hour: 8 } : { traffic: 70, days: 4, hour: 10 };
+        const traffic = page.getByTestId('rules-traffic');
+        await traffic.locator('input[name=traffic_limit_percentage]').fill(String(want.traffic));
+        await traffic.locator('button[type=submit]').click();
+        await page.getByTestId('rules-traffic-status').getByText(w.saved).waitFor();
+        const expiry = page.getByTestId('rules-expiry');
+        await expiry.locator('input[name=expire_notification_lead_days]').fill(String(want.days));
+        await expiry.locator('select[name=expire_notification_hour]').selectOption(String(want.hour));
+        await expiry.locator('button[type=submit]').click();
+        await page.getByTestId('rules-expiry-status').getByText(w.saved).waitFor();
+        const settings = await get('/api/admin/settings/');
+        assert.deepEqual(
+          { traffic: settings.traffic_limit_percentage, days: settings.expire_notification_lead_days, hour: settings.expire_notification_hour },
+          want,
+        );
+
         const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
         assert.ok(overflow <= 0, `the page is ${overflow}px wider than the window`);
         p.assertClean();
