@@ -72,6 +72,8 @@ describe('rules due together judge each its own window', () => {
     clock.set(t0 + 5 * minute);
     await s.ctx.jobs.run('alerts.load');
     assert.deepEqual(await incidents(s, 'load'), [`${five}:${early}`, `${one}:${late}`].sort());
+    const { items } = await s.ctx.store.alerts.records({ limit: 100, offset: 0 });
+    assert.match(items.find((r) => r.ruleId === five)!.message, /^five minutes: cpu ≥ 90% in 50% of 5 min on early \(peak 95%\)$/);
   });
 
   it('loss rules of 1 and 5 minutes on one task in one tick, one of them on a subset', async () => {
