@@ -96,8 +96,10 @@ async function runRounds(s: BenchServer, fleet: SimFleet, jobs: Job[], rounds: n
     roundWall.push(wall);
   }
   const after = await incidentCounts(s);
-  const opened = after.total - before.total;
-  return { samples, roundWall, opened, resolved: before.open + opened - after.open };
+  // the records added by these rounds, newest first: incidents name their node, one-off notices (traffic) do not
+  const added = (await s.built.ctx.store.alerts.records({ limit: after.total - before.total, offset: 0 })).items;
+  const opened = added.filter((r) => r.node !== '').length;
+  return { samples, roundWall, opened, resolved: before.open + opened - after.open, notices: added.length - opened };
 }
 
 async function baseline(fleet: SimFleet): Promise<Baseline> {

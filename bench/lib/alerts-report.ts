@@ -17,8 +17,11 @@ export interface Sample {
 export interface RoundsResult {
   samples: Map<string, Sample[]>;
   roundWall: number[];
+  /** incidents opened and closed (load, latency/loss, offline) */
   opened: number;
   resolved: number;
+  /** one-off alerts (traffic steps, expiry) */
+  notices: number;
 }
 
 export interface Baseline {
@@ -77,7 +80,7 @@ export function printAlerts(run: { nodes: number; rounds: number; budgetPct: num
     [`baseline: ingest of ${base.seconds} s of reports, every node at 1 s`, `${base.cpuS.toFixed(2)} s CPU = ${pct(ingestPct)} of one core`, `${((base.cpuS * 1e6) / base.reports).toFixed(1)} µs per report`, ''],
     ['evaluation ÷ ingest', `${((total(on, jobs) / ingestPct) * 100).toFixed(1)} %`, `${((total(off, jobs) / ingestPct) * 100).toFixed(1)} %`, ''],
     ['one minute\'s jobs, wall p50 / max', wall(on), wall(off), ''],
-    ['incidents opened / resolved', `${on.opened} / ${on.resolved}`, `${off.opened} / ${off.resolved}`, ''],
+    ['incidents opened / resolved; one-off alerts', `${on.opened} / ${on.resolved}; ${on.notices}`, `${off.opened} / ${off.resolved}; ${off.notices}`, ''],
     [`heap before / after the rounds${collected ? '' : ' (no --expose-gc: not collected first)'}`, `${mib(heaps[0])} / ${mib(heaps[1])}`, '', ''],
   ]);
 }
