@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { loadavg } from 'node:os';
 
-const benches = ['ingest', 'fanout', 'history', 'storage', 'micro', 'agent', 'web-dashboard', 'attack-report-flood', 'attack-sockets', 'offline-alert'] as const;
+const benches = ['ingest', 'fanout', 'history', 'storage', 'micro', 'agent', 'web-dashboard', 'attack-report-flood', 'attack-sockets', 'alerts', 'offline-alert'] as const;
 const limitMs = 30 * 60_000;
 /** Sizes for the run of every benchmark where a benchmark's own default is its budget run. */
 const smallArgs: Record<string, string[]> = {
@@ -14,12 +14,13 @@ const smallArgs: Record<string, string[]> = {
   'web-dashboard': ['--nodes', '300', '--duration', '10'],
   'attack-report-flood': ['--duration', '10'],
   'attack-sockets': ['--guests', '500'],
+  alerts: ['--nodes', '2000'],
 };
 
 function run(name: string, args: string[]): Promise<number> {
   return new Promise((resolve) => {
     const file = new URL(`./${name}.ts`, import.meta.url).pathname;
-    const node = name === 'micro' ? ['--expose-gc'] : [];
+    const node = name === 'micro' || name === 'alerts' ? ['--expose-gc'] : [];
     const child = spawn(process.execPath, [...node, file, ...args], { stdio: 'inherit' });
     const timer = setTimeout(() => {
       console.error(`${name}: over ${limitMs / 60_000} min, stopped`);

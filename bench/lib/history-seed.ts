@@ -6,7 +6,8 @@ import { rng } from './report-gen.ts';
 
 const gauges: HistoryGauge[] = ['cpu', 'gpu', 'ram', 'swap', 'load', 'disk', 'net_in', 'net_out', 'process', 'connections', 'connections_udp'];
 
-function nodeRow(i: number, now: number): NodeRow {
+/** A node row as the admin API leaves it after the agent's basic info (bench-<i>). */
+export function nodeRow(i: number, now: number): NodeRow {
   return {
     uuid: randomUUID(), token: randomUUID().replace(/-/g, ''), name: `bench-${i}`, cpu_name: 'Intel(R) Xeon(R) Processor',
     virtualization: 'kvm', arch: 'amd64', cpu_cores: 2, cpu_physical_cores: 2, os: 'Debian GNU/Linux 12 (bookworm)',

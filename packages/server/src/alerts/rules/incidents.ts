@@ -83,7 +83,9 @@ export class Incidents {
       else if (firing && rule.reminderMinutes > 0 && now - firing.lastSent >= rule.reminderMinutes * 60_000) remind.push([uuid, firing]);
     }
     if (fired.length + resolved.length + remind.length === 0) return fired;
-    const names = new Map((await this.#alerts.nodeNames([...findings.keys()])).map((n) => [n.uuid, n.name]));
+    // names of the nodes the notices mention, not of every node judged (5,000 lookups a rule)
+    const mentioned = [...fired, ...resolved.map(([u]) => u), ...remind.map(([u]) => u)];
+    const names = new Map((await this.#alerts.nodeNames(mentioned)).map((n) => [n.uuid, n.name]));
     const label = (uuids: readonly string[]) => uuids.map((u) => `${names.get(u) ?? u} (${findings.get(u)!.detail})`).join(', ');
     const base = { kind: this.#texts.kind, ruleId: rule.id, channels: rule.channels, quiet: rule.quiet };
     if (fired.length > 0) {

@@ -76,23 +76,51 @@ export class PingRules {
     this.incidents.forgetNode(uuid);
   }
 
+  /**
+   * Every enabled rule, each over its own window. Rules of one task share one read of the
+   * task's buckets over the widest of their windows: the read is nearly all of the cost.
+   */
   async tick(): Promise<void> {
-    for (const rule of this.#rules) if (rule.enabled) await this.evaluate(rule);
+    const rules = this.#rules.filter((r) => r.enabled);
+    const now = this.#alerts.app.clock.now();
+    const widest = new Map<number, number>();
+    for (const r of rules) widest.set(r.taskId, Math.max(widest.get(r.taskId) ?? 0, r.windowMinutes));
+    const reads = new Map<number, Promise<Map<string, PingBucketRow[]>>>();
+    for (const rule of rules) {
+      let read = reads.get(rule.taskId);
+      if (!read) reads.set(rule.taskId, (read = this.#read(rule.taskId, widest.get(rule.taskId)!, now)));
+      await this.#evaluate(rule, now, await read);
+    }
   }
 
   async evaluate(rule: PingRule): Promise<void> {
-    const { ping, clock } = this.#alerts.app;
-    const task = ping.task(rule.taskId);
-    if (!task) return;
-    const nodes = rule.clients.length > 0 ? rule.clients.filter((c) => task.clients.includes(c)) : task.clients;
-    const now = clock.now();
-    const width = ping.history.tiers[0]!.bucketSeconds;
-    const all = await ping.history.buckets({ task: task.id }, width, now - rule.windowMinutes * 60_000 + 1, now);
+    const now = this.#alerts.app.clock.now();
+    await this.#evaluate(rule, now, await this.#read(rule.taskId, rule.windowMinutes, now));
+  }
+
+  /** A task's finest buckets over the last `minutes`, per node, oldest first. */
+  async #read(taskId: number, minutes: number, now: number): Promise<Map<string, PingBucketRow[]>> {
+    const { ping } = this.#alerts.app;
     const byNode = new Map<string, PingBucketRow[]>();
-    for (const b of all) byNode.set(b.node, [...(byNode.get(b.node) ?? []), b]);
+    if (!ping.task(taskId)) return byNode;
+    const width = ping.history.tiers[0]!.bucketSeconds;
+    for (const b of await ping.history.buckets({ task: taskId }, width, now - minutes * 60_000, now)) {
+      const list = byNode.get(b.node);
+      if (list) list.push(b);
+      else byNode.set(b.node, [b]);
+    }
+    return byNode;
+  }
+
+  async #evaluate(rule: PingRule, now: number, byNode: ReadonlyMap<string, readonly PingBucketRow[]>): Promise<void> {
+    const task = this.#alerts.app.ping.task(rule.taskId);
+    if (!task) return;
+    const ofTask = new Set(task.clients);
+    const nodes = rule.clients.length > 0 ? rule.clients.filter((c) => ofTask.has(c)) : task.clients;
+    const from = now - rule.windowMinutes * 60_000;
     const findings = new Map<string, Finding>();
     for (const uuid of nodes) {
-      const w = pingWindowOf(byNode.get(uuid) ?? []);
+      const w = pingWindowOf((byNode.get(uuid) ?? []).filter((b) => b.start >= from));
       // No probe in the window: no verdict (the node may be offline; that rule speaks for it).
       if (w.sent === 0) continue;
       const loss = (w.lost / w.sent) * 100;
