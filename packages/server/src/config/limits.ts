@@ -161,7 +161,10 @@ export interface ServerLimits {
     startupGraceMs: number;
     /** bytes of a template or a rendered message; longer is cut */
     maxMessageBytes: number;
-    /** channels, load rules and latency/loss rules, each */
+    /**
+     * channels, load rules and latency/loss rules, each: with a rule's node list (≤ 10,000) and a
+     * config field (≤ 16 KiB) bounded too, what rules hold in memory is bounded
+     */
     maxRules: number;
   };
 }
@@ -244,7 +247,7 @@ export const defaultServerLimits: ServerLimits = {
     evaluateTickMs: 60_000,
     startupGraceMs: 60_000,
     maxMessageBytes: 16 * 1024,
-    maxRules: 1000,
+    maxRules: 200,
   },
 };
 

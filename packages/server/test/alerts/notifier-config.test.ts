@@ -90,3 +90,11 @@ describe('the channel list', () => {
     assert.equal(new Set(schemes).size, schemes.length);
   });
 });
+
+describe('config field bound', () => {
+  it('a text field over 16 KiB is refused, naming it', () => {
+    assert.throws(() => storedConfigOf(webhook as unknown as NotifierDef, { url: 'https://x.test/', body: 'x'.repeat(16 * 1024 + 1) }), {
+      message: 'body is too long (at most 16384 characters)',
+    });
+  });
+});

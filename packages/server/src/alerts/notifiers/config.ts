@@ -68,6 +68,9 @@ export function zeroConfigOf(def: NotifierDef): Record<string, unknown> {
   return out;
 }
 
+/** A config text field's bound (a webhook body template is the longest anyone writes). */
+export const maxFieldChars = 16 * 1024;
+
 /** The fields that hold a service's address, in every kind. */
 const urlFields = /^(url|endpoint|homeserver|server_url|webhook_url|api_url)$/;
 
@@ -95,6 +98,7 @@ export function storedConfigOf(def: NotifierDef, value: unknown): Record<string,
     if (t === 'number' && !Number.isSafeInteger(v)) throw new ConfigError(`${name} must be a whole number`);
     if (t === 'boolean' && typeof v !== 'boolean') throw new ConfigError(`${name} must be a boolean`);
     if ((t === 'string' || t === 'enum') && typeof v !== 'string') throw new ConfigError(`${name} must be a string`);
+    if (typeof v === 'string' && v.length > maxFieldChars) throw new ConfigError(`${name} is too long (at most ${maxFieldChars} characters)`);
     if (t === 'enum' && v !== '' && !(inner as z.ZodEnum).options.includes(v as string)) {
       throw new ConfigError(`${name} must be one of ${(inner as z.ZodEnum).options.join(', ')}`);
     }
