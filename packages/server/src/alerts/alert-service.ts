@@ -183,23 +183,26 @@ export class AlertService {
     const event: NoticeEvent = { event: spec.event, emoji: spec.emoji, message: spec.message, time: now, clients: nodes, state: spec.state };
     if (!settings.get('notification_enabled')) return { recordId, sent: false, held: false, results: [] };
     const quiet = spec.quiet ?? settings.get('alert_quiet_hours');
-    if (!spec.ignoreQuiet && this.#hold.holds(quiet, now)) {
+    if (!spec.ignoreQuiet && !spec.direct && this.#hold.holds(quiet, now)) {
       this.#hold.add(quiet!, event, spec.channels ?? null);
       return { recordId, sent: false, held: true, results: [] };
     }
-    const results = await this.sendNow(event, spec.channels ?? null);
+    const results = await this.sendNow(event, spec.channels ?? null, { direct: spec.direct });
     if (recordId >= 0) await store.alerts.appendResults(recordId, results);
     return { recordId, sent: true, held: false, results };
   }
 
-  /** Delivers a notice now to the chosen channels, without a record (summaries, channel tests). */
-  async sendNow(event: NoticeEvent, channels: AlertSpec['channels'] = null, only?: ChannelRow): Promise<DeliveryResult[]> {
+  /**
+   * Delivers a notice now to the chosen channels, without a record (summaries, channel tests).
+   * `only` is one channel, even if it is off (its test); `direct` as in AlertSpec.
+   */
+  async sendNow(event: NoticeEvent, channels: AlertSpec['channels'] = null, o: { only?: ChannelRow; direct?: boolean } = {}): Promise<DeliveryResult[]> {
     const { store, settings } = this.app;
-    const targets = only
-      ? await targetsFor(store.alerts, settings, [only.id], [{ ...only, enabled: true }])
-      : await targetsFor(store.alerts, settings, channels ?? null, this.#channels);
+    const targets = o.only
+      ? await targetsFor(store.alerts, settings, [o.only.id], [{ ...o.only, enabled: true }], true)
+      : await targetsFor(store.alerts, settings, channels ?? null, this.#channels, o.direct ?? false);
     // A rule whose chosen channels were all deleted or turned off: say so rather than go quiet.
-    if (targets.length === 0) this.app.log.warn({ event: event.event, channels }, 'an alert has no channel to go to: its rule chose channels that are deleted or off');
+    if (targets.length === 0 && channels !== null) this.app.log.warn({ event: event.event, channels }, 'an alert has no channel to go to: its rule chose channels that are deleted or off');
     return this.delivery.deliver(targets, event, settings.get('notification_template'));
   }
 

@@ -20,8 +20,13 @@ export interface AlertSpec {
   channels?: ChannelChoice;
   /** the rule's own quiet hours; null or absent = the global ones */
   quiet?: QuietWindow | null;
-  /** tests and direct sends go out even inside quiet hours */
+  /** goes out even inside quiet hours (a summary) */
   ignoreQuiet?: boolean;
+  /**
+   * a send someone asked for now (the test send, `admin:sendNotification`): it ignores quiet
+   * hours and, with nothing configured, fails with Komari's empty-sender message
+   */
+  direct?: boolean;
 }
 
 /** What became of an alert. */

@@ -31,10 +31,17 @@ export function channelTarget(row: ChannelRow): Target | undefined {
 
 /**
  * Where a notice goes: Komari's active sender and every enabled channel, narrowed to the rule's
- * choice. With nothing configured at all it is Komari's `empty` sender, whose send fails with
- * Komari's message, so a test send says what is wrong instead of succeeding silently.
+ * choice. With nothing configured at all, a direct send (a test) goes to Komari's `empty` sender,
+ * whose send fails with Komari's message, so it says what is wrong instead of succeeding
+ * silently; an automatic alert then goes nowhere and is only recorded.
  */
-export async function targetsFor(store: AlertStore, settings: SettingsService, choice: ChannelChoice, channels: readonly ChannelRow[]): Promise<Target[]> {
+export async function targetsFor(
+  store: AlertStore,
+  settings: SettingsService,
+  choice: ChannelChoice,
+  channels: readonly ChannelRow[],
+  direct: boolean,
+): Promise<Target[]> {
   const all: Target[] = [];
   const komari = await komariSender(store, settings);
   if (komari) all.push(komari);
@@ -44,7 +51,7 @@ export async function targetsFor(store: AlertStore, settings: SettingsService, c
     if (t) all.push(t);
   }
   const chosen = choice === null ? all : all.filter((t) => choice.includes(t.channelId));
-  if (chosen.length > 0 || choice !== null) return chosen;
+  if (chosen.length > 0 || choice !== null || !direct) return chosen;
   const empty = notifierOf('empty')!;
   return [{ channelId: 0, name: 'empty', def: empty, config: {}, template: '' }];
 }

@@ -127,7 +127,7 @@ export const channelMethods: MethodDef[] = [
     positional: ['id'],
     handler: async ({ id }, { app }) => {
       const event = { event: 'Test', emoji: '', message: 'This is a test message from Komari.', time: app.clock.now(), clients: [] };
-      const results = id === 0 ? await app.alerts.sendNow(event, [0]) : await app.alerts.sendNow(event, null, await channelOrThrow(app, id));
+      const results = id === 0 ? await app.alerts.sendNow(event, [0]) : await app.alerts.sendNow(event, null, { only: await channelOrThrow(app, id) });
       if (results.length === 0) throw AppError.internal('Failed to send message: no active Komari sender (notification_method)');
       const failed = failuresOf(results);
       if (failed) throw AppError.internal(`Failed to send message: ${failed}`);

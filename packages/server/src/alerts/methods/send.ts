@@ -30,7 +30,7 @@ export const sendMethods: MethodDef[] = [
     summary: 'Send a test message through every enabled channel',
     params: noParams,
     handler: async (_p, { app }) => {
-      const out = await app.alerts.notify({ kind: 'test', event: 'Test', emoji: '', message: 'This is a test message from Komari.', nodes: [], ignoreQuiet: true });
+      const out = await app.alerts.notify({ kind: 'test', event: 'Test', emoji: '', message: 'This is a test message from Komari.', nodes: [], direct: true });
       const failed = failuresOf(out.results);
       if (failed) throw AppError.internal(`Failed to send message: ${failed}`);
       return undefined;
@@ -52,7 +52,7 @@ export const sendMethods: MethodDef[] = [
         emoji: event.emoji ?? '',
         message: event.message ?? '',
         nodes: known.map((n) => n.uuid),
-        ignoreQuiet: true,
+        direct: true,
       });
       const failed = failuresOf(out.results);
       if (failed) throw AppError.internal(`Failed to send notification: ${failed}`);
