@@ -119,6 +119,8 @@ describe('sessions, account and audit log pages in a real browser', { skip: noBr
 
       await page.getByTestId('logs-size').selectOption('50');
       await position.getByText(`Page 1 of 1 · ${total} entries`).waitFor();
+      // The position line follows the chosen size at once; the rows follow their answer.
+      await table.locator('tbody tr').nth(total - 1).waitFor();
       assert.equal(await table.locator('tbody tr').count(), total);
       p.assertClean();
     } finally {
