@@ -1,5 +1,5 @@
 import websocket from '@fastify/websocket';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { AppContext } from './app-context.ts';
@@ -9,10 +9,12 @@ import { registerV2AgentRoutes } from './agents/v2/routes.ts';
 import { purgeTaskResults } from './exec/task-result.ts';
 import { AccountService } from './auth/account-service.ts';
 import { AlertService } from './alerts/alert-service.ts';
+import { registerBackupRoutes } from './backup/routes.ts';
 import { EventBus } from './bus/event-bus.ts';
 import { Jobs } from './scheduler/jobs.ts';
 import { systemClock, type Clock } from './clock.ts';
 import type { BootConfig } from './config/boot-config.ts';
+import { dataDirOf } from './config/data-dir.ts';
 import { resolveLimits, type LimitOverrides } from './config/limits.ts';
 import { bindRoutes } from './http/bind.ts';
 import { answerFrameworkError, registerErrorHandling } from './http/errors.ts';
@@ -143,6 +145,7 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
   registerV2AgentRoutes(fastify, ctx);
   registerClientsFeed(fastify, ctx);
   registerTerminalRoutes(fastify, ctx);
+  registerBackupRoutes(fastify, ctx, dataDirOf(config));
   registerThemeRoutes(fastify, ctx, themeFilesFor(config));
 
   jobs.add(
@@ -166,7 +169,7 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
 /** The built web UI of this checkout is the default theme unless KOMARI_WEB_ROOT names another. */
 function themeFilesFor(config: BootConfig): ThemeFiles {
   const defaultRoot = config.webRoot || fileURLToPath(new URL('../../web', import.meta.url));
-  return new ThemeFiles(defaultRoot, join(dirname(config.db), 'theme'));
+  return new ThemeFiles(defaultRoot, join(dataDirOf(config), 'theme'));
 }
 
 /**

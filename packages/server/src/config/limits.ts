@@ -136,6 +136,11 @@ export interface ServerLimits {
     /** tolerated clock difference when checking an ID token's exp and iat */
     clockSkewMs: number;
   };
+  /** backups (backup/) */
+  backup: {
+    /** archives kept in `data/backup/` from downloads; older ones are deleted */
+    keepDownloads: number;
+  };
   /** alerts: evaluation, delivery and what is kept (alerts/) */
   alerts: {
     /** one attempt to deliver to one channel is abandoned after this */
@@ -235,6 +240,9 @@ export const defaultServerLimits: ServerLimits = {
     discoveryTtlMs: 60 * 60_000,
     maxCachedIssuers: 8,
     clockSkewMs: 60_000,
+  },
+  backup: {
+    keepDownloads: 5,
   },
   alerts: {
     sendTimeoutMs: 10_000,

@@ -326,5 +326,10 @@ export interface Store {
   readonly oidcProviders: OidcProviderStore;
   /** message senders, alert channels and rules, the alert history */
   readonly alerts: AlertStore;
+  /**
+   * Writes a consistent copy of the whole database to `path` (a new file), while writers go on:
+   * what a backup puts in its archive, never a copy of a file being written.
+   */
+  snapshotTo(path: string): Promise<void>;
   close(): Promise<void>;
 }

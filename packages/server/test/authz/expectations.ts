@@ -110,6 +110,7 @@ export const restRoutes: Record<string, Expectation> = {
   'POST /api/admin/oauth2/unbind': adminOnly,
   'GET /api/admin/settings/oidc': adminOnly,
   'POST /api/admin/settings/oidc': adminOnly,
+  'GET /api/admin/download/backup': adminOnly,
   'GET /api/admin/settings/message-sender': adminOnly,
   'POST /api/admin/settings/message-sender': adminOnly,
   'POST /api/admin/test/sendMessage': adminOnly,
