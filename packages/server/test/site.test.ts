@@ -47,8 +47,11 @@ describe('site endpoints', () => {
     assert.deepEqual(Object.keys(res.json).sort(), ['data', 'message', 'status']);
     assert.equal(res.json.status, 'success');
     assert.equal(res.json.message, '');
-    assert.deepEqual(Object.keys(res.json.data).sort(), ['hash', 'version']);
-    assert.equal(typeof res.json.data.version, 'string');
+    assert.deepEqual(Object.keys(res.json.data).sort(), ['hash', 'server', 'server_version', 'version']);
+    // Komari's number, which Komari clients compare (> 1.0.3, ≥ 1.0.5), and ours beside it.
+    assert.equal(res.json.data.version, '1.4.3');
+    assert.equal(res.json.data.server, 'komari-ts');
+    assert.equal(res.json.data.server_version, '0.1.0');
     assert.equal(typeof res.json.data.hash, 'string');
     assert.equal(res.headers.get('cache-control'), 'no-store');
   });

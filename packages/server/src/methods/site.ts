@@ -29,8 +29,15 @@ export function publicInfo(app: AppContext, caller: Caller | undefined): Record<
   };
 }
 
+/**
+ * The Komari release whose API komari-ts serves: Komari clients gate features on the version
+ * (the seed's UI on > 1.0.3 and ≥ 1.0.5), so `version` is Komari's number, and komari-ts names
+ * itself and its own version beside it.
+ */
+export const komariApiVersion = '1.4.3';
+
 function version(app: AppContext) {
-  return { version: app.config.version, hash: app.config.hash };
+  return { version: komariApiVersion, hash: app.config.hash, server: 'komari-ts', server_version: app.config.version };
 }
 
 /** `/api/me` (public-api.md §6.2): API keys and agents see the guest shape. */
