@@ -172,6 +172,17 @@ export interface ServerLimits {
      */
     maxRules: number;
   };
+  /** saved commands (clipboard/); Komari bounds none of these */
+  clipboard: {
+    /** characters of an entry's name (Komari's column is a varchar(255)) */
+    maxNameChars: number;
+    /** UTF-8 bytes of an entry's command text */
+    maxTextBytes: number;
+    /** UTF-8 bytes of an entry's remark */
+    maxRemarkBytes: number;
+    /** entries kept; creating one more is refused (400), and so is a batch delete naming more ids */
+    maxEntries: number;
+  };
 }
 
 export const defaultServerLimits: ServerLimits = {
@@ -256,6 +267,12 @@ export const defaultServerLimits: ServerLimits = {
     startupGraceMs: 60_000,
     maxMessageBytes: 16 * 1024,
     maxRules: 200,
+  },
+  clipboard: {
+    maxNameChars: 255,
+    maxTextBytes: 64 * 1024,
+    maxRemarkBytes: 64 * 1024,
+    maxEntries: 1000,
   },
 };
 

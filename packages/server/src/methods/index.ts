@@ -1,5 +1,6 @@
 import { alertMethods } from '../alerts/methods/index.ts';
 import { builtinMethods } from '../rpc/builtins.ts';
+import { clipboardMethods } from '../clipboard/methods.ts';
 import { execMethods } from '../exec/methods.ts';
 import type { MethodDef } from '../rpc/registry.ts';
 import { oauthMethods } from '../oauth/methods.ts';
@@ -28,4 +29,5 @@ export const allMethods: MethodDef[] = [
   ...execMethods,
   ...oauthMethods,
   ...alertMethods,
+  ...clipboardMethods,
 ];

@@ -1,5 +1,6 @@
 import type { NodeWire } from '@komari-ts/protocol';
 import type { AlertStore } from '../alerts/store/types.ts';
+import type { ClipboardStore } from '../clipboard/store/types.ts';
 
 /**
  * The store interfaces. Callers depend on these only; `sqlite/` implements them today and a
@@ -326,6 +327,8 @@ export interface Store {
   readonly oidcProviders: OidcProviderStore;
   /** message senders, alert channels and rules, the alert history */
   readonly alerts: AlertStore;
+  /** saved commands (Komari's clipboard) */
+  readonly clipboard: ClipboardStore;
   /**
    * Writes a consistent copy of the whole database to `path` (a new file), while writers go on:
    * what a backup puts in its archive, never a copy of a file being written.

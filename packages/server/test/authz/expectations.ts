@@ -164,6 +164,12 @@ export const restRoutes: Record<string, Expectation> = {
   'GET /api/admin/task/:task_id/result': adminOnly,
   'GET /api/admin/task/:task_id/result/:uuid': adminOnly,
   'GET /api/admin/task/client/:uuid': adminOnly,
+  'GET /api/admin/clipboard': adminOnly,
+  'POST /api/admin/clipboard': adminOnly,
+  'POST /api/admin/clipboard/remove': adminOnly,
+  'GET /api/admin/clipboard/:id': adminOnly,
+  'POST /api/admin/clipboard/:id': adminOnly,
+  'POST /api/admin/clipboard/:id/remove': adminOnly,
 
   'GET /api/clients/report': agentOrAdmin,
   'POST /api/clients/report': agentOrAdmin,
@@ -264,4 +270,10 @@ export const rpcMethods: Record<string, Expectation> = {
   'admin:orderClients': rpcAdmin,
   'admin:orderPingTask': rpcAdmin,
   'admin:removeClient': { ...rpcAdmin, probe: { rpcParams: { uuid: nowhere } } },
+  'admin:listClipboard': rpcAdmin,
+  'admin:getClipboard': rpcAdmin,
+  'admin:createClipboard': rpcAdmin,
+  'admin:updateClipboard': rpcAdmin,
+  'admin:deleteClipboard': rpcAdmin,
+  'admin:batchDeleteClipboard': rpcAdmin,
 };

@@ -1,4 +1,5 @@
 import { alertBindings } from '../../alerts/bindings.ts';
+import { clipboardBindings } from '../../clipboard/bindings.ts';
 import type { Binding } from '../bind.ts';
 
 /**
@@ -51,4 +52,5 @@ export const bindings: readonly Binding[] = [
   { method: 'GET', url: '/api/admin/task/client/:uuid', rpc: 'admin:getTasksByClientId' },
   { method: 'POST', url: '/api/clients/task/result', rpc: 'client:taskResult', render: 'raw' },
   ...alertBindings,
+  ...clipboardBindings,
 ];

@@ -4,6 +4,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { cachedNodes } from '../cached-nodes.ts';
 import type { Store } from '../types.ts';
 import { sqliteAlerts } from '../../alerts/store/sqlite.ts';
+import { sqliteClipboard } from '../../clipboard/store/sqlite.ts';
 import { sqliteAccounts } from './accounts.ts';
 import { sqliteAudit } from './audit.ts';
 import { sqliteExecTasks } from '../../exec/sqlite-store.ts';
@@ -56,6 +57,7 @@ export function openSqliteStore(path: string): Store {
     execTasks: mappingErrors(sqliteExecTasks(db)),
     oidcProviders: mappingErrors(sqliteOidcProviders(db)),
     alerts: mappingErrors(sqliteAlerts(db)),
+    clipboard: mappingErrors(sqliteClipboard(db)),
     async snapshotTo(target) {
       // VACUUM INTO reads one transaction's view of the database into a fresh file.
       db.exec(`VACUUM INTO '${target.replace(/'/g, "''")}'`);
