@@ -13,8 +13,9 @@ import { defineMethod, noParams, type MethodDef } from '../rpc/registry.ts';
 
 /** The stored settings, normalised; missing or unreadable ones are replaced by the defaults (Komari). */
 async function readSettings(app: AppContext): Promise<XtermjsSettings> {
-  const stored = xtermjsSettingsInput.safeParse(app.settings.all()[xtermjsSettingsKey]);
-  if (!stored.success || app.settings.all()[xtermjsSettingsKey] === undefined) {
+  const value = app.settings.all()[xtermjsSettingsKey];
+  const stored = xtermjsSettingsInput.safeParse(value);
+  if (value === undefined || !stored.success) {
     const defaults = defaultXtermjsSettings();
     await app.settings.update({ [xtermjsSettingsKey]: defaults });
     return defaults;
