@@ -167,4 +167,32 @@ describe('remote exec and the web terminal in a real browser, with a real agent 
       await guest.close();
     }
   });
+
+  it('the terminal takes the admin’s xterm.js settings (font, padding, theme)', async () => {
+    const saved = await http(s.url, '/api/admin/settings/xtermjs', {
+      method: 'POST',
+      cookie,
+      body: { terminalOptions: { fontFamily: 'monospace', fontSize: 21, theme: { background: '#102030', foreground: '#fafafa' } }, terminalPadding: 5 },
+    });
+    assert.equal(saved.status, 200, saved.text);
+    const p = await openPage(browser, s.url, { sessionCookie: cookie });
+    try {
+      const { page } = p;
+      await page.goto(`${s.url}/terminal?uuid=${offline.uuid}`);
+      await page.locator('[data-testid=terminal-status][data-status=offline]').waitFor();
+      await page.waitForFunction(() => {
+        const rows = document.querySelector<HTMLElement>('.terminal-box .xterm-rows');
+        return rows !== null && getComputedStyle(rows).fontSize === '21px';
+      });
+      const look = await page.evaluate(() => ({
+        padding: getComputedStyle(document.querySelector('.terminal-box .xterm')!).padding,
+        box: getComputedStyle(document.querySelector('.terminal-box')!).backgroundColor,
+      }));
+      assert.deepEqual(look, { padding: '5px', box: 'rgb(16, 32, 48)' });
+      p.assertClean();
+    } finally {
+      await p.close();
+      await http(s.url, '/api/admin/settings/xtermjs', { method: 'POST', cookie, body: {} });
+    }
+  });
 });

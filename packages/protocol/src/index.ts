@@ -1,6 +1,7 @@
 export * from './rpc.ts';
 export * from './node.ts';
 export * from './settings.ts';
+export * from './xtermjs.ts';
 export * from './api-key.ts';
 export * from './retention.ts';
 export * from './report.ts';

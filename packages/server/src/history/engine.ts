@@ -91,6 +91,15 @@ export class HistoryEngine implements HistoryRecorder {
     });
   }
 
+  clear(): Promise<void> {
+    return this.#schedule.exclusive(async () => {
+      // The traffic baselines stay: the next sample's traffic is still a delta from the last one.
+      for (const node of this.#nodes.values()) node.open = [];
+      this.#queue.dropWhere(() => true);
+      await this.#deps.store.history.deleteAll();
+    });
+  }
+
   async buckets(uuid: string, width: number, from: number, to: number): Promise<HistoryRow[]> {
     const rows = new Map<number, HistoryRow>();
     for (const r of await this.#deps.store.history.range(uuid, width, from, to)) rows.set(r.start, r);

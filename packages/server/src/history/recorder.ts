@@ -20,6 +20,11 @@ export interface HistoryRecorder {
   /** Deletes a node's history and forgets its buckets and traffic baseline. */
   forget(uuid: string): Promise<void>;
   /**
+   * Deletes every node's history (admin:clearRecords): stored rows and the buckets in memory, so
+   * nothing comes back at the next flush. Traffic baselines and the live view stay.
+   */
+  clear(): Promise<void>;
+  /**
    * One node's buckets of one tier with from ≤ start ≤ to, oldest first: the stored rows with the
    * buckets still in memory laid over them (the in-progress bucket included). Read-only: some
    * of them are the live buckets.

@@ -9,10 +9,13 @@ import { liveMethods } from './live.ts';
 import { logMethods } from './logs.ts';
 import { nodeAdminMethods } from './nodes-admin.ts';
 import { nodePublicMethods } from './nodes-public.ts';
+import { databaseMethods } from './database.ts';
+import { recordAdminMethods } from './records-admin.ts';
 import { recordMethods } from './records.ts';
 import { sessionMethods } from './sessions.ts';
 import { settingsMethods } from './settings.ts';
 import { siteMethods } from './site.ts';
+import { terminalSettingsMethods } from '../terminal/settings-methods.ts';
 
 /** Every JSON method of the server. A new feature adds its list here and its routes to bindings. */
 export const allMethods: MethodDef[] = [
@@ -25,6 +28,9 @@ export const allMethods: MethodDef[] = [
   ...nodePublicMethods,
   ...liveMethods,
   ...recordMethods,
+  ...recordAdminMethods,
+  ...databaseMethods,
+  ...terminalSettingsMethods,
   ...pingMethods,
   ...execMethods,
   ...oauthMethods,

@@ -173,6 +173,8 @@ export interface HistoryStore {
   prune(cutoffs: ReadonlyMap<number, number>): Promise<number>;
   /** Deletes all rows of a node. */
   deleteNode(node: string): Promise<number>;
+  /** Deletes every row of every node; returns the rows deleted. */
+  deleteAll(): Promise<number>;
 }
 
 /** A ping task (admin-api.md §4). `defaultOn` is Komari's column `all_clients`. */
@@ -310,8 +312,18 @@ export interface OidcProviderStore {
   list(): Promise<OidcProviderRow[]>;
 }
 
+/** The database as files on disk (admin-api.md §10). */
+export interface DatabaseFiles {
+  /** bytes of the database file and its journal files (-wal, -shm); 0 for an in-memory database */
+  size(): Promise<number>;
+  /** Gives free pages back to the file system (SQLite: checkpoint, VACUUM, checkpoint). */
+  vacuum(): Promise<void>;
+}
+
 export interface Store {
   readonly engine: 'sqlite' | 'postgres';
+  /** size and space reclaim of the database file(s) */
+  readonly files: DatabaseFiles;
   readonly accounts: AccountStore;
   readonly sessions: SessionStore;
   readonly nodes: NodeStore;

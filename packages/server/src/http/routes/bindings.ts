@@ -34,6 +34,14 @@ export const bindings: readonly Binding[] = [
   { method: 'GET', url: '/api/admin/settings/oidc', rpc: 'admin:getOidcProvider', query: ['provider'] },
   { method: 'POST', url: '/api/admin/settings/oidc', rpc: 'admin:setOidcProvider' },
 
+  { method: 'GET', url: '/api/admin/settings/xtermjs', rpc: 'admin:getXtermjsSettings' },
+  { method: 'POST', url: '/api/admin/settings/xtermjs', rpc: 'admin:setXtermjsSettings', message: 'settings saved' },
+
+  { method: 'POST', url: '/api/admin/record/clear', rpc: 'admin:clearRecords' },
+  { method: 'POST', url: '/api/admin/record/clear/all', rpc: 'admin:clearAllRecords' },
+  { method: 'GET', url: '/api/admin/database/size', rpc: 'admin:getDatabaseSize' },
+  { method: 'POST', url: '/api/admin/database/vacuum', rpc: 'admin:vacuumDatabase' },
+
   { method: 'GET', url: '/api/admin/logs', rpc: 'admin:getLogs', query: ['limit', 'page'] },
 
   { method: 'GET', url: '/api/admin/ping/', rpc: 'admin:getAllPingTasks' },

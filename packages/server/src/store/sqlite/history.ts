@@ -119,6 +119,14 @@ export function sqliteHistory(db: DatabaseSync): HistoryStore {
         return Number(n);
       });
     },
+    async deleteAll() {
+      return inTransaction(db, () => {
+        const n = db.prepare('DELETE FROM history_buckets').run().changes;
+        db.prepare('DELETE FROM history_nodes').run();
+        ids.clear();
+        return Number(n);
+      });
+    },
   };
 }
 

@@ -8,6 +8,7 @@ import { sqliteClipboard } from '../../clipboard/store/sqlite.ts';
 import { sqliteAccounts } from './accounts.ts';
 import { sqliteAudit } from './audit.ts';
 import { sqliteExecTasks } from '../../exec/sqlite-store.ts';
+import { sqliteFiles } from './files.ts';
 import { sqliteHistory } from './history.ts';
 import { sqliteLoginGuard } from './login-guard.ts';
 import { sqlitePingHistory } from '../../ping/store/sqlite-history.ts';
@@ -46,6 +47,7 @@ export function openSqliteStore(path: string): Store {
   }
   return {
     engine: 'sqlite',
+    files: mappingErrors(sqliteFiles(db, path)),
     accounts: mappingErrors(sqliteAccounts(db)),
     sessions: mappingErrors(sqliteSessions(db)),
     nodes: cachedNodes(mappingErrors(sqliteNodes(db))),

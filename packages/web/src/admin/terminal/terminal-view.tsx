@@ -5,6 +5,7 @@ import { Terminal } from '@xterm/xterm';
 import '@xterm/xterm/css/xterm.css';
 import { useEffect, useRef } from 'react';
 import { TerminalConnection, type ConnectionEvents } from './terminal-connection.ts';
+import { applyXtermSettings, loadXtermSettings } from './xterm-settings.ts';
 import { watchPageTheme, xtermTheme } from './xterm-theme.ts';
 
 interface Props {
@@ -52,13 +53,23 @@ export function TerminalView({ uuid, code, events, bindInput }: Props) {
     const typed = term.onData((d) => conn.input(d));
     const resizeObserver = new ResizeObserver(refit);
     resizeObserver.observe(el);
-    const unwatch = watchPageTheme(() => (term.options.theme = xtermTheme()));
+    let ownTheme = false;
+    const unwatch = watchPageTheme(() => {
+      if (!ownTheme) term.options.theme = xtermTheme();
+    });
+    const settings = new AbortController();
+    void loadXtermSettings(settings.signal).then((s) => {
+      if (!s || settings.signal.aborted) return;
+      ownTheme = applyXtermSettings(term, el, s);
+      refit();
+    });
     latest.current.bindInput((d) => {
       conn.input(d);
       term.focus();
     });
     return () => {
       latest.current.bindInput(undefined);
+      settings.abort();
       unwatch();
       resizeObserver.disconnect();
       typed.dispose();
