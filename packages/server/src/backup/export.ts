@@ -42,7 +42,7 @@ export async function writeBackup(app: AppContext, dataDir: string): Promise<Bac
   try {
     await app.history.flush();
     await app.ping.history.flush();
-    await app.store.snapshotTo(snapshot);
+    await app.store.files.snapshotTo(snapshot);
     const zip = new ZipFile();
     zip.addFile(snapshot, 'komari.db');
     for (const f of extraFiles) if (existsSync(join(dataDir, f)) && statSync(join(dataDir, f)).isFile()) zip.addFile(join(dataDir, f), f);

@@ -318,11 +318,16 @@ export interface DatabaseFiles {
   size(): Promise<number>;
   /** Gives free pages back to the file system (SQLite: checkpoint, VACUUM, checkpoint). */
   vacuum(): Promise<void>;
+  /**
+   * Writes a consistent copy of the whole database to `path` (a new file), while writers go on:
+   * what a backup puts in its archive, never a copy of a file being written.
+   */
+  snapshotTo(path: string): Promise<void>;
 }
 
 export interface Store {
   readonly engine: 'sqlite' | 'postgres';
-  /** size and space reclaim of the database file(s) */
+  /** size, space reclaim and snapshots of the database file(s) */
   readonly files: DatabaseFiles;
   readonly accounts: AccountStore;
   readonly sessions: SessionStore;
@@ -341,10 +346,5 @@ export interface Store {
   readonly alerts: AlertStore;
   /** saved commands (Komari's clipboard) */
   readonly clipboard: ClipboardStore;
-  /**
-   * Writes a consistent copy of the whole database to `path` (a new file), while writers go on:
-   * what a backup puts in its archive, never a copy of a file being written.
-   */
-  snapshotTo(path: string): Promise<void>;
   close(): Promise<void>;
 }

@@ -25,5 +25,9 @@ export function sqliteFiles(db: DatabaseSync, path: string): DatabaseFiles {
       db.exec('VACUUM');
       db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
     },
+    async snapshotTo(target) {
+      // VACUUM INTO reads one transaction's view of the database into a fresh file.
+      db.exec(`VACUUM INTO '${target.replace(/'/g, "''")}'`);
+    },
   };
 }

@@ -60,10 +60,6 @@ export function openSqliteStore(path: string): Store {
     oidcProviders: mappingErrors(sqliteOidcProviders(db)),
     alerts: mappingErrors(sqliteAlerts(db)),
     clipboard: mappingErrors(sqliteClipboard(db)),
-    async snapshotTo(target) {
-      // VACUUM INTO reads one transaction's view of the database into a fresh file.
-      db.exec(`VACUUM INTO '${target.replace(/'/g, "''")}'`);
-    },
     async close() {
       if (db.isOpen) db.close();
     },
