@@ -17,6 +17,7 @@ import type { AuditService } from './services/audit-service.ts';
 import type { SettingsService } from './services/settings-service.ts';
 import type { Store } from './store/types.ts';
 import type { TerminalBroker } from './terminal/broker.ts';
+import type { TokenBuckets } from './util/token-buckets.ts';
 
 /**
  * Everything a handler may use, built once in `app.ts` and passed down. Nothing here is a
@@ -44,6 +45,8 @@ export interface AppContext {
   terminal: TerminalBroker;
   /** OAuth providers, their configurations, issued states */
   oauth: OAuthService;
+  /** `public:recordVisitorEvent`'s per-address token buckets */
+  visitorEvents: TokenBuckets;
   /** what happens (transitions, deletions, logins), for whoever reacts to it */
   bus: EventBus;
   /** periodic work by name; tests run a job instead of waiting for it */

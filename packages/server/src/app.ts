@@ -12,6 +12,7 @@ import { AlertService } from './alerts/alert-service.ts';
 import { registerBackupRoutes } from './backup/routes.ts';
 import { EventBus } from './bus/event-bus.ts';
 import { Jobs } from './scheduler/jobs.ts';
+import { TokenBuckets } from './util/token-buckets.ts';
 import { systemClock, type Clock } from './clock.ts';
 import type { BootConfig } from './config/boot-config.ts';
 import { dataDirOf } from './config/data-dir.ts';
@@ -115,6 +116,7 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
     terminal: new TerminalBroker(audit, fastify.log, limits.terminal),
     oauth: new OAuthService({ store: store.oidcProviders, clock, limits: limits.oauth, publicUrl: config.publicUrl, endpoints: opts.oauthEndpoints }),
     viewers: new ViewerSockets(limits.viewers, fastify.log, opts.openFiles),
+    visitorEvents: new TokenBuckets(limits.visitorEvents),
     bus,
     jobs,
     alerts: undefined as unknown as AlertService,

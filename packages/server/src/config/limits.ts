@@ -1,4 +1,5 @@
 import { defaultTerminalLimits, type TerminalLimits } from '../terminal/limits.ts';
+import type { TokenBucketRule } from '../util/token-buckets.ts';
 
 export interface LimitRule {
   /** failures allowed inside the window before further attempts are refused */
@@ -136,6 +137,8 @@ export interface ServerLimits {
     /** tolerated clock difference when checking an ID token's exp and iat */
     clockSkewMs: number;
   };
+  /** `public:recordVisitorEvent` per client address (Komari's only rate limit, rpc2.md §10.2.4) */
+  visitorEvents: TokenBucketRule;
   /** backups (backup/) */
   backup: {
     /** archives kept in `data/backup/` from downloads; older ones are deleted */
@@ -252,6 +255,7 @@ export const defaultServerLimits: ServerLimits = {
     maxCachedIssuers: 8,
     clockSkewMs: 60_000,
   },
+  visitorEvents: { burst: 10, perMinute: 30, maxKeys: 10_000 },
   backup: {
     keepDownloads: 5,
   },

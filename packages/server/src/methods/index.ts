@@ -15,12 +15,14 @@ import { recordMethods } from './records.ts';
 import { sessionMethods } from './sessions.ts';
 import { settingsMethods } from './settings.ts';
 import { siteMethods } from './site.ts';
+import { visitorEventMethods } from './visitor-event.ts';
 import { terminalSettingsMethods } from '../terminal/settings-methods.ts';
 
 /** Every JSON method of the server. A new feature adds its list here and its routes to bindings. */
 export const allMethods: MethodDef[] = [
   ...builtinMethods,
   ...siteMethods,
+  ...visitorEventMethods,
   ...settingsMethods,
   ...sessionMethods,
   ...logMethods,

@@ -218,6 +218,7 @@ export const rpcMethods: Record<string, Expectation> = {
   'public:getPublicSettings': rpcAnyone,
   'public:getRecordsByUUID': rpcAnyone,
   'public:getVersion': rpcAnyone,
+  'public:recordVisitorEvent': rpcAnyone,
 
   'client:getPingTasks': rpcAgent,
   'client:taskResult': rpcAgent,
