@@ -11,7 +11,9 @@ import { http, startWithAdmin, type TestServer } from './helpers/server.ts';
 
 // GET /api/admin/download/backup (admin-api.md §11.1): Komari's name, headers and zip layout, a
 // consistent database snapshot with the reports accepted just before, the copy kept in
-// data/backup/ with bounded retention.
+// data/backup/ with bounded retention. The downloads close their connection: a kept-alive one
+// that the server still counts as busy when the suite stops the server held the stop up to the
+// request timeout on a loaded machine.
 
 interface Entry {
   name: string;
@@ -63,7 +65,7 @@ describe('backup download', () => {
 
   it('is a zip in Komari’s layout: komari.db snapshot, favicon, themes, the marker last', async () => {
     ingestReport(s.ctx, node.uuid, parseReport(sampleReport({ cpu: { usage: 42 } })), { presence: true });
-    const res = await fetch(`${s.url}/api/admin/download/backup`, { headers: { cookie: `session_token=${cookie}` } });
+    const res = await fetch(`${s.url}/api/admin/download/backup`, { headers: { cookie: `session_token=${cookie}`, connection: 'close' } });
     assert.equal(res.status, 200);
     assert.equal(res.headers.get('content-type'), 'application/zip');
     assert.equal(res.headers.get('content-disposition'), 'attachment; filename="backup-20261207-051530.123000.zip"');
@@ -91,7 +93,7 @@ describe('backup download', () => {
   it('keeps a copy in data/backup/, the newest `keepDownloads` of them', async () => {
     for (let i = 0; i < 3; i++) {
       clock.advance(1000);
-      const res = await fetch(`${s.url}/api/admin/download/backup`, { headers: { cookie: `session_token=${cookie}` } });
+      const res = await fetch(`${s.url}/api/admin/download/backup`, { headers: { cookie: `session_token=${cookie}`, connection: 'close' } });
       assert.equal(res.status, 200);
       await res.arrayBuffer();
     }
