@@ -109,6 +109,3 @@ export interface PingRuleWire {
   channels: number[] | null;
   quiet: QuietWindowWire | null;
 }
-
-/** Load metrics Komari accepts; `temp` and unknown ones are accepted and never fire, as in Komari. */
-export const loadMetrics = ['cpu', 'gpu', 'ram', 'swap', 'disk', 'load', 'net_in', 'net_out'] as const;

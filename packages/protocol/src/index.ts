@@ -8,3 +8,5 @@ export * from './report.ts';
 export * from './echo.ts';
 export * from './provider-item.ts';
 export * from './alerts.ts';
+export * from './traffic.ts';
+export * from './load-metrics.ts';

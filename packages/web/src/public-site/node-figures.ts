@@ -54,22 +54,6 @@ export function figuresOf(node: NodeWire, live: LiveEntry): NodeFigures {
   };
 }
 
-/** Traffic counted against `traffic_limit`, by `traffic_limit_type` (Komari's five rules). */
-export function trafficUsed(type: string, up: number, down: number): number {
-  switch (type) {
-    case 'sum':
-      return up + down;
-    case 'min':
-      return Math.min(up, down);
-    case 'up':
-      return up;
-    case 'down':
-      return down;
-    default:
-      return Math.max(up, down);
-  }
-}
-
 /** Green, amber, red at 70 % and 90 %. */
 export function level(percent: number | undefined): 'ok' | 'warn' | 'bad' {
   if (percent === undefined || percent < 70) return 'ok';

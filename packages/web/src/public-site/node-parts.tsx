@@ -3,7 +3,8 @@
 import { useTranslation } from 'react-i18next';
 import { formatBytes } from '../lib/format.ts';
 import { expiryOf, priceText } from './billing.ts';
-import { level, trafficUsed, type NodeFigures, type Usage } from './node-figures.ts';
+import { trafficUsed } from '@komari-ts/protocol/traffic';
+import { level, type NodeFigures, type Usage } from './node-figures.ts';
 import type { NodeWire } from './live-types.ts';
 
 const limitTypes: readonly string[] = ['max', 'min', 'sum', 'up', 'down'];

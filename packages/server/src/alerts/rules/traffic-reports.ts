@@ -1,7 +1,7 @@
+import { trafficUsed } from '@komari-ts/protocol';
 import type { AlertService } from '../alert-service.ts';
 import type { TrafficReportRule } from '../store/types.ts';
 import { komariSize, localDate } from '../template.ts';
-import { usedBytes } from './traffic-watch.ts';
 
 type Cadence = 'daily' | 'weekly' | 'monthly';
 
@@ -81,7 +81,7 @@ export class TrafficReports {
         up += b.trafficUp;
         down += b.trafficDown;
       }
-      lines.push(`${node.name || node.uuid}${events[p.cadence].suffix}：${komariSize(usedBytes(node.traffic_limit_type, up, down))}`);
+      lines.push(`${node.name || node.uuid}${events[p.cadence].suffix}：${komariSize(trafficUsed(node.traffic_limit_type.toLowerCase(), up, down))}`);
       nodes.push(node.uuid);
     }
     if (lines.length === 0) return;

@@ -1,23 +1,8 @@
+import { trafficUsed } from '@komari-ts/protocol';
 import type { NodeRow } from '../../store/types.ts';
 import type { AlertService } from '../alert-service.ts';
 import { komariSize, localDate } from '../template.ts';
 import { cycleEndOf, cycleStartOf } from './billing-cycle.ts';
-
-/** Komari's `traffic_limit_type`: which of the counters counts (notifications.md §7). */
-export function usedBytes(type: string, up: number, down: number): number {
-  switch (type.toLowerCase()) {
-    case 'sum':
-      return up + down;
-    case 'min':
-      return Math.min(up, down);
-    case 'up':
-      return up;
-    case 'down':
-      return down;
-    default:
-      return Math.max(up, down);
-  }
-}
 
 /**
  * Traffic-limit alerts: at `traffic_limit_percentage` of the node's limit, then at every further
@@ -53,7 +38,7 @@ export class TrafficWatch {
     const { live, clock } = this.#alerts.app;
     const latest = live.latest(node.uuid);
     if (!latest) return;
-    const used = usedBytes(node.traffic_limit_type, latest.report.network.totalUp, latest.report.network.totalDown);
+    const used = trafficUsed(node.traffic_limit_type.toLowerCase(), latest.report.network.totalUp, latest.report.network.totalDown);
     if (used <= 0) return;
     const pct = (used / node.traffic_limit) * 100;
     if (pct < start) return;

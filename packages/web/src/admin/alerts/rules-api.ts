@@ -1,6 +1,7 @@
 // The alert rules' routes: Komari's offline and load rules (/api/admin/notification/*, with
 // komari-ts's fields beside Komari's) and komari-ts's latency/loss rules per ping task.
 import type { LoadRuleWire, OfflineRuleWire, PingRuleWire } from '@komari-ts/protocol';
+import { loadMetrics } from '@komari-ts/protocol/load-metrics';
 import { apiGet, apiSend } from '../../lib/api.ts';
 
 /** What a node without an offline row gets, as on the server: off, 3 minutes of grace. */
@@ -35,9 +36,5 @@ export const addPingRule = (f: PingRuleFields) => apiSend<{ id: number }>('/api/
 export const editPingRule = (f: PingRuleFields & { id: number }) => apiSend('/api/admin/alerts/ping/edit', f);
 export const deletePingRule = (id: number) => apiSend('/api/admin/alerts/ping/delete', { id: [id] });
 
-/**
- * Komari's load metrics (protocol's `loadMetrics`, repeated: importing a value from the protocol
- * package brings zod into this page's chunk).
- */
-export const loadMetrics = ['cpu', 'gpu', 'ram', 'swap', 'disk', 'load', 'net_in', 'net_out'] as const;
+export { loadMetrics };
 export const isLoadMetric = (m: string) => (loadMetrics as readonly string[]).includes(m);
