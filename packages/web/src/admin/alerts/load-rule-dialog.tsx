@@ -1,17 +1,17 @@
 // Adding or editing a load rule (Komari's LoadNotification): a metric over a threshold for a share
 // of the samples in a window, on the chosen nodes.
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ChannelWire, LoadRuleWire } from '@komari-ts/protocol';
 import { MessageLine } from '../../lib/message-line.tsx';
 import { DialogActions, Modal } from '../nodes/modal.tsx';
 import type { AdminNode } from '../shared/admin-nodes.ts';
-import { errorText } from '../shared/error-text.ts';
 import { NodePicker } from '../shared/node-picker.tsx';
 import { NumberField } from './number-field.tsx';
 import { FormProblem, needNumber, needWhole } from './rule-form.ts';
 import { addLoadRule, editLoadRule, isLoadMetric, loadMetrics, type LoadRuleFields } from './rules-api.ts';
 import { extrasOf, maxReminderMinutes, RuleExtras, type Extras } from './rule-extras.tsx';
+import { useRuleSave } from './use-rule-save.ts';
 
 interface Props {
   rule?: LoadRuleWire;
@@ -44,8 +44,6 @@ export function LoadRuleDialog({ rule, nodes, channels, onSaved, onClose }: Prop
   const [d, setD] = useState(() => draftOf(rule));
   const [extras, setExtras] = useState<Extras>(() => extrasOf(rule));
   const [clients, setClients] = useState<Set<string>>(new Set(rule?.clients ?? []));
-  const [error, setError] = useState('');
-  const [busy, setBusy] = useState(false);
   const set = (k: keyof Draft) => (v: string) => setD({ ...d, [k]: v });
   const metrics: readonly string[] = isLoadMetric(d.metric) ? loadMetrics : [...loadMetrics, d.metric];
 
@@ -69,26 +67,7 @@ export function LoadRuleDialog({ rule, nodes, channels, onSaved, onClose }: Prop
     };
   };
 
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    let body: LoadRuleFields;
-    try {
-      body = fields();
-    } catch (err) {
-      if (err instanceof FormProblem) return setError(t(err.message, err.values));
-      throw err;
-    }
-    setBusy(true);
-    setError('');
-    try {
-      if (rule) await editLoadRule({ ...body, id: rule.id });
-      else await addLoadRule(body);
-      onSaved();
-    } catch (err) {
-      setError(errorText(t, err));
-      setBusy(false);
-    }
-  };
+  const { error, busy, submit } = useRuleSave(fields, (body: LoadRuleFields) => (rule ? editLoadRule({ ...body, id: rule.id }) : addLoadRule(body)), onSaved);
 
   return (
     <Modal title={rule ? t('load.editTitle', { name: rule.name }) : t('load.addTitle')} onClose={onClose} testId="load-dialog">

@@ -1,18 +1,18 @@
 // Adding or editing a latency/loss rule on a ping task: it fires when, over the window, a node's
 // loss or its average latency passes the limit. No nodes chosen = every node of the task.
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ChannelWire, PingRuleWire } from '@komari-ts/protocol';
 import { MessageLine } from '../../lib/message-line.tsx';
 import { DialogActions, Modal } from '../nodes/modal.tsx';
 import type { PingTask } from '../ping/ping-api.ts';
 import type { AdminNode } from '../shared/admin-nodes.ts';
-import { errorText } from '../shared/error-text.ts';
 import { NodePicker } from '../shared/node-picker.tsx';
 import { NumberField } from './number-field.tsx';
 import { FormProblem, needWhole } from './rule-form.ts';
 import { addPingRule, editPingRule, type PingRuleFields } from './rules-api.ts';
 import { extrasOf, maxReminderMinutes, RuleExtras, type Extras } from './rule-extras.tsx';
+import { useRuleSave } from './use-rule-save.ts';
 
 interface Props {
   rule?: PingRuleWire;
@@ -33,8 +33,6 @@ export function PingRuleDialog({ rule, tasks, nodes, channels, onSaved, onClose 
   const [windowMinutes, setWindowMinutes] = useState(String(rule?.window_minutes ?? 5));
   const [clients, setClients] = useState<Set<string>>(new Set(rule?.clients ?? []));
   const [extras, setExtras] = useState<Extras>(() => extrasOf(rule));
-  const [error, setError] = useState('');
-  const [busy, setBusy] = useState(false);
   const task = tasks.find((x) => x.id === taskId);
   const taskNodes = nodes.filter((n) => task?.clients.includes(n.uuid));
 
@@ -58,26 +56,7 @@ export function PingRuleDialog({ rule, tasks, nodes, channels, onSaved, onClose 
     };
   };
 
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    let body: PingRuleFields;
-    try {
-      body = fields();
-    } catch (err) {
-      if (err instanceof FormProblem) return setError(t(err.message, err.values));
-      throw err;
-    }
-    setBusy(true);
-    setError('');
-    try {
-      if (rule) await editPingRule({ ...body, id: rule.id });
-      else await addPingRule(body);
-      onSaved();
-    } catch (err) {
-      setError(errorText(t, err));
-      setBusy(false);
-    }
-  };
+  const { error, busy, submit } = useRuleSave(fields, (body: PingRuleFields) => (rule ? editPingRule({ ...body, id: rule.id }) : addPingRule(body)), onSaved);
 
   return (
     <Modal title={rule ? t('ping.editTitle', { name: rule.name }) : t('ping.addTitle')} onClose={onClose} testId="ping-rule-dialog">
