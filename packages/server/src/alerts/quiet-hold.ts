@@ -36,10 +36,6 @@ export class QuietHold {
     this.#held.push({ window, event, channels });
   }
 
-  get size(): number {
-    return this.#held.length;
-  }
-
   /** Sends the summary of every window that has ended. */
   async tick(): Promise<void> {
     const now = this.#alerts.app.clock.now();

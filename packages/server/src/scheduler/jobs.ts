@@ -31,10 +31,6 @@ export class Jobs {
     return this;
   }
 
-  names(): string[] {
-    return [...this.#jobs.keys()];
-  }
-
   start(): void {
     this.#started = true;
     for (const job of this.#jobs.values()) this.#schedule(job);

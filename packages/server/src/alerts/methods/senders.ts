@@ -9,7 +9,8 @@ const getParams = z.object({ provider: z.string().optional() });
 // Checked in the handler so a wrong type gets Komari's "Invalid configuration" text.
 const setParams = z.object({ name: z.unknown().optional(), addition: z.unknown().optional() });
 
-const komariSender = (name: string) => {
+/** The notifier of one of Komari's senders by its registry name; undefined for ours and unknown names. */
+const komariSenderDef = (name: string) => {
   const def = notifierOf(name);
   return def?.komari ? def : undefined;
 };
@@ -23,7 +24,7 @@ export const senderMethods: MethodDef[] = [
     positional: ['provider'],
     handler: async ({ provider }, { app }) => {
       if (provider) {
-        const row = komariSender(provider) ? await app.store.alerts.senderConfig(provider) : undefined;
+        const row = komariSenderDef(provider) ? await app.store.alerts.senderConfig(provider) : undefined;
         if (!row) throw AppError.notFound('Provider not found: record not found');
         return { name: row.name, addition: row.addition };
       }
@@ -41,7 +42,7 @@ export const senderMethods: MethodDef[] = [
       if (name !== undefined && typeof name !== 'string') throw AppError.invalidParams('Invalid configuration: name must be a string');
       if (addition !== undefined && typeof addition !== 'string') throw AppError.invalidParams('Invalid configuration: addition must be a JSON-encoded string');
       if (!name) throw AppError.invalidParams('Provider name is required');
-      const def = komariSender(name);
+      const def = komariSenderDef(name);
       if (!def) throw AppError.notFound(`Provider not found: ${name}`);
       let config: Record<string, unknown>;
       try {
