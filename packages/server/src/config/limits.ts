@@ -186,6 +186,11 @@ export interface ServerLimits {
     /** entries kept; creating one more is refused (400), and so is a batch delete naming more ids */
     maxEntries: number;
   };
+  /** the offline GeoIP database (geoip/) */
+  geoip: {
+    /** an uploaded `.mmdb` is held in memory whole: GeoLite2-Country is ~9 MB, -City ~70 MB */
+    maxUploadBytes: number;
+  };
 }
 
 export const defaultServerLimits: ServerLimits = {
@@ -271,6 +276,9 @@ export const defaultServerLimits: ServerLimits = {
     startupGraceMs: 60_000,
     maxMessageBytes: 16 * 1024,
     maxRules: 200,
+  },
+  geoip: {
+    maxUploadBytes: 64 * 1024 * 1024,
   },
   clipboard: {
     maxNameChars: 255,

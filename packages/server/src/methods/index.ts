@@ -16,6 +16,7 @@ import { sessionMethods } from './sessions.ts';
 import { settingsMethods } from './settings.ts';
 import { siteMethods } from './site.ts';
 import { visitorEventMethods } from './visitor-event.ts';
+import { geoipMethods } from '../geoip/methods.ts';
 import { terminalSettingsMethods } from '../terminal/settings-methods.ts';
 
 /** Every JSON method of the server. A new feature adds its list here and its routes to bindings. */
@@ -38,4 +39,5 @@ export const allMethods: MethodDef[] = [
   ...oauthMethods,
   ...alertMethods,
   ...clipboardMethods,
+  ...geoipMethods,
 ];

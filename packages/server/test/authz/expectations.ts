@@ -117,6 +117,9 @@ export const restRoutes: Record<string, Expectation> = {
   'POST /api/admin/record/clear/all': adminOnly,
   'GET /api/admin/database/size': adminOnly,
   'POST /api/admin/database/vacuum': adminOnly,
+  'GET /api/admin/test/geoip': { ...adminOnly, probe: { query: 'ip=8.8.8.8' } },
+  // The matrix's `{}` is not a database: admins get the 400 refusal, nothing is replaced.
+  'POST /api/admin/update/mmdb': adminOnly,
   'GET /api/admin/settings/message-sender': adminOnly,
   'POST /api/admin/settings/message-sender': adminOnly,
   'POST /api/admin/test/sendMessage': adminOnly,
@@ -289,4 +292,5 @@ export const rpcMethods: Record<string, Expectation> = {
   'admin:updateClipboard': rpcAdmin,
   'admin:deleteClipboard': rpcAdmin,
   'admin:batchDeleteClipboard': rpcAdmin,
+  'admin:testGeoip': rpcAdmin,
 };

@@ -41,6 +41,7 @@ export const bindings: readonly Binding[] = [
   { method: 'POST', url: '/api/admin/record/clear/all', rpc: 'admin:clearAllRecords' },
   { method: 'GET', url: '/api/admin/database/size', rpc: 'admin:getDatabaseSize' },
   { method: 'POST', url: '/api/admin/database/vacuum', rpc: 'admin:vacuumDatabase' },
+  { method: 'GET', url: '/api/admin/test/geoip', rpc: 'admin:testGeoip', query: ['ip'] },
 
   { method: 'GET', url: '/api/admin/logs', rpc: 'admin:getLogs', query: ['limit', 'page'] },
 
