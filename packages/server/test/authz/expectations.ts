@@ -120,6 +120,7 @@ export const restRoutes: Record<string, Expectation> = {
   'GET /api/admin/test/geoip': { ...adminOnly, probe: { query: 'ip=8.8.8.8' } },
   // The matrix's `{}` is not a database: admins get the 400 refusal, nothing is replaced.
   'POST /api/admin/update/mmdb': adminOnly,
+  'GET /api/admin/settings/support': adminOnly,
   'GET /api/admin/settings/message-sender': adminOnly,
   'POST /api/admin/settings/message-sender': adminOnly,
   'POST /api/admin/test/sendMessage': adminOnly,
@@ -293,4 +294,5 @@ export const rpcMethods: Record<string, Expectation> = {
   'admin:deleteClipboard': rpcAdmin,
   'admin:batchDeleteClipboard': rpcAdmin,
   'admin:testGeoip': rpcAdmin,
+  'admin:getSettingsSupport': rpcAdmin,
 };

@@ -26,6 +26,7 @@ export const bindings: readonly Binding[] = [
 
   { method: 'GET', url: '/api/admin/settings/', rpc: 'admin:getSettings' },
   { method: 'POST', url: '/api/admin/settings/', rpc: 'admin:editSettings' },
+  { method: 'GET', url: '/api/admin/settings/support', rpc: 'admin:getSettingsSupport' },
 
   { method: 'GET', url: '/api/admin/session/get', rpc: 'admin:getSessions', render: 'flat' },
   { method: 'POST', url: '/api/admin/session/remove', rpc: 'admin:deleteSession' },
