@@ -191,6 +191,17 @@ export interface ServerLimits {
     /** an uploaded `.mmdb` is held in memory whole: GeoLite2-Country is ~9 MB, -City ~70 MB */
     maxUploadBytes: number;
   };
+  /** public:queryMetrics and public:getPingMetricStats answers (metrics/) */
+  metrics: {
+    /** metric keys one query may name */
+    maxKeys: number;
+    /** the largest `max_points` a series may ask for (raw answers are cut to it too) */
+    maxPointsPerSeries: number;
+    /** series (metric × node × tag set) one answer may hold; more is refused, not cut */
+    maxSeries: number;
+    /** points one answer may hold (~60 bytes of JSON each); more is refused, not cut */
+    maxTotalPoints: number;
+  };
 }
 
 export const defaultServerLimits: ServerLimits = {
@@ -279,6 +290,12 @@ export const defaultServerLimits: ServerLimits = {
   },
   geoip: {
     maxUploadBytes: 64 * 1024 * 1024,
+  },
+  metrics: {
+    maxKeys: 32,
+    maxPointsPerSeries: 5000,
+    maxSeries: 1000,
+    maxTotalPoints: 200_000,
   },
   clipboard: {
     maxNameChars: 255,

@@ -17,6 +17,7 @@ import { settingsMethods } from './settings.ts';
 import { siteMethods } from './site.ts';
 import { visitorEventMethods } from './visitor-event.ts';
 import { geoipMethods } from '../geoip/methods.ts';
+import { metricMethods } from '../metrics/methods.ts';
 import { terminalSettingsMethods } from '../terminal/settings-methods.ts';
 
 /** Every JSON method of the server. A new feature adds its list here and its routes to bindings. */
@@ -40,4 +41,5 @@ export const allMethods: MethodDef[] = [
   ...alertMethods,
   ...clipboardMethods,
   ...geoipMethods,
+  ...metricMethods,
 ];

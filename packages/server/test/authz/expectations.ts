@@ -223,6 +223,9 @@ export const rpcMethods: Record<string, Expectation> = {
   'public:getRecordsByUUID': rpcAnyone,
   'public:getVersion': rpcAnyone,
   'public:recordVisitorEvent': rpcAnyone,
+  'public:listMetricDefinitions': rpcAnyone,
+  'public:queryMetrics': { ...rpcAnyone, probe: { rpcParams: { metric_key: 'cpu.usage' } } },
+  'public:getPingMetricStats': rpcAnyone,
 
   'client:getPingTasks': rpcAgent,
   'client:taskResult': rpcAgent,
@@ -295,4 +298,9 @@ export const rpcMethods: Record<string, Expectation> = {
   'admin:batchDeleteClipboard': rpcAdmin,
   'admin:testGeoip': rpcAdmin,
   'admin:getSettingsSupport': rpcAdmin,
+  'admin:listMetricDefinitions': rpcAdmin,
+  'admin:updateMetricDefinition': rpcAdmin,
+  'admin:getMetricMigrationStatus': rpcAdmin,
+  'admin:startMetricMigration': rpcAdmin,
+  'admin:cancelMetricMigration': rpcAdmin,
 };
