@@ -3,7 +3,8 @@
  * what one `/api/clients` payload build costs at N nodes (and so how long FeedPayloads reuses
  * it), how much heap one report kept in the live view's recent window takes, what one node's
  * recent window holds after a minute of reports at 1 s (normal, and ~1 MiB messages cut by the
- * report bounds), and what Node's async zlib costs per small body against the sync call.
+ * report bounds), what Node's async zlib costs per small body against the sync call, and what
+ * a GeoIP lookup in the offline country database costs.
  *
  *   node --expose-gc bench/micro.ts
  */
@@ -14,6 +15,9 @@ import type { AppContext } from '../packages/server/src/app-context.ts';
 import { parseReport } from '../packages/server/src/agents/ingest.ts';
 import { boundReport } from '../packages/server/src/agents/report-bounds.ts';
 import { defaultServerLimits } from '../packages/server/src/config/limits.ts';
+import { CountryDb } from '../packages/server/src/geoip/country-db.ts';
+import { bundledDbPath } from '../packages/server/src/geoip/geoip-service.ts';
+import { readFileSync } from 'node:fs';
 import { FeedPayloads, feedReuseFactor } from '../packages/server/src/realtime/clients-feed.ts';
 import { LiveView } from '../packages/server/src/realtime/live-view.ts';
 import { RecentWindow } from '../packages/server/src/realtime/recent-window.ts';
@@ -25,6 +29,7 @@ import { conditions, summarize, table } from './lib/stats.ts';
 const f = readFlags('micro-measurements: feed build, recent-window memory, zlib', {
   retained: { default: 100_000, help: 'reports kept to measure heap per report' },
   zlib: { default: 3000, help: 'gunzip operations per variant' },
+  geoip: { default: 500_000, help: 'GeoIP lookups per address family' },
 });
 
 const report = (i: number) => parseReport(new SimHost(i).next(1, probeMessage(i, Date.now())));
@@ -93,6 +98,21 @@ async function zlibCost(n: number): Promise<[number, number]> {
   return [asyncUs, cpu(process.cpuUsage(t))];
 }
 
+/** Opening the bundled country database once, then lookups of spread-out addresses per second. */
+function geoipCost(n: number): [number, number, number] {
+  let t = performance.now();
+  const db = CountryDb.open(readFileSync(bundledDbPath));
+  const openMs = performance.now() - t;
+  const v4 = Array.from({ length: 4096 }, (_, i) => `${1 + ((i * 37) % 222)}.${(i * 13) % 256}.${(i * 7) % 256}.${i % 256}`);
+  const v6 = Array.from({ length: 4096 }, (_, i) => `2${(i % 16).toString(16)}0${(i * 7) % 10}:${(i * 131).toString(16)}::${i.toString(16)}`);
+  const rate = (ips: string[]) => {
+    t = performance.now();
+    for (let i = 0; i < n; i++) db.lookup(ips[i % ips.length]!);
+    return n / ((performance.now() - t) / 1000);
+  };
+  return [openMs, rate(v4), rate(v6)];
+}
+
 console.log(conditions());
 const rows: (string | number)[][] = [['measure', 'value']];
 for (const n of [1000, 5000, 10_000]) {
@@ -108,4 +128,6 @@ for (const [name, message] of [['normal reports', ''], ['~1 MiB messages', 'x'.r
 }
 const [asyncUs, syncUs] = await zlibCost(f.zlib);
 rows.push(['gunzip of one report body, async / sync (process CPU)', `${asyncUs.toFixed(0)} µs / ${syncUs.toFixed(0)} µs`]);
+const [openMs, v4Rate, v6Rate] = geoipCost(f.geoip);
+rows.push(['GeoIP: open the bundled database / lookups per second IPv4, IPv6', `${openMs.toFixed(0)} ms / ${(v4Rate / 1e3).toFixed(0)}k, ${(v6Rate / 1e3).toFixed(0)}k`]);
 table(rows);

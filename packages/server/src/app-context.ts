@@ -7,6 +7,7 @@ import type { Jobs } from './scheduler/jobs.ts';
 import type { Clock } from './clock.ts';
 import type { BootConfig } from './config/boot-config.ts';
 import type { ServerLimits } from './config/limits.ts';
+import type { GeoIpService } from './geoip/geoip-service.ts';
 import type { HistoryRecorder } from './history/recorder.ts';
 import type { OAuthService } from './oauth/oauth-service.ts';
 import type { PingService } from './ping/service.ts';
@@ -55,4 +56,6 @@ export interface AppContext {
   alerts: AlertService;
   /** browser sockets of /api/clients and /api/rpc2: guest caps, idle timeout, pings */
   viewers: ViewerSockets;
+  /** country lookups from the offline database (region on basic info, login notices, admin test) */
+  geoip: GeoIpService;
 }

@@ -29,6 +29,8 @@ import { registerLoginRoutes } from './http/routes/login.ts';
 import { registerRpc2Routes } from './http/routes/rpc2.ts';
 import { registerPingRoute } from './http/routes/site.ts';
 import { registerTwoFactorRoutes } from './http/routes/two-factor.ts';
+import { GeoIpService } from './geoip/geoip-service.ts';
+import { registerGeoipRoutes } from './geoip/routes.ts';
 import { createHistoryRecorder } from './history/index.ts';
 import { allMethods } from './methods/index.ts';
 import { OAuthService } from './oauth/oauth-service.ts';
@@ -120,6 +122,7 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
     bus,
     jobs,
     alerts: undefined as unknown as AlertService,
+    geoip: new GeoIpService({ settings, dataDir: dataDirOf(config) }),
   };
   ctx.live.onTransition((t) => bus.publish('node.transition', t));
   ctx.alerts = new AlertService(ctx);
@@ -149,6 +152,7 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
   registerTerminalRoutes(fastify, ctx);
   registerBackupRoutes(fastify, ctx, dataDirOf(config));
   registerThemeRoutes(fastify, ctx, themeFilesFor(config));
+  registerGeoipRoutes(fastify, ctx);
 
   jobs.add(
     { name: 'maintenance', everyMs: maintenanceEveryMs, run: () => runMaintenance(ctx) },

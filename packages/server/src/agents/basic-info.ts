@@ -19,6 +19,26 @@ export async function saveBasicInfo(app: AppContext, uuid: string, raw: unknown,
     if (ip.includes(':')) info.ipv6 = ip;
     else info.ipv4 = ip;
   }
+  if (!info.region) {
+    const region = await regionFromAddress(app, uuid, info);
+    if (region) info.region = region;
+  }
   const changed = await app.store.nodes.update(uuid, { ...info, updated_at: app.clock.now() });
   if (!changed) throw AppError.notFound('record not found', uuid);
+}
+
+/**
+ * Komari's GeoIP step (agent-protocol.md §4.2): the flag of the first of ipv4, ipv6 the offline
+ * database places. komari-ts fills `region` only while the node has none, so a region the admin
+ * set is kept. A failed lookup leaves it unchanged.
+ */
+async function regionFromAddress(app: AppContext, uuid: string, info: { ipv4?: string; ipv6?: string }): Promise<string | undefined> {
+  if (!app.geoip.enabled) return undefined;
+  try {
+    if ((await app.store.nodes.get(uuid))?.region) return undefined;
+    return await app.geoip.regionOf([info.ipv4, info.ipv6]);
+  } catch (err) {
+    app.log.warn({ err }, 'GeoIP lookup for a node region failed');
+    return undefined;
+  }
 }

@@ -186,6 +186,22 @@ export interface ServerLimits {
     /** entries kept; creating one more is refused (400), and so is a batch delete naming more ids */
     maxEntries: number;
   };
+  /** the offline GeoIP database (geoip/) */
+  geoip: {
+    /** an uploaded `.mmdb` is held in memory whole: GeoLite2-Country is ~9 MB, -City ~70 MB */
+    maxUploadBytes: number;
+  };
+  /** public:queryMetrics and public:getPingMetricStats answers (metrics/) */
+  metrics: {
+    /** metric keys one query may name */
+    maxKeys: number;
+    /** the largest `max_points` a series may ask for (raw answers are cut to it too) */
+    maxPointsPerSeries: number;
+    /** series (metric × node × tag set) one answer may hold; more is refused, not cut */
+    maxSeries: number;
+    /** points one answer may hold (~60 bytes of JSON each); more is refused, not cut */
+    maxTotalPoints: number;
+  };
 }
 
 export const defaultServerLimits: ServerLimits = {
@@ -271,6 +287,15 @@ export const defaultServerLimits: ServerLimits = {
     startupGraceMs: 60_000,
     maxMessageBytes: 16 * 1024,
     maxRules: 200,
+  },
+  geoip: {
+    maxUploadBytes: 64 * 1024 * 1024,
+  },
+  metrics: {
+    maxKeys: 32,
+    maxPointsPerSeries: 5000,
+    maxSeries: 1000,
+    maxTotalPoints: 200_000,
   },
   clipboard: {
     maxNameChars: 255,

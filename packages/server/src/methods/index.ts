@@ -16,6 +16,8 @@ import { sessionMethods } from './sessions.ts';
 import { settingsMethods } from './settings.ts';
 import { siteMethods } from './site.ts';
 import { visitorEventMethods } from './visitor-event.ts';
+import { geoipMethods } from '../geoip/methods.ts';
+import { metricMethods } from '../metrics/methods.ts';
 import { terminalSettingsMethods } from '../terminal/settings-methods.ts';
 
 /** Every JSON method of the server. A new feature adds its list here and its routes to bindings. */
@@ -38,4 +40,6 @@ export const allMethods: MethodDef[] = [
   ...oauthMethods,
   ...alertMethods,
   ...clipboardMethods,
+  ...geoipMethods,
+  ...metricMethods,
 ];

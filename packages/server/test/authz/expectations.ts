@@ -117,6 +117,10 @@ export const restRoutes: Record<string, Expectation> = {
   'POST /api/admin/record/clear/all': adminOnly,
   'GET /api/admin/database/size': adminOnly,
   'POST /api/admin/database/vacuum': adminOnly,
+  'GET /api/admin/test/geoip': { ...adminOnly, probe: { query: 'ip=8.8.8.8' } },
+  // The matrix's `{}` is not a database: admins get the 400 refusal, nothing is replaced.
+  'POST /api/admin/update/mmdb': adminOnly,
+  'GET /api/admin/settings/support': adminOnly,
   'GET /api/admin/settings/message-sender': adminOnly,
   'POST /api/admin/settings/message-sender': adminOnly,
   'POST /api/admin/test/sendMessage': adminOnly,
@@ -219,6 +223,9 @@ export const rpcMethods: Record<string, Expectation> = {
   'public:getRecordsByUUID': rpcAnyone,
   'public:getVersion': rpcAnyone,
   'public:recordVisitorEvent': rpcAnyone,
+  'public:listMetricDefinitions': rpcAnyone,
+  'public:queryMetrics': { ...rpcAnyone, probe: { rpcParams: { metric_key: 'cpu.usage' } } },
+  'public:getPingMetricStats': rpcAnyone,
 
   'client:getPingTasks': rpcAgent,
   'client:taskResult': rpcAgent,
@@ -289,4 +296,11 @@ export const rpcMethods: Record<string, Expectation> = {
   'admin:updateClipboard': rpcAdmin,
   'admin:deleteClipboard': rpcAdmin,
   'admin:batchDeleteClipboard': rpcAdmin,
+  'admin:testGeoip': rpcAdmin,
+  'admin:getSettingsSupport': rpcAdmin,
+  'admin:listMetricDefinitions': rpcAdmin,
+  'admin:updateMetricDefinition': rpcAdmin,
+  'admin:getMetricMigrationStatus': rpcAdmin,
+  'admin:startMetricMigration': rpcAdmin,
+  'admin:cancelMetricMigration': rpcAdmin,
 };

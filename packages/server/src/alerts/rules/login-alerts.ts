@@ -3,12 +3,15 @@ import type { AlertService } from '../alert-service.ts';
 
 /**
  * The login notification (auth.md §4.4): `Login` 🔑, `<method>: <ip> (<country>)\n<user agent>`,
- * when `login_notification` is on. komari-ts has no GeoIP lookup, so the country is `unknown`
- * as in Komari without one.
+ * when `login_notification` is on. The country comes from the offline GeoIP database; `unknown`
+ * when GeoIP is off or the address has none (a private one), as in Komari.
  */
 export function loginAlerts(alerts: AlertService, e: BusEvents['account.login']): void {
-  if (!alerts.app.settings.get('login_notification')) return;
+  const app = alerts.app;
+  if (!app.settings.get('login_notification')) return;
   void alerts.track(
-    alerts.fire({ kind: 'login', event: 'Login', emoji: '🔑', message: `${e.method}: ${e.ip} (unknown)\n${e.userAgent}`, nodes: [] }),
+    app.geoip
+      .describe(e.ip)
+      .then((country) => alerts.fire({ kind: 'login', event: 'Login', emoji: '🔑', message: `${e.method}: ${e.ip} (${country})\n${e.userAgent}`, nodes: [] })),
   );
 }

@@ -26,6 +26,7 @@ export const bindings: readonly Binding[] = [
 
   { method: 'GET', url: '/api/admin/settings/', rpc: 'admin:getSettings' },
   { method: 'POST', url: '/api/admin/settings/', rpc: 'admin:editSettings' },
+  { method: 'GET', url: '/api/admin/settings/support', rpc: 'admin:getSettingsSupport' },
 
   { method: 'GET', url: '/api/admin/session/get', rpc: 'admin:getSessions', render: 'flat' },
   { method: 'POST', url: '/api/admin/session/remove', rpc: 'admin:deleteSession' },
@@ -41,6 +42,7 @@ export const bindings: readonly Binding[] = [
   { method: 'POST', url: '/api/admin/record/clear/all', rpc: 'admin:clearAllRecords' },
   { method: 'GET', url: '/api/admin/database/size', rpc: 'admin:getDatabaseSize' },
   { method: 'POST', url: '/api/admin/database/vacuum', rpc: 'admin:vacuumDatabase' },
+  { method: 'GET', url: '/api/admin/test/geoip', rpc: 'admin:testGeoip', query: ['ip'] },
 
   { method: 'GET', url: '/api/admin/logs', rpc: 'admin:getLogs', query: ['limit', 'page'] },
 
