@@ -6,20 +6,28 @@ export const maxSkipDetails = 200;
 /** Counts what an import brings over and keeps the first reasons it skipped rows. */
 export class ImportReportBuilder {
   private readonly imported: Record<string, number> = {};
+  private readonly alreadyPresent: Record<string, number> = {};
   private readonly skipped: ImportSkip[] = [];
   private skippedTotal = 0;
   private readonly startedAt: number;
+  private readonly source: ImportReport['source'];
+  private readonly mode: ImportReport['mode'];
+  private readonly now: () => number;
 
-  constructor(
-    private readonly source: ImportReport['source'],
-    private readonly mode: ImportReport['mode'],
-    private readonly now: () => number = Date.now,
-  ) {
+  constructor(source: ImportReport['source'], mode: ImportReport['mode'], now: () => number = Date.now) {
+    this.source = source;
+    this.mode = mode;
+    this.now = now;
     this.startedAt = now();
   }
 
   count(kind: string, n = 1): void {
     if (n > 0) this.imported[kind] = (this.imported[kind] ?? 0) + n;
+  }
+
+  /** A row the target already holds as the source has it (an import run twice changes nothing). */
+  present(kind: string, n = 1): void {
+    if (n > 0) this.alreadyPresent[kind] = (this.alreadyPresent[kind] ?? 0) + n;
   }
 
   skip(kind: string, reason: string, id?: string | number): void {
@@ -32,6 +40,7 @@ export class ImportReportBuilder {
       source: this.source,
       mode: this.mode,
       imported: { ...this.imported },
+      alreadyPresent: { ...this.alreadyPresent },
       skipped: [...this.skipped],
       skippedTotal: this.skippedTotal,
       durationMs: Math.max(0, this.now() - this.startedAt),
