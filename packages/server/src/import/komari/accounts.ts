@@ -36,7 +36,7 @@ export async function importAccounts(ctx: ImportContext): Promise<void> {
 
 function accountOf(ctx: ImportContext, r: Row): Account | undefined {
   const username = textOrEmpty(r.username) ?? '';
-  const id = username || describe(r.uuid);
+  const id = username !== '' && username.length <= 50 ? username : describe(r.username);
   if (username === '' || username.length > 50) {
     ctx.report.skip(kind, 'its username is empty or longer than 50 characters', id);
     return undefined;

@@ -2,6 +2,8 @@ import type { ImportReport, ImportSkip } from '@komari-ts/protocol/import-report
 
 /** Details kept of skipped rows; a database with a million bad points still answers in a page. */
 export const maxSkipDetails = 200;
+/** Characters of a skipped row's id kept in the report. */
+export const maxIdChars = 100;
 
 /** Counts what an import brings over and keeps the first reasons it skipped rows. */
 export class ImportReportBuilder {
@@ -32,7 +34,10 @@ export class ImportReportBuilder {
 
   skip(kind: string, reason: string, id?: string | number): void {
     this.skippedTotal++;
-    if (this.skipped.length < maxSkipDetails) this.skipped.push(id === undefined ? { kind, reason } : { kind, id: String(id), reason });
+    if (this.skipped.length >= maxSkipDetails) return;
+    // an id from a damaged database may be any length; the report shows its start
+    const shown = id === undefined ? undefined : String(id).length > maxIdChars ? `${String(id).slice(0, maxIdChars)}…` : String(id);
+    this.skipped.push(shown === undefined ? { kind, reason } : { kind, id: shown, reason });
   }
 
   finish(): ImportReport {
