@@ -13,6 +13,11 @@ export interface ImportReport {
   mode: 'fresh' | 'merge';
   /** rows (or points) brought over, per kind; a kind with nothing to bring is absent */
   imported: Record<string, number>;
+  /**
+   * rows the target already held as the source has them (a second import of the same data finds
+   * everything here), per kind; absent in reports made before it was added
+   */
+  alreadyPresent?: Record<string, number>;
   /** the first skips in detail (bounded); `skippedTotal` counts them all */
   skipped: ImportSkip[];
   skippedTotal: number;

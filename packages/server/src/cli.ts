@@ -4,6 +4,9 @@ import { parseArgs } from 'node:util';
 import { AccountService } from './auth/account-service.ts';
 import { systemClock } from './clock.ts';
 import { loadBootConfig } from './config/boot-config.ts';
+import { importKomari } from './import/komari/import-komari.ts';
+import { formatImportReport } from './import/komari/report-text.ts';
+import { resolveKomariSource } from './import/komari/source.ts';
 import { startLocalAgent } from './local-agent.ts';
 import { startServer } from './main.ts';
 import { AuditService } from './services/audit-service.ts';
@@ -21,6 +24,8 @@ Commands:
                     server applies it at the next login attempt
   unlock            clear the login locks (per address, per account, global) and the 2FA and
                     current-password re-check locks of a running server
+  import PATH       import a Komari data folder (komari.db, metrics.db) into this database;
+                    refused when this server has nodes of its own unless --merge
 
 Flags:
   -d, --database PATH   SQLite file (env KOMARI_DB, default ./data/komari.db)
@@ -29,6 +34,8 @@ Flags:
                         KOMARI_LOCAL_AGENT=1; scripts/start.sh sets it unless already set)
       --no-local-agent  run none (env KOMARI_LOCAL_AGENT=0)
   -p, --password PW     new password for chpasswd
+      --merge           import: keep this server's nodes and values, add Komari's beside them
+      --json            import: print the report as JSON
   -h, --help            this help
 `;
 
@@ -58,6 +65,8 @@ async function main(argv: string[]): Promise<void> {
       'db-type': { type: 'string', short: 't' },
       help: { type: 'boolean', short: 'h' },
       'local-agent': { type: 'boolean' },
+      merge: { type: 'boolean' },
+      json: { type: 'boolean' },
     },
     allowNegative: true,
   });
@@ -110,6 +119,17 @@ async function main(argv: string[]): Promise<void> {
       await withStore(config.db, (store) => store.loginGuard.addUnlock('unlock', Date.now()));
       console.log('Login locks have been cleared: a running server lifts them at the next attempt.');
       return;
+    case 'import': {
+      if (!positionals[1]) return void console.log(usage);
+      const store = openSqliteStore(config.db);
+      try {
+        const report = await importKomari(resolveKomariSource(positionals[1]), store, { merge: values.merge, clock: systemClock });
+        console.log(values.json ? JSON.stringify(report, null, 2) : formatImportReport(report));
+      } finally {
+        await store.close();
+      }
+      return void (values.json || console.log(`\n${restartHint}`));
+    }
     default:
       console.error(`unknown command: ${command}\n`);
       console.error(usage);

@@ -125,6 +125,8 @@ export interface AuditStore {
   list(query: { limit: number; offset: number; msgType?: string }): Promise<AuditEntry[]>;
   count(msgType?: string): Promise<number>;
   deleteBefore(time: number): Promise<number>;
+  /** Whether an entry with these exact fields is stored (an import run twice adds each entry once). */
+  has(entry: Omit<AuditEntry, 'id'>): Promise<boolean>;
 }
 
 /** The gauges a history bucket averages (sum ÷ count) and keeps the maximum of. */
@@ -210,6 +212,8 @@ export interface PingTaskStore {
   addToDefaultOn(uuid: string): Promise<number>;
   /** Removes a node from the clients of every task; returns how many tasks. */
   removeClient(uuid: string): Promise<number>;
+  /** Inserts a task with its own id and weight (an import keeping Komari's ids); false when the id is taken. */
+  insert(task: PingTaskRow): Promise<boolean>;
 }
 
 /**

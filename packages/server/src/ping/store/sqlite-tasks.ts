@@ -94,5 +94,11 @@ export function sqlitePingTasks(db: DatabaseSync): PingTaskStore {
     async removeClient(uuid) {
       return inTransaction(db, () => editClients(db, (t) => (t.clients.includes(uuid) ? t.clients.filter((c) => c !== uuid) : undefined)));
     },
+    async insert(t) {
+      const res = db
+        .prepare('INSERT INTO ping_tasks (id, weight, name, clients, all_clients, type, target, "interval") VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING')
+        .run(t.id, t.weight, t.name, JSON.stringify(t.clients), t.defaultOn ? 1 : 0, t.type, t.target, t.interval);
+      return Number(res.changes) > 0;
+    },
   };
 }

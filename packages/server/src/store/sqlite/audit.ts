@@ -34,5 +34,11 @@ export function sqliteAudit(db: DatabaseSync): AuditStore {
     async deleteBefore(time) {
       return Number(db.prepare('DELETE FROM audit_log WHERE time < ?').run(time).changes);
     },
+    async has(e) {
+      const r = db
+        .prepare('SELECT 1 FROM audit_log WHERE time = ? AND ip = ? AND uuid = ? AND message = ? AND msg_type = ? LIMIT 1')
+        .get(e.time, e.ip, e.uuid, e.message, e.msgType);
+      return r !== undefined;
+    },
   };
 }
