@@ -25,10 +25,17 @@ const deleteParams = z.object({ id: z.array(z.number().int()).max(1000).optional
 
 type Input = z.output<typeof addParams>;
 
-/** Komari's range checks; komari-ts applies them on edit too (Komari's edit skips them). */
+/** Komari's range checks, with its messages; the Komari import applies them to imported rules too. */
+export function loadRuleRangeProblem(p: { interval?: number; ratio?: number }): string | undefined {
+  if (p.interval !== undefined && p.interval !== 0 && (p.interval < 1 || p.interval > 240)) return 'Interval must be between 1 and 240 minutes';
+  if (p.ratio !== undefined && p.ratio !== 0 && (p.ratio <= 0 || p.ratio > 1)) return 'Ratio must be between 0 and 1';
+  return undefined;
+}
+
+/** komari-ts applies the range checks on edit too (Komari's edit skips them). */
 function checkRanges(p: Input): void {
-  if (p.interval !== undefined && p.interval !== 0 && (p.interval < 1 || p.interval > 240)) throw AppError.invalidParams('Interval must be between 1 and 240 minutes');
-  if (p.ratio !== undefined && p.ratio !== 0 && (p.ratio <= 0 || p.ratio > 1)) throw AppError.invalidParams('Ratio must be between 0 and 1');
+  const problem = loadRuleRangeProblem(p);
+  if (problem) throw AppError.invalidParams(problem);
 }
 
 /** The fields of an edit that change: Komari skips zero values (0, "", empty list); ours apply when present. */

@@ -1,3 +1,4 @@
+import { loadRuleRangeProblem } from '../../alerts/methods/load.ts';
 import type { LoadRuleFields } from '../../alerts/store/types.ts';
 import { knownClients, type ImportContext } from './context.ts';
 import { rowsOf } from './source-db.ts';
@@ -66,7 +67,7 @@ async function importLoadRules(ctx: ImportContext): Promise<void> {
   }
 }
 
-/** The checks of `admin:addLoadNotification` (alerts/methods/load.ts), with its messages. */
+/** The checks of `admin:addLoadNotification`, with its messages, reported instead of thrown. */
 function loadRuleOf(ctx: ImportContext, r: Row, id: number | string): LoadRuleFields | undefined {
   const kind = 'loadRules';
   const listed = stringList(r.clients);
@@ -81,8 +82,8 @@ function loadRuleOf(ctx: ImportContext, r: Row, id: number | string): LoadRuleFi
   const clients = knownClients(ctx, kind, id, listed);
   if (clients.length === 0) return fail('it points to no node on this server');
   if (!metric || metric.length > 32 || !threshold || !ratio || !interval) return fail('clients, metric, threshold, ratio and interval are required');
-  if (interval < 1 || interval > 240) return fail('Interval must be between 1 and 240 minutes');
-  if (ratio <= 0 || ratio > 1) return fail('Ratio must be between 0 and 1');
+  const problem = loadRuleRangeProblem({ interval, ratio });
+  if (problem) return fail(problem);
   return { name, clients, metric, threshold, ratio, interval, consecutive: 1, reminderMinutes: 0, notifyResolved: true, channels: null, quiet: null };
 }
 
