@@ -9,8 +9,6 @@ import { frameWhere, typedInto } from './helpers/agent-frames.ts';
 import { launchBrowser, noBrowser, openPage } from './helpers/browser.ts';
 import { startWebServer } from './helpers/web-server.ts';
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
-
 describe('remote exec and the web terminal in a real browser, with a real agent connection', { skip: noBrowser }, () => {
   let s: TestServer;
   let cookie: string;
