@@ -49,7 +49,8 @@ function sendChunk(uploadId: string, index: number, chunk: Blob, onSent: (bytes:
       signal.removeEventListener('abort', abort);
       void fn();
     };
-    xhr.upload.onprogress = (e) => onSent(e.loaded);
+    // e.loaded counts the multipart framing too: never more than the chunk itself
+    xhr.upload.onprogress = (e) => onSent(Math.min(e.loaded, chunk.size));
     xhr.onload = () => settle(() => readEnvelope(new Response(xhr.responseText, { status: xhr.status })).then(() => resolve(), reject));
     // fetch's shape for "the server could not be reached", which errorText knows
     xhr.onerror = () => settle(() => reject(new TypeError('network error')));
