@@ -3,30 +3,11 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { addNode, eventually, sampleReport } from '../packages/server/test/helpers/agent-common.ts';
 import { http, type TestServer } from '../packages/server/test/helpers/server.ts';
-import { agentTerminal, type TerminalPeer } from '../packages/server/test/helpers/terminal.ts';
+import { agentTerminal } from '../packages/server/test/helpers/terminal.ts';
 import { V2SocketAgent } from '../packages/server/test/helpers/v2-agent.ts';
+import { frameWhere, typedInto } from './helpers/agent-frames.ts';
 import { launchBrowser, noBrowser, openPage } from './helpers/browser.ts';
 import { startWebServer } from './helpers/web-server.ts';
-
-/* eslint-disable @typescript-eslint/no-explicit-any */
-
-/** The next frame on the agent's main socket that `match` accepts; report echoes and others are skipped. */
-async function frameWhere(agent: V2SocketAgent, match: (f: any) => boolean): Promise<any> {
-  for (;;) {
-    const f = await agent.next(5000);
-    if (match(f)) return f;
-  }
-}
-
-/** Binary frames from the browser, joined, until they contain `text`. */
-async function typedInto(peer: TerminalPeer, text: string): Promise<string> {
-  let seen = '';
-  while (!seen.includes(text)) {
-    const f = await peer.next(5000);
-    if (f.binary) seen += f.text;
-  }
-  return seen;
-}
 
 describe('remote exec and the web terminal in a real browser, with a real agent connection', { skip: noBrowser }, () => {
   let s: TestServer;

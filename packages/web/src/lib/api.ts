@@ -18,7 +18,7 @@ interface Envelope<T> {
   data?: T;
 }
 
-async function readEnvelope<T>(res: Response): Promise<T> {
+export async function readEnvelope<T>(res: Response): Promise<T> {
   const text = await res.text();
   let body: Envelope<T> | undefined;
   try {

@@ -8,6 +8,7 @@ import { errorText } from '../shared/error-text.ts';
 import { NodePicker } from '../shared/node-picker.tsx';
 import { runCommand } from './exec-api.ts';
 import { MessageLine } from '../../lib/message-line.tsx';
+import { SavedCommandSelect } from '../clipboard/saved-command-select.tsx';
 
 /** Server refusals people hit in normal use, in their language; others are shown as sent. */
 const knownErrors: Record<string, string> = {
@@ -64,6 +65,7 @@ export function ExecForm({ nodes, online, onStarted }: Props) {
   return (
     <form className="card exec-form" onSubmit={submit} data-testid="exec-form" noValidate>
       <NodePicker nodes={nodes} selected={selected} onChange={setSelected} online={online} label={t('form.nodes')} />
+      <SavedCommandSelect onPick={setCommand} />
       <label>
         <span>{t('form.command')}</span>
         <textarea

@@ -11,6 +11,9 @@ import './admin-shell.css';
 import { MessageLine } from '../../lib/message-line.tsx';
 import { loginUrl } from '../sso/sso-api.ts';
 
+/** Why the admin was sent here (`?notice=`), as a key in `admin`; other values are ignored. */
+const notices: Record<string, string> = { restored: 'loginNotices.restored' };
+
 export function LoginPage() {
   const { t, i18n } = useTranslation('admin');
   const { site, refresh } = useSession();
@@ -21,6 +24,7 @@ export function LoginPage() {
   const [needCode, setNeedCode] = useState(false);
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
+  const notice = notices[query.get('notice') ?? ''];
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -51,6 +55,11 @@ export function LoginPage() {
       <main className="login-main">
         <form className="card login-card" onSubmit={(e) => void submit(e)} data-testid="login-form">
           <h1>{t('login.title')}</h1>
+          {notice && (
+            <p className="login-notice" role="status" data-testid="login-notice">
+              {t(notice)}
+            </p>
+          )}
           {site?.disable_password_login && <p className="muted">{t('login.passwordDisabledHint')}</p>}
           <label>
             <span>{t('login.username')}</span>

@@ -3,6 +3,7 @@
 import { useCallback, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { HeaderControls } from '../../lib/header-controls.tsx';
+import { SavedCommandsMenu } from '../clipboard/saved-commands-menu.tsx';
 import { KeyBar } from './key-bar.tsx';
 import type { CloseReason, TerminalStatus } from './terminal-connection.ts';
 import { TerminalView } from './terminal-view.tsx';
@@ -50,6 +51,7 @@ export function TerminalScreen({ uuid, name, code, onNeedCode }: Props) {
             {t('reconnect')}
           </button>
         )}
+        <SavedCommandsMenu send={over ? undefined : send} />
         <KeyBar send={over ? undefined : send} />
         <HeaderControls />
       </header>
