@@ -32,3 +32,14 @@ export interface ImportSkip {
   /** why it was left out, in English (the admin page shows it as it is) */
   reason: string;
 }
+
+/**
+ * Every kind an import counts or skips, as the server names them: the admin page has a name for
+ * each in both languages (a test holds the dictionaries to this list).
+ */
+export const importKinds = [
+  'accounts', 'nodes', 'settings', 'pingTasks', 'offlineRules', 'loadRules', 'trafficReports',
+  'messageSenders', 'oauthProviders', 'clipboard', 'auditLog', 'execTasks', 'execResults',
+  'themeSettings', 'sessions', 'plugins', 'history', 'loadSeries', 'loadPoints', 'pingPoints',
+] as const;
+export type ImportKind = (typeof importKinds)[number];

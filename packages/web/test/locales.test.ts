@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { importKinds } from '@komari-ts/protocol/import-report';
 
 // Every namespace must exist in both languages with the same keys, and no string may be empty:
 // a key present in one language only would show a raw key (or an i18n console error) in the other.
@@ -43,5 +44,11 @@ describe('web translations', () => {
     for (const lang of languages) {
       assert.deepEqual(readdirSync(join(root, lang)).sort(), readdirSync(join(root, 'en')).sort(), lang);
     }
+  });
+
+  it("names every kind an import reports, so the import report never shows the server's raw name", () => {
+    // the other tests hold zh-CN to en's keys
+    const kinds = (load('en', 'admin-backup') as { report: { kinds: Record<string, string> } }).report.kinds;
+    assert.deepEqual(Object.keys(kinds).sort(), [...importKinds].sort());
   });
 });

@@ -1,3 +1,4 @@
+import type { ImportKind } from '@komari-ts/protocol/import-report';
 import type { DatabaseSync } from 'node:sqlite';
 import type { Clock } from '../../clock.ts';
 import type { ServerLimits } from '../../config/limits.ts';
@@ -25,7 +26,7 @@ export interface ImportContext {
 }
 
 /** Keeps the uuids a rule may name; the others are reported once per rule. */
-export function knownClients(ctx: ImportContext, kind: string, id: string | number, clients: readonly string[]): string[] {
+export function knownClients(ctx: ImportContext, kind: ImportKind, id: string | number, clients: readonly string[]): string[] {
   const unique = [...new Set(clients)];
   const kept = unique.filter((c) => ctx.knownNodes.has(c));
   const dropped = unique.length - kept.length;

@@ -1,3 +1,4 @@
+import type { ImportKind } from '@komari-ts/protocol/import-report';
 import { notifierOf } from '../../alerts/notifiers/index.ts';
 import { oauthProviders } from '../../oauth/providers/index.ts';
 import type { ImportContext } from './context.ts';
@@ -8,7 +9,7 @@ import { jsonObject, sameJson, textOrEmpty } from './values.ts';
 const maxAdditionBytes = 16 * 1024;
 
 interface ProviderTable {
-  kind: string;
+  kind: ImportKind;
   table: string;
   known(name: string): boolean;
   get(ctx: ImportContext, name: string): Promise<string | undefined>;

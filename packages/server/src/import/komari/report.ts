@@ -1,4 +1,4 @@
-import type { ImportReport, ImportSkip } from '@komari-ts/protocol/import-report';
+import type { ImportKind, ImportReport, ImportSkip } from '@komari-ts/protocol/import-report';
 
 /** Details kept of skipped rows; a database with a million bad points still answers in a page. */
 export const maxSkipDetails = 200;
@@ -23,16 +23,16 @@ export class ImportReportBuilder {
     this.startedAt = now();
   }
 
-  count(kind: string, n = 1): void {
+  count(kind: ImportKind, n = 1): void {
     if (n > 0) this.imported[kind] = (this.imported[kind] ?? 0) + n;
   }
 
   /** A row the target already holds as the source has it (an import run twice changes nothing). */
-  present(kind: string, n = 1): void {
+  present(kind: ImportKind, n = 1): void {
     if (n > 0) this.alreadyPresent[kind] = (this.alreadyPresent[kind] ?? 0) + n;
   }
 
-  skip(kind: string, reason: string, id?: string | number): void {
+  skip(kind: ImportKind, reason: string, id?: string | number): void {
     this.skippedTotal++;
     if (this.skipped.length >= maxSkipDetails) return;
     // an id from a damaged database may be any length; the report shows its start

@@ -1,3 +1,4 @@
+import type { ImportKind } from '@komari-ts/protocol/import-report';
 import { defaultRetention, ignoredSettingKeys, isSettingKey, retentionSchema, settingDefinitions, type RetentionTier } from '@komari-ts/protocol';
 import type { ImportContext } from './context.ts';
 import { rowsOf } from './source-db.ts';
@@ -61,7 +62,7 @@ function readConfigs(ctx: ImportContext): Record<string, unknown> {
 }
 
 /** Writes values: fresh replaces the target's, merge only fills keys the target lacks. */
-export async function write(ctx: ImportContext, reportKind: string, wanted: Record<string, unknown>, target: Record<string, unknown>): Promise<void> {
+export async function write(ctx: ImportContext, reportKind: ImportKind, wanted: Record<string, unknown>, target: Record<string, unknown>): Promise<void> {
   const changes: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(wanted)) {
     if (Object.hasOwn(target, key) && sameJson(target[key], value)) ctx.report.present(reportKind);
