@@ -8,6 +8,7 @@ import type { Clock } from './clock.ts';
 import type { BootConfig } from './config/boot-config.ts';
 import type { ServerLimits } from './config/limits.ts';
 import type { HistoryRecorder } from './history/recorder.ts';
+import type { RestoreService } from './backup/restore-service.ts';
 import type { OAuthService } from './oauth/oauth-service.ts';
 import type { PingService } from './ping/service.ts';
 import type { LiveView } from './realtime/live-view.ts';
@@ -55,4 +56,6 @@ export interface AppContext {
   alerts: AlertService;
   /** browser sockets of /api/clients and /api/rpc2: guest caps, idle timeout, pings */
   viewers: ViewerSockets;
+  /** backup restores: validation, the live swap, the last outcome */
+  restore: RestoreService;
 }
