@@ -5,7 +5,7 @@ import type { LastRestore, RestoreAnswer, RestoreStatus } from '@komari-ts/proto
 import type { AppContext } from '../app-context.ts';
 import { randomToken } from '../auth/random-token.ts';
 import { AppError } from '../errors.ts';
-import type { AppLifecycle, RestartOutcome } from '../lifecycle.ts';
+import type { AppLifecycle, RestartOutcome, RestoreLock } from '../lifecycle.ts';
 import { preRestoreName } from './archive-name.ts';
 import { dataSwap } from './data-swap.ts';
 import { writeBackup } from './export.ts';
@@ -49,6 +49,11 @@ export class RestoreService {
     this.#dataDir = dataDir;
     this.#lifecycle = lifecycle;
     this.#importer = importer;
+  }
+
+  /** the one restore at a time (tests hold it to see a second refused) */
+  get lock(): RestoreLock {
+    return this.#lifecycle.restoreLock;
   }
 
   status(): RestoreStatus {
