@@ -72,7 +72,8 @@ async function migrateStaged(path: string): Promise<void> {
   try {
     store = openSqliteStore(path);
   } catch (err) {
-    throw refuse(`invalid backup file: the database cannot be upgraded (${(err as Error).message})`);
+    // The staging path is the server's business, not the uploader's.
+    throw refuse(`invalid backup file: the database cannot be upgraded (${(err as Error).message.replaceAll(path, 'komari.db')})`);
   }
   await store.close();
 }

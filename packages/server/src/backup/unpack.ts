@@ -42,7 +42,9 @@ function openZip(path: string): Promise<ZipFile> {
 async function eachEntry(zip: ZipFile, fn: (e: Entry) => Promise<void> | void): Promise<void> {
   await new Promise<void>((done, fail) => {
     zip.on('entry', (e: Entry) => {
-      Promise.resolve(fn(e)).then(() => zip.readEntry(), fail);
+      Promise.resolve()
+        .then(() => fn(e))
+        .then(() => zip.readEntry(), fail);
     });
     zip.on('end', () => done());
     zip.on('error', (err: Error) => {
