@@ -57,7 +57,7 @@ export class RestoreService {
   }
 
   status(): RestoreStatus {
-    let last: LastRestore | null = null;
+    let last: LastRestore | null;
     try {
       last = JSON.parse(readFileSync(lastRestoreFile(this.#dataDir), 'utf8')) as LastRestore;
     } catch {
