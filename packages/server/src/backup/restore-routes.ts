@@ -50,7 +50,7 @@ export function registerSingleBackupUpload(fastify: FastifyInstance, app: AppCon
       return reply.send({ status: 'success', message: uploadedMessage, path: './data/backup.zip', ...rest });
     } catch (err) {
       if (err instanceof AppError && err.message === restoreBusy) return busy();
-      if (err instanceof MultipartError) return reply.code(400).send({ status: 'error', message: `get backup file: ${err.message}` });
+      if (err instanceof MultipartError) return reply.code(400).header('connection', 'close').send({ status: 'error', message: `get backup file: ${err.message}` });
       if (err instanceof AppError) return reply.code(400).send({ status: 'error', message: err.message });
       request.log.error({ err }, 'backup upload failed');
       return reply.code(500).send({ status: 'error', message: 'Internal server error' });

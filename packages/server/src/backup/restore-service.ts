@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { ImportReport } from '@komari-ts/protocol/import-report';
 import type { LastRestore, RestoreAnswer, RestoreStatus } from '@komari-ts/protocol/restore-status';
@@ -76,6 +76,7 @@ export class RestoreService {
     const id = randomToken(8);
     const staging = join(this.#dataDir, `.restore-staging-${id}`);
     try {
+      if (this.#app.config.db === ':memory:') throw AppError.internal('a restore needs the database in a file');
       if (!filename.toLowerCase().endsWith('.zip')) throw AppError.invalidParams(notZipName);
       await unpackBackup(archive, staging, this.#app.limits.backup);
       const staged = await prepareStagedDatabase(staging, this.#importer, this.#app.clock);
@@ -87,7 +88,7 @@ export class RestoreService {
         lock.release();
         return { answer: { path: 'data/backup.zip', kind: staged.kind, applied: 'next-start', report: staged.report }, apply: async () => {} };
       }
-      const saved = await writeBackup(this.#app, this.#dataDir, preRestoreName(this.#app.clock.now()));
+      const saved = await writeBackup(this.#app, this.#dataDir, this.#freshPreRestoreName());
       await this.#app.audit.log(who.ip, who.actor, `restore backup ${filename} (${staged.kind}), current data saved as backup/${saved.name}`, 'warn');
       const swap = dataSwap(this.#dataDir, resolve(this.#app.config.db), staging, join(this.#dataDir, `.restore-previous-${id}`));
       return {
@@ -117,6 +118,15 @@ export class RestoreService {
       this.#app.log.fatal({ err }, 'restore failed and the previous data could not be started again');
     } finally {
       lock.release();
+    }
+  }
+
+  /** Two restores in one second must not overwrite the first one's safety copy. */
+  #freshPreRestoreName(): string {
+    const name = preRestoreName(this.#app.clock.now());
+    for (let n = 1; ; n++) {
+      const candidate = n === 1 ? name : name.replace(/\.zip$/, `-${n}.zip`);
+      if (!existsSync(join(this.#dataDir, 'backup', candidate))) return candidate;
     }
   }
 

@@ -1,5 +1,5 @@
 import { Busboy, type BusboyFileStream } from '@fastify/busboy';
-import { createWriteStream, rmSync } from 'node:fs';
+import { createWriteStream, rmSync, type WriteStream } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 
@@ -65,12 +65,14 @@ function parse(raw: IncomingMessage, fileField: string, target: string, limits: 
     const fields: Record<string, string> = {};
     let file: MultipartResult['file'];
     let writing: Promise<void> = Promise.resolve();
+    let out: WriteStream | undefined;
     let received = 0;
     let failed = false;
     const fail = (err: MultipartError) => {
       if (failed) return;
       failed = true;
       raw.unpipe(bb);
+      out?.destroy(); // the file part will not end now: its descriptor is closed here
       reject(err);
     };
     raw.on('data', (chunk: Buffer) => {
@@ -84,7 +86,7 @@ function parse(raw: IncomingMessage, fileField: string, target: string, limits: 
     });
     bb.on('file', (name: string, stream: BusboyFileStream, filename: string) => {
       if (name !== fileField || file) return void stream.resume();
-      const out = createWriteStream(target);
+      out = createWriteStream(target);
       file = { bytes: 0, filename };
       const counted = file;
       stream.on('data', (c: Buffer) => (counted.bytes += c.length));

@@ -96,6 +96,8 @@ export function registerUploadChunkRoute(fastify: FastifyInstance, app: AppConte
       try {
         form = await readMultipart(request.raw, 'chunk_data', file, { maxBodyBytes: limits.maxChunkRequestBytes, maxFileBytes: limits.maxChunkRequestBytes });
       } catch (err) {
+        // The rest of a refused body is not worth reading: the connection goes with the answer.
+        if (err instanceof MultipartError) reply.header('connection', 'close');
         if (err instanceof MultipartError) throw AppError.invalidParams(`get chunk data: ${err.message}`);
         throw err;
       }
