@@ -9,6 +9,7 @@ import type { BootConfig } from './config/boot-config.ts';
 import type { ServerLimits } from './config/limits.ts';
 import type { GeoIpService } from './geoip/geoip-service.ts';
 import type { HistoryRecorder } from './history/recorder.ts';
+import type { RestoreService } from './backup/restore-service.ts';
 import type { OAuthService } from './oauth/oauth-service.ts';
 import type { PingService } from './ping/service.ts';
 import type { LiveView } from './realtime/live-view.ts';
@@ -58,4 +59,6 @@ export interface AppContext {
   viewers: ViewerSockets;
   /** country lookups from the offline database (region on basic info, login notices, admin test) */
   geoip: GeoIpService;
+  /** backup restores: validation, the live swap, the last outcome */
+  restore: RestoreService;
 }

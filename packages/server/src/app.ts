@@ -10,6 +10,11 @@ import { purgeTaskResults } from './exec/task-result.ts';
 import { AccountService } from './auth/account-service.ts';
 import { AlertService } from './alerts/alert-service.ts';
 import { registerBackupRoutes } from './backup/routes.ts';
+import { backupPurpose, registerRestoreStatusRoute, registerSingleBackupUpload } from './backup/restore-routes.ts';
+import { RestoreService } from './backup/restore-service.ts';
+import { RestoreLock, type AppLifecycle } from './lifecycle.ts';
+import { registerUploadChunkRoute, registerUploadRoutes } from './upload/routes.ts';
+import { UploadService } from './upload/upload-service.ts';
 import { EventBus } from './bus/event-bus.ts';
 import { Jobs } from './scheduler/jobs.ts';
 import { TokenBuckets } from './util/token-buckets.ts';
@@ -64,6 +69,8 @@ export interface BuildOptions {
   oauthEndpoints?: Partial<OAuthEndpoints>;
   /** the process's open-files soft limit, when known: guests get at most a share of it */
   openFiles?: number;
+  /** the running server's restart and restore lock (main.ts); absent: restores wait for a start */
+  lifecycle?: AppLifecycle;
 }
 
 export interface BuiltApp {
@@ -123,9 +130,14 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
     jobs,
     alerts: undefined as unknown as AlertService,
     geoip: new GeoIpService({ settings, dataDir: dataDirOf(config) }),
+    restore: undefined as unknown as RestoreService,
   };
   ctx.live.onTransition((t) => bus.publish('node.transition', t));
   ctx.alerts = new AlertService(ctx);
+  const dataDir = dataDirOf(config);
+  ctx.restore = new RestoreService(ctx, dataDir, opts.lifecycle ?? { restoreLock: new RestoreLock() });
+  const uploadPurposes = [backupPurpose(ctx.restore)];
+  const uploads = new UploadService(join(dataDir, '.uploads'), limits.upload, clock, uploadPurposes.map((p) => p.name));
   await ctx.oauth.ensureRows();
   await ctx.accounts.start();
   await ctx.history.start();
@@ -150,13 +162,23 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
   registerV2AgentRoutes(fastify, ctx);
   registerClientsFeed(fastify, ctx);
   registerTerminalRoutes(fastify, ctx);
-  registerBackupRoutes(fastify, ctx, dataDirOf(config));
+  registerBackupRoutes(fastify, ctx, dataDir);
+  registerRestoreStatusRoute(fastify, ctx.restore);
+  registerUploadRoutes(fastify, ctx, uploads, uploadPurposes);
+  // Uploaded files are read as streams, not as the text bodies every other route gets.
+  await fastify.register(async (raw) => {
+    raw.removeAllContentTypeParsers();
+    raw.addContentTypeParser('*', (_request, _payload, done) => done(null, undefined));
+    registerUploadChunkRoute(raw, ctx, uploads);
+    registerSingleBackupUpload(raw, ctx, uploads, ctx.restore);
+  });
   registerThemeRoutes(fastify, ctx, themeFilesFor(config));
   registerGeoipRoutes(fastify, ctx);
 
   jobs.add(
     { name: 'maintenance', everyMs: maintenanceEveryMs, run: () => runMaintenance(ctx) },
     { name: 'presence-sweep', everyMs: 1000, run: () => ctx.live.sweep() },
+    { name: 'upload-sweep', everyMs: limits.upload.sweepEveryMs, run: () => void uploads.sweep() },
   );
   jobs.start();
   // Before the sockets close: their closing is the server's own doing, not an outage.

@@ -77,7 +77,13 @@ async function main(argv: string[]): Promise<void> {
   switch (command) {
     case 'server': {
       const server = await startServer(config);
-      const localAgent = config.localAgent ? await startLocalAgent(server.ctx, server.fastify.server.address()) : undefined;
+      let localAgent = config.localAgent ? await startLocalAgent(server.ctx, server.fastify.server.address()) : undefined;
+      // A restore swaps the database: this host's node may be another one (or none) now.
+      server.onRestart(async (ctx) => {
+        if (!config.localAgent) return;
+        await localAgent?.stop();
+        localAgent = await startLocalAgent(ctx, server.fastify.server.address());
+      });
       const stop = () => {
         server.fastify.log.info('server is shutting down');
         (localAgent?.stop() ?? Promise.resolve()).then(() => server.stop()).then(

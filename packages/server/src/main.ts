@@ -1,7 +1,12 @@
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from './app-context.ts';
 import { buildApp, type BuildOptions, type BuiltApp } from './app.ts';
+import { restoreDroppedBackup } from './backup/restore-at-start.ts';
 import { splitListen, type BootConfig } from './config/boot-config.ts';
 import { raiseFdLimit, type FdRaise } from './fd-limit.ts';
+import { RestoreLock, type DataSwap, type RestartOutcome } from './lifecycle.ts';
 import { openSqliteStore } from './store/sqlite/open.ts';
+import type { Store } from './store/types.ts';
 
 /** The open-files figures at start, and the guest-socket cap they leave (issue 12). */
 function logFdLimit(built: BuiltApp, fd: FdRaise): void {
@@ -10,20 +15,37 @@ function logFdLimit(built: BuiltApp, fd: FdRaise): void {
   else built.fastify.log.info(figures, `open-files limit: soft ${fd.after?.soft} (was ${fd.before?.soft}), hard ${fd.after?.hard}`);
 }
 
+/**
+ * A listening server. `ctx`, `fastify` and `routes` are those of the app running now: a restore
+ * replaces the app (and its store) in-process on the same address.
+ */
 export interface RunningServer extends BuiltApp {
-  /** the bound address, e.g. http://127.0.0.1:25774 */
+  /** the bound address, e.g. http://127.0.0.1:25774; unchanged by a restart */
   url: string;
   stop(): Promise<void>;
+  /** called after every in-process restart, whether the new data or the old came back */
+  onRestart(listener: (ctx: AppContext) => Promise<void> | void): void;
 }
 
 /** What tests may hand the app beside the config. */
-export type StartOptions = Pick<BuildOptions, 'clock' | 'limits' | 'oauthEndpoints' | 'logStream'>;
+export type StartOptions = Pick<BuildOptions, 'clock' | 'limits' | 'oauthEndpoints' | 'logStream'> & {
+  /**
+   * Runs before an app is built during a restart: `restored` over the swapped-in data,
+   * `previous` after a rollback. Tests throw from it to prove the rollback.
+   */
+  beforeRebuild?: (which: 'restored' | 'previous') => void | Promise<void>;
+};
+
+interface Current {
+  built: BuiltApp;
+  store: Store;
+}
 
 /**
- * The composition root: open the store, migrate, build the app, create the first account,
- * listen. `stop` closes in reverse order. `print` receives the one-time admin password line;
- * `opts` is for tests: a clock they move, bounds they shrink, GitHub's URLs pointed at a local
- * stand-in, a stream their log lines go to.
+ * The composition root and the one owner of the server's lifecycle: open the store, migrate,
+ * build the app, create the first account, listen; restart in-process over swapped data (a
+ * restore) with a rollback to the old files when the new ones do not come up; stop in reverse
+ * order. `print` receives the one-time admin password line; `opts` is for tests.
  */
 export async function startServer(
   config: BootConfig,
@@ -31,32 +53,79 @@ export async function startServer(
   opts: StartOptions = {},
 ): Promise<RunningServer> {
   const fd = raiseFdLimit();
-  const store = openSqliteStore(config.db);
-  let built: BuiltApp;
-  try {
-    built = await buildApp({ ...opts, config, store, logger: config.logLevel !== 'silent', openFiles: fd.after?.soft });
-    logFdLimit(built, fd);
-    const created = await built.ctx.accounts.ensureFirstAccount(config.adminUsername, config.adminPassword);
-    if (created) {
-      print(`Default admin account created. Username: ${created.username} , Password: ${created.password}`);
-    }
-    const { host, port } = splitListen(config.listen);
-    await built.fastify.listen({ host, port });
-  } catch (err) {
-    await store.close();
-    throw err;
-  }
-  const addr = built.fastify.server.address();
-  const url = typeof addr === 'object' && addr ? `http://${addr.family === 'IPv6' ? `[${addr.address}]` : addr.address}:${addr.port}` : '';
-  return {
-    ...built,
-    url,
-    async stop() {
-      try {
-        await built.fastify.close();
-      } finally {
-        await store.close();
+  const restoreLock = new RestoreLock();
+  const listeners: Array<(ctx: AppContext) => Promise<void> | void> = [];
+  const { host, port: configuredPort } = splitListen(config.listen);
+  let port = configuredPort;
+  let current: Current;
+
+  async function open(): Promise<Current> {
+    const store = openSqliteStore(config.db);
+    try {
+      const lifecycle = { restoreLock, restart };
+      const built = await buildApp({ ...opts, config, store, logger: config.logLevel !== 'silent', openFiles: fd.after?.soft, lifecycle });
+      const created = await built.ctx.accounts.ensureFirstAccount(config.adminUsername, config.adminPassword);
+      if (created) {
+        print(`Default admin account created. Username: ${created.username} , Password: ${created.password}`);
       }
+      await built.fastify.listen({ host, port });
+      return { built, store };
+    } catch (err) {
+      await store.close();
+      throw err;
+    }
+  }
+
+  async function close(c: Current): Promise<void> {
+    try {
+      await c.built.fastify.close();
+    } finally {
+      await c.store.close();
+    }
+  }
+
+  /** Stops the app, swaps the files, comes back on the same port; the old files if that fails. */
+  async function restart(swap: DataSwap): Promise<RestartOutcome> {
+    await close(current);
+    let outcome: RestartOutcome;
+    try {
+      swap.apply();
+      await opts.beforeRebuild?.('restored');
+      current = await open();
+      swap.commit();
+      outcome = { ok: true, ctx: current.built.ctx };
+    } catch (err) {
+      swap.rollback();
+      await opts.beforeRebuild?.('previous');
+      current = await open();
+      current.built.fastify.log.error({ err }, 'restore failed: the previous data is back');
+      outcome = { ok: false, error: err as Error, ctx: current.built.ctx };
+    }
+    for (const l of listeners) await l(current.built.ctx);
+    return outcome;
+  }
+
+  current = await open();
+  logFdLimit(current.built, fd);
+  const addr = current.built.fastify.server.address();
+  if (typeof addr === 'object' && addr) port = addr.port; // port 0: the restart reuses the one chosen
+  const url = typeof addr === 'object' && addr ? `http://${addr.family === 'IPv6' ? `[${addr.address}]` : addr.address}:${addr.port}` : '';
+  const server: RunningServer = {
+    get fastify(): FastifyInstance {
+      return current.built.fastify;
     },
+    get ctx(): AppContext {
+      return current.built.ctx;
+    },
+    get routes() {
+      return current.built.routes;
+    },
+    url,
+    stop: () => close(current),
+    onRestart: (l) => void listeners.push(l),
   };
+  // A backup.zip dropped into the data folder (Komari's restore-on-next-start) goes through the
+  // same validated path as an upload.
+  await restoreDroppedBackup(current.built.ctx);
+  return server;
 }

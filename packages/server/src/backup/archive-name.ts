@@ -6,6 +6,12 @@ export function backupName(ms: number): string {
   return `backup-${date}-${time}.${iso.slice(20, 23)}000.zip`;
 }
 
+/** `pre-restore-20261207-051530.zip`: the data as it was before a restore (admin-api.md §11.3). */
+export function preRestoreName(ms: number): string {
+  const iso = new Date(ms).toISOString();
+  return `pre-restore-${iso.slice(0, 10).replace(/-/g, '')}-${iso.slice(11, 19).replace(/:/g, '')}.zip`;
+}
+
 export const markerName = 'komari-backup-markup';
 
 /** The marker file's text: the line Komari writes, in both languages, and when. */

@@ -30,13 +30,15 @@ function walk(base: string, rel: string, out: Array<{ rel: string; dir: boolean 
 /**
  * Writes a backup archive in Komari's layout into `data/backup/`: a consistent snapshot of the
  * database (accepted reports flushed first), the favicon, font and themes, and the marker as the
- * last entry. Older downloads beyond `limits.backup.keepDownloads` are deleted.
+ * last entry. A download (no `name` given) is named as Komari names it, and older downloads
+ * beyond `limits.backup.keepDownloads` are deleted; a named archive (a restore's safety copy) is
+ * kept.
  */
-export async function writeBackup(app: AppContext, dataDir: string): Promise<BackupArchive> {
+export async function writeBackup(app: AppContext, dataDir: string, named?: string): Promise<BackupArchive> {
   const now = app.clock.now();
   const dir = join(dataDir, 'backup');
   mkdirSync(dir, { recursive: true });
-  const name = backupName(now);
+  const name = named ?? backupName(now);
   const snapshot = join(dir, `.snapshot-${randomToken(8)}.db`);
   const part = join(dir, `${name}.part`);
   try {
@@ -63,7 +65,7 @@ export async function writeBackup(app: AppContext, dataDir: string): Promise<Bac
     rmSync(snapshot, { force: true });
     rmSync(part, { force: true });
   }
-  pruneDownloads(dir, app.limits.backup.keepDownloads);
+  if (named === undefined) pruneDownloads(dir, app.limits.backup.keepDownloads);
   return { name, path: join(dir, name), size: statSync(join(dir, name)).size };
 }
 

@@ -143,6 +143,25 @@ export interface ServerLimits {
   backup: {
     /** archives kept in `data/backup/` from downloads; older ones are deleted */
     keepDownloads: number;
+    /** entries an archive to restore may hold (Komari: 100,000) */
+    maxEntries: number;
+    /** bytes its entries may expand to, counted while extracting, not read from headers (Komari: 4 GiB) */
+    maxUncompressedBytes: number;
+  };
+  /** the chunked upload service (upload/), shared by backups and themes (admin-api.md §11.2) */
+  upload: {
+    /** every chunk but the last is exactly this long (Komari: 5 MiB) */
+    chunkBytes: number;
+    /** one chunk request, multipart framing included (Komari: 6 MiB) */
+    maxChunkRequestBytes: number;
+    /** a whole upload, and the older single-request backup upload (Komari: 4 GiB) */
+    maxUploadBytes: number;
+    /** uploads in progress at once; one more is refused (429) until one ends or expires */
+    maxConcurrent: number;
+    /** an upload untouched this long is deleted with its chunks */
+    idleTtlMs: number;
+    /** how often expired uploads are looked for */
+    sweepEveryMs: number;
   };
   /** alerts: evaluation, delivery and what is kept (alerts/) */
   alerts: {
@@ -274,6 +293,16 @@ export const defaultServerLimits: ServerLimits = {
   visitorEvents: { burst: 10, perMinute: 30, maxKeys: 10_000 },
   backup: {
     keepDownloads: 5,
+    maxEntries: 100_000,
+    maxUncompressedBytes: 4 * 1024 ** 3,
+  },
+  upload: {
+    chunkBytes: 5 * 1024 * 1024,
+    maxChunkRequestBytes: 6 * 1024 * 1024,
+    maxUploadBytes: 4 * 1024 ** 3,
+    maxConcurrent: 4,
+    idleTtlMs: 30 * 60_000,
+    sweepEveryMs: 60_000,
   },
   alerts: {
     sendTimeoutMs: 10_000,

@@ -33,8 +33,8 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
   const server = await startServer(config, () => {}, opts);
   const adminUsername = config.adminUsername ?? 'admin';
   const adminPassword = env.ADMIN_PASSWORD;
-  return {
-    ...server,
+  // Assigned onto the server, not spread: its ctx and fastify are getters a restore moves on.
+  return Object.assign(server, {
     dir,
     dbPath,
     adminUsername,
@@ -49,7 +49,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
       await server.stop();
       rmSync(dir, { recursive: true, force: true });
     },
-  };
+  });
 }
 
 /** A server for a suite and the admin's session cookie. */
