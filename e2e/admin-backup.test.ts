@@ -9,10 +9,9 @@ import { addReportingNode, startWebServer } from './helpers/web-server.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
-// The backup page in both languages against a real server. The download works on its own. The
-// restore tests follow the contract of the live restore (chunked upload → merge answers
-// {path, kind, applied: "live", report?} → the server rebuilds itself → GET /api/admin/backup/status
-// reports the outcome), built on the restore branch: they pass once it is merged.
+// The backup page in both languages against a real server: download, and the live restore
+// (chunked upload → merge answers {path, kind, applied: "live", report?} → the server rebuilds
+// itself → GET /api/admin/backup/status reports the outcome).
 
 const fixtureDir = '/work/shared/fixtures/komari-1.4.3';
 const fixture = JSON.parse(readFileSync(join(fixtureDir, 'fixture.json'), 'utf8'));
@@ -42,23 +41,17 @@ describe('admin backup page in a real browser', { skip: noBrowser }, () => {
   let s: TestServer;
   let cookie: string;
   let browser: Browser;
-  // until the restore branch is merged this route answers 404 (Chromium logs it as an error)
-  let statusRouteMissing = false;
 
   before(async () => {
     ({ s, cookie } = await startWebServer());
     browser = await launchBrowser();
     await addReportingNode(s, cookie, 'kept-node');
-    statusRouteMissing = (await http(s.url, '/api/admin/backup/status', { cookie })).status === 404;
   });
   after(async () => {
     await browser?.close();
     await s?.dispose();
   });
 
-  const forgetMissingStatusRoute = (p: WatchedPage) => {
-    if (statusRouteMissing) p.forgetRefusals(404);
-  };
   const nodeNames = async (c: string): Promise<string[]> => {
     const res = await http(s.url, '/api/admin/client/list', { cookie: c });
     assert.equal(res.status, 200, res.text);
@@ -84,7 +77,6 @@ describe('admin backup page in a real browser', { skip: noBrowser }, () => {
         // the central directory names its entries in plain text
         assert.ok(bytes.includes('komari-backup-markup'), 'the zip holds the marker');
         assert.ok(bytes.includes('komari.db'), 'the zip holds the database');
-        forgetMissingStatusRoute(p);
         p.assertClean();
       } finally {
         await p.close();
@@ -103,7 +95,6 @@ describe('admin backup page in a real browser', { skip: noBrowser }, () => {
       await p.page.getByTestId('backup-restore-problem').getByText(texts.en.notZipName).waitFor();
       assert.equal(await p.page.getByTestId('backup-confirm').count(), 0);
       assert.equal(await p.page.getByTestId('backup-progress').count(), 0, 'no upload started');
-      forgetMissingStatusRoute(p);
       p.assertClean();
     } finally {
       await p.close();
@@ -113,7 +104,7 @@ describe('admin backup page in a real browser', { skip: noBrowser }, () => {
   // ---- the tests below need the restore routes (upload/init|chunk|merge|cancel, backup/status) ----
 
   for (const locale of ['en', 'zh-CN'] as const) {
-    it(`${locale} [needs the restore routes]: says no backup has been restored yet`, async () => {
+    it(`${locale}: says no backup has been restored yet`, async () => {
       const p = await openPage(browser, s.url, { locale, sessionCookie: cookie });
       try {
         await open(p, texts[locale].heading);
@@ -125,7 +116,7 @@ describe('admin backup page in a real browser', { skip: noBrowser }, () => {
     });
   }
 
-  it('en [needs the restore routes]: an archive the server refuses shows its reason and changes nothing', async () => {
+  it('en: an archive the server refuses shows its reason and changes nothing', async () => {
     const before = await nodeNames(cookie);
     const p = await openPage(browser, s.url, { locale: 'en', sessionCookie: cookie });
     try {
@@ -144,7 +135,7 @@ describe('admin backup page in a real browser', { skip: noBrowser }, () => {
     }
   });
 
-  it('en [needs the restore routes]: restores its own backup after a confirmation: progress, rebuild, outcome; data made after the backup is gone', async () => {
+  it('en: restores its own backup after a confirmation: progress, rebuild, outcome; data made after the backup is gone', async () => {
     const res = await fetch(`${s.url}/api/admin/download/backup`, { headers: { cookie: `session_token=${cookie}`, connection: 'close' } });
     assert.equal(res.status, 200);
     const file = join(s.dir, 'own-backup.zip');
@@ -179,7 +170,7 @@ describe('admin backup page in a real browser', { skip: noBrowser }, () => {
     }
   });
 
-  it('zh-CN [needs the restore routes]: restores the real Komari 1.4.3 backup: the lost session leads to the login page, then the import report', async () => {
+  it('zh-CN: restores the real Komari 1.4.3 backup: the lost session leads to the login page, then the import report', async () => {
     const p = await openPage(browser, s.url, { locale: 'zh-CN', sessionCookie: cookie });
     try {
       const { page } = p;

@@ -18,6 +18,7 @@ export async function uploadInChunks<T>(file: File, purpose: string, { onProgres
   const session = await apiSend<UploadSession>('/api/admin/upload/init', { purpose, size: file.size, filename: file.name });
   const { upload_id: uploadId, chunk_size: chunkSize } = session;
   if (!(chunkSize > 0)) throw new ApiError(500, `bad chunk_size: ${String(chunkSize)}`);
+  let merging = false;
   try {
     const count = Math.ceil(file.size / chunkSize);
     for (let index = 0; index < count; index++) {
@@ -27,10 +28,12 @@ export async function uploadInChunks<T>(file: File, purpose: string, { onProgres
     }
     onProgress(file.size, file.size);
     signal.throwIfAborted();
+    merging = true;
     return await apiSend<T>('/api/admin/upload/merge', { upload_id: uploadId });
   } catch (err) {
-    // The server drops a failed merge itself; a cancel then answers 404, which changes nothing.
-    await apiSend('/api/admin/upload/cancel', { upload_id: uploadId }).catch(() => undefined);
+    // The server drops an upload whose merge failed itself (a cancel would only answer 404); one
+    // whose merge answer was lost expires on the server.
+    if (!merging) await apiSend('/api/admin/upload/cancel', { upload_id: uploadId }).catch(() => undefined);
     throw err;
   }
 }
