@@ -4,9 +4,11 @@ import { parseArgs } from 'node:util';
 import { AccountService } from './auth/account-service.ts';
 import { systemClock } from './clock.ts';
 import { loadBootConfig } from './config/boot-config.ts';
+import { dataDirOf } from './config/data-dir.ts';
+import { defaultServerLimits } from './config/limits.ts';
 import { importKomari } from './import/komari/import-komari.ts';
 import { formatImportReport } from './import/komari/report-text.ts';
-import { resolveKomariSource } from './import/komari/source.ts';
+import { withKomariSource } from './import/komari/source.ts';
 import { startLocalAgent } from './local-agent.ts';
 import { startServer } from './main.ts';
 import { AuditService } from './services/audit-service.ts';
@@ -24,8 +26,9 @@ Commands:
                     server applies it at the next login attempt
   unlock            clear the login locks (per address, per account, global) and the 2FA and
                     current-password re-check locks of a running server
-  import PATH       import a Komari data folder (komari.db, metrics.db) into this database;
-                    refused when this server has nodes of its own unless --merge
+  import PATH       import a Komari data folder (komari.db, metrics.db) or a Komari backup zip
+                    into this database (stop the server first); refused when this server has
+                    nodes of its own unless --merge
 
 Flags:
   -d, --database PATH   SQLite file (env KOMARI_DB, default ./data/komari.db)
@@ -129,7 +132,9 @@ async function main(argv: string[]): Promise<void> {
       if (!positionals[1]) return void console.log(usage);
       const store = openSqliteStore(config.db);
       try {
-        const report = await importKomari(resolveKomariSource(positionals[1]), store, { merge: values.merge, clock: systemClock });
+        const report = await withKomariSource(positionals[1], dataDirOf(config), defaultServerLimits.backup, (source) =>
+          importKomari(source, store, { merge: values.merge, clock: systemClock }),
+        );
         console.log(values.json ? JSON.stringify(report, null, 2) : formatImportReport(report));
       } finally {
         await store.close();

@@ -1,13 +1,14 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { openSqliteStore } from '../src/store/sqlite/open.ts';
 import { runCli } from './helpers/cli.ts';
-import { extractSharedFixture, sharedFixture as fx } from './helpers/komari-fixture.ts';
+import { extractSharedFixture, sharedFixtureDir, sharedFixture as fx } from './helpers/komari-fixture.ts';
+import { marker, patchNames, zipOf } from './helpers/restore.ts';
 
-// `komari import <folder> [--merge] [--json]` as a real child process over a real database file.
+// `komari import <folder-or-zip> [--merge] [--json]` as a real child process over a real database file.
 
 describe('komari import', () => {
   let source: Awaited<ReturnType<typeof extractSharedFixture>>;
@@ -64,5 +65,33 @@ describe('komari import', () => {
     const res = await runCli(['import', dir, '-d', join(dir, 'c.db')]);
     assert.equal(res.code, 1);
     assert.match(res.stderr, /holds no komari\.db: give a Komari data folder/);
+  });
+
+  it("imports Komari's backup zip as it is, leaving no unpacked copy behind", async () => {
+    const work = mkdtempSync(join(tmpdir(), 'komari-import-zip-'));
+    try {
+      const db = join(work, 'z.db');
+      const res = await runCli(['import', join(sharedFixtureDir, 'backup.zip'), '-d', db, '--json']);
+      assert.equal(res.code, 0, res.stderr);
+      assert.equal(JSON.parse(res.stdout).imported.nodes, 3);
+      assert.deepEqual(readdirSync(work).filter((f) => f.startsWith('.import-')), []);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a zip with an entry escaping its folder, exit 1, nothing written outside', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'komari-import-slip-'));
+    try {
+      const zip = join(work, 'evil.zip');
+      writeFileSync(zip, patchNames(await zipOf([marker(), { name: 'xx/evil.txt', data: 'x' }]), 'xx/evil.txt', '../evil.txt'));
+      const res = await runCli(['import', zip, '-d', join(work, 'data', 'e.db')]);
+      assert.equal(res.code, 1);
+      assert.match(res.stderr, /invalid backup file: unsafe entry path/);
+      assert.deepEqual(readdirSync(work).sort(), ['data', 'evil.zip']);
+      assert.deepEqual(readdirSync(join(work, 'data')).filter((f) => !f.startsWith('e.db')), []);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
   });
 });
