@@ -186,6 +186,11 @@ export interface ServerLimits {
     /** entries kept; creating one more is refused (400), and so is a batch delete naming more ids */
     maxEntries: number;
   };
+  /** importing Komari's history (import/komari/history) */
+  historyImport: {
+    /** rows held before they are written in one transaction */
+    batchRows: number;
+  };
 }
 
 export const defaultServerLimits: ServerLimits = {
@@ -277,6 +282,9 @@ export const defaultServerLimits: ServerLimits = {
     maxTextBytes: 64 * 1024,
     maxRemarkBytes: 64 * 1024,
     maxEntries: 1000,
+  },
+  historyImport: {
+    batchRows: 2000,
   },
 };
 

@@ -9,12 +9,14 @@ export class ImportReportBuilder {
   private readonly skipped: ImportSkip[] = [];
   private skippedTotal = 0;
   private readonly startedAt: number;
+  private readonly source: ImportReport['source'];
+  private readonly mode: ImportReport['mode'];
+  private readonly now: () => number;
 
-  constructor(
-    private readonly source: ImportReport['source'],
-    private readonly mode: ImportReport['mode'],
-    private readonly now: () => number = Date.now,
-  ) {
+  constructor(source: ImportReport['source'], mode: ImportReport['mode'], now: () => number = Date.now) {
+    this.source = source;
+    this.mode = mode;
+    this.now = now;
     this.startedAt = now();
   }
 
