@@ -297,7 +297,10 @@ export function generateKomariDbs(options: KomariDbOptions): GeneratedKomariDb {
   let rollupRows = 0;
   let series: number;
   try {
-    db.exec('PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -262144');
+    // A throwaway file: no rollback journal on disk (node:sqlite's defensive mode refuses OFF).
+    db.exec('PRAGMA journal_mode = MEMORY');
+    db.exec('PRAGMA synchronous = OFF');
+    db.exec('PRAGMA cache_size = -262144');
     db.exec(komariMetricSchema);
     db.exec('BEGIN');
     const def = db.prepare('INSERT INTO metric_definitions VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
