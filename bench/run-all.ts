@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { loadavg } from 'node:os';
 
-const benches = ['ingest', 'fanout', 'history', 'storage', 'micro', 'agent', 'web-dashboard', 'attack-report-flood', 'attack-sockets', 'alerts', 'offline-alert', 'backup'] as const;
+const benches = ['ingest', 'fanout', 'history', 'storage', 'micro', 'agent', 'web-dashboard', 'attack-report-flood', 'attack-sockets', 'alerts', 'offline-alert', 'backup', 'komari-import'] as const;
 const limitMs = 30 * 60_000;
 /** Sizes for the run of every benchmark where a benchmark's own default is its budget run. */
 const smallArgs: Record<string, string[]> = {
@@ -15,6 +15,7 @@ const smallArgs: Record<string, string[]> = {
   'attack-report-flood': ['--duration', '10'],
   'attack-sockets': ['--guests', '500'],
   alerts: ['--nodes', '2000'],
+  'komari-import': ['--nodes', '20'],
 };
 
 function run(name: string, args: string[]): Promise<number> {

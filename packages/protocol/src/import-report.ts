@@ -40,6 +40,6 @@ export interface ImportSkip {
 export const importKinds = [
   'accounts', 'nodes', 'settings', 'pingTasks', 'offlineRules', 'loadRules', 'trafficReports',
   'messageSenders', 'oauthProviders', 'clipboard', 'auditLog', 'execTasks', 'execResults',
-  'themeSettings', 'sessions', 'plugins', 'history', 'loadSeries', 'loadPoints', 'pingPoints',
+  'themeSettings', 'sessions', 'plugins', 'loadSeries', 'loadPoints', 'pingSeries', 'pingPoints',
 ] as const;
 export type ImportKind = (typeof importKinds)[number];

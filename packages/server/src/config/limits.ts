@@ -221,6 +221,11 @@ export interface ServerLimits {
     /** points one answer may hold (~60 bytes of JSON each); more is refused, not cut */
     maxTotalPoints: number;
   };
+  /** importing Komari's history (import/komari/history) */
+  historyImport: {
+    /** rows held before they are written in one transaction */
+    batchRows: number;
+  };
 }
 
 export const defaultServerLimits: ServerLimits = {
@@ -331,6 +336,9 @@ export const defaultServerLimits: ServerLimits = {
     maxTextBytes: 64 * 1024,
     maxRemarkBytes: 64 * 1024,
     maxEntries: 1000,
+  },
+  historyImport: {
+    batchRows: 2000,
   },
 };
 

@@ -164,6 +164,11 @@ export interface HistoryRow {
 export interface HistoryStore {
   /** Upserts whole rows (the caller's bucket is authoritative) in one transaction. */
   write(rows: readonly HistoryRow[]): Promise<void>;
+  /**
+   * Inserts the rows whose (node, width, start) has no row yet, in one transaction; a row already
+   * there wins (an import never overwrites, so importing twice adds nothing). Returns how many.
+   */
+  insertMissing(rows: readonly HistoryRow[]): Promise<number>;
   /** One node's rows of one width with from ≤ start ≤ to, oldest first. */
   range(node: string, width: number, from: number, to: number): Promise<HistoryRow[]>;
   /** One node's newest row of one width. */
@@ -249,6 +254,8 @@ export interface PingSeriesFilter {
 export interface PingHistoryStore {
   /** Upserts whole rows (the caller's bucket is authoritative) in one transaction. */
   write(rows: readonly PingBucketRow[]): Promise<void>;
+  /** As HistoryStore.insertMissing: rows of a (series, width, start) already stored win. */
+  insertMissing(rows: readonly PingBucketRow[]): Promise<number>;
   /** Rows of the matching series of one width with from ≤ start ≤ to, oldest first. */
   range(filter: PingSeriesFilter, width: number, from: number, to: number): Promise<PingBucketRow[]>;
   /** One series' newest row of one width. */

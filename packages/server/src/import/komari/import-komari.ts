@@ -11,6 +11,7 @@ import { importClipboard } from './clipboard.ts';
 import type { ImportContext } from './context.ts';
 import { detectKomariSchema, unsupportedSchemaReason } from './detect.ts';
 import { importExecHistory } from './exec-history.ts';
+import { importKomariHistory } from './history/import-history.ts';
 import { importNodes, sourceTokens } from './nodes.ts';
 import { importPingTasks } from './ping-tasks.ts';
 import { importProviders } from './providers.ts';
@@ -18,7 +19,7 @@ import { ImportReportBuilder } from './report.ts';
 import { importSettings, importThemeSettings } from './settings.ts';
 import { openKomariDb, rowCount } from './source-db.ts';
 
-/** The history import (metrics.db and the legacy records tables), wired in by the caller. */
+/** The history step (metrics.db and the legacy records tables); tests hand in one that watches its input. */
 export type KomariHistoryImport = (
   input: { komariDb: DatabaseSync; metricsDb?: string; clientUuids: ReadonlySet<string>; pingTaskIds: ReadonlyMap<number, number> },
   store: Store,
@@ -29,7 +30,7 @@ export interface ImportKomariOptions {
   /** add to a server that has nodes of its own (else refused) */
   merge?: boolean;
   clock: Clock;
-  /** the history step; without it history is reported as not imported */
+  /** the history step: `importKomariHistory` unless a test hands in another */
   history?: KomariHistoryImport;
   /** bounds the imported rows must fit (the clipboard's, the alert rules'); the server's defaults otherwise */
   limits?: ServerLimits;
@@ -63,7 +64,7 @@ export async function importKomari(
       db, store, report, mode, schema, clock: opts.clock, limits: opts.limits ?? defaultServerLimits,
       nodes: new Set(), knownNodes: new Set(), pingTasks: new Map(),
     };
-    await importAll(ctx, source, opts.history);
+    await importAll(ctx, source, opts.history ?? importKomariHistory);
     return report.finish();
   } finally {
     db.close();
@@ -82,7 +83,7 @@ async function modeOf(db: DatabaseSync, store: Store, merge: boolean): Promise<'
   );
 }
 
-async function importAll(ctx: ImportContext, source: { metricsDb?: string }, history: KomariHistoryImport | undefined): Promise<void> {
+async function importAll(ctx: ImportContext, source: { metricsDb?: string }, history: KomariHistoryImport): Promise<void> {
   await importNodes(ctx);
   await importAccounts(ctx);
   const settings = await importSettings(ctx);
@@ -94,11 +95,7 @@ async function importAll(ctx: ImportContext, source: { metricsDb?: string }, his
   await importAuditLog(ctx);
   await importExecHistory(ctx);
   notCarried(ctx);
-  if (history) {
-    await history({ komariDb: ctx.db, metricsDb: source.metricsDb, clientUuids: ctx.nodes, pingTaskIds: ctx.pingTasks }, ctx.store, ctx.report);
-  } else if (source.metricsDb || rowCount(ctx.db, 'records') > 0) {
-    ctx.report.skip('history', 'this import was run without the history step: load and ping history were not imported');
-  }
+  await history({ komariDb: ctx.db, metricsDb: source.metricsDb, clientUuids: ctx.nodes, pingTaskIds: ctx.pingTasks }, ctx.store, ctx.report);
 }
 
 /** What exists in Komari and deliberately does not come over, said once per kind. */

@@ -3,7 +3,7 @@ import { inTransaction } from '../../store/sqlite/transaction.ts';
 import type { PingBucketRow, PingHistoryStore, PingSeriesFilter } from '../../store/types.ts';
 
 const columns = ['sent', 'lost', 'sum', 'min', 'max', 'last', 'last_at'] as const;
-const insertSql = `INSERT OR REPLACE INTO ping_buckets (series, width, start, ${columns.join(', ')})
+const insertSql = (conflict: 'REPLACE' | 'IGNORE') => `INSERT OR ${conflict} INTO ping_buckets (series, width, start, ${columns.join(', ')})
   VALUES (${Array(columns.length + 3).fill('?').join(', ')})`;
 
 function toRow(d: Record<string, unknown>): PingBucketRow {
@@ -54,19 +54,29 @@ export function sqlitePingHistory(db: DatabaseSync): PingHistoryStore {
     ids.set(key, Number(r.id));
     return Number(r.id);
   };
-  const insert = db.prepare(insertSql);
+  const insert = db.prepare(insertSql('REPLACE'));
+  const insertNew = db.prepare(insertSql('IGNORE'));
+  // Series numbers handed out inside a rolled-back transaction do not exist.
+  const writeAll = (stmt: typeof insert, rows: readonly PingBucketRow[]): number => {
+    try {
+      return inTransaction(db, () => {
+        let n = 0;
+        for (const r of rows) n += Number(stmt.run(idOf(r.task, r.node, true)!, r.width, r.start, r.sent, r.lost, r.sum, r.min, r.max, r.last, r.lastAt).changes);
+        return n;
+      });
+    } catch (err) {
+      ids.clear();
+      throw err;
+    }
+  };
   const latestStmt = db.prepare('SELECT * FROM ping_buckets WHERE series = ? AND width = ? ORDER BY start DESC LIMIT 1');
 
   return {
     async write(rows) {
-      try {
-        inTransaction(db, () => {
-          for (const r of rows) insert.run(idOf(r.task, r.node, true)!, r.width, r.start, r.sent, r.lost, r.sum, r.min, r.max, r.last, r.lastAt);
-        });
-      } catch (err) {
-        ids.clear(); // series numbers handed out inside the rolled-back transaction do not exist
-        throw err;
-      }
+      writeAll(insert, rows);
+    },
+    async insertMissing(rows) {
+      return writeAll(insertNew, rows);
     },
     async range(filter, width, from, to) {
       const w = seriesWhere(filter);

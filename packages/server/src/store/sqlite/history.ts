@@ -26,7 +26,7 @@ const valueColumns = [
   ...scalarColumns.map(([c]) => c),
   ...gauges.flatMap((g) => [`${g}_sum`, `${g}_max`]),
 ];
-const insertSql = `INSERT OR REPLACE INTO history_buckets (node, width, start, ${valueColumns.join(', ')})
+const insertSql = (conflict: 'REPLACE' | 'IGNORE') => `INSERT OR ${conflict} INTO history_buckets (node, width, start, ${valueColumns.join(', ')})
   VALUES (${Array(valueColumns.length + 3).fill('?').join(', ')})`;
 
 function values(nodeId: number, r: HistoryRow): SQLInputValue[] {
@@ -79,7 +79,21 @@ export function sqliteHistory(db: DatabaseSync): HistoryStore {
     ids.set(uuid, Number(r.id));
     return Number(r.id);
   };
-  const insert = db.prepare(insertSql);
+  const insert = db.prepare(insertSql('REPLACE'));
+  const insertNew = db.prepare(insertSql('IGNORE'));
+  // Node numbers handed out inside a rolled-back transaction do not exist.
+  const writeAll = (stmt: typeof insert, rows: readonly HistoryRow[]): number => {
+    try {
+      return inTransaction(db, () => {
+        let n = 0;
+        for (const r of rows) n += Number(stmt.run(...values(idOf(r.node, true)!, r)).changes);
+        return n;
+      });
+    } catch (err) {
+      ids.clear();
+      throw err;
+    }
+  };
   const rangeStmt = db.prepare(
     'SELECT * FROM history_buckets WHERE node = ? AND width = ? AND start BETWEEN ? AND ? ORDER BY start',
   );
@@ -87,14 +101,10 @@ export function sqliteHistory(db: DatabaseSync): HistoryStore {
 
   return {
     async write(rows) {
-      try {
-        inTransaction(db, () => {
-          for (const r of rows) insert.run(...values(idOf(r.node, true)!, r));
-        });
-      } catch (err) {
-        ids.clear(); // node numbers handed out inside the rolled-back transaction do not exist
-        throw err;
-      }
+      writeAll(insert, rows);
+    },
+    async insertMissing(rows) {
+      return writeAll(insertNew, rows);
     },
     async range(node, width, from, to) {
       const id = idOf(node, false);
