@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { eventually } from './helpers/agent-common.ts';
+import { ManualClock } from './helpers/clock.ts';
 import { sharedFixtureDir, sharedFixture as fx } from './helpers/komari-fixture.ts';
 import { uploadBackup } from './helpers/restore.ts';
 import { http, sessionCookieOf, startWithAdmin, type TestServer } from './helpers/server.ts';
@@ -12,7 +13,8 @@ import { V1Agent } from './helpers/v1-agent.ts';
 
 // The real Komari 1.4.3 backup given to the restore route of a running komari-ts: it is converted
 // into a fresh komari-ts database in staging and swapped in live. Komari's admin logs in with
-// Komari's password, its API key works, and an agent holding one of its tokens reports.
+// Komari's password, its API key works, an agent holding one of its tokens reports, and the
+// history of Komari's metric store answers on the records API.
 
 describe('restoring a real Komari backup through the chunked upload', () => {
   let s: TestServer;
@@ -21,7 +23,8 @@ describe('restoring a real Komari backup through the chunked upload', () => {
   const bearer = { authorization: `Bearer ${fx.api_key}` };
 
   before(async () => {
-    ({ s, cookie } = await startWithAdmin());
+    // the fixture was made on 2026-12-07 around 01:00 UTC; a clock shortly after keeps its minutes in the finest tier
+    ({ s, cookie } = await startWithAdmin({ clock: new ManualClock('2026-12-07T01:30:00Z') }));
     const res = await uploadBackup(s, cookie, readFileSync(join(sharedFixtureDir, 'backup.zip')), 'komari-backup.zip');
     assert.equal(res.status, 200, res.text);
     assert.equal(res.json.data.kind, 'komari');
@@ -80,5 +83,15 @@ describe('restoring a real Komari backup through the chunked upload', () => {
     } finally {
       await agent.close();
     }
+  });
+
+  it("Komari's load and ping history answers on the records API", async () => {
+    const tokyo = fx.nodes[0].uuid;
+    const load = await http(s.url, `/api/records/load?uuid=${tokyo}&hours=4`, { headers: bearer });
+    assert.equal(load.status, 200, load.text);
+    assert.ok(load.json.data.count > 0, load.text);
+    const ping = await http(s.url, `/api/records/ping?uuid=${tokyo}&hours=4`, { headers: bearer });
+    assert.equal(ping.status, 200, ping.text);
+    assert.ok(ping.json.data.count > 0, ping.text);
   });
 });

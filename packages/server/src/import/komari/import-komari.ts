@@ -21,7 +21,7 @@ import { openKomariDb, rowCount } from './source-db.ts';
 
 /** The history step (metrics.db and the legacy records tables); tests hand in one that watches its input. */
 export type KomariHistoryImport = (
-  input: { komariDb: DatabaseSync; metricsDb?: string; clientUuids: ReadonlySet<string>; pingTaskIds: ReadonlyMap<number, number> },
+  input: { komariDb: DatabaseSync; metricsDb?: string; clientUuids: ReadonlySet<string>; pingTaskIds: ReadonlyMap<number, number>; now?: number },
   store: Store,
   report: ImportReportBuilder,
 ) => Promise<void>;
@@ -95,7 +95,8 @@ async function importAll(ctx: ImportContext, source: { metricsDb?: string }, his
   await importAuditLog(ctx);
   await importExecHistory(ctx);
   notCarried(ctx);
-  await history({ komariDb: ctx.db, metricsDb: source.metricsDb, clientUuids: ctx.nodes, pingTaskIds: ctx.pingTasks }, ctx.store, ctx.report);
+  const input = { komariDb: ctx.db, metricsDb: source.metricsDb, clientUuids: ctx.nodes, pingTaskIds: ctx.pingTasks, now: ctx.clock.now() };
+  await history(input, ctx.store, ctx.report);
 }
 
 /** What exists in Komari and deliberately does not come over, said once per kind. */
