@@ -7,8 +7,7 @@ import { startWebServer } from './helpers/web-server.ts';
 
 // The GeoIP test form in both languages against a real server, on the contract of
 // GET /api/admin/test/geoip (admin-api.md §3.7): {ISOCode, Name}, or 400 "GeoIP is not enabled in
-// the configuration." when lookups are off. The route is built on the geoip branch: every test
-// here needs it (they pass once it is merged). The lookup is offline (a country database shipped
+// the configuration." when lookups are off. The lookup is offline (a country database shipped
 // with the server), so 8.8.8.8 is placed in the United States without any network.
 
 const texts = {
@@ -16,7 +15,7 @@ const texts = {
   'zh-CN': { heading: 'IP 归属地', disabled: '设置中已关闭 GeoIP 查询。' },
 } as const;
 
-describe('admin GeoIP page in a real browser [needs the GeoIP route]', { skip: noBrowser }, () => {
+describe('admin GeoIP page in a real browser', { skip: noBrowser }, () => {
   let s: TestServer;
   let cookie: string;
   let browser: Browser;

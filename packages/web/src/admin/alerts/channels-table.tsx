@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ChannelWire, DeliveryResultWire } from '@komari-ts/protocol';
 import { errorText } from '../shared/error-text.ts';
+import { RowActions } from '../shared/row-actions.tsx';
 import { testChannel } from './alerts-api.ts';
 import { kindLabel } from './channel-names.ts';
 
@@ -18,7 +19,6 @@ interface Props {
 
 export function ChannelsTable({ channels, onToggle, onEdit, onDelete }: Props) {
   const { t, i18n } = useTranslation('admin-alerts');
-  const [confirming, setConfirming] = useState<number>();
   const [tests, setTests] = useState<Record<number, TestState>>({});
   if (channels.length === 0) return <p className="card muted alerts-empty">{t('channels.empty')}</p>;
 
@@ -61,30 +61,16 @@ export function ChannelsTable({ channels, onToggle, onEdit, onDelete }: Props) {
                 <TestResult state={tests[c.id]} />
               </td>
               <td className="tools-stack-end">
-                <div className="tools-row-actions">
-                  {confirming === c.id ? (
-                    <>
-                      <button type="button" className="danger" onClick={() => void onDelete(c).finally(() => setConfirming(undefined))}>
-                        {t('channels.confirmDelete')}
-                      </button>
-                      <button type="button" onClick={() => setConfirming(undefined)}>
-                        {t('common:cancel')}
-                      </button>
-                    </>
-                  ) : (
-                    <>
-                      <button type="button" disabled={tests[c.id]?.kind === 'running'} onClick={() => void test(c)} data-testid="channel-test">
-                        {t('channels.test')}
-                      </button>
-                      <button type="button" onClick={() => onEdit(c)}>
-                        {t('common:edit')}
-                      </button>
-                      <button type="button" className="danger" onClick={() => setConfirming(c.id)}>
-                        {t('common:delete')}
-                      </button>
-                    </>
-                  )}
-                </div>
+                <RowActions
+                  onEdit={() => onEdit(c)}
+                  onDelete={() => onDelete(c)}
+                  confirmLabel={t('channels.confirmDelete')}
+                  extra={
+                    <button type="button" disabled={tests[c.id]?.kind === 'running'} onClick={() => void test(c)} data-testid="channel-test">
+                      {t('channels.test')}
+                    </button>
+                  }
+                />
               </td>
             </tr>
           ))}

@@ -9,7 +9,7 @@ import { errorText } from '../shared/error-text.ts';
 import { channelsText } from './channel-choice.tsx';
 import { channelNamer } from './channel-names.ts';
 import { LoadRuleDialog } from './load-rule-dialog.tsx';
-import { RowActions } from './row-actions.tsx';
+import { RowActions } from '../shared/row-actions.tsx';
 import { deleteLoadRule, isLoadMetric } from './rules-api.ts';
 
 type Editing = { kind: 'none' } | { kind: 'new' } | { kind: 'edit'; rule: LoadRuleWire };
@@ -75,7 +75,7 @@ export function LoadRules({ rules, nodes, channels, onChanged }: Props) {
                   </td>
                   <td className="tools-stack-meta alerts-wrap">{channelsText(t, channelName, r.channels)}</td>
                   <td className="tools-stack-end">
-                    <RowActions onEdit={() => setEditing({ kind: 'edit', rule: r })} onDelete={() => remove(r)} />
+                    <RowActions onEdit={() => setEditing({ kind: 'edit', rule: r })} onDelete={() => remove(r)} confirmLabel={t('confirmDelete')} />
                   </td>
                 </tr>
               ))}

@@ -11,7 +11,7 @@ import { errorText } from '../shared/error-text.ts';
 import { channelsText } from './channel-choice.tsx';
 import { channelNamer } from './channel-names.ts';
 import { PingRuleDialog } from './ping-rule-dialog.tsx';
-import { RowActions } from './row-actions.tsx';
+import { RowActions } from '../shared/row-actions.tsx';
 import { deletePingRule } from './rules-api.ts';
 
 type Editing = { kind: 'none' } | { kind: 'new' } | { kind: 'edit'; rule: PingRuleWire };
@@ -81,7 +81,7 @@ export function PingRules({ rules, tasks, nodes, channels, onChanged }: Props) {
                   <td className="tools-stack-meta">{r.clients.length === 0 ? t('ping.allNodes') : t('rule.nodeCount', { count: r.clients.length })}</td>
                   <td className="tools-stack-meta alerts-wrap">{channelsText(t, channelName, r.channels)}</td>
                   <td className="tools-stack-end">
-                    <RowActions onEdit={() => setEditing({ kind: 'edit', rule: r })} onDelete={() => remove(r)} />
+                    <RowActions onEdit={() => setEditing({ kind: 'edit', rule: r })} onDelete={() => remove(r)} confirmLabel={t('confirmDelete')} />
                   </td>
                 </tr>
               ))}

@@ -1,6 +1,6 @@
 // The saved commands as a table. Deleting asks once more in the row itself, as the ping tasks do.
-import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { RowActions } from '../shared/row-actions.tsx';
 import type { SavedCommand } from './clipboard-api.ts';
 
 interface Props {
@@ -11,7 +11,6 @@ interface Props {
 
 export function ClipboardTable({ entries, onEdit, onDelete }: Props) {
   const { t } = useTranslation('admin-clipboard');
-  const [confirming, setConfirming] = useState<number>();
   if (entries.length === 0) return <p className="card muted clipboard-empty">{t('empty')}</p>;
   return (
     <div className="table-scroll">
@@ -39,27 +38,7 @@ export function ClipboardTable({ entries, onEdit, onDelete }: Props) {
               <td className="tools-stack-meta">{entry.remark}</td>
               <td className="tools-stack-meta">{entry.weight}</td>
               <td className="tools-stack-end">
-                <div className="tools-row-actions">
-                  {confirming === entry.id ? (
-                    <>
-                      <button type="button" className="danger" data-testid="clipboard-confirm-delete" onClick={() => void onDelete(entry).finally(() => setConfirming(undefined))}>
-                        {t('confirmDelete')}
-                      </button>
-                      <button type="button" onClick={() => setConfirming(undefined)}>
-                        {t('common:cancel')}
-                      </button>
-                    </>
-                  ) : (
-                    <>
-                      <button type="button" data-testid="clipboard-edit" onClick={() => onEdit(entry)}>
-                        {t('common:edit')}
-                      </button>
-                      <button type="button" className="danger" data-testid="clipboard-delete" onClick={() => setConfirming(entry.id)}>
-                        {t('common:delete')}
-                      </button>
-                    </>
-                  )}
-                </div>
+                <RowActions onEdit={() => onEdit(entry)} onDelete={() => onDelete(entry)} confirmLabel={t('confirmDelete')} testId="clipboard" />
               </td>
             </tr>
           ))}

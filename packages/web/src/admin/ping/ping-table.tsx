@@ -1,7 +1,7 @@
 // The ping tasks as a table. Deleting asks once more in the row itself (a task's history goes
 // with it), so there is no modal to dismiss on a phone.
-import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { RowActions } from '../shared/row-actions.tsx';
 import { pingTypes, type PingTask, type PingType } from './ping-api.ts';
 
 const isPingType = (v: string): v is PingType => (pingTypes as readonly string[]).includes(v);
@@ -15,7 +15,6 @@ interface Props {
 
 export function PingTable({ tasks, nameOf, onEdit, onDelete }: Props) {
   const { t } = useTranslation('admin-ping');
-  const [confirming, setConfirming] = useState<number>();
   if (tasks.length === 0) return <p className="card muted ping-empty">{t('empty')}</p>;
   return (
     <div className="table-scroll">
@@ -46,27 +45,7 @@ export function PingTable({ tasks, nameOf, onEdit, onDelete }: Props) {
                 {task.default_on && <span className="ping-badge">{t('defaultOnBadge')}</span>}
               </td>
               <td className="tools-stack-end">
-                <div className="tools-row-actions">
-                  {confirming === task.id ? (
-                    <>
-                      <button type="button" className="danger" onClick={() => void onDelete(task).finally(() => setConfirming(undefined))}>
-                        {t('confirmDelete')}
-                      </button>
-                      <button type="button" onClick={() => setConfirming(undefined)}>
-                        {t('common:cancel')}
-                      </button>
-                    </>
-                  ) : (
-                    <>
-                      <button type="button" onClick={() => onEdit(task)}>
-                        {t('common:edit')}
-                      </button>
-                      <button type="button" className="danger" onClick={() => setConfirming(task.id)}>
-                        {t('common:delete')}
-                      </button>
-                    </>
-                  )}
-                </div>
+                <RowActions onEdit={() => onEdit(task)} onDelete={() => onDelete(task)} confirmLabel={t('confirmDelete')} />
               </td>
             </tr>
           ))}
