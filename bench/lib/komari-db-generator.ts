@@ -16,6 +16,7 @@ import { randomBytes } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import type { Summary } from '../../packages/server/src/import/komari/history/summary.ts';
 import { rng } from './report-gen.ts';
 
 /** Komari 1.4.3's metric store DDL, as sqlite_master holds it in the shared fixture's metrics.db. */
@@ -154,15 +155,8 @@ function uuidOf(r: () => number): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20)}`;
 }
 
-/** One rollup row's numbers: `count` samples around `avg`, within [min, max]. */
-interface Stats {
-  count: number;
-  sum: number;
-  min: number;
-  max: number;
-  first: number;
-  last: number;
-}
+/** One rollup row's numbers (the import's shape, less the last sample's time): `count` samples around `avg`, within [min, max]. */
+type Stats = Omit<Summary, 'lastAt'>;
 
 function around(avg: number, spread: number, count: number, r: () => number, lo = 0, hi = Infinity): Stats {
   const min = Math.max(lo, avg * (1 - spread * r()));
