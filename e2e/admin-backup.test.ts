@@ -3,6 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
+import { sharedFixtureDir as fixtureDir, sharedFixture as fixture } from '../packages/server/test/helpers/komari-fixture.ts';
 import { http, type TestServer } from '../packages/server/test/helpers/server.ts';
 import { launchBrowser, noBrowser, openPage, type WatchedPage } from './helpers/browser.ts';
 import { addReportingNode, startWebServer } from './helpers/web-server.ts';
@@ -13,8 +14,6 @@ import { addReportingNode, startWebServer } from './helpers/web-server.ts';
 // (chunked upload → merge answers {path, kind, applied: "live", report?} → the server rebuilds
 // itself → GET /api/admin/backup/status reports the outcome).
 
-const fixtureDir = '/work/shared/fixtures/komari-1.4.3';
-const fixture = JSON.parse(readFileSync(join(fixtureDir, 'fixture.json'), 'utf8'));
 
 const texts = {
   en: { heading: 'Backup and restore', none: 'No backup has been restored on this server.', restored: 'Backup restored.', ownKind: 'komari-ts backup', notZipName: 'A backup is a .zip file.' },

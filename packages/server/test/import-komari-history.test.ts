@@ -10,7 +10,8 @@ import { openSqliteStore } from '../src/store/sqlite/open.ts';
 import { float32 } from '../src/util/float32.ts';
 import { formatTime } from '../src/util/time.ts';
 import { ManualClock } from './helpers/clock.ts';
-import { importedNode, komariFixtureZip, unzipTo } from './helpers/komari-history.ts';
+import { extractSharedFixture } from './helpers/komari-fixture.ts';
+import { importedNode } from './helpers/komari-history.ts';
 import { http, startTestServer, type TestServer } from './helpers/server.ts';
 
 // The shared Komari 1.4.3 backup's metric store imported into a fresh store, then read back
@@ -58,7 +59,7 @@ describe('import Komari history: the shared 1.4.3 fixture', () => {
   }
 
   before(async () => {
-    await unzipTo(komariFixtureZip, src);
+    await extractSharedFixture(src);
     const m = new DatabaseSync(join(src, 'metrics.db'), { readOnly: true });
     rows = m.prepare(`SELECT s.metric_name AS metric, s.entity_id AS entity, s.tags, r.bucket_milli AS bucket, r.count, r.sum, r.max_val AS max, r.last_val AS last
       FROM metric_rollups r JOIN metric_series s ON s.id = r.series_id ORDER BY r.bucket_milli`).all() as unknown as KRow[];
