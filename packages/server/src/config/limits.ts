@@ -220,6 +220,13 @@ export interface ServerLimits {
     maxSeries: number;
     /** points one answer may hold (~60 bytes of JSON each); more is refused, not cut */
     maxTotalPoints: number;
+    /**
+     * stored buckets one call may read (each costs ~5 µs, and as many as 2016 make one node's
+     * week at the 5-minute tier however few points are asked for); past it the call is refused
+     */
+    maxBucketsPerCall: number;
+    /** stored buckets guests of one address (IPv6 by /64) may have read, as a token bucket */
+    guestBuckets: TokenBucketRule;
   };
 }
 
@@ -325,6 +332,10 @@ export const defaultServerLimits: ServerLimits = {
     maxPointsPerSeries: 5000,
     maxSeries: 1000,
     maxTotalPoints: 200_000,
+    // a stored bucket costs ~5 µs to read: ≤ 0.5 s per call, and a guest address ≤ 1 s a minute;
+    // a node's week of load (every metric) and one ping task at full detail is ~4,000
+    maxBucketsPerCall: 100_000,
+    guestBuckets: { burst: 200_000, perMinute: 200_000, maxKeys: 10_000 },
   },
   clipboard: {
     maxNameChars: 255,
