@@ -130,7 +130,7 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
     bus,
     jobs,
     alerts: undefined as unknown as AlertService,
-    geoip: new GeoIpService({ settings, dataDir: dataDirOf(config) }),
+    geoip: new GeoIpService({ settings, dataDir: dataDirOf(config), limits: limits.geoip }),
     restore: undefined as unknown as RestoreService,
   };
   ctx.live.onTransition((t) => bus.publish('node.transition', t));

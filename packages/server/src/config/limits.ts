@@ -209,6 +209,10 @@ export interface ServerLimits {
   geoip: {
     /** an uploaded `.mmdb` is held in memory whole: GeoLite2-Country is ~9 MB, -City ~70 MB */
     maxUploadBytes: number;
+    /** pointers one lookup (or the file's metadata) may follow while decoding its record */
+    maxRecordPointers: number;
+    /** bytes decoded behind those pointers; a country record of GeoLite2-City is a few KiB */
+    maxRecordBytes: number;
   };
   /** public:queryMetrics and public:getPingMetricStats answers (metrics/) */
   metrics: {
@@ -326,6 +330,8 @@ export const defaultServerLimits: ServerLimits = {
   },
   geoip: {
     maxUploadBytes: 64 * 1024 * 1024,
+    maxRecordPointers: 10_000,
+    maxRecordBytes: 1024 * 1024,
   },
   metrics: {
     maxKeys: 32,
