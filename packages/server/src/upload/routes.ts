@@ -69,7 +69,7 @@ export function registerUploadRoutes(fastify: FastifyInstance, app: AppContext, 
         if (finished.afterAnswer) afterAnswer(reply, finished.afterAnswer);
         return ok(reply, finished.data, finished.message);
       } finally {
-        uploads.cancel(merged.id);
+        uploads.discard(merged);
       }
     } catch (err) {
       return fail(request, reply, err);
