@@ -143,10 +143,14 @@ export interface ServerLimits {
   backup: {
     /** archives kept in `data/backup/` from downloads; older ones are deleted */
     keepDownloads: number;
+    /** `pre-restore-*.zip` safety copies kept (each is a whole backup); older ones are deleted */
+    keepPreRestore: number;
     /** entries an archive to restore may hold (Komari: 100,000) */
     maxEntries: number;
     /** bytes its entries may expand to, counted while extracting, not read from headers (Komari: 4 GiB) */
     maxUncompressedBytes: number;
+    /** bytes of one entry's name (the names restored are held while checking them: ≤ maxEntries × this) */
+    maxEntryNameBytes: number;
   };
   /** the chunked upload service (upload/), shared by backups and themes (admin-api.md §11.2) */
   upload: {
@@ -304,8 +308,10 @@ export const defaultServerLimits: ServerLimits = {
   visitorEvents: { burst: 10, perMinute: 30, maxKeys: 10_000 },
   backup: {
     keepDownloads: 5,
+    keepPreRestore: 3,
     maxEntries: 100_000,
     maxUncompressedBytes: 4 * 1024 ** 3,
+    maxEntryNameBytes: 1024,
   },
   upload: {
     chunkBytes: 5 * 1024 * 1024,

@@ -1,0 +1,139 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { addNode } from './helpers/agent-common.ts';
+import { ManualClock } from './helpers/clock.ts';
+import { LogCapture } from './helpers/log-capture.ts';
+import { afterRestore, downloadBackup, listing, marker, uploadBackup, zipOf, type ZipEntry } from './helpers/restore.ts';
+import { http, startTestServer, startWithAdmin, type TestServer } from './helpers/server.ts';
+
+/*
+ * Restores past what backup-restore-refusals.test.ts covers: archives whose entries collide (an
+ * entry twice, a file where another entry needs a folder: before, a 500 "internal error", or a
+ * 400 naming the server's staging path), over-long names, the pre-restore copies piling up
+ * without end, and a data/backup.zip that is a link or a FIFO (whose open never returned).
+ */
+
+describe('restore: colliding entries, long names, pre-restore retention', () => {
+  const clock = new ManualClock('2026-12-07T06:00:00Z');
+  const log = new LogCapture();
+  let s: TestServer;
+  let cookie: string;
+  let goodDb: Buffer;
+
+  before(async () => {
+    ({ s, cookie } = await startWithAdmin({ clock, env: { KOMARI_LOG_LEVEL: 'info' }, logStream: log, limits: { backup: { keepPreRestore: 2, maxEntryNameBytes: 200 } } }));
+    await addNode(s, cookie, 'stays');
+    const snap = join(s.dir, '..', `${s.dir.split('/').pop()}-good.db`);
+    await s.ctx.store.files.snapshotTo(snap);
+    goodDb = readFileSync(snap);
+    rmSync(snap);
+    await uploadBackup(s, cookie, Buffer.from('not a zip'), 'warmup.zip'); // the upload folders exist in the baseline
+  });
+  after(() => s.dispose());
+
+  const db = (): ZipEntry => ({ name: 'komari.db', data: goodDb });
+  const cases: Array<[string, ZipEntry[], string]> = [
+    ['komari.db twice', [db(), db()], 'invalid backup file: entry komari.db appears twice'],
+    ['a theme file twice', [db(), { name: 'theme/t/a.css', data: '1' }, { name: 'theme/t/a.css', data: '2' }], 'invalid backup file: entry theme/t/a.css appears twice'],
+    ['a theme file, then a file under it', [db(), { name: 'theme/a', data: 'x' }, { name: 'theme/a/b', data: 'y' }], 'invalid backup file: entry theme/a is both a file and a folder'],
+    ['a theme folder, then a file of its name', [db(), { name: 'theme/a/', dir: true }, { name: 'theme/a', data: 'y' }], 'invalid backup file: entry theme/a is both a file and a folder'],
+    ['a name over maxEntryNameBytes', [db(), { name: `theme/${'d/'.repeat(100)}x`, data: 'x' }], 'invalid backup file: an entry name is longer than 200 bytes'],
+  ];
+
+  it('each is refused with a reason naming no server path, and the data folder is unchanged', async () => {
+    const before = listing(s.dir);
+    for (const [what, entries, message] of cases) {
+      const res = await uploadBackup(s, cookie, await zipOf([marker(), ...entries]));
+      assert.deepEqual([res.status, res.json], [400, { status: 'error', message }], what);
+    }
+    assert.deepEqual(listing(s.dir), before);
+    assert.equal((await http(s.url, '/api/admin/client/list', { cookie })).json.length, 1);
+    assert.ok(!log.text.includes('.restore-staging-'), 'a staging path reached the log');
+    const audit = JSON.stringify((await http(s.url, '/api/admin/logs?limit=50', { cookie })).json);
+    assert.ok(!audit.includes(s.dir), 'a server path reached the audit log');
+  });
+
+  it('directory entries repeated, and files beside folders of other names, are fine', async () => {
+    const archive = await zipOf([marker(), db(), { name: 'theme/', dir: true }, { name: 'theme/', dir: true }, { name: 'theme/a/', dir: true }, { name: 'theme/a/x.css', data: 'x' }, { name: 'theme/a!b', data: 'y' }]);
+    const res = await uploadBackup(s, cookie, archive, 'ok.zip');
+    assert.equal(res.status, 200, res.text);
+    ({ cookie } = await afterRestore(s));
+    assert.equal(readFileSync(join(s.dir, 'theme', 'a', 'x.css'), 'utf8'), 'x');
+  });
+
+  it('pre-restore copies are kept to the newest limits.backup.keepPreRestore; other files stay', async () => {
+    const dir = join(s.dir, 'backup');
+    const planted = ['pre-restore-20200101-000000.zip', 'pre-restore-20200101-000000-2.zip', 'pre-restore-20200102-000000.zip', 'pre-restore-notes.txt', 'mine.zip'];
+    for (const f of planted) writeFileSync(join(dir, f), 'old');
+    const copies = () => readdirSync(dir).filter((f) => f.startsWith('pre-restore-')).sort();
+    const before = copies();
+    clock.advance(60_000);
+    const res = await uploadBackup(s, cookie, await downloadBackup(s, cookie));
+    assert.equal(res.status, 200, res.text);
+    ({ cookie } = await afterRestore(s));
+    const made = copies().filter((f) => !before.includes(f));
+    assert.equal(made.length, 1);
+    // The newest two: the previous test's restore (06:00) and this one's; the planted ones went.
+    assert.deepEqual(copies(), ['pre-restore-20261207-060000.zip', made[0], 'pre-restore-notes.txt'].sort());
+    assert.ok(existsSync(join(dir, 'mine.zip')));
+    // Two more restores within one second: the newest two stay, the one just written among them.
+    for (let i = 0; i < 2; i++) {
+      assert.equal((await uploadBackup(s, cookie, await downloadBackup(s, cookie))).status, 200);
+      ({ cookie } = await afterRestore(s));
+    }
+    const second = made[0]!.replace(/\.zip$/, '-2.zip');
+    const third = made[0]!.replace(/\.zip$/, '-3.zip');
+    assert.deepEqual(copies(), [second, third, 'pre-restore-notes.txt'].sort());
+  });
+});
+
+describe('restore at start: data/backup.zip that is not a regular file', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'komari-dropped-link-'));
+  const outside = mkdtempSync(join(tmpdir(), 'komari-outside-'));
+  after(() => {
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(outside, { recursive: true, force: true });
+  });
+
+  it('a link to a valid backup elsewhere is not followed: refused, kept aside, its target untouched', async () => {
+    const { s: source, cookie: sourceCookie } = await startWithAdmin();
+    await addNode(source, sourceCookie, 'from-elsewhere');
+    writeFileSync(join(outside, 'real.zip'), await downloadBackup(source, sourceCookie));
+    await source.dispose();
+
+    const first = await startWithAdmin({ dir });
+    const own = await addNode(first.s, first.cookie, 'own');
+    await first.s.stop();
+    symlinkSync(join(outside, 'real.zip'), join(dir, 'backup.zip'));
+
+    const s = await startTestServer({ dir });
+    try {
+      const cookie = await s.login();
+      assert.deepEqual((await http(s.url, '/api/admin/client/list', { cookie })).json.map((n: { uuid: string }) => n.uuid), [own.uuid]);
+      const refused = readdirSync(join(dir, 'backup')).filter((f) => /^refused-\d{8}-\d{6}\.zip$/.test(f));
+      assert.equal(refused.length, 1);
+      assert.ok(lstatSync(join(dir, 'backup', refused[0]!)).isSymbolicLink());
+      assert.ok(existsSync(join(outside, 'real.zip')));
+      assert.equal((await http(s.url, '/api/admin/backup/status', { cookie })).json.data.restoring, false);
+    } finally {
+      await s.stop();
+    }
+  });
+
+  it('a FIFO does not hold the start (its open would wait for a writer forever)', async () => {
+    rmSync(join(dir, 'backup'), { recursive: true, force: true });
+    execFileSync('mkfifo', [join(dir, 'backup.zip')]);
+    const s = await startTestServer({ dir });
+    try {
+      const cookie = await s.login();
+      assert.equal((await http(s.url, '/api/admin/backup/status', { cookie })).json.data.restoring, false);
+      assert.equal(readdirSync(join(dir, 'backup')).filter((f) => f.startsWith('refused-')).length, 1);
+    } finally {
+      await s.stop();
+    }
+  });
+});
