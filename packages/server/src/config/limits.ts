@@ -218,6 +218,15 @@ export interface ServerLimits {
     /** bytes decoded behind those pointers; a country record of GeoLite2-City is a few KiB */
     maxRecordBytes: number;
   };
+  /** a Komari database brought over (import/komari/), which a restore runs inside the server */
+  komariImport: {
+    /** characters of all result rows of one exec task, held together to write it; a larger task is left out */
+    maxExecTaskResultChars: number;
+    /** Komari settings keys komari-ts does not know, kept as they are (every setting is held in memory); the rest are left out */
+    maxUnknownSettings: number;
+    /** characters of one Komari settings value (its JSON text); a longer one is left out */
+    maxSettingValueChars: number;
+  };
   /** public:queryMetrics and public:getPingMetricStats answers (metrics/) */
   metrics: {
     /** metric keys one query may name */
@@ -338,6 +347,11 @@ export const defaultServerLimits: ServerLimits = {
     maxUploadBytes: 64 * 1024 * 1024,
     maxRecordPointers: 10_000,
     maxRecordBytes: 1024 * 1024,
+  },
+  komariImport: {
+    maxExecTaskResultChars: 16 * 1024 * 1024,
+    maxUnknownSettings: 500,
+    maxSettingValueChars: 256 * 1024,
   },
   metrics: {
     maxKeys: 32,
