@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { request, type IncomingMessage } from 'node:http';
 import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { emptyBucket, gauges } from '../src/history/bucket.ts';
 import { addNode } from './helpers/agent-common.ts';
 import { ManualClock } from './helpers/clock.ts';
 import { LogCapture } from './helpers/log-capture.ts';
@@ -135,5 +137,48 @@ describe('restore at start: data/backup.zip that is not a regular file', () => {
     } finally {
       await s.stop();
     }
+  });
+});
+
+describe('restore while a backup download is stalled', () => {
+  let s: TestServer;
+  let cookie: string;
+  before(async () => {
+    ({ s, cookie } = await startWithAdmin({ limits: { backup: { restartGraceMs: 300 } } }));
+    const node = (await addNode(s, cookie, 'big')).uuid;
+    // ~10 MB of archive: more than the socket buffers hold, so the download stays in flight.
+    const rows = [];
+    for (let i = 0; i < 60_000; i++) {
+      const b = emptyBucket(node, 60, i * 60_000);
+      b.count = 1;
+      for (const g of gauges) {
+        b.sum[g] = Math.random();
+        b.max[g] = Math.random();
+      }
+      rows.push(b);
+    }
+    await s.ctx.store.history.write(rows);
+  });
+  after(() => s.dispose());
+
+  it('a reader that stopped reading is cut after limits.backup.restartGraceMs; before, the server stayed closed until it left', async () => {
+    const archive = await downloadBackup(s, cookie);
+    const u = new URL(s.url);
+    const stalled = request({ host: u.hostname, port: u.port, path: '/api/admin/download/backup', headers: { cookie: `session_token=${cookie}` } });
+    const response = await new Promise<IncomingMessage>((done) => stalled.on('response', done).end());
+    response.pause();
+    stalled.on('error', () => undefined);
+    assert.equal(response.statusCode, 200);
+    const res = await uploadBackup(s, cookie, archive);
+    assert.equal(res.status, 200, res.text);
+    ({ cookie } = await afterRestore(s, 15_000));
+    // Read what the server sent before it cut the connection: never the whole archive.
+    let received = 0;
+    response.on('data', (c: Buffer) => (received += c.length));
+    response.on('error', () => undefined);
+    await new Promise<void>((done) => response.on('close', () => done()).resume());
+    assert.equal(response.complete, false);
+    assert.ok(received < archive.length, `${received} of ${archive.length} bytes`);
+    assert.equal((await http(s.url, '/api/admin/backup/status', { cookie })).json.data.last.ok, true);
   });
 });

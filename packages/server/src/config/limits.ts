@@ -151,6 +151,11 @@ export interface ServerLimits {
     maxUncompressedBytes: number;
     /** bytes of one entry's name (the names restored are held while checking them: ≤ maxEntries × this) */
     maxEntryNameBytes: number;
+    /**
+     * how long a live restore waits for requests in flight (a backup download to a slow or stalled
+     * reader) before cutting their connections: the server accepts nothing while it waits
+     */
+    restartGraceMs: number;
   };
   /** the chunked upload service (upload/), shared by backups and themes (admin-api.md §11.2) */
   upload: {
@@ -321,6 +326,7 @@ export const defaultServerLimits: ServerLimits = {
     maxEntries: 100_000,
     maxUncompressedBytes: 4 * 1024 ** 3,
     maxEntryNameBytes: 1024,
+    restartGraceMs: 5_000,
   },
   upload: {
     chunkBytes: 5 * 1024 * 1024,
