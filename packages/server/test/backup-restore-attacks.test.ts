@@ -4,6 +4,7 @@ import { request, type IncomingMessage } from 'node:http';
 import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { after, before, describe, it } from 'node:test';
 import { emptyBucket, gauges } from '../src/history/bucket.ts';
 import { addNode } from './helpers/agent-common.ts';
@@ -45,6 +46,22 @@ describe('restore: colliding entries, long names, pre-restore retention', () => 
     ['a theme folder, then a file of its name', [db(), { name: 'theme/a/', dir: true }, { name: 'theme/a', data: 'y' }], 'invalid backup file: entry theme/a is both a file and a folder'],
     ['a name over maxEntryNameBytes', [db(), { name: `theme/${'d/'.repeat(100)}x`, data: 'x' }], 'invalid backup file: an entry name is longer than 200 bytes'],
   ];
+
+  /** A Komari database without its users table: recognised as Komari's, refused by the import. */
+  function komariWithoutUsers(): Buffer {
+    const path = join(s.dir, '..', `${s.dir.split('/').pop()}-nousers.db`);
+    const k = new DatabaseSync(path);
+    k.exec("CREATE TABLE clients (uuid text, token text); CREATE TABLE configs (key text, value text); INSERT INTO configs VALUES ('system_version', '\"1.4.3\"')");
+    k.close();
+    const out = readFileSync(path);
+    rmSync(path);
+    return out;
+  }
+
+  it('a Komari database the import refuses is answered without the staging path', async () => {
+    const res = await uploadBackup(s, cookie, await zipOf([marker(), { name: 'komari.db', data: komariWithoutUsers() }]));
+    assert.deepEqual([res.status, res.json], [400, { status: 'error', message: 'komari.db is a Komari database of a schema komari-ts does not know: it has no users table' }]);
+  });
 
   it('each is refused with a reason naming no server path, and the data folder is unchanged', async () => {
     const before = listing(s.dir);
