@@ -67,6 +67,10 @@ describe('metric methods: the stored buckets a call and a guest address may read
     // The same nodes over a day read a 12th of it.
     const day = await query({ metric_keys: ['cpu.usage'], entity_ids: nodes, hours: 23.9 }, cookie);
     assert.equal(day.result.count, 3);
+    // Load buckets are known before reading: the refusal read nothing, so it cost the guest nothing.
+    const two = { metric_keys: ['cpu.usage'], entity_ids: nodes.slice(0, 2) }; // 4032 of the guest's 10,000
+    assert.equal((await query(two)).result?.count, 2);
+    assert.equal((await query(two)).result?.count, 2);
   });
 
   it('every load metric of a node comes from one read of its rows', async () => {

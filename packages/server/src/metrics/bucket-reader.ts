@@ -30,6 +30,11 @@ export class BucketReader {
     return this.#read(`ping ${node} ${width} ${from} ${to}`, () => this.#app.ping.history.buckets({ node }, width, from, to));
   }
 
+  /** Refuses now, before any read, when `planned` buckets are already more than a call may read. */
+  refuseAbove(planned: number): void {
+    if (planned > this.#left) throw this.#tooMany();
+  }
+
   /** Rows read so far are kept until this: call it once a node is done. */
   forget(): void {
     this.#rows.clear();
@@ -47,12 +52,14 @@ export class BucketReader {
     return rows;
   }
 
+  #tooMany(): AppError {
+    const max = this.#app.limits.metrics.maxBucketsPerCall;
+    return AppError.invalidParams(`the query reads more than ${max} stored buckets: ask for a shorter window, fewer nodes or fewer metrics`);
+  }
+
   #spend(n: number): void {
-    const limits = this.#app.limits.metrics;
     this.#left -= n;
-    if (this.#left < 0) {
-      throw AppError.invalidParams(`the query reads more than ${limits.maxBucketsPerCall} stored buckets: ask for a shorter window, fewer nodes or fewer metrics`);
-    }
+    if (this.#left < 0) throw this.#tooMany();
     if (this.#guest !== undefined && !this.#app.metricReads.spend(this.#guest, this.#app.clock.now(), n)) {
       throw AppError.tooManyAttempts('too many metric queries from this address: try again in a minute', 60);
     }

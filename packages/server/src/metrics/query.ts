@@ -124,6 +124,23 @@ async function seriesOf(app: AppContext, reader: BucketReader, plan: Plan, entit
   });
 }
 
+/**
+ * The most load buckets one node can have in the window, over the distinct tier ranges the plans
+ * read (each read once per node): known before reading anything, unlike ping tasks' rows.
+ */
+function loadBucketsPerNode(app: AppContext, plans: readonly Plan[], w: MetricWindow, now: number): number {
+  const ranges = new Map<string, number>();
+  for (const { def, maxPoints } of plans) {
+    if (def.source.kind === 'ping' || def.source.kind === 'none') continue;
+    const { seconds, tier } = rollupInterval(app.history.tiers, w, maxPoints, now);
+    const from = Math.floor(w.start / (seconds * 1000)) * seconds * 1000;
+    // Buckets older than the tier keeps are pruned: they are not there to read.
+    const kept = Math.max(from, now - tier.keepHours * 3_600_000);
+    ranges.set(`${tier.bucketSeconds} ${from}`, Math.max(0, Math.floor((w.end - kept) / (tier.bucketSeconds * 1000)) + 1));
+  }
+  return [...ranges.values()].reduce((a, b) => a + b, 0);
+}
+
 /** `public:queryMetrics` (rpc2.md §10.2.2) over komari-ts's history tiers. */
 export async function queryMetrics(app: AppContext, caller: Caller, p: QueryParams) {
   const limits = app.limits.metrics;
@@ -140,6 +157,7 @@ export async function queryMetrics(app: AppContext, caller: Caller, p: QueryPara
   if (plans.length * entities.length > limits.maxSeries) throw AppError.invalidParams(`the query spans ${plans.length * entities.length} series: at most ${limits.maxSeries}`);
   // Node by node, so each node's rows are read once for every metric; answered metric by metric.
   const reader = new BucketReader(app, caller);
+  reader.refuseAbove(entities.length * loadBucketsPerNode(app, plans, w, now));
   const byPlan: Awaited<ReturnType<typeof seriesOf>>[][] = plans.map(() => []);
   let points = 0;
   for (const e of entities) {
