@@ -364,10 +364,10 @@ export const defaultServerLimits: ServerLimits = {
     maxPointsPerSeries: 5000,
     maxSeries: 1000,
     maxTotalPoints: 200_000,
-    // a stored bucket costs ~5 µs to read: ≤ 0.5 s per call, and a guest address ≤ 1 s a minute;
-    // a node's week of load (every metric) and one ping task at full detail is ~4,000
+    // a stored bucket costs 5–10 µs to read: ≤ ~1 s per call, and as much a minute per guest
+    // address; a node's week of load (every metric) and one ping task at full detail is ~4,000
     maxBucketsPerCall: 100_000,
-    guestBuckets: { burst: 200_000, perMinute: 200_000, maxKeys: 10_000 },
+    guestBuckets: { burst: 100_000, perMinute: 100_000, maxKeys: 10_000 },
   },
   clipboard: {
     maxNameChars: 255,
