@@ -10,7 +10,7 @@ import { emptyBucket, gauges } from '../src/history/bucket.ts';
 import { addNode } from './helpers/agent-common.ts';
 import { ManualClock } from './helpers/clock.ts';
 import { LogCapture } from './helpers/log-capture.ts';
-import { afterRestore, downloadBackup, listing, marker, uploadBackup, zipOf, type ZipEntry } from './helpers/restore.ts';
+import { afterRestore, downloadBackup, listing, marker, sendChunk, uploadBackup, zipOf, type ZipEntry } from './helpers/restore.ts';
 import { http, startTestServer, startWithAdmin, type TestServer } from './helpers/server.ts';
 
 /*
@@ -197,5 +197,33 @@ describe('restore while a backup download is stalled', () => {
     assert.equal(response.complete, false);
     assert.ok(received < archive.length, `${received} of ${archive.length} bytes`);
     assert.equal((await http(s.url, '/api/admin/backup/status', { cookie })).json.data.last.ok, true);
+  });
+});
+
+describe('restore: the client leaves before the merge answers', () => {
+  let s: TestServer;
+  let cookie: string;
+  before(async () => {
+    ({ s, cookie } = await startWithAdmin());
+  });
+  after(() => s.dispose());
+
+  it('the validated restore is still applied and the restore lock released (before, it was held until a restart)', async () => {
+    const archive = await downloadBackup(s, cookie);
+    const init = await http(s.url, '/api/admin/upload/init', { method: 'POST', cookie, body: { purpose: 'backup', size: archive.length, filename: 'gone.zip' } });
+    const { upload_id, chunk_size } = init.json.data as { upload_id: string; chunk_size: number };
+    for (let i = 0; i * chunk_size < archive.length; i++) {
+      assert.equal((await sendChunk(s, cookie, { upload_id, chunk_index: String(i), chunk_data: archive.subarray(i * chunk_size, (i + 1) * chunk_size) })).status, 200);
+    }
+    // The merge is sent and the connection dropped at once, long before the validation answers.
+    const u = new URL(s.url);
+    const body = JSON.stringify({ upload_id });
+    const merge = request({ host: u.hostname, port: u.port, path: '/api/admin/upload/merge', method: 'POST', headers: { cookie: `session_token=${cookie}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } });
+    merge.on('error', () => undefined);
+    merge.end(body, () => merge.destroy());
+    const { status } = await afterRestore(s, 20_000);
+    assert.equal(status.restoring, false);
+    assert.equal(status.last.ok, true);
+    assert.deepEqual(readdirSync(s.dir).filter((f) => f.startsWith('.restore-')), []);
   });
 });
