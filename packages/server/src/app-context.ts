@@ -49,6 +49,8 @@ export interface AppContext {
   oauth: OAuthService;
   /** `public:recordVisitorEvent`'s per-address token buckets */
   visitorEvents: TokenBuckets;
+  /** stored buckets guests' metric queries read, per address group (metrics/bucket-reader.ts) */
+  metricReads: TokenBuckets;
   /** what happens (transitions, deletions, logins), for whoever reacts to it */
   bus: EventBus;
   /** periodic work by name; tests run a job instead of waiting for it */

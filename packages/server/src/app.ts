@@ -126,10 +126,11 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
     oauth: new OAuthService({ store: store.oidcProviders, clock, limits: limits.oauth, publicUrl: config.publicUrl, endpoints: opts.oauthEndpoints }),
     viewers: new ViewerSockets(limits.viewers, fastify.log, opts.openFiles),
     visitorEvents: new TokenBuckets(limits.visitorEvents),
+    metricReads: new TokenBuckets(limits.metrics.guestBuckets),
     bus,
     jobs,
     alerts: undefined as unknown as AlertService,
-    geoip: new GeoIpService({ settings, dataDir: dataDirOf(config) }),
+    geoip: new GeoIpService({ settings, dataDir: dataDirOf(config), limits: limits.geoip }),
     restore: undefined as unknown as RestoreService,
   };
   ctx.live.onTransition((t) => bus.publish('node.transition', t));

@@ -76,17 +76,20 @@ export async function startServer(
     }
   }
 
-  async function close(c: Current): Promise<void> {
+  /** Stops an app; with `graceMs`, connections still busy after it are cut (a stalled download). */
+  async function close(c: Current, graceMs?: number): Promise<void> {
+    const cut = graceMs === undefined ? undefined : setTimeout(() => c.built.fastify.server.closeAllConnections(), graceMs);
     try {
       await c.built.fastify.close();
     } finally {
+      clearTimeout(cut);
       await c.store.close();
     }
   }
 
   /** Stops the app, swaps the files, comes back on the same port; the old files if that fails. */
   async function restart(swap: DataSwap): Promise<RestartOutcome> {
-    await close(current);
+    await close(current, current.built.ctx.limits.backup.restartGraceMs);
     let outcome: RestartOutcome;
     try {
       swap.apply();

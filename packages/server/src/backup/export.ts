@@ -69,6 +69,21 @@ export async function writeBackup(app: AppContext, dataDir: string, named?: stri
   return { name, path: join(dir, name), size: statSync(join(dir, name)).size };
 }
 
+/**
+ * Deletes all but the newest `keep` safety copies (`pre-restore-<time>.zip`, `-<n>` for a second
+ * one within the same second), never `justWritten`.
+ */
+export function prunePreRestore(dir: string, keep: number, justWritten: string): void {
+  const order = (f: string) => {
+    const m = /^pre-restore-(\d{8}-\d{6})(?:-(\d{1,6}))?\.zip$/.exec(f);
+    return m ? `${m[1]}-${m[2]?.padStart(6, '0') ?? '000001'}` : undefined;
+  };
+  const copies = readdirSync(dir)
+    .filter((f) => order(f) !== undefined && f !== justWritten)
+    .sort((a, b) => order(a)!.localeCompare(order(b)!));
+  for (const old of copies.slice(0, Math.max(0, copies.length - Math.max(0, keep - 1)))) rmSync(join(dir, old), { force: true });
+}
+
 function pruneDownloads(dir: string, keep: number): void {
   const archives = readdirSync(dir).filter((f) => /^backup-\d{8}-\d{6}\.\d{6}\.zip$/.test(f)).sort();
   for (const old of archives.slice(0, Math.max(0, archives.length - keep))) rmSync(join(dir, old), { force: true });

@@ -8,7 +8,7 @@ import { AppError } from '../errors.ts';
 import type { AppLifecycle, RestartOutcome, RestoreLock } from '../lifecycle.ts';
 import { preRestoreName } from './archive-name.ts';
 import { dataSwap } from './data-swap.ts';
-import { writeBackup } from './export.ts';
+import { prunePreRestore, writeBackup } from './export.ts';
 import { prepareStagedDatabase, type BackupKind } from './staged-database.ts';
 import { unpackBackup } from './unpack.ts';
 
@@ -87,6 +87,7 @@ export class RestoreService {
         return { answer: { path: 'data/backup.zip', kind: staged.kind, applied: 'next-start', report: staged.report }, apply: async () => {} };
       }
       const saved = await writeBackup(this.#app, this.#dataDir, this.#freshPreRestoreName());
+      prunePreRestore(join(this.#dataDir, 'backup'), this.#app.limits.backup.keepPreRestore, saved.name);
       await this.#app.audit.log(who.ip, who.actor, `restore backup ${filename} (${staged.kind}), current data saved as backup/${saved.name}`, 'warn');
       const swap = dataSwap(this.#dataDir, resolve(this.#app.config.db), staging, join(this.#dataDir, `.restore-previous-${id}`));
       return {

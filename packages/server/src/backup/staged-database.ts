@@ -91,7 +91,9 @@ export async function prepareStagedDatabase(staging: string, clock: Clock): Prom
   try {
     report = await importKomari({ komariDb: source, metricsDb: existsSync(metrics) ? metrics : undefined }, store, { clock });
   } catch (err) {
-    throw err instanceof AppError ? err : refuse(`invalid backup file: the Komari data could not be imported (${(err as Error).message})`);
+    // The import names its files; here they are the server's staging paths, not the uploader's.
+    const message = (err as Error).message.replaceAll(source, 'komari.db').replaceAll(staging, '.');
+    throw err instanceof AppError ? new AppError(err.code, message, err.data) : refuse(`invalid backup file: the Komari data could not be imported (${message})`);
   } finally {
     await store.close();
   }

@@ -9,6 +9,7 @@ import { markerName } from './archive-name.ts';
 export interface UnpackLimits {
   maxEntries: number;
   maxUncompressedBytes: number;
+  maxEntryNameBytes: number;
 }
 
 /** Komari's words for a backup that is refused (admin-api.md §11.2); the rest in the same form. */
@@ -20,6 +21,10 @@ export const refusals = {
   unsafePath: (detail: string) => `invalid backup file: unsafe entry path (${detail})`,
   symlink: (name: string) => `invalid backup file: symbolic link entry ${name}`,
   encrypted: (name: string) => `invalid backup file: encrypted entry ${name}`,
+  longName: (max: number) => `invalid backup file: an entry name is longer than ${max} bytes`,
+  duplicate: (name: string) => `invalid backup file: entry ${name} appears twice`,
+  fileAndFolder: (name: string) => `invalid backup file: entry ${name} is both a file and a folder`,
+  unwritable: (name: string) => `invalid backup file: entry ${name} could not be extracted`,
 } as const;
 
 /** What komari-ts takes out of an archive: the databases, the favicon, the font, the themes. */
@@ -70,8 +75,11 @@ async function inspect(path: string, limits: UnpackLimits): Promise<void> {
     if (zip.entryCount > limits.maxEntries) throw refuse(refusals.tooManyEntries(limits.maxEntries));
     let declared = 0;
     let marker = false;
+    const extracted: string[] = [];
     await eachEntry(zip, (e) => {
+      if (Buffer.byteLength(e.fileName) > limits.maxEntryNameBytes) throw refuse(refusals.longName(limits.maxEntryNameBytes));
       if (e.fileName.includes('\0')) throw refuse(refusals.unsafePath(JSON.stringify(e.fileName)));
+      if (isExtracted(e.fileName)) extracted.push(e.fileName);
       if (isSymlink(e)) throw refuse(refusals.symlink(e.fileName));
       if (e.isEncrypted()) throw refuse(refusals.encrypted(e.fileName));
       declared += e.uncompressedSize;
@@ -79,8 +87,24 @@ async function inspect(path: string, limits: UnpackLimits): Promise<void> {
       if (e.fileName === markerName) marker = true;
     });
     if (!marker) throw refuse(refusals.noMarker);
+    checkCollisions(extracted);
   } finally {
     zip.close();
+  }
+}
+
+/**
+ * Entries written to the same place are ambiguous (which one is restored depends on the reader)
+ * and a file where another entry needs a folder cannot be extracted: both refused before anything
+ * is written. Sorted with `/` as the lowest character, an entry's children follow it directly.
+ */
+function checkCollisions(names: string[]): void {
+  const items = names.map((n) => ({ name: n.replace(/\/$/, ''), dir: n.endsWith('/'), key: n.replace(/\/$/, '').replaceAll('/', '\0') }));
+  items.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  for (let i = 0; i + 1 < items.length; i++) {
+    const [a, b] = [items[i]!, items[i + 1]!];
+    if (a.key === b.key && !(a.dir && b.dir)) throw refuse(a.dir === b.dir ? refusals.duplicate(a.name) : refusals.fileAndFolder(a.name));
+    if (!a.dir && b.key.startsWith(`${a.key}\0`)) throw refuse(refusals.fileAndFolder(a.name));
   }
 }
 
@@ -105,15 +129,21 @@ async function extract(path: string, staging: string, limits: UnpackLimits): Pro
       if (!isExtracted(e.fileName)) return;
       const target = resolve(root, e.fileName);
       if (!target.startsWith(root + sep)) throw refuse(refusals.unsafePath(e.fileName));
-      if (e.fileName.endsWith('/')) return void mkdirSync(target, { recursive: true });
-      mkdirSync(dirname(target), { recursive: true });
+      try {
+        if (e.fileName.endsWith('/')) return void mkdirSync(target, { recursive: true });
+        mkdirSync(dirname(target), { recursive: true });
+      } catch {
+        throw refuse(refusals.unwritable(e.fileName)); // the reason names the server's paths
+      }
       const stream = await new Promise<NodeJS.ReadableStream>((done, fail) => {
         zip.openReadStream(e, (err, s) => (err || !s ? fail(refuse(`invalid backup file: ${err?.message ?? 'unreadable entry'}`)) : done(s)));
       });
       try {
         await pipeline(stream, counter(total, limits.maxUncompressedBytes), createWriteStream(target, { mode: 0o600 }));
       } catch (err) {
-        throw err instanceof AppError ? err : refuse(`invalid backup file: ${(err as Error).message}`);
+        if (err instanceof AppError) throw err;
+        // A file-system reason names the server's paths; the archive's own faults are yauzl's words.
+        throw refuse((err as NodeJS.ErrnoException).syscall ? refusals.unwritable(e.fileName) : `invalid backup file: ${(err as Error).message}`);
       }
     });
   } finally {

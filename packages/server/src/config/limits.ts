@@ -143,10 +143,19 @@ export interface ServerLimits {
   backup: {
     /** archives kept in `data/backup/` from downloads; older ones are deleted */
     keepDownloads: number;
+    /** `pre-restore-*.zip` safety copies kept (each is a whole backup); older ones are deleted */
+    keepPreRestore: number;
     /** entries an archive to restore may hold (Komari: 100,000) */
     maxEntries: number;
     /** bytes its entries may expand to, counted while extracting, not read from headers (Komari: 4 GiB) */
     maxUncompressedBytes: number;
+    /** bytes of one entry's name (the names restored are held while checking them: ≤ maxEntries × this) */
+    maxEntryNameBytes: number;
+    /**
+     * how long a live restore waits for requests in flight (a backup download to a slow or stalled
+     * reader) before cutting their connections: the server accepts nothing while it waits
+     */
+    restartGraceMs: number;
   };
   /** the chunked upload service (upload/), shared by backups and themes (admin-api.md §11.2) */
   upload: {
@@ -209,6 +218,19 @@ export interface ServerLimits {
   geoip: {
     /** an uploaded `.mmdb` is held in memory whole: GeoLite2-Country is ~9 MB, -City ~70 MB */
     maxUploadBytes: number;
+    /** pointers one lookup (or the file's metadata) may follow while decoding its record */
+    maxRecordPointers: number;
+    /** bytes decoded behind those pointers; a country record of GeoLite2-City is a few KiB */
+    maxRecordBytes: number;
+  };
+  /** a Komari database brought over (import/komari/), which a restore runs inside the server */
+  komariImport: {
+    /** characters of all result rows of one exec task, held together to write it; a larger task is left out */
+    maxExecTaskResultChars: number;
+    /** Komari settings keys komari-ts does not know, kept as they are (every setting is held in memory); the rest are left out */
+    maxUnknownSettings: number;
+    /** characters of one Komari settings value (its JSON text); a longer one is left out */
+    maxSettingValueChars: number;
   };
   /** public:queryMetrics and public:getPingMetricStats answers (metrics/) */
   metrics: {
@@ -220,6 +242,13 @@ export interface ServerLimits {
     maxSeries: number;
     /** points one answer may hold (~60 bytes of JSON each); more is refused, not cut */
     maxTotalPoints: number;
+    /**
+     * stored buckets one call may read (each costs ~5 µs, and as many as 2016 make one node's
+     * week at the 5-minute tier however few points are asked for); past it the call is refused
+     */
+    maxBucketsPerCall: number;
+    /** stored buckets guests of one address (IPv6 by /64) may have read, as a token bucket */
+    guestBuckets: TokenBucketRule;
   };
   /** importing Komari's history (import/komari/history) */
   historyImport: {
@@ -298,8 +327,11 @@ export const defaultServerLimits: ServerLimits = {
   visitorEvents: { burst: 10, perMinute: 30, maxKeys: 10_000 },
   backup: {
     keepDownloads: 5,
+    keepPreRestore: 3,
     maxEntries: 100_000,
     maxUncompressedBytes: 4 * 1024 ** 3,
+    maxEntryNameBytes: 1024,
+    restartGraceMs: 5_000,
   },
   upload: {
     chunkBytes: 5 * 1024 * 1024,
@@ -324,12 +356,23 @@ export const defaultServerLimits: ServerLimits = {
   },
   geoip: {
     maxUploadBytes: 64 * 1024 * 1024,
+    maxRecordPointers: 10_000,
+    maxRecordBytes: 1024 * 1024,
+  },
+  komariImport: {
+    maxExecTaskResultChars: 16 * 1024 * 1024,
+    maxUnknownSettings: 500,
+    maxSettingValueChars: 256 * 1024,
   },
   metrics: {
     maxKeys: 32,
     maxPointsPerSeries: 5000,
     maxSeries: 1000,
     maxTotalPoints: 200_000,
+    // a stored bucket costs 5–10 µs to read: ≤ ~1 s per call, and as much a minute per guest
+    // address; a node's week of load (every metric) and one ping task at full detail is ~4,000
+    maxBucketsPerCall: 100_000,
+    guestBuckets: { burst: 100_000, perMinute: 100_000, maxKeys: 10_000 },
   },
   clipboard: {
     maxNameChars: 255,

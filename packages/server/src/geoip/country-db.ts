@@ -1,5 +1,6 @@
 import { Reader, type Response } from 'mmdb-lib';
 import { countryOf, type Country } from './country.ts';
+import { BoundedDecode, checkMetadataWork, DecodeTooLarge, type DecodeLimits } from './decode-bound.ts';
 
 /** Addresses any country database covers; a file that places none of them holds no countries. */
 const probes = ['8.8.8.8', '1.1.1.1', '9.9.9.9', '223.5.5.5', '2001:4860:4860::8888'];
@@ -16,46 +17,69 @@ type MmdbRecord = { country_code?: unknown; country?: { iso_code?: unknown }; re
  */
 export class CountryDb {
   readonly #reader: Reader<Response>;
+  readonly #decode: BoundedDecode;
   readonly bytes: number;
   readonly type: string;
   readonly builtAt: number;
 
-  private constructor(reader: Reader<Response>, bytes: number) {
+  private constructor(reader: Reader<Response>, decode: BoundedDecode, bytes: number) {
     this.#reader = reader;
+    this.#decode = decode;
     this.bytes = bytes;
     this.type = reader.metadata.databaseType;
     this.builtAt = reader.metadata.buildEpoch.getTime();
   }
 
   /** Opens a database; throws an Error saying why the bytes are not a usable country database. */
-  static open(buf: Buffer): CountryDb {
+  static open(buf: Buffer, limits?: DecodeLimits): CountryDb {
     let reader: Reader<Response>;
+    // Records are decoded through a bound on the work (a pointer may be followed any number of
+    // times: a hostile file can make one record decode into billions of values).
+    const decode = new BoundedDecode(limits);
     try {
-      reader = new Reader<Response>(buf);
+      checkMetadataWork(buf, limits);
+      reader = new Reader<Response>(buf, { cache: decode });
     } catch (err) {
       throw new InvalidCountryDb(`not a MaxMind DB file (${err instanceof Error ? err.message : String(err)})`, { cause: err });
     }
-    const db = new CountryDb(reader, buf.length);
-    if (!probes.some((ip) => db.#safeLookup(ip))) throw new InvalidCountryDb('the database holds no country for any well-known address');
+    const db = new CountryDb(reader, decode, buf.length);
+    let tooLarge: DecodeTooLarge | undefined;
+    const found = probes.filter((ip) => {
+      try {
+        return db.#lookupOrThrow(ip) !== undefined;
+      } catch (err) {
+        // An IPv4-only file throws on an IPv6 probe; a broken tree throws anywhere.
+        if (err instanceof DecodeTooLarge) tooLarge = err;
+        return false;
+      }
+    });
+    if (tooLarge) throw new InvalidCountryDb(tooLarge.message);
+    if (found.length === 0) throw new InvalidCountryDb('the database holds no country for any well-known address');
     return db;
   }
 
-  /** The country of a public address, or undefined when the database has none. */
+  /** The country of a public address, or undefined when the database has none (or a record past the bound). */
   lookup(ip: string): Country | undefined {
-    // An IPv4-only file places no IPv6 address (mmdb-lib would throw).
-    if (this.#reader.metadata.ipVersion === 4 && ip.includes(':')) return undefined;
-    // The two layouts share no type in mmdb-lib: read the fields as the unknowns they are.
-    const rec = this.#reader.get(ip) as MmdbRecord | null;
-    if (!rec) return undefined;
-    return countryOf(rec.country_code) ?? countryOf(rec.country?.iso_code) ?? countryOf(rec.registered_country?.iso_code);
+    try {
+      return this.#lookupOrThrow(ip);
+    } catch (err) {
+      if (err instanceof DecodeTooLarge) return undefined;
+      throw err;
+    }
   }
 
-  #safeLookup(ip: string): Country | undefined {
+  #lookupOrThrow(ip: string): Country | undefined {
+    // An IPv4-only file places no IPv6 address (mmdb-lib would throw).
+    if (this.#reader.metadata.ipVersion === 4 && ip.includes(':')) return undefined;
+    this.#decode.reset();
+    let rec: MmdbRecord | null;
     try {
-      return this.lookup(ip);
-    } catch {
-      // An IPv4-only file throws on an IPv6 probe; a broken tree throws anywhere.
-      return undefined;
+      // The two layouts share no type in mmdb-lib: read the fields as the unknowns they are.
+      rec = this.#reader.get(ip) as MmdbRecord | null;
+    } finally {
+      this.#decode.reset(); // the decoded record is not kept
     }
+    if (!rec) return undefined;
+    return countryOf(rec.country_code) ?? countryOf(rec.country?.iso_code) ?? countryOf(rec.registered_country?.iso_code);
   }
 }

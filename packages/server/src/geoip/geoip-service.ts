@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { SettingsService } from '../services/settings-service.ts';
 import { checkAddress } from './address.ts';
 import { CountryDb } from './country-db.ts';
+import type { DecodeLimits } from './decode-bound.ts';
 import { flagOf, type Country } from './country.ts';
 
 /** The country database shipped with the server (npm `@ip-location-db/geo-whois-asn-country-mmdb`, CC0). */
@@ -25,6 +26,8 @@ export interface GeoIpDeps {
   dataDir: string;
   /** the database used when none was uploaded (tests point it elsewhere) */
   bundledPath?: string;
+  /** the work one lookup may take (limits.geoip) */
+  limits?: DecodeLimits;
 }
 
 /**
@@ -89,11 +92,11 @@ export class GeoIpService {
   async #replaceNow(bytes: Buffer): Promise<CountryDb> {
     if (bytes.length === 0) {
       await rm(this.uploadedPath, { force: true });
-      const db = CountryDb.open(await readFile(this.#deps.bundledPath ?? bundledDbPath));
+      const db = CountryDb.open(await readFile(this.#deps.bundledPath ?? bundledDbPath), this.#deps.limits);
       this.#db = Promise.resolve(db);
       return db;
     }
-    const db = CountryDb.open(bytes);
+    const db = CountryDb.open(bytes, this.#deps.limits);
     await mkdir(join(this.#deps.dataDir, 'geoip'), { recursive: true });
     // Written beside and renamed: a crash mid-write never leaves a torn database to open at start.
     const tmp = `${this.uploadedPath}.${randomBytes(6).toString('hex')}.tmp`;
@@ -120,10 +123,10 @@ export class GeoIpService {
 
   async #load(): Promise<CountryDb> {
     try {
-      return CountryDb.open(await readFile(this.uploadedPath));
+      return CountryDb.open(await readFile(this.uploadedPath), this.#deps.limits);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
     }
-    return CountryDb.open(await readFile(this.#deps.bundledPath ?? bundledDbPath));
+    return CountryDb.open(await readFile(this.#deps.bundledPath ?? bundledDbPath), this.#deps.limits);
   }
 }

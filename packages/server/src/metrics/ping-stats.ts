@@ -4,6 +4,7 @@ import { AppError } from '../errors.ts';
 import type { Caller } from '../rpc/caller.ts';
 import type { PingBucketRow } from '../store/types.ts';
 import { formatTime } from '../util/time.ts';
+import { BucketReader } from './bucket-reader.ts';
 import { defaultMaxPoints, entitiesFor } from './query.ts';
 import { rollupInterval, windowOf, windowParams } from './window.ts';
 import { alignDown } from '../history/bucket.ts';
@@ -79,12 +80,16 @@ export async function pingMetricStats(app: AppContext, caller: Caller, p: z.outp
   if (entities.length > app.limits.metrics.maxSeries) throw AppError.invalidParams(`at most ${app.limits.metrics.maxSeries} entities`);
   const tasks = new Set([...(p.task_ids ?? []), ...(p.task_id !== undefined && p.task_id !== '' ? [p.task_id] : [])].map(String));
   const stats: Record<string, unknown>[] = [];
+  const reader = new BucketReader(app, caller);
   for (const entity of [...entities].sort()) {
-    const rows = await app.ping.history.buckets({ node: entity }, tier.bucketSeconds, Math.floor(w.start / (seconds * 1000)) * seconds * 1000, w.end);
+    const rows = await reader.ping(entity, tier.bucketSeconds, Math.floor(w.start / (seconds * 1000)) * seconds * 1000, w.end);
+    reader.forget();
     const byTask = new Map<string, PingBucketRow[]>();
     for (const r of rows) {
       if (r.sent === 0 || (tasks.size > 0 && !tasks.has(String(r.task)))) continue;
-      byTask.set(String(r.task), [...(byTask.get(String(r.task)) ?? []), r]);
+      const list = byTask.get(String(r.task));
+      if (list) list.push(r);
+      else byTask.set(String(r.task), [r]);
     }
     for (const id of [...byTask.keys()].sort()) {
       const task = app.ping.task(Number(id));

@@ -4,6 +4,7 @@ import { AppError } from '../errors.ts';
 import { isAdmin, type Caller } from '../rpc/caller.ts';
 import { formatTime } from '../util/time.ts';
 import { aggregate, aggregationName, parseAggregation, type Aggregation } from './aggregate.ts';
+import { BucketReader } from './bucket-reader.ts';
 import { metricByName, retentionDays, type MetricDef } from './definitions.ts';
 import { fillEmpty, type MetricPoint } from './fill-empty.ts';
 import { groupParts, readParts, type TaggedParts } from './series.ts';
@@ -79,7 +80,7 @@ function pointWire(p: MetricPoint, nullMinusOne: boolean) {
   return p.count ? { time: formatTime(p.time), value, count: p.count } : { time: formatTime(p.time), value };
 }
 
-async function seriesOf(app: AppContext, plan: Plan, entity: string, w: MetricWindow, p: QueryParams, now: number) {
+async function seriesOf(app: AppContext, reader: BucketReader, plan: Plan, entity: string, w: MetricWindow, p: QueryParams, now: number) {
   const { def, agg, maxPoints } = plan;
   const limits = app.limits.metrics;
   // Komari's raw window is 10 minutes; komari-ts keeps exact samples for the recent window only.
@@ -93,7 +94,8 @@ async function seriesOf(app: AppContext, plan: Plan, entity: string, w: MetricWi
   } else {
     const { seconds, tier } = rollupInterval(app.history.tiers, w, maxPoints, now);
     intervalMs = seconds * 1000;
-    const read = await readParts(app, def, entity, tier.bucketSeconds, Math.floor(w.start / intervalMs) * intervalMs, w.end).catch((err: unknown) => {
+    const read = await readParts(reader, def, entity, tier.bucketSeconds, Math.floor(w.start / intervalMs) * intervalMs, w.end).catch((err: unknown) => {
+      if (err instanceof AppError) throw err;
       throw AppError.invalidParams(`Failed to query metrics: ${err instanceof Error ? err.message : String(err)}`);
     });
     for (const t of read) {
@@ -122,6 +124,23 @@ async function seriesOf(app: AppContext, plan: Plan, entity: string, w: MetricWi
   });
 }
 
+/**
+ * The most load buckets one node can have in the window, over the distinct tier ranges the plans
+ * read (each read once per node): known before reading anything, unlike ping tasks' rows.
+ */
+function loadBucketsPerNode(app: AppContext, plans: readonly Plan[], w: MetricWindow, now: number): number {
+  const ranges = new Map<string, number>();
+  for (const { def, maxPoints } of plans) {
+    if (def.source.kind === 'ping' || def.source.kind === 'none') continue;
+    const { seconds, tier } = rollupInterval(app.history.tiers, w, maxPoints, now);
+    const from = Math.floor(w.start / (seconds * 1000)) * seconds * 1000;
+    // Buckets older than the tier keeps are pruned: they are not there to read.
+    const kept = Math.max(from, now - tier.keepHours * 3_600_000);
+    ranges.set(`${tier.bucketSeconds} ${from}`, Math.max(0, Math.floor((w.end - kept) / (tier.bucketSeconds * 1000)) + 1));
+  }
+  return [...ranges.values()].reduce((a, b) => a + b, 0);
+}
+
 /** `public:queryMetrics` (rpc2.md §10.2.2) over komari-ts's history tiers. */
 export async function queryMetrics(app: AppContext, caller: Caller, p: QueryParams) {
   const limits = app.limits.metrics;
@@ -136,19 +155,23 @@ export async function queryMetrics(app: AppContext, caller: Caller, p: QueryPara
   }
   const entities = await entitiesFor(app, caller, unique([...(p.entity_ids ?? []), p.entity_id]));
   if (plans.length * entities.length > limits.maxSeries) throw AppError.invalidParams(`the query spans ${plans.length * entities.length} series: at most ${limits.maxSeries}`);
-  const series = [];
+  // Node by node, so each node's rows are read once for every metric; answered metric by metric.
+  const reader = new BucketReader(app, caller);
+  reader.refuseAbove(entities.length * loadBucketsPerNode(app, plans, w, now));
+  const byPlan: Awaited<ReturnType<typeof seriesOf>>[][] = plans.map(() => []);
   let points = 0;
-  for (const plan of plans) {
-    for (const e of entities) {
-      for (const s of await seriesOf(app, plan, e, w, p, now)) {
-        points += s.points?.length ?? 0;
-        if (points > limits.maxTotalPoints) {
-          throw AppError.invalidParams(`the answer would hold more than ${limits.maxTotalPoints} points: ask for fewer nodes, metrics or max_points`);
-        }
-        series.push(s);
+  for (const e of entities) {
+    for (const [i, plan] of plans.entries()) {
+      const list = await seriesOf(app, reader, plan, e, w, p, now);
+      for (const s of list) points += s.points?.length ?? 0;
+      if (points > limits.maxTotalPoints) {
+        throw AppError.invalidParams(`the answer would hold more than ${limits.maxTotalPoints} points: ask for fewer nodes, metrics or max_points`);
       }
+      byPlan[i]!.push(list);
     }
+    reader.forget();
   }
+  const series = byPlan.flat(2);
   if (series.length > limits.maxSeries) throw AppError.invalidParams(`the query spans ${series.length} series: at most ${limits.maxSeries}`);
   return { start: formatTime(w.start), end: formatTime(w.end), server_downsample_default: true, default_points: defaultMaxPoints, count: series.length, series };
 }

@@ -1,5 +1,5 @@
 import { alignDown } from '../history/bucket.ts';
-import type { AppContext } from '../app-context.ts';
+import type { BucketReader } from './bucket-reader.ts';
 import type { MetricDef } from './definitions.ts';
 import { loadPart, pingPart, type Part } from './parts.ts';
 
@@ -10,11 +10,11 @@ export interface TaggedParts {
 }
 
 /** Reads one metric of one node at one tier width, from the history engines (stored rows and open buckets). */
-export async function readParts(app: AppContext, def: MetricDef, entity: string, width: number, from: number, to: number): Promise<TaggedParts[]> {
+export async function readParts(reader: BucketReader, def: MetricDef, entity: string, width: number, from: number, to: number): Promise<TaggedParts[]> {
   const src = def.source;
   if (src.kind === 'none') return [];
   if (src.kind === 'ping') {
-    const rows = await app.ping.history.buckets({ node: entity }, width, from, to);
+    const rows = await reader.ping(entity, width, from, to);
     const byTask = new Map<number, Part[]>();
     for (const r of rows) {
       const p = pingPart(r, src.what);
@@ -25,7 +25,7 @@ export async function readParts(app: AppContext, def: MetricDef, entity: string,
     }
     return [...byTask].map(([task, parts]) => ({ tags: { task_id: String(task) }, parts }));
   }
-  const parts = (await app.history.buckets(entity, width, from, to)).flatMap((r) => loadPart(r, src) ?? []);
+  const parts = (await reader.load(entity, width, from, to)).flatMap((r) => loadPart(r, src) ?? []);
   return parts.length > 0 ? [{ parts }] : [];
 }
 

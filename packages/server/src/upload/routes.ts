@@ -11,9 +11,22 @@ import type { UploadService } from './upload-service.ts';
 
 export const uploaderOf = (request: FastifyRequest): Uploader => ({ ip: request.ip, actor: actorUuid(request.caller) });
 
-/** Runs `after` once the answer has left, so a restart never cuts it off. */
+/**
+ * Runs `after` once the answer has left, so a restart never cuts it off; or once the connection
+ * is gone, when the client left before its answer (`finish` never comes then, and a restore
+ * waiting for it would hold the restore lock and its staged files for ever).
+ */
 export function afterAnswer(reply: FastifyReply, after: () => Promise<void>): void {
-  reply.raw.once('finish', () => setImmediate(() => void after()));
+  let ran = false;
+  const run = () => {
+    if (ran) return;
+    ran = true;
+    setImmediate(() => void after());
+  };
+  reply.raw.once('finish', run);
+  reply.raw.once('close', run);
+  // The client may have left while the request was being handled: its close was before this.
+  if (reply.raw.destroyed || reply.raw.socket === null || reply.raw.socket.destroyed) run();
 }
 
 function ok(reply: FastifyReply, data: unknown, message = ''): FastifyReply {
@@ -69,7 +82,7 @@ export function registerUploadRoutes(fastify: FastifyInstance, app: AppContext, 
         if (finished.afterAnswer) afterAnswer(reply, finished.afterAnswer);
         return ok(reply, finished.data, finished.message);
       } finally {
-        uploads.cancel(merged.id);
+        uploads.discard(merged);
       }
     } catch (err) {
       return fail(request, reply, err);

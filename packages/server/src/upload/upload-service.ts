@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { createReadStream, createWriteStream, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { createReadStream, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import type { Clock } from '../clock.ts';
 import type { ServerLimits } from '../config/limits.ts';
 import { AppError } from '../errors.ts';
@@ -17,6 +17,8 @@ interface Upload {
   touchedAt: number;
   /** chunks being written or a merge running: the sweep leaves it alone */
   busy: number;
+  /** merged or being merged: it takes no chunk, no second merge, no cancel, and never expires */
+  merging: boolean;
   dir: string;
 }
 
@@ -33,6 +35,7 @@ const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 
 const invalidId = () => AppError.invalidParams('invalid upload id');
 const notFound = () => AppError.notFound('upload not found or expired');
+const beingMerged = () => AppError.invalidParams('upload is being merged');
 
 /**
  * The chunked upload protocol of admin-api.md §11.2, independent of what the file is for:
@@ -83,7 +86,7 @@ export class UploadService {
     const dir = join(this.#root, id);
     mkdirSync(dir, { mode: 0o700 });
     const chunkCount = Math.ceil(size / this.#limits.chunkBytes);
-    this.#uploads.set(id, { id, purpose, size, filename, chunkCount, received: new Set(), touchedAt: this.#clock.now(), busy: 0, dir });
+    this.#uploads.set(id, { id, purpose, size, filename, chunkCount, received: new Set(), touchedAt: this.#clock.now(), busy: 0, merging: false, dir });
     return { upload_id: id, chunk_size: this.#limits.chunkBytes };
   }
 
@@ -103,6 +106,7 @@ export class UploadService {
   /** Takes the chunk written to `file` as chunk `index`; a chunk sent again replaces the first. */
   putChunk(upload: Upload, index: number, file: string, bytes: number): void {
     if (!this.#uploads.has(upload.id)) throw notFound(); // cancelled while it was arriving
+    if (upload.merging) throw beingMerged();
     if (!Number.isInteger(index) || index < 0 || index >= upload.chunkCount) throw AppError.invalidParams('invalid chunk index');
     const want = index === upload.chunkCount - 1 ? upload.size - index * this.#limits.chunkBytes : this.#limits.chunkBytes;
     if (bytes !== want) throw AppError.invalidParams(`chunk ${index} has size ${bytes}, want ${want}`);
@@ -112,16 +116,26 @@ export class UploadService {
 
   /** Concatenates the chunks in order; any failure cancels the upload (Komari does the same). */
   async merge(id: string): Promise<MergedUpload> {
-    const upload = this.hold(id);
+    const upload = this.#find(id);
+    if (upload.merging) throw beingMerged();
+    upload.merging = true;
+    upload.busy++;
     try {
       for (let i = 0; i < upload.chunkCount; i++) if (!upload.received.has(i)) throw AppError.invalidParams(`chunk ${i} is missing`);
       const path = join(upload.dir, 'merged');
-      const out = createWriteStream(path, { mode: 0o600 });
-      for (let i = 0; i < upload.chunkCount; i++) await pipeline(createReadStream(join(upload.dir, `${i}.part`)), out, { end: false });
-      await new Promise<void>((done, fail) => out.end((err?: Error | null) => (err ? fail(err) : done())));
+      // One handle written part after part (a stream piped into 800 times collects 800 sets of
+      // listeners), closed whatever happens.
+      const out = await open(path, 'w', 0o600);
+      try {
+        for (let i = 0; i < upload.chunkCount; i++) {
+          for await (const piece of createReadStream(join(upload.dir, `${i}.part`))) await out.write(piece as Buffer);
+        }
+      } finally {
+        await out.close();
+      }
       for (let i = 0; i < upload.chunkCount; i++) rmSync(join(upload.dir, `${i}.part`), { force: true });
       if (statSync(path).size !== upload.size) throw AppError.internal('merged upload has the wrong size');
-      return { id, purpose: upload.purpose, filename: upload.filename, size: upload.size, path };
+      return { id: upload.id, purpose: upload.purpose, filename: upload.filename, size: upload.size, path };
     } catch (err) {
       this.#drop(upload);
       throw err;
@@ -130,9 +144,17 @@ export class UploadService {
     }
   }
 
-  /** Deletes an upload and its files (also what `merge`'s caller does once the file is used). */
+  /** Deletes an upload and its files; one being merged is its merge's to delete (`discard`). */
   cancel(id: string): void {
-    this.#drop(this.#find(id));
+    const upload = this.#find(id);
+    if (upload.merging) throw beingMerged();
+    this.#drop(upload);
+  }
+
+  /** Deletes a merged upload once its purpose is done with it, whatever happened. */
+  discard(merged: MergedUpload): void {
+    const upload = this.#uploads.get(merged.id);
+    if (upload) this.#drop(upload);
   }
 
   /** Uploads idle past `idleTtlMs` are deleted; returns how many. */
@@ -140,7 +162,7 @@ export class UploadService {
     const cutoff = this.#clock.now() - this.#limits.idleTtlMs;
     let n = 0;
     for (const upload of this.#uploads.values()) {
-      if (upload.busy === 0 && upload.touchedAt < cutoff) {
+      if (upload.busy === 0 && !upload.merging && upload.touchedAt < cutoff) {
         this.#drop(upload);
         n++;
       }

@@ -25,6 +25,14 @@ export class TokenBuckets {
 
   /** Takes one token; false when the bucket is empty. */
   take(key: string, now: number): boolean {
+    return this.spend(key, now, 1);
+  }
+
+  /**
+   * Takes `cost` tokens for work already done (a metric query's stored buckets): false, and the
+   * bucket left empty, when it held fewer.
+   */
+  spend(key: string, now: number, cost: number): boolean {
     const { burst, perMinute, maxKeys } = this.#rule;
     let b = this.#buckets.get(key);
     if (b) {
@@ -36,8 +44,12 @@ export class TokenBuckets {
       while (this.#buckets.size >= maxKeys) this.#buckets.delete(this.#buckets.keys().next().value!);
     }
     this.#buckets.set(key, b);
-    if (b.tokens < 1) return false;
-    b.tokens -= 1;
+    if (b.tokens < cost) {
+      // Work past what was left is not forgiven: the key waits for a full token's refill.
+      if (cost > 1) b.tokens = 0;
+      return false;
+    }
+    b.tokens -= cost;
     return true;
   }
 }

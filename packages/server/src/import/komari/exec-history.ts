@@ -35,7 +35,7 @@ export async function importExecHistory(ctx: ImportContext): Promise<void> {
     }
     const results = readResults(ctx, resultsOf, taskId);
     if (!results) continue;
-    const createdAt = Math.min(ctx.clock.now(), ...results.map((x) => x.createdAt));
+    const createdAt = results.reduce((min, x) => Math.min(min, x.createdAt), ctx.clock.now());
     await ctx.store.execTasks.create({ taskId, clients: [...new Set(clients)], command, createdAt }, results);
     ctx.report.count(kind);
     ctx.report.count('execResults', results.length);
@@ -50,6 +50,8 @@ function resultReader(db: DatabaseSync): StatementSync | undefined {
 function readResults(ctx: ImportContext, stmt: StatementSync | undefined, taskId: string): ExecResult[] | undefined {
   const out: ExecResult[] = [];
   const seen = new Set<string>();
+  const maxTotal = ctx.limits.komariImport.maxExecTaskResultChars;
+  let total = 0;
   for (const r of (stmt?.iterate(taskId) ?? []) as Iterable<Row>) {
     const client = textOrEmpty(r.client) ?? '';
     if (!ctx.knownNodes.has(client)) {
@@ -60,6 +62,11 @@ function readResults(ctx: ImportContext, stmt: StatementSync | undefined, taskId
     const result = textOrEmpty(r.result);
     if (result === undefined || result.length > maxResultChars) {
       ctx.report.skip(kind, `a result is not text or over ${maxResultChars} characters: left the task out`, taskId);
+      return undefined;
+    }
+    total += result.length;
+    if (total > maxTotal) {
+      ctx.report.skip(kind, `its results together are over ${maxTotal} characters: left the task out`, taskId);
       return undefined;
     }
     seen.add(client);

@@ -18,6 +18,8 @@ export async function importSettings(ctx: ImportContext): Promise<Record<string,
   const source = readConfigs(ctx);
   const target = await ctx.store.settings.all();
   const wanted: Record<string, unknown> = {};
+  const maxUnknown = ctx.limits.komariImport.maxUnknownSettings;
+  let unknown = 0;
   for (const [key, value] of Object.entries(source)) {
     if (ignoredSettingKeys.has(key)) {
       ctx.report.skip(kind, 'Komari itself drops this key', key);
@@ -30,6 +32,8 @@ export async function importSettings(ctx: ImportContext): Promise<Record<string,
         continue;
       }
       wanted[key] = parsed.data;
+    } else if (++unknown > maxUnknown) {
+      ctx.report.skip(kind, `more than ${maxUnknown} keys komari-ts does not know: left this one out`, key);
     } else {
       wanted[key] = value;
     }
@@ -49,6 +53,11 @@ function readConfigs(ctx: ImportContext): Record<string, unknown> {
     const key = textOrEmpty(r.key) ?? '';
     if (key === '' || key.length > 255 || key === '__proto__') {
       ctx.report.skip(kind, 'a key that is empty, longer than 255 characters or "__proto__"');
+      continue;
+    }
+    const maxChars = ctx.limits.komariImport.maxSettingValueChars;
+    if ((typeof r.value === 'string' || r.value instanceof Uint8Array) && r.value.length > maxChars) {
+      ctx.report.skip(kind, `its value is over ${maxChars} characters`, key);
       continue;
     }
     const value = json(r.value);
