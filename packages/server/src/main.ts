@@ -77,8 +77,8 @@ export async function startServer(
   }
 
   /** Stops an app; with `graceMs`, connections still busy after it are cut (a stalled download). */
-  async function close(c: Current, graceMs?: number): Promise<void> {
-    const cut = graceMs === undefined ? undefined : setTimeout(() => c.built.fastify.server.closeAllConnections(), graceMs);
+  async function close(c: Current): Promise<void> {
+    const cut = setTimeout(() => c.built.fastify.server.closeAllConnections(), c.built.ctx.limits.http.closeGraceMs);
     try {
       await c.built.fastify.close();
     } finally {
@@ -89,7 +89,7 @@ export async function startServer(
 
   /** Stops the app, swaps the files, comes back on the same port; the old files if that fails. */
   async function restart(swap: DataSwap): Promise<RestartOutcome> {
-    await close(current, current.built.ctx.limits.backup.restartGraceMs);
+    await close(current);
     let outcome: RestartOutcome;
     try {
       swap.apply();

@@ -161,7 +161,7 @@ describe('restore while a backup download is stalled', () => {
   let s: TestServer;
   let cookie: string;
   before(async () => {
-    ({ s, cookie } = await startWithAdmin({ limits: { backup: { restartGraceMs: 300 } } }));
+    ({ s, cookie } = await startWithAdmin({ limits: { http: { closeGraceMs: 300 } } }));
     const node = (await addNode(s, cookie, 'big')).uuid;
     // ~10 MB of archive: more than the socket buffers hold, so the download stays in flight.
     const rows = [];
@@ -178,7 +178,7 @@ describe('restore while a backup download is stalled', () => {
   });
   after(() => s.dispose());
 
-  it('a reader that stopped reading is cut after limits.backup.restartGraceMs; before, the server stayed closed until it left', async () => {
+  it('a reader that stopped reading is cut after limits.http.closeGraceMs; before, the server stayed closed until it left', async () => {
     const archive = await downloadBackup(s, cookie);
     const u = new URL(s.url);
     const stalled = request({ host: u.hostname, port: u.port, path: '/api/admin/download/backup', headers: { cookie: `session_token=${cookie}` } });
@@ -197,6 +197,37 @@ describe('restore while a backup download is stalled', () => {
     assert.equal(response.complete, false);
     assert.ok(received < archive.length, `${received} of ${archive.length} bytes`);
     assert.equal((await http(s.url, '/api/admin/backup/status', { cookie })).json.data.last.ok, true);
+  });
+});
+
+describe('stop while a backup download is stalled', () => {
+  it('stop cuts the stalled reader after limits.http.closeGraceMs instead of waiting for it (or the 60 s request timeout)', async () => {
+    const { s, cookie } = await startWithAdmin({ limits: { http: { closeGraceMs: 300 } } });
+    let stopped = false;
+    try {
+      const node = (await addNode(s, cookie, 'big')).uuid;
+      const rows = [];
+      for (let i = 0; i < 60_000; i++) {
+        const b = emptyBucket(node, 60, i * 60_000);
+        b.count = 1;
+        for (const g of gauges) b.sum[g] = Math.random();
+        rows.push(b);
+      }
+      await s.ctx.store.history.write(rows);
+      const u = new URL(s.url);
+      const stalled = request({ host: u.hostname, port: u.port, path: '/api/admin/download/backup', headers: { cookie: `session_token=${cookie}` } });
+      const response = await new Promise<IncomingMessage>((done) => stalled.on('response', done).end());
+      response.pause();
+      response.on('error', () => undefined);
+      stalled.on('error', () => undefined);
+      stopped = true;
+      await s.dispose();
+      // what was sent before the cut drains; the archive never completes
+      await new Promise<void>((done) => response.on('close', () => done()).resume());
+      assert.equal(response.complete, false);
+    } finally {
+      if (!stopped) await s.dispose();
+    }
   });
 });
 

@@ -70,6 +70,12 @@ export interface ServerLimits {
     headersTimeoutMs: number;
     /** how often Node looks for such requests */
     timeoutCheckEveryMs: number;
+    /**
+     * how long a stop or a live restore waits for requests in flight (a backup download to a slow
+     * or stalled reader) before cutting their connections: a restarting server accepts nothing
+     * while it waits, and a stopping one would hold its exit
+     */
+    closeGraceMs: number;
   };
   /** `/api/rpc2` over HTTP and WebSocket */
   rpc: {
@@ -151,11 +157,6 @@ export interface ServerLimits {
     maxUncompressedBytes: number;
     /** bytes of one entry's name (the names restored are held while checking them: ≤ maxEntries × this) */
     maxEntryNameBytes: number;
-    /**
-     * how long a live restore waits for requests in flight (a backup download to a slow or stalled
-     * reader) before cutting their connections: the server accepts nothing while it waits
-     */
-    restartGraceMs: number;
   };
   /** the chunked upload service (upload/), shared by backups and themes (admin-api.md §11.2) */
   upload: {
@@ -288,6 +289,7 @@ export const defaultServerLimits: ServerLimits = {
     requestTimeoutMs: 60_000,
     headersTimeoutMs: 30_000,
     timeoutCheckEveryMs: 10_000,
+    closeGraceMs: 5_000,
   },
   rpc: {
     maxBatch: 50,
@@ -331,7 +333,6 @@ export const defaultServerLimits: ServerLimits = {
     maxEntries: 100_000,
     maxUncompressedBytes: 4 * 1024 ** 3,
     maxEntryNameBytes: 1024,
-    restartGraceMs: 5_000,
   },
   upload: {
     chunkBytes: 5 * 1024 * 1024,
