@@ -24,7 +24,8 @@ export function NodeRemoteFields({ value, onChange, capabilities }: { value: Rem
         </label>
       ))}
       <small className="muted field-wide">{t('node.hint')}</small>
-      {capabilities !== undefined && <Capabilities list={capabilities} />}
+      {/* a server that does not send the field (yet) has no report either */}
+      <Capabilities list={capabilities ?? null} />
     </fieldset>
   );
 }
