@@ -48,6 +48,10 @@ export const settingDefinitions = {
   alert_quiet_hours: { schema: quietWindowSchema.nullable(), default: null as null | { start: string; end: string; after: 'summary' | 'drop' } },
   tempory_share_token: { schema: z.string(), default: '' },
   tempory_share_token_expire_at: { schema: z.number().int(), default: 0 },
+  /** komari-ts (issue 18): server-wide remote control switches; a node's override beats them (remote-control/) */
+  remote_exec_enabled: { schema: z.boolean(), default: true },
+  remote_terminal_enabled: { schema: z.boolean(), default: true },
+  remote_files_enabled: { schema: z.boolean(), default: true },
   /** history tiers and their retention (komari-ts; Komari keeps these as metric_rollup_* keys) */
   history_retention: { schema: retentionSchema, default: defaultRetention.map((t) => ({ ...t })) },
 } as const;

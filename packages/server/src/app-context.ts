@@ -17,6 +17,7 @@ import type { ViewerSockets } from './realtime/viewer-sockets.ts';
 import type { MethodRegistry } from './rpc/registry.ts';
 import type { AuditService } from './services/audit-service.ts';
 import type { SettingsService } from './services/settings-service.ts';
+import type { FileGrants } from './remote-control/file-grants.ts';
 import type { Store } from './store/types.ts';
 import type { TerminalBroker } from './terminal/broker.ts';
 import type { TokenBuckets } from './util/token-buckets.ts';
@@ -63,4 +64,6 @@ export interface AppContext {
   geoip: GeoIpService;
   /** backup restores: validation, the live swap, the last outcome */
   restore: RestoreService;
+  /** the file manager's 2FA grants per (user, node) (remote-control/gate.ts) */
+  fileGrants: FileGrants;
 }

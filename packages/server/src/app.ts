@@ -47,6 +47,7 @@ import { PingService } from './ping/service.ts';
 import { LiveView } from './realtime/live-view.ts';
 import { ViewerSockets } from './realtime/viewer-sockets.ts';
 import { MethodRegistry } from './rpc/registry.ts';
+import { FileGrants } from './remote-control/file-grants.ts';
 import { AuditService } from './services/audit-service.ts';
 import { SettingsService } from './services/settings-service.ts';
 import type { Store } from './store/types.ts';
@@ -132,6 +133,7 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
     alerts: undefined as unknown as AlertService,
     geoip: new GeoIpService({ settings, dataDir: dataDirOf(config), limits: limits.geoip }),
     restore: undefined as unknown as RestoreService,
+    fileGrants: new FileGrants(clock),
   };
   ctx.live.onTransition((t) => bus.publish('node.transition', t));
   ctx.alerts = new AlertService(ctx);

@@ -40,6 +40,9 @@ const typedValues: Record<keyof typeof settingDefinitions, unknown> = {
   alert_quiet_hours: { start: '22:00', end: '07:00', after: 'drop' },
   tempory_share_token: 'share-token',
   tempory_share_token_expire_at: 1_900_000_000,
+  remote_exec_enabled: false,
+  remote_terminal_enabled: false,
+  remote_files_enabled: false,
   history_retention: [
     { bucketSeconds: 60, keepHours: 12 },
     { bucketSeconds: 300, keepHours: 48 },

@@ -19,6 +19,7 @@ import { visitorEventMethods } from './visitor-event.ts';
 import { geoipMethods } from '../geoip/methods.ts';
 import { metricMethods } from '../metrics/methods.ts';
 import { terminalSettingsMethods } from '../terminal/settings-methods.ts';
+import { remoteControlMethods } from '../remote-control/methods.ts';
 
 /** Every JSON method of the server. A new feature adds its list here and its routes to bindings. */
 export const allMethods: MethodDef[] = [
@@ -42,4 +43,5 @@ export const allMethods: MethodDef[] = [
   ...clipboardMethods,
   ...geoipMethods,
   ...metricMethods,
+  ...remoteControlMethods,
 ];

@@ -7,6 +7,8 @@ import { AppError } from '../errors.ts';
 import { formatZodError } from '../rpc/bind-params.ts';
 import { actorUuid } from '../rpc/caller.ts';
 import { defineMethod, noParams, type CallContext, type MethodDef } from '../rpc/registry.ts';
+import { setNodeOverride } from '../remote-control/methods.ts';
+import { parseOverridePatch, withRemoteControl } from '../remote-control/wire.ts';
 import { toNodeWire } from '../services/node-wire.ts';
 import type { NodePatch, NodeRow } from '../store/types.ts';
 import { StoreConflict } from '../store/errors.ts';
@@ -88,25 +90,26 @@ export const nodeAdminMethods: MethodDef[] = [
     name: 'admin:listClients',
     summary: 'Every node with its token',
     params: noParams,
-    handler: async (_p, { app }) => (await app.store.nodes.list()).map(toNodeWire),
+    handler: async (_p, { app }) => withRemoteControl(app, (await app.store.nodes.list()).map(toNodeWire)),
   }),
   defineMethod({
     name: 'admin:getClient',
     summary: 'One node with its token',
     params: uuidParam,
     positional: ['uuid'],
-    handler: async ({ uuid }, ctx) => toNodeWire(await existing(ctx, requireUuid(uuid))),
+    handler: async ({ uuid }, ctx) => (await withRemoteControl(ctx.app, [toNodeWire(await existing(ctx, requireUuid(uuid)))]))[0],
   }),
   defineMethod({
     name: 'admin:editClient',
-    summary: 'Change the editable fields of a node',
+    summary: 'Change the editable fields of a node; `remote_control: {exec?, terminal?, files?}` sets its remote control override',
     params: z.looseObject({ uuid: z.string().optional() }),
     namedOnly: true,
     bindError: 'Invalid params',
     handler: async (params, ctx) => {
       const uuid = requireUuid(params.uuid);
-      const { uuid: _u, ...rest } = params;
+      const { uuid: _u, remote_control: remote, ...rest } = params;
       const patch = parseEdit(rest);
+      const remotePatch = remote === undefined ? undefined : parseOverridePatch(remote);
       await existing(ctx, uuid);
       try {
         await ctx.app.store.nodes.update(uuid, { ...patch, updated_at: ctx.app.clock.now() });
@@ -114,6 +117,7 @@ export const nodeAdminMethods: MethodDef[] = [
         if (err instanceof StoreConflict) throw AppError.invalidParams('token is already used by another node');
         throw err;
       }
+      if (remotePatch) await setNodeOverride(ctx.app, ctx.caller, uuid, remotePatch);
       await audit(ctx, `edit client:${uuid}`, 'info');
       return undefined;
     },

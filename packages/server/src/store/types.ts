@@ -1,6 +1,7 @@
 import type { NodeWire } from '@komari-ts/protocol';
 import type { AlertStore } from '../alerts/store/types.ts';
 import type { ClipboardStore } from '../clipboard/store/types.ts';
+import type { RemoteControlStore } from '../remote-control/store/types.ts';
 
 /**
  * The store interfaces. Callers depend on these only; `sqlite/` implements them today and a
@@ -357,5 +358,7 @@ export interface Store {
   readonly alerts: AlertStore;
   /** saved commands (Komari's clipboard) */
   readonly clipboard: ClipboardStore;
+  /** per-node remote control overrides (remote-control/) */
+  readonly remoteControl: RemoteControlStore;
   close(): Promise<void>;
 }

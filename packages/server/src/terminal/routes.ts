@@ -3,6 +3,7 @@ import type { AppContext } from '../app-context.ts';
 import { httpStatusOf, toAppError } from '../errors.ts';
 import { agentTokenOf } from '../http/identity.ts';
 import { socketCaller } from '../http/socket-caller.ts';
+import { refuseTerminalWhenOff } from '../remote-control/terminal-gate.ts';
 import { actorUuid, isAdmin } from '../rpc/caller.ts';
 import { closeSocket } from './frames.ts';
 import type { TerminalSession } from './session.ts';
@@ -31,7 +32,8 @@ function uuidParam(request: FastifyRequest): string {
 /**
  * Browser side, after the admin gate (401 before the upgrade): the sensitive 2FA re-check — on a
  * WebSocket the code comes from `?2fa_code=`/`?two_factor_code=`/`?otp=` (auth.md §7) — then the
- * client must exist (§10 step 1). Both refusals come before the upgrade.
+ * client must exist (§10 step 1), then the terminal must not be turned off for it (remote-control/).
+ * Every refusal comes before the upgrade.
  */
 async function checkBrowser(app: AppContext, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> {
   try {
@@ -43,7 +45,7 @@ async function checkBrowser(app: AppContext, request: FastifyRequest, reply: Fas
   if (!(await app.store.nodes.get(uuidParam(request)))) {
     return reply.code(400).send({ status: 'error', message: 'Client not found' });
   }
-  return undefined;
+  return refuseTerminalWhenOff(app, uuidParam(request), request.caller, reply);
 }
 
 /** Decision 4: only the client the terminal was requested for may attach (Komari takes any token). */

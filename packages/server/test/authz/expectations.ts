@@ -296,6 +296,7 @@ export const rpcMethods: Record<string, Expectation> = {
   'admin:orderClients': rpcAdmin,
   'admin:orderPingTask': rpcAdmin,
   'admin:removeClient': { ...rpcAdmin, probe: { rpcParams: { uuid: nowhere } } },
+  'admin:setClientRemoteControl': { ...rpcAdmin, probe: { rpcParams: { uuid: nowhere, exec: false } } },
   'admin:listClipboard': rpcAdmin,
   'admin:getClipboard': rpcAdmin,
   'admin:createClipboard': rpcAdmin,

@@ -5,6 +5,7 @@ import { cachedNodes } from '../cached-nodes.ts';
 import type { Store } from '../types.ts';
 import { sqliteAlerts } from '../../alerts/store/sqlite.ts';
 import { sqliteClipboard } from '../../clipboard/store/sqlite.ts';
+import { sqliteRemoteControl } from '../../remote-control/store/sqlite.ts';
 import { sqliteAccounts } from './accounts.ts';
 import { sqliteAudit } from './audit.ts';
 import { sqliteExecTasks } from '../../exec/sqlite-store.ts';
@@ -60,6 +61,7 @@ export function openSqliteStore(path: string): Store {
     oidcProviders: mappingErrors(sqliteOidcProviders(db)),
     alerts: mappingErrors(sqliteAlerts(db)),
     clipboard: mappingErrors(sqliteClipboard(db)),
+    remoteControl: mappingErrors(sqliteRemoteControl(db)),
     async close() {
       if (db.isOpen) db.close();
     },

@@ -3,14 +3,17 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { copyText } from './clipboard.ts';
+import { DisableRemoteCheckbox, remoteFlag } from '../remote-control/install-flag.tsx';
 
-export function installCommands(origin: string, token: string): { id: string; command: string }[] {
+/** `disableRemote` adds --disable-web-ssh, which both agents take: the host refuses remote control. */
+export function installCommands(origin: string, token: string, disableRemote = false): { id: string; command: string }[] {
+  const flag = remoteFlag(disableRemote);
   return [
     {
       id: 'official',
-      command: `bash <(curl -sL https://raw.githubusercontent.com/komari-monitor/komari-agent/refs/heads/main/install.sh) -e ${origin} -t ${token}`,
+      command: `bash <(curl -sL https://raw.githubusercontent.com/komari-monitor/komari-agent/refs/heads/main/install.sh) -e ${origin} -t ${token}${flag}`,
     },
-    { id: 'ts', command: `node packages/agent/src/main.ts -e ${origin} -t ${token}` },
+    { id: 'ts', command: `node packages/agent/src/main.ts -e ${origin} -t ${token}${flag}` },
   ];
 }
 
@@ -18,6 +21,7 @@ export function InstallCommands({ token }: { token: string }) {
   const { t } = useTranslation('admin-nodes');
   const [copied, setCopied] = useState<string>();
   const [failed, setFailed] = useState(false);
+  const [disableRemote, setDisableRemote] = useState(false);
   const copy = async (id: string, command: string) => {
     try {
       await copyText(command);
@@ -33,7 +37,8 @@ export function InstallCommands({ token }: { token: string }) {
         <span>{t('install.token')}</span>
         <input readOnly value={token} data-testid="node-token" onFocus={(e) => e.target.select()} />
       </label>
-      {installCommands(location.origin, token).map(({ id, command }) => (
+      <DisableRemoteCheckbox checked={disableRemote} onChange={setDisableRemote} />
+      {installCommands(location.origin, token, disableRemote).map(({ id, command }) => (
         <div key={id} className="install-command" data-testid={`install-${id}`}>
           <div className="install-command-head">
             <span>{t(`install.${id}`)}</span>

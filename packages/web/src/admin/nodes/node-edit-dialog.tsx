@@ -7,14 +7,17 @@ import { apiSend } from '../../lib/api.ts';
 import { DialogActions, Modal } from './modal.tsx';
 import { formOf, patchOf, trafficTypes, type NodeForm } from './node-form.ts';
 import { MessageLine } from '../../lib/message-line.tsx';
+import { NodeRemoteFields } from '../remote-control/node-remote-fields.tsx';
+import { followServer, overridePatch, type RemoteNodeFields } from '../remote-control/remote-kinds.ts';
 
 type TextKey = { [K in keyof NodeForm]: NodeForm[K] extends string ? K : never }[keyof NodeForm];
 type FlagKey = { [K in keyof NodeForm]: NodeForm[K] extends boolean ? K : never }[keyof NodeForm];
 
-export function NodeEditDialog({ node, onClose, onSaved }: { node: NodeWire; onClose: () => void; onSaved: () => void }) {
+export function NodeEditDialog({ node, onClose, onSaved }: { node: NodeWire & RemoteNodeFields; onClose: () => void; onSaved: () => void }) {
   const { t } = useTranslation('admin-nodes');
   const [initial] = useState(() => formOf(node));
   const [form, setForm] = useState(initial);
+  const [remote, setRemote] = useState(node.remote_control ?? followServer);
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
 
@@ -41,6 +44,8 @@ export function NodeEditDialog({ node, onClose, onSaved }: { node: NodeWire; onC
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     const patch = patchOf(initial, form);
+    const remotePatch = node.remote_control && overridePatch(node.remote_control, remote);
+    if (remotePatch) patch.remote_control = remotePatch;
     if (Object.keys(patch).length === 0) return onClose();
     setBusy(true);
     setError('');
@@ -89,6 +94,7 @@ export function NodeEditDialog({ node, onClose, onSaved }: { node: NodeWire; onC
             </select>
           </label>
         </fieldset>
+        {node.remote_control && <NodeRemoteFields value={remote} onChange={setRemote} capabilities={node.capabilities} />}
         <MessageLine text={error} testId="edit-error" />
         <DialogActions onCancel={onClose} busy={busy} label={t('common:save')} />
       </form>

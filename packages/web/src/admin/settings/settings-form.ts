@@ -2,10 +2,11 @@
 // takes (admin-api.md §3.2): only keys whose value changed, so a save never rewrites a setting
 // another admin (or another page) changed meanwhile.
 import type { RetentionTier } from '@komari-ts/protocol';
+import { remoteSwitchKeys } from '../remote-control/remote-kinds.ts';
 import { rowOf, tierOf, type TierRow } from './retention-units.ts';
 
 export const textKeys = ['sitename', 'description', 'custom_head', 'custom_body', 'auto_discovery_key'] as const;
-export const switchKeys = ['private_site', 'disable_password_login', 'cors_origin_check_enabled', 'ws_origin_check_enabled', 'send_ip_addr_to_guest'] as const;
+export const switchKeys = ['private_site', 'disable_password_login', 'cors_origin_check_enabled', 'ws_origin_check_enabled', 'send_ip_addr_to_guest', ...remoteSwitchKeys] as const;
 export type TextKey = (typeof textKeys)[number];
 export type SwitchKey = (typeof switchKeys)[number];
 

@@ -8,6 +8,7 @@ import { useAsync } from '../../lib/use-async.ts';
 import { RetentionEditor } from './retention-editor.tsx';
 import { changedSettings, draftOf, randomKey, type SettingsDraft, type StoredSettings, type SwitchKey, type TextKey } from './settings-form.ts';
 import { Switch, TextField } from './settings-fields.tsx';
+import { RemoteControlSection } from '../remote-control/remote-control-section.tsx';
 import './settings.css';
 
 type Status = { kind: 'saved' } | { kind: 'unchanged' } | { kind: 'error'; message: string } | undefined;
@@ -86,6 +87,7 @@ export default function SettingsPage() {
           </button>
         </TextField>
       </section>
+      <RemoteControlSection values={draft.switches} onChange={(k, v) => setSwitch(k)(v)} />
       {Array.isArray(current.history_retention) && (
         <section className="card settings-section">
           <h2>{t('sections.retention')}</h2>
