@@ -7,7 +7,7 @@ import { AppError } from '../errors.ts';
 import { formatZodError } from '../rpc/bind-params.ts';
 import { actorUuid } from '../rpc/caller.ts';
 import { defineMethod, noParams, type CallContext, type MethodDef } from '../rpc/registry.ts';
-import { toNodeWire } from '../services/node-wire.ts';
+import { toAdminNodeWire } from '../services/node-wire.ts';
 import type { NodePatch, NodeRow } from '../store/types.ts';
 import { StoreConflict } from '../store/errors.ts';
 
@@ -88,14 +88,17 @@ export const nodeAdminMethods: MethodDef[] = [
     name: 'admin:listClients',
     summary: 'Every node with its token',
     params: noParams,
-    handler: async (_p, { app }) => (await app.store.nodes.list()).map(toNodeWire),
+    handler: async (_p, { app }) => {
+      const capabilities = (uuid: string) => app.agentCapabilities.of(uuid);
+      return (await app.store.nodes.list()).map((n) => toAdminNodeWire(n, capabilities));
+    },
   }),
   defineMethod({
     name: 'admin:getClient',
     summary: 'One node with its token',
     params: uuidParam,
     positional: ['uuid'],
-    handler: async ({ uuid }, ctx) => toNodeWire(await existing(ctx, requireUuid(uuid))),
+    handler: async ({ uuid }, ctx) => toAdminNodeWire(await existing(ctx, requireUuid(uuid)), (id) => ctx.app.agentCapabilities.of(id)),
   }),
   defineMethod({
     name: 'admin:editClient',
