@@ -87,6 +87,11 @@ export class TerminalSession {
     return this.#ended;
   }
 
+  /** Agent output kept for the browser while it is away, in bytes. */
+  get keptOutputBytes(): number {
+    return this.#tail.bytes;
+  }
+
   /** Takes the first browser, tells it the request id, starts the join timeout. */
   start(browser: WebSocket): void {
     this.#bindBrowser(browser);
