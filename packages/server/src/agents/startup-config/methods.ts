@@ -41,6 +41,8 @@ async function getStartupConfig(app: AppContext, caller: Caller, rawUuid: string
   const uuid = rawUuid?.trim() ?? '';
   if (!uuid) throw AppError.invalidParams('uuid is required');
   checkV2Agent(app, uuid, notConnected, 'agent does not support v2 startup configuration');
+  // Before the call opens: a failed audit write must not leave a call nobody awaits.
+  await audit(app, caller, `get agent startup config:${uuid}`);
   const call = app.startupConfigCalls.open(
     uuid,
     app.limits.agents.startupConfigTimeoutMs,
@@ -49,7 +51,6 @@ async function getStartupConfig(app: AppContext, caller: Caller, rawUuid: string
   if (dispatchCommand(app, uuid, v2Only('agent.startupConfig', { request_id: call.id })) === 'offline') {
     app.startupConfigCalls.fail(call.id, notConnected());
   }
-  await audit(app, caller, `get agent startup config:${uuid}`);
   const answer = await call.result;
   // The agent's own error text is not passed on (as Komari): it may quote the configuration.
   if (answer.error || !answer.config || Object.keys(answer.config).length === 0) {
