@@ -115,6 +115,10 @@ describe('terminal re-attach by request id (komari-1.5.md §4.3)', () => {
     assert.deepEqual(otherClient, notFound);
     const unknown = await refusedUpgrade(wsUrl(node.uuid, `?request_id=${'x'.repeat(32)}`), { Origin: s.url, cookie: `session_token=${cookie}` });
     assert.deepEqual(unknown, notFound);
+    for (const hostile of ['x'.repeat(4096), '..%2F..%2F', '%E8%83%BD', `${id}%00`]) {
+      const res = await refusedUpgrade(wsUrl(node.uuid, `?request_id=${hostile}`), { Origin: s.url, cookie: `session_token=${cookie}` });
+      assert.deepEqual(res, notFound, hostile.slice(0, 20));
+    }
     const guest = await refusedUpgrade(wsUrl(node.uuid, `?request_id=${id}`), { Origin: s.url });
     assert.equal(guest.status, 401);
     assert.equal(agent.open, true, 'no refusal touched the session');
