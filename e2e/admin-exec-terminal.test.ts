@@ -77,7 +77,8 @@ describe('remote exec and the web terminal in a real browser, with a real agent 
     try {
       const { page } = p;
       await page.goto(`${s.url}/terminal?uuid=${online.uuid}`);
-      const request = await frameWhere(agent, (f) => f.message === 'terminal');
+      // a v2 agent is asked with agent.terminal.request (Komari 1.5)
+      const request = (await frameWhere(agent, (f) => f.method === 'agent.terminal.request')).params;
       const status = page.getByTestId('terminal-status');
       await page.locator('[data-testid=terminal-status][data-status=waiting]').waitFor();
       const peer = await agentTerminal(s, online.token, request.request_id);

@@ -43,6 +43,24 @@ export interface NodeWire {
   updated_at: string;
 }
 
+/**
+ * A node as `admin:listClients` / `admin:getClient` return it: komari-ts adds the capability
+ * names its agent last advertised (`agent.pull`/`agent.report`), null when it never sent any.
+ * Never part of the public node list.
+ */
+export interface AdminNodeWire extends NodeWire {
+  capabilities: string[] | null;
+  /** komari-ts: the node's remote-control override per kind, null = follow the server-wide switch */
+  remote_control: RemoteControlOverride;
+}
+
+/** exec, terminal and files each forced on (true), off (false) or following the server (null). */
+export interface RemoteControlOverride {
+  exec: boolean | null;
+  terminal: boolean | null;
+  files: boolean | null;
+}
+
 /** Keys stripped from every node in `/api/nodes` and for non-admins in `common:getNodes`. */
 export const privateNodeKeys = ['token', 'ipv4', 'ipv6', 'remark', 'version'] as const;
 

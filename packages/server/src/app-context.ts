@@ -1,5 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
+import type { AgentCapabilities } from './agents/capabilities.ts';
 import type { AgentEventQueue } from './agents/event-queue.ts';
+import type { StartupConfigCalls } from './agents/startup-config/calls.ts';
 import type { AccountService } from './auth/account-service.ts';
 import type { AlertService } from './alerts/alert-service.ts';
 import type { EventBus } from './bus/event-bus.ts';
@@ -42,6 +44,10 @@ export interface AppContext {
   history: HistoryRecorder;
   /** commands waiting for POST-only v2 agents */
   events: AgentEventQueue;
+  /** what each node's agent last said it can do (admins only) */
+  agentCapabilities: AgentCapabilities;
+  /** `admin:getAgentStartupConfig` calls waiting for `agent.startupConfig.result` */
+  startupConfigCalls: StartupConfigCalls;
   /** ping tasks, their schedule and ping history */
   ping: PingService;
   /** open web terminals and their limits */

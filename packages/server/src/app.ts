@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { AppContext } from './app-context.ts';
+import { AgentCapabilities } from './agents/capabilities.ts';
 import { AgentEventQueue } from './agents/event-queue.ts';
+import { newStartupConfigCalls } from './agents/startup-config/calls.ts';
 import { registerV1AgentRoutes } from './agents/v1/routes.ts';
 import { registerV2AgentRoutes } from './agents/v2/routes.ts';
 import { purgeTaskResults } from './exec/task-result.ts';
@@ -121,6 +123,8 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
     live: new LiveView(clock, limits.recent),
     history: createHistoryRecorder({ store, clock, settings, log: fastify.log }),
     events: new AgentEventQueue(clock, limits.agents),
+    agentCapabilities: new AgentCapabilities(limits.agents, bus),
+    startupConfigCalls: newStartupConfigCalls(limits.agents, bus),
     // Ping history shares the load tiers; commands go out through ctx once it exists.
     ping: new PingService({ store, clock, log: fastify.log, tiers: settings.get('history_retention'), dispatch: (uuid, cmd) => dispatchCommand(ctx, uuid, cmd) }),
     terminal: new TerminalBroker(audit, fastify.log, limits.terminal),

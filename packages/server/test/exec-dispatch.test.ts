@@ -71,7 +71,7 @@ describe('remote exec: dispatch over v1 and v2, results, queries (admin-api.md Â
     assert.equal(posted.text, '{"status":"success","message":"Task result updated successfully"}');
 
     clock.advance(500);
-    const answer = await v2.call('agent.taskResult', { task_id: taskId, result: 'sh: uptime: not found\n', exit_code: 127, finished_at: 17 }, 'tr-1');
+    const answer = await v2.call('agent.taskResult', { task_id: taskId, result: 'sh: uptime: not found\n', exit_code: 127, finished_at: null }, 'tr-1');
     assert.deepEqual(answer, { jsonrpc: '2.0', id: 'tr-1', result: { status: 'success' } });
 
     const res = await get(`/${taskId}/result`);

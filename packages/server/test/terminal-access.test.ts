@@ -75,7 +75,7 @@ describe('web terminal access and lifetime', () => {
     assert.equal((await browser.next()).text, 'ok');
     const again = await refusedUpgrade(`${ws()}/api/clients/terminal?token=${node.token}&id=${id}`);
     assert.equal(again.status, 409);
-    browser.ws.close();
+    browser.closeTerminal();
     await agent.closed;
   });
 

@@ -39,8 +39,9 @@ describe('web terminal relay', () => {
     const browser = await browserTerminal(s, cookie, node.uuid);
     const id = await terminalRequestId(main);
     assert.match(id, /^[0-9A-Za-z]{32}$/);
+    assert.equal(id, browser.requestId, 'the browser was told the same id first');
     await browser.expectText(waiting);
-    browser.ws.close();
+    browser.closeTerminal();
     await browser.closed;
   });
 
@@ -55,7 +56,7 @@ describe('web terminal relay', () => {
     assert.deepEqual(await browser.next(), { data: output, binary: true, text: output.toString('utf8') });
     agent.send('agent error text', false); // whatever the agent sends, the browser gets binary
     assert.equal((await browser.next()).binary, true);
-    browser.ws.close();
+    browser.closeTerminal();
     await agent.closed;
   });
 
@@ -81,13 +82,14 @@ describe('web terminal relay', () => {
     const agent = await agentTerminal(s, node.token, id);
     assert.deepEqual(await agent.next(), { data: Buffer.from('{"type":"resize","cols":80,"rows":24}'), binary: false, text: '{"type":"resize","cols":80,"rows":24}' });
     assert.deepEqual((await agent.next()).text, 'echo early\r');
-    browser.ws.close();
+    browser.closeTerminal();
     await agent.closed;
   });
 
-  it('closing the browser closes the agent socket, and the session is gone', async () => {
+  it("the browser's close control closes the agent socket after passing it on, and the session is gone", async () => {
     const { browser, agent } = await openPair();
-    browser.ws.close();
+    browser.closeTerminal();
+    assert.deepEqual(await agent.next(), { data: Buffer.from('{"type":"close"}'), binary: false, text: '{"type":"close"}' });
     const closed = await agent.closed;
     assert.equal(closed.code, 1000);
     await eventually(() => s.ctx.terminal.size === 0);
@@ -103,7 +105,7 @@ describe('web terminal relay', () => {
   it('writes the established and disconnected audit lines with the user, the IP and a Go duration', async () => {
     const { browser, agent, id } = await openPair();
     await new Promise((r) => setTimeout(r, 20));
-    browser.ws.close();
+    browser.closeTerminal();
     await agent.closed;
     const account = await s.ctx.store.accounts.first();
     const lines = async () => (await s.ctx.store.audit.list({ limit: 100, offset: 0, msgType: 'terminal' })).filter((e) => e.message.includes(id));
@@ -114,18 +116,19 @@ describe('web terminal relay', () => {
     for (const e of byMessage) assert.deepEqual({ uuid: e.uuid, ip: e.ip, type: e.msgType }, { uuid: account!.uuid, ip: '127.0.0.1', type: 'terminal' });
   });
 
-  it('asks a v2 socket agent with the same v1-form frame', async () => {
+  it('asks a v2 socket agent with agent.terminal.request (Komari 1.5), not the v1 frame', async () => {
     const other = await addNode(s, cookie, 'terminal-v2-node');
     const v2 = await V2SocketAgent.connect(s, other.token);
     await eventually(() => s.ctx.live.socketOf(other.uuid) !== undefined);
     const browser = await browserTerminal(s, cookie, other.uuid);
-    const id = await terminalRequestId(v2);
+    const id = browser.requestId;
+    assert.deepEqual(await v2.next(), { jsonrpc: '2.0', method: 'agent.terminal.request', params: { request_id: id } });
     await browser.expectText(waiting);
     const agent = await agentTerminal(s, other.token, id);
     agent.send(Buffer.from('$ '), true);
     assert.equal((await browser.next()).text, '$ ');
     await v2.close();
-    browser.ws.close();
+    browser.closeTerminal();
     await agent.closed;
   });
 });

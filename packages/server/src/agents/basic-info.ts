@@ -5,7 +5,8 @@ import { formatZodError } from '../rpc/bind-params.ts';
 
 /**
  * Saves an agent's basic info (agent-protocol.md §4.2) onto its node: only the known columns,
- * unknown keys ignored (decision 4), null treated as absent. `fallbackIp` is the v1 rule: when
+ * unknown keys ignored (decision 4; e.g. newer agents' `agent_report_interval`, komari-1.5.md
+ * §1.6, which Komari also drops), null treated as absent. `fallbackIp` is the v1 rule: when
  * the agent sent neither address, the request's address is written by its family.
  */
 export async function saveBasicInfo(app: AppContext, uuid: string, raw: unknown, fallbackIp?: string): Promise<void> {

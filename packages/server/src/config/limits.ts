@@ -57,6 +57,16 @@ export interface ServerLimits {
     /** v2 sockets: how far an agent may fall behind reading its answers (as `viewers`) */
     maxMessagesInFlight: number;
     maxBufferedBytes: number;
+    /** capability names kept per node (`agent.pull`/`agent.report` `capabilities`); the rest are dropped */
+    maxCapabilities: number;
+    /** a capability name longer than this, in UTF-8 bytes, is dropped */
+    maxCapabilityBytes: number;
+    /** `admin:getAgentStartupConfig` calls waiting for their agents at once, across every node */
+    maxStartupConfigCalls: number;
+    /** how long `admin:getAgentStartupConfig` waits for the agent (komari-1.5.md §3.1: 20 s) */
+    startupConfigTimeoutMs: number;
+    /** keys of a startup configuration passed to the admin; the agent's answer is refused past it */
+    maxStartupConfigKeys: number;
   };
   /** every HTTP connection, before any route (Node's own request parser) */
   http: {
@@ -283,6 +293,12 @@ export const defaultServerLimits: ServerLimits = {
     registerPerIp: { maxFailures: 10, windowMs: 10 * 60_000 },
     maxMessagesInFlight: 64,
     maxBufferedBytes: 1024 * 1024,
+    // the official agent sends 8 names of at most 14 bytes
+    maxCapabilities: 32,
+    maxCapabilityBytes: 64,
+    maxStartupConfigCalls: 64,
+    startupConfigTimeoutMs: 20_000,
+    maxStartupConfigKeys: 512,
   },
   http: {
     // an agent's largest body (1 MiB) in 60 s is 17 KiB/s

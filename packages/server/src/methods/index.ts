@@ -1,3 +1,4 @@
+import { agentControlMethods } from '../agents/startup-config/methods.ts';
 import { alertMethods } from '../alerts/methods/index.ts';
 import { builtinMethods } from '../rpc/builtins.ts';
 import { clipboardMethods } from '../clipboard/methods.ts';
@@ -38,6 +39,7 @@ export const allMethods: MethodDef[] = [
   ...terminalSettingsMethods,
   ...pingMethods,
   ...execMethods,
+  ...agentControlMethods,
   ...oauthMethods,
   ...alertMethods,
   ...clipboardMethods,

@@ -9,7 +9,7 @@ import { actorUuid } from '../rpc/caller.ts';
 import { defineMethod, noParams, type CallContext, type MethodDef } from '../rpc/registry.ts';
 import { setNodeOverride } from '../remote-control/methods.ts';
 import { parseOverridePatch, withRemoteControl } from '../remote-control/wire.ts';
-import { toNodeWire } from '../services/node-wire.ts';
+import { toAdminNodeWire } from '../services/node-wire.ts';
 import type { NodePatch, NodeRow } from '../store/types.ts';
 import { StoreConflict } from '../store/errors.ts';
 
@@ -90,14 +90,20 @@ export const nodeAdminMethods: MethodDef[] = [
     name: 'admin:listClients',
     summary: 'Every node with its token',
     params: noParams,
-    handler: async (_p, { app }) => withRemoteControl(app, (await app.store.nodes.list()).map(toNodeWire)),
+    handler: async (_p, { app }) => {
+      const capabilities = (uuid: string) => app.agentCapabilities.of(uuid);
+      return withRemoteControl(app, (await app.store.nodes.list()).map((n) => toAdminNodeWire(n, capabilities)));
+    },
   }),
   defineMethod({
     name: 'admin:getClient',
     summary: 'One node with its token',
     params: uuidParam,
     positional: ['uuid'],
-    handler: async ({ uuid }, ctx) => (await withRemoteControl(ctx.app, [toNodeWire(await existing(ctx, requireUuid(uuid)))]))[0],
+    handler: async ({ uuid }, ctx) => {
+      const node = toAdminNodeWire(await existing(ctx, requireUuid(uuid)), (id) => ctx.app.agentCapabilities.of(id));
+      return (await withRemoteControl(ctx.app, [node]))[0];
+    },
   }),
   defineMethod({
     name: 'admin:editClient',

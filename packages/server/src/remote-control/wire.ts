@@ -1,12 +1,9 @@
-import type { NodeWire } from '@komari-ts/protocol';
+import type { AdminNodeWire } from '@komari-ts/protocol';
 import { z } from 'zod';
 import type { AppContext } from '../app-context.ts';
 import { AppError } from '../errors.ts';
 import { formatZodError } from '../rpc/bind-params.ts';
 import { followServer, type RemoteOverride, type RemoteOverridePatch } from './store/types.ts';
-
-/** What an admin's node wire carries besides Komari's fields; never in a public wire. */
-export type AdminNodeWire = NodeWire & { remote_control: RemoteOverride };
 
 const overrideValue = z.boolean().nullable().optional();
 
@@ -21,7 +18,7 @@ export function parseOverridePatch(value: unknown, field = 'remote_control'): Re
 }
 
 /** Adds each node's override to an admin's list of nodes, with one read of the store. */
-export async function withRemoteControl(app: AppContext, nodes: NodeWire[]): Promise<AdminNodeWire[]> {
+export async function withRemoteControl(app: AppContext, nodes: Omit<AdminNodeWire, 'remote_control'>[]): Promise<AdminNodeWire[]> {
   const overrides = await app.store.remoteControl.all();
   return nodes.map((n) => ({ ...n, remote_control: overrides.get(n.uuid) ?? { ...followServer } }));
 }

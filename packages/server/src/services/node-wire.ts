@@ -1,4 +1,4 @@
-import type { NodeWire } from '@komari-ts/protocol';
+import type { AdminNodeWire, NodeWire } from '@komari-ts/protocol';
 import type { NodeRow } from '../store/types.ts';
 import { formatTime } from '../util/time.ts';
 
@@ -43,6 +43,11 @@ export function toNodeWire(n: NodeRow): NodeWire {
   if (n.public_remark) w.public_remark = n.public_remark;
   if (n.version) w.version = n.version;
   return w;
+}
+
+/** The admin's view of a node: its wire and what its agent said it can do (admins only); remote-control/wire.ts adds the override. */
+export function toAdminNodeWire(n: NodeRow, capabilities: (uuid: string) => string[] | null): Omit<AdminNodeWire, 'remote_control'> {
+  return { ...toNodeWire(n), capabilities: capabilities(n.uuid) };
 }
 
 /** Without the keys only admins may see; `/api/nodes` strips them for everyone. */

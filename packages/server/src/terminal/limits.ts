@@ -14,6 +14,22 @@ export interface TerminalLimits {
   pendingBytes: number;
   /** the same, in frames */
   pendingFrames: number;
+  /**
+   * how long a session whose browser went away keeps its agent side for a re-attach by
+   * `?request_id=` (Komari 1.5 suspends too; its grace is unknown, komari-1.5.md §6.7)
+   */
+  suspendGraceMs: number;
+  /** agent output kept while no browser is attached, replayed on re-attach: the newest bytes */
+  suspendedTailBytes: number;
+  /** suspended sessions at once across the server; past it the one suspended longest ends */
+  maxSuspended: number;
+  /**
+   * how long an ended session's id is remembered, so its owner's re-attach is told it expired
+   * instead of "not found" (not in Komari)
+   */
+  endedMemoryMs: number;
+  /** ended sessions remembered at once; the oldest are forgotten first */
+  endedMemorySize: number;
 }
 
 export const defaultTerminalLimits: TerminalLimits = {
@@ -22,6 +38,11 @@ export const defaultTerminalLimits: TerminalLimits = {
   sessionCheckMs: 5_000,
   pendingBytes: 256 * 1024,
   pendingFrames: 1024,
+  suspendGraceMs: 60_000,
+  suspendedTailBytes: 256 * 1024,
+  maxSuspended: 64,
+  endedMemoryMs: 10 * 60_000,
+  endedMemorySize: 256,
 };
 
 /** The texts Komari writes to the browser, byte for byte (§10 steps 3, 4, 6). */
@@ -34,4 +55,6 @@ export const terminalTexts = {
   // Not in Komari, which keeps a terminal open whatever happens to the session that opened it.
   sessionEnded: '会话已结束 session ended\n',
   pendingOverflow: '输入过多 too much input before the agent connected\n',
+  // Komari 1.5's answer to a re-attach whose session is gone (komari-1.5.md §4.3).
+  expired: 'Terminal session expired\n终端会话已过期\n',
 } as const;

@@ -1,12 +1,14 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { dispatchCommand } from '../agents/dispatch.ts';
 import type { AppContext } from '../app-context.ts';
 import { httpStatusOf, toAppError } from '../errors.ts';
 import { agentTokenOf } from '../http/identity.ts';
 import { socketCaller } from '../http/socket-caller.ts';
 import { refuseTerminalWhenOff } from '../remote-control/terminal-gate.ts';
-import { actorUuid, isAdmin } from '../rpc/caller.ts';
+import { actorUuid, isAdmin, type Caller } from '../rpc/caller.ts';
+import { terminalRequest } from './broker.ts';
 import { closeSocket } from './frames.ts';
-import type { TerminalSession } from './session.ts';
+import type { TerminalInfo, TerminalSession } from './session.ts';
 
 export const browserTerminalPath = '/api/admin/client/:uuid/terminal';
 export const agentTerminalPath = '/api/clients/terminal';
@@ -29,13 +31,42 @@ function uuidParam(request: FastifyRequest): string {
   return (request.params as { uuid?: string }).uuid ?? '';
 }
 
+/** `?request_id=`, trimmed as Komari 1.5 does; '' for a new session. */
+function requestIdOf(request: FastifyRequest): string {
+  return queryString(request, 'request_id').trim();
+}
+
+/** Komari 1.5's owner rule: the same client, and the same user or any API-key caller. */
+function ownsSession(caller: Caller, uuid: string, owner: Pick<TerminalInfo, 'clientUuid' | 'userUuid'> | undefined): boolean {
+  if (!owner || owner.clientUuid !== uuid) return false;
+  return caller.kind === 'apiKey' || (caller.kind === 'user' && owner.userUuid === caller.account.uuid);
+}
+
 /**
- * Browser side, after the admin gate (401 before the upgrade): the sensitive 2FA re-check — on a
- * WebSocket the code comes from `?2fa_code=`/`?two_factor_code=`/`?otp=` (auth.md §7) — then the
- * client must exist (§10 step 1), then the terminal must not be turned off for it (remote-control/).
- * Every refusal comes before the upgrade.
+ * A re-attach by `?request_id=` (komari-1.5.md §4.3): the client must exist (400), and the
+ * session, live or recently ended, must be the caller's on this client, else 404 before the
+ * upgrade. No 2FA code: the session was opened with one, and a reload must not need a new one.
+ */
+async function checkReattach(app: AppContext, request: FastifyRequest, reply: FastifyReply, id: string): Promise<FastifyReply | undefined> {
+  const uuid = uuidParam(request);
+  if (!(await app.store.nodes.get(uuid))) return reply.code(400).send({ status: 'error', message: 'Client not found' });
+  const owner = app.terminal.get(id)?.info ?? app.terminal.endedOwner(id);
+  if (!ownsSession(request.caller, uuid, owner)) {
+    return reply.code(404).send({ status: 'error', message: 'Terminal session not found' });
+  }
+  // A terminal turned off while its session was suspended is not given back.
+  return refuseTerminalWhenOff(app, uuid, request.caller, reply);
+}
+
+/**
+ * Browser side, after the admin gate (401 before the upgrade). A new session: the sensitive 2FA
+ * re-check — on a WebSocket the code comes from `?2fa_code=`/`?two_factor_code=`/`?otp=`
+ * (auth.md §7) — then the client must exist (§10 step 1), then the terminal must not be turned
+ * off for it (remote-control/). Every refusal comes before the upgrade.
  */
 async function checkBrowser(app: AppContext, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> {
+  const id = requestIdOf(request);
+  if (id) return checkReattach(app, request, reply, id);
   try {
     await app.accounts.checkSensitive(request.caller, request.query);
   } catch (err) {
@@ -83,8 +114,12 @@ function registerBrowserRoute(fastify: FastifyInstance, app: AppContext): void {
     wsHandler: (socket, request) => {
       const caller = request.caller;
       const current = socketCaller(app, request);
-      const who = { clientUuid: uuidParam(request), userUuid: actorUuid(caller), ip: caller.meta.ip };
-      app.terminal.open(app.live, socket, who, async () => isAdmin(await current()));
+      const authorized = async () => isAdmin(await current());
+      const uuid = uuidParam(request);
+      const who = { userUuid: actorUuid(caller), ip: caller.meta.ip };
+      const id = requestIdOf(request);
+      if (id) app.terminal.reattach(id, uuid, socket, authorized, who);
+      else app.terminal.open(socket, { clientUuid: uuid, ...who }, authorized, (sid) => dispatchCommand(app, uuid, terminalRequest(sid)));
     },
   });
 }

@@ -2,6 +2,7 @@ import type { WebSocket } from 'ws';
 import { closeSocket, fromAgent, fromBrowser, sendFrame, sendText, type RelayFrame } from './frames.ts';
 import { goDuration } from './go-duration.ts';
 import { terminalTexts, type TerminalLimits } from './limits.ts';
+import { OutputTail } from './output-tail.ts';
 
 /** Who asked for the terminal, and where: fixed when the browser connects (§10 step 2). */
 export interface TerminalInfo {
@@ -15,65 +16,112 @@ export interface TerminalInfo {
   ip: string;
 }
 
+/** Whether whoever holds the browser side still may (their session or API key is still valid). */
+export type Authorized = () => Promise<boolean>;
+
 export interface SessionHooks {
   audit(message: string): void;
   /** the session is over and both sockets are closing: forget it */
   ended(id: string): void;
+  /** the browser went away (true) or came back (false) */
+  suspended(id: string, suspended: boolean): void;
   debug(message: string, err?: unknown): void;
-  /** whether whoever opened the terminal still may (their session or API key is still valid) */
-  authorized(): Promise<boolean>;
 }
 
-type State = 'waiting' | 'relaying' | 'ended';
+/** The first frame a browser gets (komari-1.5.md §4.3): the id it re-attaches with. */
+export function requestIdFrame(id: string): string {
+  return JSON.stringify({ request_id: id });
+}
+
+/** The largest text frame looked at for the `{"type":"close"}` control. */
+const maxControlBytes = 256;
+
+function isCloseControl(frame: RelayFrame, raw: boolean): boolean {
+  if (raw || frame.data.length > maxControlBytes || frame.data[0] !== 0x7b) return false;
+  try {
+    return (JSON.parse(frame.data.toString('utf8')) as { type?: unknown })?.type === 'close';
+  } catch {
+    return false;
+  }
+}
 
 /**
- * One web terminal: the browser socket from the start, the agent socket once it attaches.
- * WAITING holds browser frames (bounded) under the join timeout; RELAYING forwards both ways
- * under the idle timeout; either socket closing, or a timeout, ENDs both.
+ * One web terminal. The agent socket attaches once; the browser socket may come and go: when it
+ * drops, the session is SUSPENDED (the agent side kept, its output kept as a bounded tail) for
+ * the grace period, and a browser of the same owner may re-attach by request id (Komari 1.5). The
+ * agent closing, a timeout, the grace running out or `{"type":"close"}` from the browser END both.
  */
 export class TerminalSession {
   readonly info: TerminalInfo;
-  readonly #browser: WebSocket;
   readonly #limits: TerminalLimits;
   readonly #hooks: SessionHooks;
-  #state: State = 'waiting';
+  readonly #tail: OutputTail;
+  #authorized: Authorized;
+  #browser: WebSocket | undefined;
   #agent: WebSocket | undefined;
+  #ended = false;
   #pending: RelayFrame[] = [];
   #pendingBytes = 0;
   #joinTimer: NodeJS.Timeout | undefined;
   #idleTimer: NodeJS.Timeout | undefined;
   #authTimer: NodeJS.Timeout | undefined;
+  #graceTimer: NodeJS.Timeout | undefined;
   #checkingAuth = false;
   #lastFrameAt = 0;
   #establishedAt = 0n;
 
-  constructor(info: TerminalInfo, browser: WebSocket, limits: TerminalLimits, hooks: SessionHooks) {
+  constructor(info: TerminalInfo, limits: TerminalLimits, hooks: SessionHooks, authorized: Authorized) {
     this.info = info;
-    this.#browser = browser;
     this.#limits = { ...limits };
     this.#hooks = hooks;
+    this.#authorized = authorized;
+    this.#tail = new OutputTail(limits.suspendedTailBytes);
   }
 
+  /** No agent socket yet. */
   get waiting(): boolean {
-    return this.#state === 'waiting';
+    return !this.#ended && this.#agent === undefined;
   }
 
-  /** Listens on the browser socket and starts the join timeout. */
-  start(): void {
-    const browser = this.#browser;
-    browser.on('error', (err) => this.#hooks.debug('terminal browser socket error', err));
-    browser.on('message', (data, isBinary) => this.#onBrowserFrame(fromBrowser(data, isBinary)));
-    browser.on('close', () => this.end('browser closed'));
+  get ended(): boolean {
+    return this.#ended;
+  }
+
+  /** Agent output kept for the browser while it is away, in bytes. */
+  get keptOutputBytes(): number {
+    return this.#tail.bytes;
+  }
+
+  /** Takes the first browser, tells it the request id, starts the join timeout. */
+  start(browser: WebSocket): void {
+    this.#bindBrowser(browser);
     this.#joinTimer = setTimeout(() => this.#joinTimedOut(), this.#limits.joinTimeoutMs);
     this.#joinTimer.unref();
     this.#authTimer = setInterval(() => this.#checkAuthorized(), this.#limits.sessionCheckMs);
     this.#authTimer.unref();
   }
 
-  /** The agent's socket arrived: relaying starts, held browser frames first. False once taken or over. */
+  /**
+   * A browser of the session's owner comes back (komari-1.5.md §4.3): it replaces any browser
+   * still attached, gets the request id, the waiting notice if the agent is not there yet, and
+   * the output it missed. False once the session is over.
+   */
+  reattach(browser: WebSocket, authorized: Authorized): boolean {
+    if (this.#ended) return false;
+    const old = this.#browser;
+    this.#authorized = authorized;
+    this.#bindBrowser(browser);
+    if (old) closeSocket(old, 1000, 'replaced by another browser');
+    clearTimeout(this.#graceTimer);
+    this.#hooks.suspended(this.info.id, false);
+    if (this.waiting) sendText(browser, terminalTexts.waiting);
+    for (const chunk of this.#tail.take()) sendFrame(browser, { data: chunk, binary: true });
+    return true;
+  }
+
+  /** The agent's socket arrived: held browser frames go first. False once taken or over. */
   attach(agent: WebSocket): boolean {
-    if (this.#state !== 'waiting') return false;
-    this.#state = 'relaying';
+    if (!this.waiting) return false;
     this.#agent = agent;
     clearTimeout(this.#joinTimer);
     agent.on('error', (err) => this.#hooks.debug('terminal agent socket error', err));
@@ -91,36 +139,64 @@ export class TerminalSession {
 
   /** Closes both sides (a close frame after whatever is queued) and forgets the session. */
   end(reason: string, browserText?: string): void {
-    if (this.#state === 'ended') return;
-    const wasRelaying = this.#state === 'relaying';
-    this.#state = 'ended';
+    if (this.#ended) return;
+    this.#ended = true;
     clearTimeout(this.#joinTimer);
     clearTimeout(this.#idleTimer);
+    clearTimeout(this.#graceTimer);
     clearInterval(this.#authTimer);
     this.#pending = [];
-    if (browserText !== undefined) sendText(this.#browser, browserText);
+    this.#tail.take();
+    if (this.#browser && browserText !== undefined) sendText(this.#browser, browserText);
     closeSocket(this.#browser, 1000, reason);
     closeSocket(this.#agent, 1000, reason);
-    if (wasRelaying) {
+    if (this.#agent) {
       const duration = goDuration(process.hrtime.bigint() - this.#establishedAt);
       this.#hooks.audit(`disconnected, terminal id:${this.info.id}, duration:${duration}`);
     }
     this.#hooks.ended(this.info.id);
   }
 
-  #onBrowserFrame(frame: RelayFrame): void {
+  #bindBrowser(browser: WebSocket): void {
+    this.#browser = browser;
+    browser.on('error', (err) => this.#hooks.debug('terminal browser socket error', err));
+    browser.on('message', (data, isBinary) => {
+      if (this.#browser === browser) this.#onBrowserFrame(fromBrowser(data, isBinary), isBinary);
+    });
+    browser.on('close', () => {
+      if (this.#browser === browser) this.#suspend();
+    });
+    sendText(browser, requestIdFrame(this.info.id));
+  }
+
+  /** The browser went away: keep the agent side for the grace period. */
+  #suspend(): void {
+    if (this.#ended) return;
+    this.#browser = undefined;
+    this.#hooks.suspended(this.info.id, true);
+    this.#graceTimer = setTimeout(() => this.end('suspended session expired'), this.#limits.suspendGraceMs);
+    this.#graceTimer.unref();
+  }
+
+  #onBrowserFrame(frame: RelayFrame, isBinary: boolean): void {
+    if (this.#ended) return;
+    if (isCloseControl(frame, isBinary)) {
+      // The browser's "close the terminal" (Komari 1.5's UI): the agent is told, nothing is kept.
+      sendFrame(this.#agent, { data: Buffer.from('{"type":"close"}'), binary: false });
+      return this.end('browser closed');
+    }
     // Control JSON (resize, heartbeat) is rare next to keystrokes: worth a look-up each time.
     if (!frame.binary) this.#checkAuthorized();
-    if (this.#state === 'waiting') return this.#hold(frame);
-    if (this.#state !== 'relaying') return;
+    if (!this.#agent) return this.#hold(frame);
     this.#lastFrameAt = performance.now();
     sendFrame(this.#agent, frame);
   }
 
   #onAgentFrame(frame: RelayFrame): void {
-    if (this.#state !== 'relaying') return;
+    if (this.#ended) return;
     this.#lastFrameAt = performance.now();
-    sendFrame(this.#browser, frame);
+    if (this.#browser) sendFrame(this.#browser, frame);
+    else this.#tail.push(frame.data);
   }
 
   /** Browser input before the agent is there waits here; past the bound the session ends. */
@@ -133,12 +209,11 @@ export class TerminalSession {
     this.#pending.push(frame);
   }
 
-  /** Ends the session once its opener's credentials are gone; one look-up at a time. */
+  /** Ends the session once its holder's credentials are gone; one look-up at a time. */
   #checkAuthorized(): void {
-    if (this.#checkingAuth || this.#state === 'ended') return;
+    if (this.#checkingAuth || this.#ended) return;
     this.#checkingAuth = true;
-    this.#hooks
-      .authorized()
+    this.#authorized()
       .then((ok) => {
         if (!ok) this.end('session ended', terminalTexts.sessionEnded);
       })
@@ -147,7 +222,7 @@ export class TerminalSession {
   }
 
   #joinTimedOut(): void {
-    if (this.#state === 'waiting') this.end('agent did not connect', terminalTexts.joinTimeout);
+    if (this.waiting) this.end('agent did not connect', terminalTexts.joinTimeout);
   }
 
   /** One timer per idle period, not per frame: on firing it re-arms for the time still left. */

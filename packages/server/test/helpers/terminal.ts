@@ -24,6 +24,8 @@ export interface Closed {
 export class TerminalPeer {
   readonly ws: WebSocket;
   readonly closed: Promise<Closed>;
+  /** the session id the server sent first (browser sockets, komari-1.5.md §4.3) */
+  requestId = '';
   readonly #queued: Frame[] = [];
   readonly #waiters: Array<(f: Frame) => void> = [];
 
@@ -70,6 +72,15 @@ export class TerminalPeer {
     this.ws.send(data, { binary });
   }
 
+  /**
+   * Ends the terminal as Komari 1.5's UI does, with the `{"type":"close"}` control, then drops
+   * the socket (a bare drop only suspends the session for a re-attach).
+   */
+  closeTerminal(): void {
+    if (this.open) this.ws.send('{"type":"close"}');
+    this.ws.close();
+  }
+
   get open(): boolean {
     return this.ws.readyState === WebSocket.OPEN;
   }
@@ -77,13 +88,24 @@ export class TerminalPeer {
 
 const wsBase = (s: TestServer) => s.url.replace(/^http/, 'ws');
 
-/** The admin's browser on `/api/admin/client/:uuid/terminal`, with the cookie and Origin a browser sends. */
-export function browserTerminal(s: TestServer, cookie: string, uuid: string, query = ''): Promise<TerminalPeer> {
+/**
+ * The admin's browser on `/api/admin/client/:uuid/terminal`, with the cookie and Origin a browser
+ * sends. Its first frame must be the text `{"request_id":"<32 chars>"}`; the id is kept on the peer.
+ */
+export async function browserTerminal(s: TestServer, cookie: string, uuid: string, query = '', headers: Record<string, string> = {}): Promise<TerminalPeer> {
   const peer = new TerminalPeer(`${wsBase(s)}/api/admin/client/${uuid}/terminal${query}`, {
-    cookie: `session_token=${cookie}`,
+    ...(cookie ? { cookie: `session_token=${cookie}` } : {}),
     Origin: s.url,
+    ...headers,
   });
-  return peer.opened();
+  await peer.opened();
+  const first = await peer.next();
+  assert.equal(first.binary, false, 'the request id is a text frame');
+  const parsed = JSON.parse(first.text) as { request_id: string };
+  assert.deepEqual(Object.keys(parsed), ['request_id']);
+  assert.match(parsed.request_id, /^[0-9A-Za-z]{32}$/);
+  peer.requestId = parsed.request_id;
+  return peer;
 }
 
 /** The agent dialling `/api/clients/terminal?token=T&id=ID`, as the official agent does (no Origin). */
@@ -91,13 +113,21 @@ export function agentTerminal(s: TestServer, token: string, id: string): Promise
   return new TerminalPeer(`${wsBase(s)}/api/clients/terminal?token=${token}&id=${id}`).opened();
 }
 
-/** Skips report replies and returns the request id of the next terminal request on an agent's main socket. */
+/**
+ * Skips report replies and returns the request id of the next terminal request on an agent's main
+ * socket: the v1 frame on a v1 socket, `agent.terminal.request` on a v2 one (komari-1.5.md §1.3).
+ */
 export async function terminalRequestId(agent: AgentSocket): Promise<string> {
   for (;;) {
     const frame = await agent.next();
     if (frame?.message === 'terminal') {
       assert.deepEqual(Object.keys(frame), ['message', 'request_id']);
       return frame.request_id as string;
+    }
+    if (frame?.method === 'agent.terminal.request') {
+      assert.deepEqual(Object.keys(frame), ['jsonrpc', 'method', 'params']);
+      assert.deepEqual(Object.keys(frame.params), ['request_id']);
+      return frame.params.request_id as string;
     }
   }
 }

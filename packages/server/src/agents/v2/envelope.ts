@@ -9,6 +9,8 @@ export const V2Code = {
   InvalidParams: -32602,
   SaveFailed: -32000,
   InvalidToken: -32001,
+  /** an answer to a server → agent call that is not waiting (komari-1.5.md §1.2) */
+  UnknownRequest: -32004,
   Internal: -32603,
 } as const;
 

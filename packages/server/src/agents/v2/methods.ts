@@ -7,6 +7,7 @@ import { formatZodError } from '../../rpc/bind-params.ts';
 import { parseTaskResult, saveTaskResult } from '../../exec/task-result.ts';
 import { V2Code, V2Failure, v2Error, v2Result, type V2Request, type V2Response } from './envelope.ts';
 import { cutUtf8 } from '../../util/utf8-cut.ts';
+import { startupConfigResult } from '../startup-config/agent-result.ts';
 import { ackIds, checkString, checkStringList, errorText, invalidParams, paramsObject } from './params.ts';
 
 /** Who is calling and over what: POST refreshes presence and may long-poll; a socket never does. */
@@ -40,11 +41,13 @@ async function report(call: V2Call, params: unknown): Promise<unknown> {
   const p = paramsObject(params, message);
   const parsed = reportOf(p.report, message);
   const acks = ackIds(p.ack_event_ids, message);
+  const capabilities = checkStringList(p.capabilities, 'capabilities', message);
   try {
     ingestReport(call.app, call.uuid, parsed, { presence: call.transport === 'post', protocol: 2 });
   } catch (err) {
     throw new V2Failure(V2Code.SaveFailed, 'failed to save report', errorText(err));
   }
+  if (capabilities) call.app.agentCapabilities.record(call.uuid, capabilities);
   call.app.events.ack(call.uuid, acks);
   return { status: 'success', events: call.app.events.peek(call.uuid, call.app.limits.agents.reportEvents) };
 }
@@ -62,14 +65,18 @@ async function basicInfo(call: V2Call, params: unknown): Promise<unknown> {
   return { status: 'success' };
 }
 
-/** agent.pull (§7.6): acks, then pending events at once, else a long-poll on POST only. */
+/**
+ * agent.pull (§7.6): acks, then pending events at once, else a long-poll on POST only. The
+ * `capabilities` list is recorded (bounded) for admins; Komari ignores it.
+ */
 async function pull(call: V2Call, params: unknown): Promise<unknown> {
   const message = 'invalid pull params';
   const p = paramsObject(params, message);
-  checkStringList(p.capabilities, 'capabilities', message);
+  const capabilities = checkStringList(p.capabilities, 'capabilities', message);
   checkString(p.last_event_id, 'last_event_id', message);
   const acks = ackIds(p.ack_event_ids, message);
   const { app, uuid } = call;
+  if (capabilities) app.agentCapabilities.record(uuid, capabilities);
   app.live.markProtocol(uuid, 2);
   if (call.transport === 'post') app.live.touchPresence(uuid);
   app.events.ack(uuid, acks);
@@ -104,15 +111,15 @@ async function event(call: V2Call, params: unknown): Promise<unknown> {
 }
 
 /**
- * agent.taskResult: documented, not handled by Komari (decision 3: accepted here); stored like
- * `POST /api/clients/task/result`, with the server's time as the finish time.
+ * agent.taskResult (komari-1.5.md §1.2): stored like `POST /api/clients/task/result`, but with
+ * the agent's `finished_at` as the finish time when it sent one (Komari 1.5); else the server's.
  */
 async function taskResult(call: V2Call, params: unknown): Promise<unknown> {
   const message = 'invalid task result params';
   const parsed = parseTaskResult(paramsObject(params, message));
   if (!parsed.ok) throw invalidParams(message, parsed.error);
   try {
-    await saveTaskResult(call.app, call.uuid, parsed.value);
+    await saveTaskResult(call.app, call.uuid, parsed.value.value, parsed.value.finishedAt);
   } catch (err) {
     throw new V2Failure(V2Code.SaveFailed, 'failed to save task result', errorText(err));
   }
@@ -144,6 +151,7 @@ const methods: Record<string, Method> = {
   'agent.event': event,
   'agent.pingResult': pingResult,
   'agent.taskResult': taskResult,
+  'agent.startupConfig.result': startupConfigResult,
 };
 
 /** Answers one decoded request; never throws. */

@@ -30,12 +30,13 @@ export function ackIds(value: unknown, message: string): string[] {
   return ids;
 }
 
-/** An optional list of strings (`capabilities`). */
-export function checkStringList(value: unknown, name: string, message: string): void {
-  if (value === undefined || value === null) return;
+/** An optional list of strings (`capabilities`); undefined when absent or null. */
+export function checkStringList(value: unknown, name: string, message: string): Array<string | null> | undefined {
+  if (value === undefined || value === null) return undefined;
   if (!Array.isArray(value) || value.some((v) => v !== null && typeof v !== 'string')) {
     throw invalidParams(message, `${name} must be an array of strings`);
   }
+  return value as Array<string | null>;
 }
 
 /** An optional string (`last_event_id`). */
