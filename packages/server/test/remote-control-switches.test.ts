@@ -202,7 +202,7 @@ describe('remote control switches: new terminal sessions (issue 18)', () => {
     await rpc(s.url, 'admin:setClientRemoteControl', { uuid: node.uuid, terminal: true }, { cookie });
     const browser = await browserTerminal(s, cookie, node.uuid);
     assert.ok(await terminalRequestId(agent), 'the agent was asked for the session');
-    browser.ws.close();
+    browser.closeTerminal();
     await browser.closed;
   });
 

@@ -34,6 +34,8 @@ function audit(ctx: CallContext, message: string, type: 'info' | 'warn') {
 const readOnlyKeys = new Set([
   'uuid', 'created_at', 'updated_at', 'cpu_name', 'virtualization', 'arch', 'cpu_cores', 'cpu_physical_cores', 'os',
   'kernel_version', 'gpu_name', 'mem_total', 'swap_total', 'disk_total', 'version',
+  // what the agent reported, shown to admins beside the node (a UI posts the node back whole)
+  'capabilities',
 ]);
 
 export function blankNode(uuid: string, name: string, now: number): NodeRow {
