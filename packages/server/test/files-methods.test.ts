@@ -101,12 +101,12 @@ describe('admin:file* methods against a simulated 1.5 agent', () => {
     ] as const) {
       const res = await call('admin:fileStat', params);
       assert.equal(res.error?.code, -32602);
-      assert.match(res.error.message, re);
+      assert.match(res.error!.message, re);
     }
-    assert.match((await call('admin:fileChmod', { uuid: node.uuid, path: '/a', mode: 'rwx' })).error.message, /octal/);
-    assert.match((await call('admin:fileWrite', { uuid: node.uuid, path: '/a', data: '!!notbase64' })).error.message, /base64/);
-    assert.equal((await call('admin:fileWrite', { uuid: node.uuid, path: '/a', data: 'A'.repeat(8192) })).error.message, 'invalid request: data exceeds the 4096 byte edit limit');
-    assert.equal((await call('admin:fileWrite', { uuid: node.uuid, path: '/a', data: 'A'.repeat(5464) })).error.message, 'invalid request: data exceeds the 4096 byte edit limit');
+    assert.match((await call('admin:fileChmod', { uuid: node.uuid, path: '/a', mode: 'rwx' })).error!.message, /octal/);
+    assert.match((await call('admin:fileWrite', { uuid: node.uuid, path: '/a', data: '!!notbase64' })).error!.message, /base64/);
+    assert.equal((await call('admin:fileWrite', { uuid: node.uuid, path: '/a', data: 'A'.repeat(8192) })).error!.message, 'invalid request: data exceeds the 4096 byte edit limit');
+    assert.equal((await call('admin:fileWrite', { uuid: node.uuid, path: '/a', data: 'A'.repeat(5464) })).error!.message, 'invalid request: data exceeds the 4096 byte edit limit');
     assert.equal(agent.received.length, before, 'no call reached the agent');
   });
 
@@ -117,8 +117,8 @@ describe('admin:file* methods against a simulated 1.5 agent', () => {
 
   test("the agent's errors map to codes: no such file → -32044, permission denied → -32041", async () => {
     const missing = await call('admin:fileStat', { uuid: node.uuid, path: '/nope' });
-    assert.equal(missing.error.code, -32044);
-    assert.match(missing.error.message, /no such file/);
+    assert.equal(missing.error!.code, -32044);
+    assert.match(missing.error!.message, /no such file/);
     agent.opts = { failOps: { stat: 'open /x: permission denied', list: 'boom' } };
     const denied = await call('admin:fileStat', { uuid: node.uuid, path: '/x' });
     assert.deepEqual(denied.error, { code: -32041, message: 'open /x: permission denied' });
@@ -142,7 +142,7 @@ describe('admin:file* methods against a simulated 1.5 agent', () => {
   test('agent.file.result: bad params are -32602 invalid file result params; another client cannot settle a call', async () => {
     const bad = await agent.postResult({ request_id: 5 } as any);
     assert.equal(bad.json.error.code, -32602);
-    assert.equal(bad.json.error.message, 'invalid file result params');
+    assert.equal(bad.json.error!.message, 'invalid file result params');
     const other = await addNode(s, cookie, 'other');
     const intruder = await FileAgent.connect(s.url, other.token, root, { silent: true });
     agent.opts = { silent: true };
