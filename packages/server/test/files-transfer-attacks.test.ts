@@ -179,4 +179,19 @@ describe('/api/clients/transfer/:id refuses every request that is not the agent 
     assert.equal(cancel.status, 200);
     await eventually(() => s.ctx.files.transfers.size === 0);
   });
+
+  test('an upload session idle past its TTL is dropped and cancelled on the agent', async () => {
+    const init = await fetch(`${s.url}/api/admin/client/${node.uuid}/file/upload?operation=init`, { method: 'POST', headers: { cookie: `session_token=${cookie}` }, body: JSON.stringify({ path: '/idle.bin', size: 5000, chunk_size: 4096 }) });
+    const id = ((await init.json()) as any).data.upload_id;
+    assert.equal(s.ctx.files.uploads.size, 1);
+    clock.advance(s.ctx.limits.files.uploadTtlMs + 1);
+    const sweep = s.ctx.jobs.run('file-transfer-sweep');
+    await eventually(() => agent.received.at(-1)?.op === 'upload_cancel');
+    assert.deepEqual(agent.received.at(-1).args, { upload_id: id, path: '/idle.bin' });
+    assert.equal(s.ctx.files.uploads.size, 0);
+    await agent.postResult({ request_id: agent.received.at(-1).request_id, ok: true, result: { cancelled: true } });
+    await sweep;
+    const chunk = await fetch(`${s.url}/api/admin/client/${node.uuid}/file/upload?operation=chunk&upload_id=${id}&chunk_index=0`, { method: 'POST', headers: { cookie: `session_token=${cookie}` }, body: Buffer.alloc(4096) });
+    assert.equal(chunk.status, 410);
+  });
 });
