@@ -186,7 +186,7 @@ describe('/api/clients/transfer/:id refuses every request that is not the agent 
     assert.equal(s.ctx.files.uploads.size, 1);
     clock.advance(s.ctx.limits.files.uploadTtlMs + 1);
     const sweep = s.ctx.jobs.run('file-transfer-sweep');
-    await eventually(() => agent.received.at(-1)?.op === 'upload_cancel');
+    await eventually(() => agent.received.at(-1)?.op === 'upload_cancel' && agent.received.at(-1).args.upload_id === id);
     assert.deepEqual(agent.received.at(-1).args, { upload_id: id, path: '/idle.bin' });
     assert.equal(s.ctx.files.uploads.size, 0);
     await agent.postResult({ request_id: agent.received.at(-1).request_id, ok: true, result: { cancelled: true } });

@@ -129,7 +129,9 @@ export function registerUploadRoute(fastify: FastifyInstance, app: AppContext): 
       await checkFileAccess(app, uuid, request.caller, body);
       const s = uploads.get(uuid, uploadIdOf(fromQuery || body.upload_id));
       uploads.remove(s.id);
-      await callAgentFile(app, uuid, 'upload_cancel', { upload_id: s.id, path: s.path }).catch((err: unknown) =>
+      // Not waited for: the session is gone here whatever the agent says, and an agent that is
+      // slow to answer would hold the browser up to the call timeout.
+      void callAgentFile(app, uuid, 'upload_cancel', { upload_id: s.id, path: s.path }).catch((err: unknown) =>
         request.log.info({ uuid, err: (err as Error).message }, 'cancelling a file upload on its agent failed'),
       );
       return { cancelled: true };
