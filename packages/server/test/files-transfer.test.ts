@@ -220,4 +220,15 @@ describe('file upload, download and preview through stream transfers', () => {
     assert.deepEqual([unknown.status, unknown.json.message], [404, 'client not found']);
     assert.equal(existsSync(join(root, 'big.bin')), true);
   });
+
+  test('a 413 on a chunk is retried at half the size, which is remembered for the client', async () => {
+    agent.opts = { failTimes: { download_stream: 1 }, failText: 'transfer failed: 413 Request Entity Too Large' };
+    const first = await fetch(`${s.url}/api/admin/client/${node.uuid}/file/download?path=/big.bin`, { headers: { cookie: `session_token=${cookie}` } });
+    assert.equal(sha(Buffer.from(await first.arrayBuffer())), sha(big));
+    const lengths = agent.received.filter((p) => p.op === 'download_stream').slice(-3).map((p) => p.args.length);
+    assert.deepEqual(lengths.slice(0, 2), [256 * KiB, 256 * KiB], 'after the 413 the chunks are half as large');
+    const next = await fetch(`${s.url}/api/admin/client/${node.uuid}/file/download?path=/big.bin`, { method: 'HEAD', headers: { cookie: `session_token=${cookie}` } });
+    assert.equal(next.headers.get('x-komari-transfer-chunk-size'), String(256 * KiB));
+    agent.opts = {};
+  });
 });

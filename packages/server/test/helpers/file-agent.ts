@@ -20,6 +20,9 @@ export interface FileAgentOptions {
   silent?: boolean;
   /** answer these ops with this error text */
   failOps?: Record<string, string>;
+  /** answer the next n calls of these ops with `failText` (then work again) */
+  failTimes?: Record<string, number>;
+  failText?: string;
   /** report every this many ms so the socket outlives the read deadline */
   reportEveryMs?: number;
 }
@@ -94,6 +97,11 @@ export class FileAgent {
     let answer: Record<string, unknown>;
     try {
       if (this.opts.disabled) throw new Error('web control is disabled');
+      const times = this.opts.failTimes?.[params.op] ?? 0;
+      if (times > 0) {
+        this.opts.failTimes![params.op] = times - 1;
+        throw new Error(this.opts.failText ?? 'failed');
+      }
       const forced = this.opts.failOps?.[params.op];
       if (forced !== undefined) throw new Error(forced);
       answer = { ok: true, result: await this.#run(params.op, params.args ?? {}) };
