@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { loadavg } from 'node:os';
 
-const benches = ['ingest', 'fanout', 'history', 'storage', 'micro', 'agent', 'web-dashboard', 'attack-report-flood', 'attack-sockets', 'alerts', 'offline-alert', 'backup', 'komari-import'] as const;
+const benches = ['ingest', 'fanout', 'history', 'storage', 'micro', 'agent', 'web-dashboard', 'attack-report-flood', 'attack-sockets', 'alerts', 'offline-alert', 'backup', 'komari-import', 'file-transfer'] as const;
 const limitMs = 30 * 60_000;
 /** Sizes for the run of every benchmark where a benchmark's own default is its budget run. */
 const smallArgs: Record<string, string[]> = {
@@ -16,6 +16,7 @@ const smallArgs: Record<string, string[]> = {
   'attack-sockets': ['--guests', '500'],
   alerts: ['--nodes', '2000'],
   'komari-import': ['--nodes', '20'],
+  'file-transfer': ['--mib', '256'],
 };
 
 function run(name: string, args: string[]): Promise<number> {

@@ -81,5 +81,7 @@ describe('secrets never reach the request log', () => {
     assert.equal(redactSecrets('dial ws://h/api/clients/report?token=t2 failed: EOF'), 'dial ws://h/api/clients/report?token=*** failed: EOF');
     assert.equal(redactSecrets('{"url":"/api/login?otp=123456"}'), '{"url":"/api/login?otp=***"}');
     assert.equal(redactSecrets('a=b c=d'), 'a=b c=d');
+    assert.equal(redactSecrets('/api/clients/transfer/x?token=t&transfer_token=tt'), '/api/clients/transfer/x?token=***&transfer_token=***');
+    assert.equal(redactSecrets('/api/preview/client/u/file/download?preview_token=p&filename=a'), '/api/preview/client/u/file/download?preview_token=***&filename=a');
   });
 });

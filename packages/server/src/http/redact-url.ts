@@ -1,8 +1,9 @@
 /**
  * Query parameters whose values are credentials: agent tokens (also sent as `Authorization`),
- * 2FA codes, OAuth codes and states, API keys, share-link keys (`temp_key`). Compared lower-case.
+ * 2FA codes, OAuth codes and states, API keys, share-link keys (`temp_key`), file transfer and
+ * preview tokens. Compared lower-case.
  */
-const secretParams = new Set(['token', '2fa_code', 'two_factor_code', 'otp', 'code', 'state', 'api_key', 'authorization', 'temp_key']);
+const secretParams = new Set(['token', 'transfer_token', 'preview_token', '2fa_code', 'two_factor_code', 'otp', 'code', 'state', 'api_key', 'authorization', 'temp_key']);
 
 /** A `key=value` pair after `?` or `&`, inside a URL or a log line quoting one (JSON-escaped). */
 const queryPair = /([?&])([^=&#\s"'\\?]+)=([^&#\s"'\\]*)/g;

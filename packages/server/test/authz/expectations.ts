@@ -25,6 +25,12 @@ export const denials = {
   forbiddenOrigin: { status: 403, text: 'Forbidden' },
   /** POST /api/clients/v2/rpc by an admin, who has no node (agent-protocol.md §1.3) */
   v2InvalidToken: { status: 401, json: { jsonrpc: '2.0', id: 1, error: { code: -32001, message: 'invalid token' } } },
+  /** a 401 to a HEAD request (the role gate's, or a bad preview token): the status, without a body */
+  unauthorizedHead: { status: 401, text: '' },
+  /** the public preview download without a valid preview token (komari-1.5.md §2.4) */
+  invalidPreviewToken: { status: 401, json: { status: 'error', message: 'Invalid or expired preview token' } },
+  /** past the agent gate, a file transfer request without its transfer token (komari-1.5.md §2.5) */
+  transferCredentials: { status: 401, text: 'file transfer credentials are required' },
   /** the RPC ACL (rpc2.md §7.3), over POST /api/rpc2 and its WebSocket alike */
   rpcDenied: { rpcError: { code: -32041, message: 'Permission denied' } },
 } as const;
@@ -77,6 +83,18 @@ export const browserSocket: Policy = { allow: ['guest', 'agent', 'expiredSession
 export const rpcAnyone: Policy = { allow: callers, deny: 'rpcDenied' };
 export const rpcAgent: Policy = { allow: ['agent'], deny: 'rpcDenied' };
 export const rpcAdmin: Policy = { allow: admins, deny: 'rpcDenied' };
+
+/** `HEAD` on an admin route: the gate's 401 carries no body. */
+export const adminOnlyHead: Policy = { allow: admins, deny: 'unauthorizedHead' };
+/**
+ * `/api/clients/transfer/:id`: the agent gate, then the transfer's own credentials, which no probe
+ * has (a transfer exists only while a relay waits for it; test/files-transfer-attacks.test.ts).
+ */
+export const transferRoute: Policy = {
+  allow: [],
+  deny: 'unauthorized',
+  denyAs: { agent: 'transferCredentials', apiKey: 'transferCredentials', admin: 'transferCredentials' },
+};
 
 /** A node uuid that does not exist: routes that would change or open something get this one. */
 export const nowhere = '00000000-0000-4000-8000-00000000a0a0';
@@ -198,6 +216,19 @@ export const restRoutes: Record<string, Expectation> = {
     probe: { body: { jsonrpc: '2.0', method: 'agent.event', params: { type: 'authz-matrix' }, id: 1 } },
   },
   'GET /api/clients/terminal': agentOrAdmin,
+  // The file manager's data plane: past the gate, the transfer's own credentials decide (401 text).
+  'GET /api/clients/transfer/:id': transferRoute,
+  'POST /api/clients/transfer/:id': transferRoute,
+  'PUT /api/clients/transfer/:id': agentOrAdmin,
+  'PATCH /api/clients/transfer/:id': agentOrAdmin,
+  'DELETE /api/clients/transfer/:id': agentOrAdmin,
+  'POST /api/admin/client/:uuid/file/upload': adminOnly,
+  'GET /api/admin/client/:uuid/file/download': adminOnly,
+  'HEAD /api/admin/client/:uuid/file/download': adminOnlyHead,
+  'GET /api/admin/client/:uuid/file/preview-token': adminOnly,
+  // Public: a preview token (10 min, bound to the client and path) is the only guard (komari-1.5.md §2.4).
+  'GET /api/preview/client/:uuid/file/download': { allow: [], deny: 'invalidPreviewToken' },
+  'HEAD /api/preview/client/:uuid/file/download': { allow: [], deny: 'unauthorizedHead' },
   'GET /api/clients/ping/tasks': agentOnly,
   'POST /api/clients/ping/result': agentOnly,
   'POST /api/clients/task/result': agentOnly,
@@ -282,6 +313,18 @@ export const rpcMethods: Record<string, Expectation> = {
   'admin:editPingTask': rpcAdmin,
   'admin:editSettings': rpcAdmin,
   'admin:exec': rpcAdmin,
+  'admin:fileListRoots': rpcAdmin,
+  'admin:fileList': rpcAdmin,
+  'admin:fileStat': rpcAdmin,
+  'admin:fileMkdir': rpcAdmin,
+  'admin:fileDelete': rpcAdmin,
+  'admin:fileMove': rpcAdmin,
+  'admin:fileCopy': rpcAdmin,
+  'admin:fileChmod': rpcAdmin,
+  'admin:fileChown': rpcAdmin,
+  'admin:fileSearch': rpcAdmin,
+  'admin:fileRead': rpcAdmin,
+  'admin:fileWrite': rpcAdmin,
   'admin:getAllPingTasks': rpcAdmin,
   'admin:getAgentStartupConfig': rpcAdmin,
   'admin:getClient': rpcAdmin,
