@@ -8,6 +8,7 @@ import { addNode, eventually } from '../../server/test/helpers/agent-common.ts';
 import { rpc, startWithAdmin, type TestServer } from '../../server/test/helpers/server.ts';
 import { loadAgentConfig } from '../src/config.ts';
 import { handlersFor } from '../src/handlers.ts';
+import { FileManager } from '../src/tasks/files/manager.ts';
 import { tempDir } from './helpers/files.ts';
 import { MemoryLog, startAgent, type TestAgent } from './helpers/transport.ts';
 
@@ -193,5 +194,16 @@ describe('file manager end to end: the agent with --file-root against a real ser
     assert.ok(existsSync(root));
     const down = await fetch(admin(`download?path=${encodeURIComponent(`${root}/escape/secret.txt`)}`), { headers: auth() });
     assert.notEqual(down.status, 200);
+  });
+
+  it('a transfer the server does not know is refused with its reason; the credentials stay out of the error', async () => {
+    writeFileSync(join(root, 'small.txt'), 'small');
+    const files = new FileManager({ disabled: false, fileRoot: root, insecure: false });
+    const ctx = { endpoint: s.url, token: node.token, signal: new AbortController().signal };
+    const args = { transfer_id: '00000000-0000-4000-8000-000000000000', transfer_token: 'guessed-transfer-token', path: 'small.txt', offset: 0, length: 5, file_size: 5 };
+    const r = await files.run({ uuid: node.uuid, requestId: 'x', op: 'download_stream', args }, ctx);
+    assert.equal(r.ok, false);
+    assert.match(r.error!, /^file transfer endpoint returned 401 .*: unknown or expired file transfer$/);
+    assert.ok(!r.error!.includes(node.token) && !r.error!.includes('guessed-transfer-token'));
   });
 });
