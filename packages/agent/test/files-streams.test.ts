@@ -8,8 +8,6 @@ import { Slots } from '../src/tasks/files/transfer-http.ts';
 import { partPathOf } from '../src/tasks/files/upload.ts';
 import { fileManager, tempDir } from './helpers/files.ts';
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
-
 const MiB = 1024 * 1024;
 
 describe('stream operations: what is checked before any byte moves', () => {
