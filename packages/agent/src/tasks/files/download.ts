@@ -25,6 +25,7 @@ export async function downloadStream(scope: FileScope, args: Args, link: Transfe
   signal.addEventListener('abort', stop, { once: true });
   const timer = setTimeout(stop, fileLimits.streamTimeoutMs);
   let release: (() => void) | undefined;
+  let body: ReturnType<typeof handle.createReadStream> | undefined;
   try {
     const info = await handle.stat({ bigint: true });
     if (info.isDirectory()) throw new FileOpError('cannot download a directory');
@@ -35,7 +36,7 @@ export async function downloadStream(scope: FileScope, args: Args, link: Transfe
     const expected = parseGoTime(str(args, 'modified_at'));
     if (expected !== undefined && expected !== info.mtimeNs) throw new FileOpError('download file changed while opening stream');
     release = await slots.acquire(ac.signal);
-    const body = handle.createReadStream({ start: offset, end: offset + length - 1, autoClose: false, highWaterMark: 512 * 1024 });
+    body = handle.createReadStream({ start: offset, end: offset + length - 1, autoClose: false, highWaterMark: 512 * 1024 });
     const headers: Record<string, string> = {
       'Content-Type': 'application/octet-stream',
       'Content-Length': String(length),
@@ -52,6 +53,8 @@ export async function downloadStream(scope: FileScope, args: Args, link: Transfe
     clearTimeout(timer);
     signal.removeEventListener('abort', stop);
     release?.();
+    // a refused or cut transfer leaves the read stream paused mid-file: end it before the descriptor
+    body?.destroy();
     await handle.close();
   }
 }

@@ -70,7 +70,7 @@ export function postTransfer(link: TransferLink, r: StreamRequest): Promise<Inco
     });
     req.once('error', (err) => reject(r.signal.aborted ? new FileOpError('file transfer cancelled') : err));
     if (r.body) {
-      r.body.once('error', (err) => req.destroy(err));
+      r.body.on('error', (err) => req.destroy(err));
       r.body.pipe(req);
     } else req.end();
   });
