@@ -51,7 +51,7 @@ export function FileBrowser({ uuid, dir }: { uuid: string; dir: string }) {
 
   return (
     <>
-      <Breadcrumbs crumbs={dir ? crumbsOf(dir, roots.data) : []} hrefOf={hrefOf} />
+      <Breadcrumbs crumbs={dir ? crumbsOf(dir, roots.data) : []} withRoots={roots.data.length !== 1} hrefOf={hrefOf} />
       {dir && (
         <div className="tools-actions files-toolbar">
           <button type="button" onClick={() => setDialog({ kind: 'mkdir' })} data-testid="files-mkdir">
