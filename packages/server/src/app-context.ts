@@ -7,6 +7,7 @@ import type { Jobs } from './scheduler/jobs.ts';
 import type { Clock } from './clock.ts';
 import type { BootConfig } from './config/boot-config.ts';
 import type { ServerLimits } from './config/limits.ts';
+import type { FileManager } from './files/manager.ts';
 import type { GeoIpService } from './geoip/geoip-service.ts';
 import type { HistoryRecorder } from './history/recorder.ts';
 import type { RestoreService } from './backup/restore-service.ts';
@@ -63,4 +64,6 @@ export interface AppContext {
   geoip: GeoIpService;
   /** backup restores: validation, the live swap, the last outcome */
   restore: RestoreService;
+  /** the remote file manager: calls waiting for agents, stream transfers, uploads, preview tokens */
+  files: FileManager;
 }

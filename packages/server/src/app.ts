@@ -34,6 +34,8 @@ import { registerLoginRoutes } from './http/routes/login.ts';
 import { registerRpc2Routes } from './http/routes/rpc2.ts';
 import { registerPingRoute } from './http/routes/site.ts';
 import { registerTwoFactorRoutes } from './http/routes/two-factor.ts';
+import { createFileManager, forgetFileClient, sweepFiles } from './files/manager.ts';
+import { registerFileRoutes } from './files/routes.ts';
 import { GeoIpService } from './geoip/geoip-service.ts';
 import { registerGeoipRoutes } from './geoip/routes.ts';
 import { createHistoryRecorder } from './history/index.ts';
@@ -132,8 +134,10 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
     alerts: undefined as unknown as AlertService,
     geoip: new GeoIpService({ settings, dataDir: dataDirOf(config), limits: limits.geoip }),
     restore: undefined as unknown as RestoreService,
+    files: createFileManager(limits.files, clock),
   };
   ctx.live.onTransition((t) => bus.publish('node.transition', t));
+  bus.subscribe('node.deleted', ({ uuid }) => forgetFileClient(ctx, uuid));
   ctx.alerts = new AlertService(ctx);
   const dataDir = dataDirOf(config);
   ctx.restore = new RestoreService(ctx, dataDir, opts.lifecycle ?? { restoreLock: new RestoreLock() });
@@ -173,6 +177,12 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
     registerUploadChunkRoute(raw, ctx, uploads);
     registerSingleBackupUpload(raw, ctx, uploads, ctx.restore);
   });
+  // File transfers stream their bodies too; the JSON of upload init/merge/cancel is read there.
+  await fastify.register(async (raw) => {
+    raw.removeAllContentTypeParsers();
+    raw.addContentTypeParser('*', (_request, _payload, done) => done(null, undefined));
+    registerFileRoutes(raw, ctx);
+  });
   registerThemeRoutes(fastify, ctx, themeFilesFor(config));
   registerGeoipRoutes(fastify, ctx);
 
@@ -180,6 +190,7 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
     { name: 'maintenance', everyMs: maintenanceEveryMs, run: () => runMaintenance(ctx) },
     { name: 'presence-sweep', everyMs: 1000, run: () => ctx.live.sweep() },
     { name: 'upload-sweep', everyMs: limits.upload.sweepEveryMs, run: () => void uploads.sweep() },
+    { name: 'file-transfer-sweep', everyMs: limits.files.sweepEveryMs, run: () => sweepFiles(ctx) },
   );
   jobs.start();
   // Before the sockets close: their closing is the server's own doing, not an outage.

@@ -1,3 +1,4 @@
+import { defaultFileLimits, type FileLimits } from '../files/limits.ts';
 import { defaultTerminalLimits, type TerminalLimits } from '../terminal/limits.ts';
 import type { TokenBucketRule } from '../util/token-buckets.ts';
 
@@ -256,6 +257,8 @@ export interface ServerLimits {
     /** rows held before they are written in one transaction */
     batchRows: number;
   };
+  /** the remote file manager (files/limits.ts) */
+  files: FileLimits;
 }
 
 export const defaultServerLimits: ServerLimits = {
@@ -384,6 +387,7 @@ export const defaultServerLimits: ServerLimits = {
   historyImport: {
     batchRows: 2000,
   },
+  files: defaultFileLimits,
 };
 
 export type LimitOverrides = { [K in keyof ServerLimits]?: Partial<ServerLimits[K]> };

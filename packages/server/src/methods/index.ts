@@ -2,6 +2,7 @@ import { alertMethods } from '../alerts/methods/index.ts';
 import { builtinMethods } from '../rpc/builtins.ts';
 import { clipboardMethods } from '../clipboard/methods.ts';
 import { execMethods } from '../exec/methods.ts';
+import { fileMethods } from '../files/methods.ts';
 import type { MethodDef } from '../rpc/registry.ts';
 import { oauthMethods } from '../oauth/methods.ts';
 import { pingMethods } from '../ping/methods.ts';
@@ -42,4 +43,5 @@ export const allMethods: MethodDef[] = [
   ...clipboardMethods,
   ...geoipMethods,
   ...metricMethods,
+  ...fileMethods,
 ];

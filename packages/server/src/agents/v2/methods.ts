@@ -7,6 +7,7 @@ import { formatZodError } from '../../rpc/bind-params.ts';
 import { parseTaskResult, saveTaskResult } from '../../exec/task-result.ts';
 import { V2Code, V2Failure, v2Error, v2Result, type V2Request, type V2Response } from './envelope.ts';
 import { cutUtf8 } from '../../util/utf8-cut.ts';
+import { acceptFileResult } from '../../files/result-method.ts';
 import { ackIds, checkString, checkStringList, errorText, invalidParams, paramsObject } from './params.ts';
 
 /** Who is calling and over what: POST refreshes presence and may long-poll; a socket never does. */
@@ -144,6 +145,7 @@ const methods: Record<string, Method> = {
   'agent.event': event,
   'agent.pingResult': pingResult,
   'agent.taskResult': taskResult,
+  'agent.file.result': async (call, params) => acceptFileResult(call.app, call.uuid, params),
 };
 
 /** Answers one decoded request; never throws. */
