@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { isIPv4, isIPv6 } from 'node:net';
+import { resolve as resolvePath } from 'node:path';
 import { parseArgs } from 'node:util';
 
 /**
@@ -43,6 +44,7 @@ const fields: Field[] = [
   { key: 'customIpv6', kind: 'string', flag: 'custom-ipv6', env: 'AGENT_CUSTOM_IPV6', json: 'custom_ipv6' },
   { key: 'getIpAddrFromNic', kind: 'boolean', flag: 'get-ip-addr-from-nic', env: 'AGENT_GET_IP_ADDR_FROM_NIC', json: 'get_ip_addr_from_nic' },
   { key: 'preferIpVersion', kind: 'string', flag: 'prefer-ip-version', env: 'AGENT_PREFER_IP_VERSION', json: 'prefer_ip_version' },
+  { key: 'fileRoot', kind: 'string', flag: 'file-root', env: 'AGENT_FILE_ROOT', json: 'file_root' },
   { key: 'configFile', kind: 'string', flag: 'config', env: 'AGENT_CONFIG_FILE' },
   { key: 'hostProc', kind: 'string', env: 'HOST_PROC', json: 'host_proc' },
 ];
@@ -78,6 +80,8 @@ export interface AgentConfig {
   customIpv6: string;
   getIpAddrFromNic: boolean;
   preferIpVersion: '' | '4' | '6';
+  /** komari-ts: the file manager sees only this folder (absolute, resolved); '' = the whole filesystem */
+  fileRoot: string;
   configFile: string;
   hostProc: string;
 }
@@ -106,6 +110,7 @@ const defaults: Omit<AgentConfig, 'endpoint'> = {
   customIpv6: '',
   getIpAddrFromNic: false,
   preferIpVersion: '',
+  fileRoot: '',
   configFile: '',
   hostProc: '',
 };
@@ -141,6 +146,8 @@ const finish: Partial<Record<keyof AgentConfig, (v: never) => unknown>> = {
   includeNics: list(','),
   excludeNics: list(','),
   includeMountpoints: list(';'),
+  // relative to the directory the agent was started in, once, so later ops cannot depend on it
+  fileRoot: (s: string) => (s.trim() === '' ? '' : resolvePath(s.trim())),
 };
 
 /** A setting that cannot be used; the message names where it came from. */
@@ -237,6 +244,18 @@ function validate(sources: Map<string, Source>): AgentConfig {
   return cfg;
 }
 
+/** Each setting under its JSON name (the official agent's), for `agent.startupConfig`. */
+export function jsonNamesOf(config: AgentConfig): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const f of fields) {
+    if (!f.json) continue;
+    const v = config[f.key];
+    // lists go back to the text they were given as, so the object stays flat
+    out[f.json] = Array.isArray(v) ? v.join(f.key === 'includeMountpoints' ? ';' : ',') : v;
+  }
+  return out;
+}
+
 /** Flags, then `AGENT_*` variables, then the JSON config file; throws ConfigError on a bad value. */
 export function loadAgentConfig(
   argv: string[],
@@ -264,7 +283,8 @@ Usage: komari-agent -e <server URL> -t <token> [flags]
   -c, --reconnect-interval S    seconds between attempts, default 5
       --info-report-interval M  basic info every M minutes, default 5
       --auto-discovery KEY      register with the server's auto-discovery key when no token
-      --disable-web-ssh         refuse the terminal and remote exec
+      --disable-web-ssh         refuse the terminal, remote exec and the file manager
+      --file-root DIR           the file manager sees only DIR (AGENT_FILE_ROOT; komari-ts)
   -u, --ignore-unsafe-cert      accept any TLS certificate
       --month-rotate DAY        traffic totals count from this day of each month
       --include-nics LIST       --exclude-nics LIST  (comma-separated, globs)

@@ -1,28 +1,9 @@
 #!/usr/bin/env node
 import { createLinuxCollector } from './collectors/index.ts';
 import { type AgentConfig, ConfigError, loadAgentConfig, usage } from './config.ts';
-import { runExec } from './tasks/exec.ts';
-import { runPing } from './tasks/ping.ts';
-import { openTerminal } from './tasks/terminal.ts';
+import { handlersFor } from './handlers.ts';
 import { AgentTransport } from './transport/agent-transport.ts';
-import { errorText, isLogLevel, type Logger, stderrLogger } from './transport/log.ts';
-import type { TaskHandlers } from './transport/runner.ts';
-
-/**
- * The agent's composition root: config (flags < AGENT_* < JSON file), the Linux collector, the
- * task handlers and the transport. SIGTERM and SIGINT stop it cleanly (exit 0), and so does the
- * end of the IPC channel when a parent started it with one (the server's local agent); a bad setting
- * exits 2 with a message naming it. `AGENT_LOG_LEVEL` (komari-ts) sets debug … error, or silent.
- */
-function handlersFor(config: AgentConfig, log: Logger): TaskHandlers {
-  const disabled = config.disableWebSsh;
-  return {
-    exec: (command) => runExec(command, { disabled }),
-    ping: (type, target) => runPing(type, target, { log: (m) => log.debug(m) }),
-    terminal: (r) =>
-      openTerminal({ ...r, disabled, ignoreUnsafeCert: config.ignoreUnsafeCert, log: (m) => log.warn(m) }),
-  };
-}
+import { errorText, isLogLevel, stderrLogger } from './transport/log.ts';
 
 function configOrExit(argv: string[], env: NodeJS.ProcessEnv): AgentConfig {
   try {
@@ -34,6 +15,12 @@ function configOrExit(argv: string[], env: NodeJS.ProcessEnv): AgentConfig {
   }
 }
 
+/**
+ * The agent's composition root: config (flags < AGENT_* < JSON file), the Linux collector, the
+ * task handlers and the transport. SIGTERM and SIGINT stop it cleanly (exit 0), and so does the
+ * end of the IPC channel when a parent started it with one (the server's local agent); a bad setting
+ * exits 2 with a message naming it. `AGENT_LOG_LEVEL` (komari-ts) sets debug … error, or silent.
+ */
 function main(argv: string[], env: NodeJS.ProcessEnv): void {
   if (argv.includes('-h') || argv.includes('--help')) return void console.log(usage);
   const config = configOrExit(argv, env);
@@ -55,6 +42,7 @@ function main(argv: string[], env: NodeJS.ProcessEnv): void {
   });
   const transport = new AgentTransport({ config, collector, handlers: handlersFor(config, log), log });
   log.info(`reporting to ${config.endpoint} every ${config.interval} s (protocol v${config.protocolVersion})`);
+  if (config.fileRoot && !config.disableWebSsh) log.info(`file manager confined to ${config.fileRoot}`);
   transport.start();
   let stopping = false;
   const stop = (why: string) => {

@@ -1,4 +1,5 @@
 import type { WireSocket } from '../wire/websocket.ts';
+import { capabilitiesOf } from '../capabilities.ts';
 import type { AgentConfig } from '../config.ts';
 import type { Collector } from '../types.ts';
 import { hostAddresses, type HostAddresses } from './addresses.ts';
@@ -213,7 +214,18 @@ export class AgentTransport {
     });
     if (info.pending) void this.#uploadInfo();
     const intervalMs = config.interval * 1000;
-    await runSession({ ws, protocol, intervalMs, collector, log, signal: this.#signal, onCommand: (c) => runner.run(c) });
+    await runSession({
+      ws,
+      protocol,
+      intervalMs,
+      collector,
+      log,
+      signal: this.#signal,
+      onCommand: (c) => runner.run(c),
+      capabilities: capabilitiesOf(config),
+      onEvents: (events) => runner.takeEvents(events),
+      acks: { pending: () => runner.pendingAcks(), acked: (ids) => runner.acked(ids) },
+    });
     this.#active = undefined;
     post.failures.reset();
     this.#state = 'connecting';
@@ -237,6 +249,7 @@ export class AgentTransport {
       signal: this.#signal,
       intervalMs: config.interval * 1000,
       reconnectMs: config.reconnectInterval * 1000,
+      capabilities: capabilitiesOf(config),
       dialV2: (signal) => this.#dial(2, signal),
     });
     if (end.kind === 'socket') return { state: 'active', ws: end.ws, protocol: 2 };

@@ -11,7 +11,6 @@ import type { CommandRunner } from './runner.ts';
 const postTimeoutMs = 35_000;
 /** A pull answered sooner than this without events is a server that does not hold: pause. */
 const shortPullMs = 1000;
-const capabilities = ['exec', 'ping', 'terminal'];
 
 export interface PostModeDeps {
   post: PostContext;
@@ -21,6 +20,8 @@ export interface PostModeDeps {
   signal: AbortSignal;
   intervalMs: number;
   reconnectMs: number;
+  /** sent with every `agent.pull` (capabilities.ts) */
+  capabilities: readonly string[];
   /** tries the v2 socket again */
   dialV2(signal: AbortSignal): Promise<WireSocket>;
 }
@@ -76,7 +77,7 @@ async function pullLoop(run: Run): Promise<void> {
     const acks = d.runner.pendingAcks();
     const started = Date.now();
     try {
-      const params = { capabilities, ack_event_ids: acks, last_event_id: lastEventId };
+      const params = { capabilities: d.capabilities, ack_event_ids: acks, last_event_id: lastEventId };
       const result = await postV2(d.post, 'agent.pull', params, { id: requestId('pull'), timeoutMs: postTimeoutMs, counted: true, signal });
       d.runner.acked(acks);
       const events = eventsOf(result);

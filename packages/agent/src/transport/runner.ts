@@ -1,9 +1,12 @@
+import type { FileContext, FileOperation, FileResult } from '../tasks/files/manager.ts';
+import { fileLimits } from '../tasks/files/limits.ts';
 import type { ExecOutcome, PingValue } from '../types.ts';
 import type { Command, QueuedEvent } from './commands.ts';
 import { paths } from './endpoints.ts';
 import { sleep } from './failures.ts';
 import { errorText, type Logger } from './log.ts';
 import { postPlain, type PostContext } from './rpc-post.ts';
+import { postResult } from './rpc-result.ts';
 
 /** What runs the server's commands; the tasks module provides them (main.ts wires them in). */
 export interface TaskHandlers {
@@ -12,6 +15,12 @@ export interface TaskHandlers {
   ping(type: string, target: string): Promise<PingValue>;
   /** dials `/api/clients/terminal?token=&id=` and serves the session */
   terminal(request: TerminalRequest): Promise<void> | void;
+  /** one `agent.file` operation; never rejects (`--disable-web-ssh` is the handler's to honour) */
+  file(op: FileOperation, ctx: FileContext): Promise<FileResult>;
+  /** the effective settings for `agent.startupConfig`, credentials redacted */
+  startupConfig(): Record<string, unknown>;
+  /** `agent.switchVersion`: this agent does not update itself; the handler logs why */
+  switchVersion(version: string): void;
 }
 
 export interface TerminalRequest {
@@ -94,7 +103,28 @@ export class CommandRunner {
       return this.#deps.sendPingResult({ task_id: command.taskId, ping_type: command.type, value, finished_at });
     }
     const { endpoints } = this.#deps.post;
-    await handlers.terminal({ requestId: command.requestId, endpoint: endpoints.base, token: endpoints.token });
+    if (command.kind === 'terminal') {
+      return handlers.terminal({ requestId: command.requestId, endpoint: endpoints.base, token: endpoints.token });
+    }
+    if (command.kind === 'file') return this.#file(command);
+    if (command.kind === 'startupConfig') {
+      const params = { request_id: command.requestId, config: handlers.startupConfig() };
+      return void (await this.#answer('agent.startupConfig.result', params));
+    }
+    handlers.switchVersion(command.version);
+  }
+
+  async #file(c: Extract<Command, { kind: 'file' }>): Promise<void> {
+    const { handlers, post, signal } = this.#deps;
+    const op: FileOperation = { uuid: c.uuid, requestId: c.requestId, op: c.op, args: c.args, data: c.data };
+    const result = await handlers.file(op, { endpoint: post.endpoints.base, token: post.endpoints.token, signal });
+    await this.#answer('agent.file.result', result);
+  }
+
+  #answer(method: string, params: unknown): Promise<boolean> {
+    const { post, log, signal } = this.#deps;
+    const limits = { timeoutMs: fileLimits.resultTimeoutMs, attempts: fileLimits.resultAttempts, backoffMs: fileLimits.resultBackoffMs };
+    return postResult(post, method, params, { limits, log, signal });
   }
 
   async #exec(taskId: string, command: string): Promise<void> {

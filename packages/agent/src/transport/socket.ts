@@ -1,7 +1,8 @@
 import type { AgentConfig } from '../config.ts';
 import type { Collector } from '../types.ts';
 import { dialWebSocket, HandshakeRefused, type WireSocket } from '../wire/websocket.ts';
-import { type Command, commandOfFrame } from './commands.ts';
+import { type Command, commandOfFrame, eventsOfFrame, type QueuedEvent } from './commands.ts';
+import { requestId } from './endpoints.ts';
 import { NetworkError, ProtocolFailure } from './failures.ts';
 import { userAgent } from './http-client.ts';
 import { errorText, type Logger } from './log.ts';
@@ -52,6 +53,12 @@ export interface SessionDeps {
   log: Logger;
   signal: AbortSignal;
   onCommand(command: Command): void;
+  /** v2: sent in one `agent.pull` as soon as the socket is open, so the server records them */
+  capabilities?: readonly string[];
+  /** the events of the answer to that pull */
+  onEvents?(events: QueuedEvent[]): void;
+  /** v2: queued events to ack, carried by the next report; `acked` once it is written */
+  acks?: { pending(): string[]; acked(ids: readonly string[]): void };
 }
 
 /** Sends one JSON text frame; rejects when the socket is not open or the write fails. */
@@ -67,10 +74,13 @@ function reporter(d: SessionDeps): () => Promise<void> {
     busy = true;
     try {
       const r = await d.collector.report();
-      await sendFrame(d.ws, d.protocol === 2 ? { jsonrpc: '2.0', method: 'agent.report', params: { report: r } } : r).catch((err: unknown) => {
+      const acks = d.protocol === 2 ? (d.acks?.pending() ?? []) : [];
+      const params = acks.length > 0 ? { report: r, ack_event_ids: acks } : { report: r };
+      await sendFrame(d.ws, d.protocol === 2 ? { jsonrpc: '2.0', method: 'agent.report', params } : r).catch((err: unknown) => {
         d.ws.terminate();
         throw err;
       });
+      if (acks.length > 0) d.acks?.acked(acks);
     } catch (err) {
       d.log.warn(`report not sent: ${errorText(err)}`);
     } finally {
@@ -91,8 +101,9 @@ function keepAlive(ws: WireSocket): () => void {
 }
 
 /**
- * An open report socket (the ACTIVE state of §8): a report at once and every interval (v2: an
- * `agent.report` notification; v1: the bare report), a ping frame every 30 s (no pong by the next
+ * An open report socket (the ACTIVE state of §8): on v2 first one `agent.pull` carrying the
+ * capabilities (its answer's events are run like any), then a report at once and every interval
+ * (v2: an `agent.report` notification, with pending acks; v1: the bare report), a ping frame every 30 s (no pong by the next
  * one ends the socket), commands handed on, everything else ignored. A failed write ends the
  * socket. Resolves when the socket has closed.
  */
@@ -102,9 +113,17 @@ export function runSession(d: SessionDeps): Promise<void> {
   ws.on('message', (data: Buffer, isBinary: boolean) => {
     const text = isBinary ? '' : data.toString('utf8');
     const command = commandOfFrame(text);
-    if (command) d.onCommand(command);
+    if (command) return d.onCommand(command);
+    const events = d.protocol === 2 ? eventsOfFrame(text) : undefined;
+    if (events) d.onEvents?.(events);
     else log.debug(`ignored a frame from the server: ${text.slice(0, 120)}`);
   });
+  if (d.protocol === 2 && d.capabilities) {
+    const params = { capabilities: d.capabilities, ack_event_ids: d.acks?.pending() ?? [] };
+    sendFrame(ws, { jsonrpc: '2.0', method: 'agent.pull', id: requestId('pull'), params }).catch((err: unknown) =>
+      log.warn(`capabilities not sent: ${errorText(err)}`),
+    );
+  }
   const timers = [setInterval(() => void report(), d.intervalMs), setInterval(keepAlive(ws), pingEveryMs)];
   // a dead server never answers the close frame: close() cuts the socket a moment later
   const onAbort = () => ws.close(1000);

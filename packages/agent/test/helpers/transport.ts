@@ -2,6 +2,7 @@ import type { BasicInfo, Report } from '@komari-ts/protocol';
 import { loadAgentConfig } from '../../src/config.ts';
 import { AgentTransport, type TransportOptions } from '../../src/transport/agent-transport.ts';
 import type { Logger } from '../../src/transport/log.ts';
+import type { FileContext, FileOperation, FileResult } from '../../src/tasks/files/manager.ts';
 import type { TaskHandlers, TerminalRequest } from '../../src/transport/runner.ts';
 import type { Collector } from '../../src/types.ts';
 
@@ -68,6 +69,23 @@ export class RecordingHandlers implements TaskHandlers {
 
   terminal(request: TerminalRequest) {
     this.terminals.push(request);
+  }
+
+  readonly files: FileOperation[] = [];
+  readonly versions: string[] = [];
+
+  /** echoes the op and its args back as the result */
+  file(op: FileOperation, _ctx: FileContext): Promise<FileResult> {
+    this.files.push(op);
+    return Promise.resolve({ uuid: op.uuid, request_id: op.requestId, ok: true, result: { op: op.op, args: op.args } });
+  }
+
+  startupConfig() {
+    return { interval: 1, token: '<redacted>' };
+  }
+
+  switchVersion(version: string) {
+    this.versions.push(version);
   }
 }
 
