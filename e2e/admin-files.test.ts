@@ -16,6 +16,7 @@ import { startWebServer } from './helpers/web-server.ts';
 // folder (--file-root), and chromium. Every change made in the page is checked on disk, and the
 // download's bytes against the file's.
 
+const MiB = 1024 * 1024;
 const agentMain = fileURLToPath(new URL('../packages/agent/src/main.ts', import.meta.url));
 
 const texts = {
@@ -39,7 +40,8 @@ describe('the file manager in a real browser against our agent', { skip: noBrows
   let offline = '';
 
   before(async () => {
-    ({ s, cookie } = await startWebServer());
+    // 1 MiB chunks (the smallest allowed) so the upload and the download below take several
+    ({ s, cookie } = await startWebServer({}, { limits: { files: { defaultChunkBytes: MiB } } }));
     browser = await launchBrowser();
     root = mkdtempSync(join(tmpdir(), 'komari-files-e2e-'));
     Object.assign(node, await addNode(s, cookie, 'web-01'));
@@ -64,7 +66,7 @@ describe('the file manager in a real browser against our agent', { skip: noBrows
       const home = join(root, `home-${tag}`);
       mkdirSync(join(home, 'sub'), { recursive: true });
       writeFileSync(join(home, 'notes.txt'), 'hello\n');
-      const blob = randomBytes(300_000);
+      const blob = randomBytes(2 * MiB + 12_345);
       writeFileSync(join(home, 'blob.bin'), blob);
 
       const p = await openPage(browser, s.url, { locale, sessionCookie: cookie });
@@ -91,10 +93,23 @@ describe('the file manager in a real browser against our agent', { skip: noBrows
         await row(page, 'notes.txt').waitFor();
         assert.match(new URL(page.url()).searchParams.get('path') ?? '', new RegExp(`/home-${tag}$`));
 
-        // upload: the bar reaches 100 % and the bytes are on disk
-        const upload = randomBytes(1_500_000);
+        // upload in three chunks: the bar moves up through the chunks to 100 % and the bytes are on disk
+        await page.evaluate(() => {
+          const seen: number[] = [];
+          (window as unknown as { percents: number[] }).percents = seen;
+          new MutationObserver(() => {
+            const el = document.querySelector('[data-testid=files-upload-progress]');
+            const v = Number(el?.getAttribute('data-percent') ?? NaN);
+            if (el && seen.at(-1) !== v) seen.push(v);
+          }).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-percent'] });
+        });
+        const upload = randomBytes(2 * MiB + 700_000);
         await page.getByTestId('files-upload-input').setInputFiles({ name: 'up.bin', mimeType: 'application/octet-stream', buffer: upload });
         await page.locator('[data-testid=files-upload-progress][data-state=done][data-percent="100"]').waitFor();
+        const percents = await page.evaluate(() => (window as unknown as { percents: number[] }).percents);
+        assert.deepEqual([...percents].sort((a, b) => a - b), percents, `the bar went back: ${percents.join(',')}`);
+        assert.ok(percents.some((v) => v > 0 && v < 100), `no step between 0 and 100: ${percents.join(',')}`);
+        assert.equal(percents.at(-1), 100);
         assert.equal(await page.locator('[data-testid=files-upload-progress] progress').evaluate((el) => (el as HTMLProgressElement).value), 100);
         await row(page, 'up.bin').waitFor();
         assert.ok(readFileSync(join(home, 'up.bin')).equals(upload));
