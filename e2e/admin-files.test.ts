@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,10 +23,14 @@ const texts = {
   en: {
     heading: 'Files on web-01', files: 'Files', name: 'Name', size: 'Size', upload: 'Upload a file', mkdir: 'New folder', deleteTitle: 'Delete',
     unavailable: /not connected|does not support/,
+    badMode: 'Enter the mode as 3 or 4 octal digits, such as 0644.', cancel: 'Cancel', close: 'Close',
+    binary: /is not UTF-8 text/, tooLarge: /only files up to 4\.0 MiB can be edited/, cancelled: 'The upload of big.bin was cancelled; nothing was kept.',
   },
   'zh-CN': {
     heading: 'web-01 的文件', files: '文件', name: '名称', size: '大小', upload: '上传文件', mkdir: '新建文件夹', deleteTitle: '删除',
     unavailable: /未连接|不支持/,
+    badMode: '请用三位或四位八进制数字输入权限，例如 0644。', cancel: '取消', close: '关闭',
+    binary: /不是 UTF-8 文本/, tooLarge: /只能编辑不超过 4\.0 MiB/, cancelled: '已取消 big.bin 的上传，未保留任何内容。',
   },
 } as const;
 
@@ -36,6 +40,8 @@ describe('the file manager in a real browser against our agent', { skip: noBrows
   let browser: Browser;
   let agent: AgentProcess;
   let root: string;
+  /** files the browser uploads from, outside the served folder */
+  let scratch: string;
   const node = { uuid: '', token: '' };
   let offline = '';
 
@@ -44,6 +50,7 @@ describe('the file manager in a real browser against our agent', { skip: noBrows
     ({ s, cookie } = await startWebServer({}, { limits: { files: { defaultChunkBytes: MiB } } }));
     browser = await launchBrowser();
     root = mkdtempSync(join(tmpdir(), 'komari-files-e2e-'));
+    scratch = mkdtempSync(join(tmpdir(), 'komari-files-src-'));
     Object.assign(node, await addNode(s, cookie, 'web-01'));
     offline = (await addNode(s, cookie, 'web-02')).uuid;
     agent = spawnAgent([agentMain, '-e', s.url, '-t', node.token, '-i', '1', '--file-root', root]);
@@ -53,7 +60,7 @@ describe('the file manager in a real browser against our agent', { skip: noBrows
     await agent?.stop();
     await browser?.close();
     await s?.dispose();
-    if (root) rmSync(root, { recursive: true, force: true });
+    for (const dir of [root, scratch]) if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   const row = (page: Page, name: string) => page.locator(`[data-testid=files-row][data-name="${name}"]`);
@@ -164,6 +171,71 @@ describe('the file manager in a real browser against our agent', { skip: noBrows
         const saved = await download.path();
         assert.ok(readFileSync(saved).equals(blob));
 
+        p.assertClean();
+      } finally {
+        await p.close();
+      }
+    });
+
+    it(`${locale}: copy and chmod; the editor refuses binary and large files; the server's refusal shows; a cancelled upload leaves nothing`, async () => {
+      const home = join(root, `more-${tag}`);
+      mkdirSync(home);
+      writeFileSync(join(home, 'a.txt'), 'alpha\n');
+      writeFileSync(join(home, 'bin.dat'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 1, 2, 0xff]));
+      writeFileSync(join(home, 'large.log'), Buffer.alloc(4 * MiB + 1, 0x61));
+      const p = await openPage(browser, s.url, { locale, sessionCookie: cookie });
+      try {
+        const { page } = p;
+        await page.goto(`${s.url}/admin/files/${node.uuid}?path=${encodeURIComponent(home)}`);
+        await row(page, 'a.txt').waitFor();
+
+        await row(page, 'a.txt').getByTestId('files-copy').click();
+        const copy = page.getByTestId('files-copy-dialog');
+        await copy.locator('input[name=value]').fill('b.txt');
+        await copy.getByTestId('files-copy-dialog-submit').click();
+        await row(page, 'b.txt').waitFor();
+        assert.equal(readFileSync(join(home, 'b.txt'), 'utf8'), 'alpha\n');
+
+        await row(page, 'b.txt').getByTestId('files-chmod').click();
+        const chmod = page.getByTestId('files-chmod-dialog');
+        await chmod.locator('input[name=value]').fill('999');
+        await chmod.getByTestId('files-chmod-dialog-submit').click();
+        await chmod.getByTestId('files-chmod-dialog-error').getByText(w.badMode).waitFor();
+        await chmod.locator('input[name=value]').fill('0600');
+        await chmod.getByTestId('files-chmod-dialog-submit').click();
+        await chmod.waitFor({ state: 'detached' });
+        assert.equal(statSync(join(home, 'b.txt')).mode & 0o777, 0o600);
+
+        // the agent's own refusal (outside the served folder) is shown in the dialog; nothing moves
+        await row(page, 'a.txt').getByTestId('files-move').click();
+        const move = page.getByTestId('files-move-dialog');
+        await move.locator('input[name=value]').fill('../../outside.txt');
+        await move.getByTestId('files-move-dialog-submit').click();
+        await move.getByTestId('files-move-dialog-error').getByText(/outside the file root/).waitFor();
+        assert.ok(existsSync(join(home, 'a.txt')));
+        await move.getByRole('button', { name: w.cancel, exact: true }).click();
+
+        await row(page, 'bin.dat').getByTestId('files-edit').click();
+        await page.getByTestId('files-editor-refused').getByText(w.binary).waitFor();
+        assert.equal(await page.getByTestId('files-editor-text').count(), 0);
+        await page.getByTestId('files-editor').getByText(w.close, { exact: true }).click();
+        await row(page, 'large.log').getByTestId('files-edit').click();
+        await page.getByTestId('files-editor-refused').getByText(w.tooLarge).waitFor();
+        await page.getByTestId('files-editor').getByText(w.close, { exact: true }).click();
+
+        // cancelled once the first chunk is through: neither the file nor a part of it stays
+        // from a file on disk: the browser reads it itself (a buffer would cross the CDP pipe as base64)
+        const big = join(scratch, `big-${tag}`, 'big.bin');
+        mkdirSync(join(scratch, `big-${tag}`));
+        writeFileSync(big, Buffer.alloc(40 * MiB, 7));
+        await page.getByTestId('files-upload-input').setInputFiles(big);
+        await page.waitForFunction(() => Number(document.querySelector('[data-testid=files-upload-progress]')?.getAttribute('data-percent')) > 0);
+        await page.getByTestId('files-upload-cancel').click();
+        await page.getByText(w.cancelled).waitFor();
+        await eventually(() => readdirSync(home).every((f) => !f.includes('big.bin')), 10_000);
+        await page.getByTestId('files-refresh').click();
+        await row(page, 'a.txt').waitFor();
+        assert.equal(await row(page, 'big.bin').count(), 0);
         p.assertClean();
       } finally {
         await p.close();

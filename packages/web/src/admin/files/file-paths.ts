@@ -22,10 +22,19 @@ export function validName(name: string): boolean {
   return n !== '' && n !== '.' && n !== '..' && !n.includes('/') && !n.includes('\\') && !n.includes('\0');
 }
 
-/** A destination typed by hand: absolute as typed, otherwise relative to the folder shown. */
+/**
+ * A destination typed by hand: absolute as typed, otherwise relative to the folder shown; `.` and
+ * `..` are resolved here (the server refuses `..` segments outright) and never climb above `/`.
+ */
 export function resolvePath(dir: string, input: string): string {
   const v = input.trim();
-  return v.startsWith('/') ? v : joinPath(dir, v);
+  const parts: string[] = [];
+  for (const part of (v.startsWith('/') ? v : joinPath(dir, v)).split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') parts.pop();
+    else parts.push(part);
+  }
+  return `/${parts.join('/')}`;
 }
 
 export interface Crumb {
