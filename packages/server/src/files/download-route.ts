@@ -94,15 +94,19 @@ async function relay(app: AppContext, plan: Plan, res: ServerResponse, first: { 
   while (offset < plan.start + plan.length) {
     const open: { chunk: OpenChunk; length: number } = next ?? (await openWithRetries(app, plan, offset, index, signal));
     next = undefined;
-    let finished = false;
+    let failure: Error | undefined = new FileError('cancelled', 'the download was interrupted');
     try {
       for await (const piece of open.chunk.body) {
         if (!res.write(piece)) await drained(res);
       }
-      finished = true;
+      failure = undefined;
       await open.chunk.finish();
+    } catch (err) {
+      // The agent's request hears why (a body of the wrong length is its own fault: 400).
+      failure = err as Error;
+      throw err;
     } finally {
-      if (!finished) await open.chunk.finish(new FileError('cancelled', 'the download was interrupted'));
+      if (failure) await open.chunk.finish(failure);
     }
     offset += open.length;
     index++;
