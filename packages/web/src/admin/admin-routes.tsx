@@ -13,6 +13,7 @@ export const adminRoutes: AdminRoute[] = [
   { path: '/admin/ping', labelKey: 'nav.ping', page: lazy(() => import('./ping/ping-page.tsx')) },
   { path: '/admin/alerts', labelKey: 'nav.alerts', page: lazy(() => import('./alerts/alerts-page.tsx')) },
   { path: '/admin/exec', labelKey: 'nav.exec', page: lazy(() => import('./exec/exec-page.tsx')) },
+  { path: '/admin/files', labelKey: 'nav.files', page: lazy(() => import('./files/files-page.tsx')) },
   { path: '/admin/clipboard', labelKey: 'nav.clipboard', page: lazy(() => import('./clipboard/clipboard-page.tsx')) },
   { path: '/admin/settings', labelKey: 'nav.settings', page: lazy(() => import('./settings/settings-page.tsx')) },
   { path: '/admin/sso', labelKey: 'nav.sso', page: lazy(() => import('./sso/sso-page.tsx')) },

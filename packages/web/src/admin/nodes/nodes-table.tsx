@@ -1,6 +1,7 @@
 // The node list: order controls, live state, identity columns and per-node actions.
 import type { NodeWire } from '@komari-ts/protocol';
 import { useTranslation } from 'react-i18next';
+import { Link } from '../../lib/router.tsx';
 
 export type NodeAction = 'edit' | 'install' | 'remove';
 
@@ -87,6 +88,9 @@ function NodeRow({ node: n, index, last, online, busy, onMove, onAction }: Omit<
           <a className="button" href={`/terminal?uuid=${encodeURIComponent(n.uuid)}`} target="_blank" rel="noopener">
             {t('actions.terminal')}
           </a>
+          <Link className="button" href={`/admin/files/${encodeURIComponent(n.uuid)}`}>
+            {t('actions.files')}
+          </Link>
           <button type="button" className="danger" onClick={() => onAction('remove', n)}>
             {t('common:delete')}
           </button>

@@ -51,6 +51,9 @@ export function TerminalScreen({ uuid, name, code, onNeedCode }: Props) {
             {t('reconnect')}
           </button>
         )}
+        <a className="button" href={`/admin/files/${encodeURIComponent(uuid)}`} target="_blank" rel="noopener" data-testid="terminal-files">
+          {t('files')}
+        </a>
         <SavedCommandsMenu send={over ? undefined : send} />
         <KeyBar send={over ? undefined : send} />
         <HeaderControls />
