@@ -5,7 +5,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../app-context.ts';
 import { AppError } from '../errors.ts';
 import { actorUuid } from '../rpc/caller.ts';
-import { checkFileAccess } from './access.ts';
+import { checkFileAccess, checkPreviewAccess } from './access.ts';
 import { contentDisposition, contentTypeOf, ifRangeMatches, mtimeOf, parseRange } from './download-headers.ts';
 import { FileError } from './errors.ts';
 import { callAgentFile } from './file-calls.ts';
@@ -248,7 +248,7 @@ export function registerDownloadRoutes(fastify: FastifyInstance, app: AppContext
         return reply.code(401).send({ status: 'error', message: 'Invalid or expired preview token' });
       }
       try {
-        await checkFileAccess(app, uuid, request.caller, { preview: true, path });
+        await checkPreviewAccess(app, uuid, request.caller);
       } catch (err) {
         return sendFileError(request, reply, err);
       }
