@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { AppContext } from '../app-context.ts';
 import { AppError } from '../errors.ts';
 import { formatZodError } from '../rpc/bind-params.ts';
-import { followServer, type RemoteOverride, type RemoteOverridePatch } from './store/types.ts';
+import { followServer, type RemoteOverridePatch } from './store/types.ts';
 
 const overrideValue = z.boolean().nullable().optional();
 
