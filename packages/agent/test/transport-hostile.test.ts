@@ -131,7 +131,7 @@ describe('agent transport: bad server answers never stop it', () => {
 
   it('posts a task result that the server refuses with 500s without giving up reporting', async () => {
     server.socket!.send(JSON.stringify({ jsonrpc: '2.0', method: 'agent.exec', params: { task_id: 'abc', command: 'true' } }));
-    await eventually(() => server.posts.some((p) => p.startsWith('/api/clients/task/result')), 5000);
+    await eventually(() => server.posts.some((p) => p.startsWith('/api/clients/v2/rpc {"jsonrpc":"2.0","method":"agent.taskResult"')), 5000);
     const before = server.reports.length;
     await eventually(() => server.reports.length >= before + 2, 5000);
   });

@@ -54,7 +54,7 @@ describe('agent transport against a real server: v2 over WebSocket', () => {
     assert.ok(agent.collector.reports >= before + 2, `reports ${before} → ${agent.collector.reports}`);
   });
 
-  it('runs an exec sent over the socket and posts the result to /api/clients/task/result', async () => {
+  it('runs an exec sent over the socket and sends the result as agent.taskResult', async () => {
     const res = await http(s.url, '/api/admin/task/exec', { method: 'POST', cookie, body: { command: 'uptime', clients: [node.uuid] } });
     assert.equal(res.status, 200, res.text);
     const taskId = res.json.data.task_id as string;

@@ -144,6 +144,9 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
   };
   ctx.live.onTransition((t) => bus.publish('node.transition', t));
   bus.subscribe('node.deleted', ({ uuid }) => forgetFileClient(ctx, uuid));
+  bus.subscribe('node.deleted', ({ uuid }) => ctx.terminal.endNode(uuid));
+  bus.subscribe('node.deleted', ({ uuid }) => ctx.fileGrants.dropNode(uuid));
+  bus.subscribe('account.credentialsChanged', ({ userUuid }) => ctx.fileGrants.dropUser(userUuid));
   ctx.alerts = new AlertService(ctx);
   const dataDir = dataDirOf(config);
   ctx.restore = new RestoreService(ctx, dataDir, opts.lifecycle ?? { restoreLock: new RestoreLock() });

@@ -137,6 +137,7 @@ export class AgentTransport {
       maxRetries: config.maxRetries,
       sendPingResult: (r) =>
         deliverPingResult(r, { socket: this.#active, protocol: this.#protocol, post, log, signal: this.#signal }),
+      protocol: () => this.#active?.protocol ?? this.#protocol,
     });
     return { post, info, runner };
   }

@@ -2,10 +2,10 @@ import type { FileContext, FileOperation, FileResult } from '../tasks/files/mana
 import { fileLimits } from '../tasks/files/limits.ts';
 import type { ExecOutcome, PingValue } from '../types.ts';
 import type { Command, QueuedEvent } from './commands.ts';
-import { paths } from './endpoints.ts';
+import { paths, requestId } from './endpoints.ts';
 import { sleep } from './failures.ts';
 import { errorText, type Logger } from './log.ts';
-import { postPlain, type PostContext } from './rpc-post.ts';
+import { postPlain, postV2, type PostContext } from './rpc-post.ts';
 import { postResult } from './rpc-result.ts';
 
 /** What runs the server's commands; the tasks module provides them (main.ts wires them in). */
@@ -47,6 +47,8 @@ export interface RunnerDeps {
   maxRetries: number;
   /** sends a ping result the way the current connection allows (socket frame or POST) */
   sendPingResult(result: PingResult): Promise<void>;
+  /** the protocol spoken now: exec results go by `agent.taskResult` on 2, by the REST route on 1 */
+  protocol(): 1 | 2;
 }
 
 /** Event ids remembered for de-duplication (the server re-sends an event until it is acked). */
@@ -138,12 +140,22 @@ export class CommandRunner {
     await this.#postTaskResult(body);
   }
 
-  /** `POST /api/clients/task/result` in both protocols; retried `--max-retries` times, 2 s apart. */
+  /**
+   * v2: an `agent.taskResult` request POSTed to `/api/clients/v2/rpc` (Komari 1.5 removed the
+   * REST route, komari-1.5.md §4.1), with `finished_at` the time the command ended; v1: `POST
+   * /api/clients/task/result`. The protocol is read per attempt, so a retry after a fallback takes
+   * the new route. Retried `--max-retries` times, 2 s apart; never counted toward the v1 fallback.
+   */
   async #postTaskResult(body: Record<string, unknown>): Promise<void> {
     const { post, log, signal, maxRetries } = this.#deps;
     for (let attempt = 0; attempt <= maxRetries && !signal.aborted; attempt++) {
       try {
-        await postPlain(post, paths.taskResult, body, taskResultTimeoutMs, signal);
+        if (this.#deps.protocol() === 2) {
+          const o = { id: requestId('task'), timeoutMs: taskResultTimeoutMs, counted: false, signal };
+          await postV2(post, 'agent.taskResult', body, o);
+        } else {
+          await postPlain(post, paths.taskResult, body, taskResultTimeoutMs, signal);
+        }
         return;
       } catch (err) {
         log.warn(`task ${String(body.task_id)}: result upload failed (${errorText(err)})`);

@@ -160,8 +160,33 @@ export class AccountService {
   /** Changes the password and ends every session of every account (auth.md §4.3). */
   async setPassword(uuid: string, password: string): Promise<boolean> {
     const changed = await this.#store.accounts.update(uuid, { passwordHash: await hashPassword(password) }, this.#clock.now());
-    if (changed) await this.#store.sessions.deleteAll();
+    if (changed) {
+      this.credentialsChanged(uuid, 'password');
+      await this.endAllSessions();
+    }
     return changed;
+  }
+
+  /** Ends one session (logout, or an admin deleting it); its owner's proofs since login go too. */
+  async endSession(token: string, reason: 'logout' | 'session'): Promise<void> {
+    const session = await this.#store.sessions.get(token);
+    await this.#store.sessions.delete(token);
+    if (session) this.credentialsChanged(session.uuid, reason);
+  }
+
+  /** Ends every session of every account. */
+  async endAllSessions(): Promise<void> {
+    const owners = new Set((await this.#store.sessions.list()).map((s) => s.uuid));
+    await this.#store.sessions.deleteAll();
+    for (const uuid of owners) this.credentialsChanged(uuid, 'session');
+  }
+
+  /**
+   * What the user proved since (the files 2FA grants) no longer holds: after a logout, a password
+   * or 2FA change, a session ending.
+   */
+  credentialsChanged(userUuid: string, reason: 'logout' | 'session' | 'password' | 'two-factor'): void {
+    this.#bus?.publish('account.credentialsChanged', { userUuid, reason });
   }
 
   /**

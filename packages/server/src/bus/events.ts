@@ -12,6 +12,11 @@ export interface BusEvents {
   'node.deleted': { uuid: string };
   /** an admin saved settings: the keys and the values as stored */
   'settings.changed': { values: Record<string, unknown> };
+  /**
+   * what a user proved themselves with changed or a session of theirs ended (logout, a session
+   * deleted, password, 2FA enabled, replaced or disabled): what they proved since is dropped
+   */
+  'account.credentialsChanged': { userUuid: string; reason: 'logout' | 'session' | 'password' | 'two-factor' };
   /** someone logged in (password or OAuth) */
   'account.login': { method: 'password' | 'oauth'; username: string; ip: string; userAgent: string; at: number };
 }

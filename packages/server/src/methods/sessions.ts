@@ -37,7 +37,7 @@ export const sessionMethods: MethodDef[] = [
     positional: ['session'],
     handler: async ({ session }, { app, caller }) => {
       if (!session) throw AppError.invalidParams('session is required');
-      await app.store.sessions.delete(session);
+      await app.accounts.endSession(session, 'session');
       await app.audit.log(caller.meta.ip, actorUuid(caller), 'delete session', 'info');
       return undefined;
     },
@@ -47,7 +47,7 @@ export const sessionMethods: MethodDef[] = [
     summary: 'End every session, the caller’s included',
     params: noParams,
     handler: async (_p, { app, caller }) => {
-      await app.store.sessions.deleteAll();
+      await app.accounts.endAllSessions();
       await app.audit.log(caller.meta.ip, actorUuid(caller), 'delete all sessions', 'warn');
       return undefined;
     },

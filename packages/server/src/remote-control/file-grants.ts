@@ -39,6 +39,23 @@ export class FileGrants {
     }
   }
 
+  /** Every grant of this user (logout, password or 2FA change). */
+  dropUser(userUuid: string): void {
+    this.#dropWhere((user) => user === userUuid);
+  }
+
+  /** Every grant on this node (the node was deleted). */
+  dropNode(nodeUuid: string): void {
+    this.#dropWhere((_user, node) => node === nodeUuid);
+  }
+
+  #dropWhere(match: (user: string, node: string) => boolean): void {
+    for (const key of [...this.#lastUse.keys()]) {
+      const [user = '', node = ''] = key.split('\u0000');
+      if (match(user, node)) this.#lastUse.delete(key);
+    }
+  }
+
   #touch(key: string): void {
     this.#lastUse.delete(key);
     this.#lastUse.set(key, this.#clock.now());

@@ -98,6 +98,13 @@ export class TerminalBroker {
     return true;
   }
 
+  /** Ends every session of a node, suspended ones too (the node was deleted). */
+  endNode(clientUuid: string): void {
+    for (const session of [...this.#sessions.values()]) {
+      if (session.info.clientUuid === clientUuid) session.end('node deleted', terminalTexts.nodeDeleted);
+    }
+  }
+
   /** Ends every session (server shutdown). */
   endAll(): void {
     for (const session of [...this.#sessions.values()]) session.end('server shutting down');

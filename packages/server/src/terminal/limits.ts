@@ -55,6 +55,8 @@ export const terminalTexts = {
   // Not in Komari, which keeps a terminal open whatever happens to the session that opened it.
   sessionEnded: '会话已结束 session ended\n',
   pendingOverflow: '输入过多 too much input before the agent connected\n',
+  // Not in Komari: the node the terminal runs on was deleted.
+  nodeDeleted: '节点已删除 node deleted\n',
   // Komari 1.5's answer to a re-attach whose session is gone (komari-1.5.md §4.3).
   expired: 'Terminal session expired\n终端会话已过期\n',
 } as const;

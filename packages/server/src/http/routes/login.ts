@@ -61,7 +61,7 @@ export function registerLoginRoutes(fastify: FastifyInstance, app: AppContext): 
 
   fastify.get('/api/logout', async (request, reply) => {
     const token = readCookie(request.headers.cookie, 'session_token');
-    if (token) await app.store.sessions.delete(token);
+    if (token) await app.accounts.endSession(token, 'logout');
     await app.audit.log(request.ip, '', 'logged out', 'logout');
     reply.header('Set-Cookie', sessionCookie(app, request, '', 0));
     return reply.redirect('/', 302);

@@ -70,6 +70,7 @@ export function registerTwoFactorRoutes(fastify: FastifyInstance, app: AppContex
     }
     try {
       await app.store.accounts.update(uuid, { twoFactor: secret }, app.clock.now());
+      app.accounts.credentialsChanged(uuid, 'two-factor');
       // The code just typed cannot log in or pass a re-check again.
       await app.store.accounts.claimTotpStep(uuid, step);
       await app.audit.log(caller.meta.ip, uuid, '2FA enabled', 'warn');
@@ -93,6 +94,7 @@ export function registerTwoFactorRoutes(fastify: FastifyInstance, app: AppContex
     if (!uuid) return fail(reply, 400, '2FA requires a logged-in account');
     try {
       await app.store.accounts.update(uuid, { twoFactor: '' }, app.clock.now());
+      app.accounts.credentialsChanged(uuid, 'two-factor');
       await app.audit.log(caller.meta.ip, uuid, '2FA disabled', 'warn');
     } catch (err) {
       return fail(reply, 500, `Failed to disable 2FA: ${toAppError(err).message}`);
