@@ -87,7 +87,7 @@ describe('the web terminal re-attaches a dropped socket and ends its session on 
 
       await dropTerminalSocket(page);
       await page.locator('.xterm-rows').getByText('Connection lost. Reconnecting… (1/5)').waitFor();
-      await eventually(() => s.ctx.terminal.suspendedCount === 1);
+      await eventually(() => s.ctx.terminal.suspendedCount === 1, 5000);
       // produced while no browser is attached: kept by the server, replayed on re-attach
       peer.send(Buffer.from('made while you were away\r\n$ '), true);
       await page.locator('.xterm-rows').getByText('made while you were away').waitFor();
@@ -107,7 +107,7 @@ describe('the web terminal re-attaches a dropped socket and ends its session on 
       const told = await peer.next(5000);
       assert.deepEqual({ binary: told.binary, text: told.text }, { binary: false, text: '{"type":"close"}' });
       await peer.closed;
-      await eventually(() => s.ctx.terminal.size === 0 && s.ctx.terminal.suspendedCount === 0);
+      await eventually(() => s.ctx.terminal.size === 0 && s.ctx.terminal.suspendedCount === 0, 5000);
       await page.locator('[data-testid=terminal-status][data-status=closed]').getByText('closed by you').waitFor();
       assert.equal(await page.evaluate((k) => sessionStorage.getItem(k), storageKey()), null);
       await page.getByTestId('terminal-reconnect').getByText('Reconnect').waitFor();
@@ -149,9 +149,9 @@ describe('the web terminal re-attaches a dropped socket and ends its session on 
 
       // the shell ends while the page is away: the reload is told the session expired
       await page.goto('about:blank');
-      await eventually(() => s.ctx.terminal.suspendedCount === 1);
+      await eventually(() => s.ctx.terminal.suspendedCount === 1, 5000);
       peer.ws.close();
-      await eventually(() => s.ctx.terminal.size === 0);
+      await eventually(() => s.ctx.terminal.size === 0, 5000);
       await page.goto(`${s.url}/terminal?uuid=${node.uuid}`);
       await page.locator('[data-testid=terminal-status][data-status=closed]').getByText('终端会话已过期').waitFor();
       await page.getByTestId('terminal-reconnect').getByText('打开新会话').click();
@@ -186,7 +186,7 @@ describe('the web terminal re-attaches a dropped socket and ends its session on 
       assert.ok(p.problems.length > 0);
       await page.getByTestId('terminal-end').click();
       await peer.closed;
-      await eventually(() => s.ctx.terminal.size === 0);
+      await eventually(() => s.ctx.terminal.size === 0, 5000);
     } finally {
       await p.close();
     }
