@@ -11,6 +11,7 @@ import { usePageTitle, useSession } from '../../lib/session.tsx';
 import { useAsync } from '../../lib/use-async.ts';
 import { errorText } from '../shared/error-text.ts';
 import { TerminalScreen } from './terminal-screen.tsx';
+import { loadRequestId, tabStorage } from './terminal-session-id.ts';
 import './terminal.css';
 import { MessageLine } from '../../lib/message-line.tsx';
 
@@ -22,7 +23,16 @@ export default function TerminalPage() {
   const loggedIn = me?.logged_in === true;
   const node = useAsync((signal) => (loggedIn && uuid ? apiGet<NodeWire>(`/api/admin/client/${encodeURIComponent(uuid)}`, signal) : Promise.resolve(undefined)), [uuid, loggedIn]);
   const [code, setCode] = useState<string>();
+  // A reload of this tab re-attaches to the session it had on this node (no 2FA code: the server
+  // gives a session back to its opener only); the id is kept per node, so another node's page
+  // never offers it.
+  const [resume, setResume] = useState(() => ({ uuid, id: loadRequestId(tabStorage(), uuid) }));
+  const resumeId = resume.uuid === uuid ? resume.id : undefined;
   const needsCode = me?.['2fa_enabled'] === true;
+  const askCode = () => {
+    setResume({ uuid, id: undefined });
+    setCode(undefined);
+  };
 
   usePageTitle(node.data?.name ? t('windowTitle', { name: node.data.name }) : t('title'));
 
@@ -40,8 +50,8 @@ export default function TerminalPage() {
   }
   if (!uuid) return <Notice>{t('noServer')}</Notice>;
   if (node.error || !node.data) return <Notice>{isNotFound(node.error) ? t('notFound') : errorText(t, node.error)}</Notice>;
-  if (needsCode && code === undefined) return <CodePrompt name={node.data.name} onCode={setCode} />;
-  return <TerminalScreen key={code} uuid={uuid} name={node.data.name} code={code ?? ''} onNeedCode={needsCode ? () => setCode(undefined) : undefined} />;
+  if (needsCode && code === undefined && !resumeId) return <CodePrompt name={node.data.name} onCode={setCode} />;
+  return <TerminalScreen key={code} uuid={uuid} name={node.data.name} code={code ?? ''} requestId={resumeId} onNeedCode={needsCode ? askCode : undefined} />;
 }
 
 /** Komari answers an unknown uuid with "record not found" (500); this server with 404. */

@@ -1,5 +1,6 @@
 // The full-window terminal: a slim bar (server, status, reconnect, keys, language and look) over
-// xterm. Each reconnect is a fresh session; the old screen goes with it.
+// xterm. A dropped socket re-attaches by itself (terminal-connection.ts); once the session is over,
+// "reconnect" opens a fresh one and the old screen goes with it.
 import { useCallback, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { HeaderControls } from '../../lib/header-controls.tsx';
@@ -12,13 +13,20 @@ interface Props {
   uuid: string;
   name: string;
   code: string;
+  /** a session id kept by this tab (a reload): re-attached first, with no code */
+  requestId?: string;
   /** a wrong or stale 2FA code: back to the code prompt */
   onNeedCode?: () => void;
 }
 
-export function TerminalScreen({ uuid, name, code, onNeedCode }: Props) {
+/** Ends after which only a new session helps: the old one cannot be re-attached. */
+const goneReasons = new Set(['closed.refused', 'closed.expired', 'closed.notFound']);
+
+export function TerminalScreen({ uuid, name, code, requestId, onNeedCode }: Props) {
   const { t } = useTranslation('admin-terminal');
   const [attempt, setAttempt] = useState(0);
+  const [resumeId, setResumeId] = useState(requestId);
+  const [ender, setEnder] = useState<() => void>();
   const [status, setStatus] = useState<TerminalStatus>('connecting');
   const [reason, setReason] = useState<CloseReason>();
   const [send, setSend] = useState<(data: string) => void>();
@@ -27,9 +35,13 @@ export function TerminalScreen({ uuid, name, code, onNeedCode }: Props) {
     setReason(r);
   }, []);
   const bindInput = useCallback((fn: ((data: string) => void) | undefined) => setSend(() => fn), []);
+  const bindEnd = useCallback((fn: (() => void) | undefined) => setEnder(() => fn), []);
+  const gone = status === 'closed' && reason !== undefined && 'key' in reason && goneReasons.has(reason.key);
   const reconnect = () => {
-    // A code is good for 30 s: a refused reconnect with 2FA on most likely needs a fresh one.
-    if (onNeedCode && status === 'closed' && reason && 'key' in reason && reason.key === 'closed.refused') return onNeedCode();
+    // A code is good for 30 s: a refused or expired session with 2FA on needs a fresh one, and
+    // a re-attached one (a reload) never had a code.
+    if (onNeedCode && (gone || !code)) return onNeedCode();
+    setResumeId(undefined);
     setStatus('connecting');
     setReason(undefined);
     setAttempt((n) => n + 1);
@@ -48,7 +60,12 @@ export function TerminalScreen({ uuid, name, code, onNeedCode }: Props) {
         </span>
         {over && (
           <button type="button" className="primary" onClick={reconnect} data-testid="terminal-reconnect">
-            {t('reconnect')}
+            {t(gone ? 'newSession' : 'reconnect')}
+          </button>
+        )}
+        {!over && ender && (
+          <button type="button" onClick={ender} data-testid="terminal-end" title={t('endHint')}>
+            {t('end')}
           </button>
         )}
         <a className="button" href={`/admin/files/${encodeURIComponent(uuid)}`} target="_blank" rel="noopener" data-testid="terminal-files">
@@ -58,7 +75,7 @@ export function TerminalScreen({ uuid, name, code, onNeedCode }: Props) {
         <KeyBar send={over ? undefined : send} />
         <HeaderControls />
       </header>
-      <TerminalView key={attempt} uuid={uuid} code={code} events={{ status: onStatus }} bindInput={bindInput} />
+      <TerminalView key={attempt} uuid={uuid} code={code} requestId={resumeId} events={{ status: onStatus }} bindInput={bindInput} bindEnd={bindEnd} />
     </div>
   );
 }
