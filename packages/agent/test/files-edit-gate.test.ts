@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { generateTotpSecret, totpCode } from '../../server/src/auth/totp.ts';
@@ -80,6 +80,23 @@ describe('file editor limit and the files gate, end to end with our agent', () =
     const res = await call('admin:fileRead', { path: `${root}/over.bin` });
     assert.equal(res.error?.message, 'file exceeds the 4194304 byte edit limit');
     assert.ok(Date.now() - started < 10_000, 'not a timeout');
+  });
+
+  it('saving through the upload route (as the web editor does) replaces the file whole and keeps its permission bits', async () => {
+    const target = join(root, 'script.sh');
+    writeFileSync(target, '#!/bin/sh\necho old\n');
+    chmodSync(target, 0o750);
+    const text = Buffer.from('#!/bin/sh\necho new\n'.repeat(170_000));
+    assert.ok(text.length > 3 * MiB && text.length < 4 * MiB);
+    const init = await fetch(route(node.uuid, 'upload?operation=init'), { method: 'POST', headers: auth(), body: JSON.stringify({ path: target, size: text.length }) });
+    const { upload_id: id, chunk_count: count } = ((await init.json()) as any).data;
+    assert.equal(count, 1);
+    const chunk = await fetch(route(node.uuid, `upload?operation=chunk&upload_id=${id}&chunk_index=0`), { method: 'POST', headers: auth(), body: text });
+    assert.equal(chunk.status, 200);
+    const merged = await fetch(route(node.uuid, 'upload?operation=merge'), { method: 'POST', headers: auth(), body: JSON.stringify({ upload_id: id }) });
+    assert.equal(merged.status, 200);
+    assert.ok(readFileSync(target).equals(text));
+    assert.equal(statSync(target).mode & 0o777, 0o750);
   });
 
   it('files switched off for the node: every admin:file* method and the file routes are refused and audited; the agent is not asked', async () => {
