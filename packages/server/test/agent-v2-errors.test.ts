@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import type { Socket } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
+import { agentPostBodyLimit } from '../src/files/limits.ts';
 import { addNode, sampleReport } from './helpers/agent-common.ts';
 import { http, startWithAdmin, type TestServer } from './helpers/server.ts';
 import { V2SocketAgent, v2Post } from './helpers/v2-agent.ts';
@@ -105,13 +106,29 @@ describe('v2 agent endpoint: refusals and malformed input', () => {
     assert.equal(stored(b.uuid), undefined);
   });
 
-  it('a gzip bomb (small on the wire, over 1 MiB inflated) is refused with 413 and stores nothing', async () => {
-    const huge = JSON.stringify(report({ message: 'x'.repeat(2 * 1024 * 1024) }));
+  it('a gzip bomb (small on the wire, one byte past the POST limit inflated) is refused with 413 and stores nothing', async () => {
+    const limit = agentPostBodyLimit(s.ctx.limits.files, s.ctx.config.bodyLimit);
+    const envelope = JSON.stringify(report({ message: '' }));
+    const huge = JSON.stringify(report({ message: 'x'.repeat(limit + 1 - envelope.length) }));
+    assert.equal(huge.length, limit + 1);
     const body = gzipSync(huge);
     assert.ok(body.length < 16 * 1024);
     const res = await fetch(`${s.url}/api/clients/v2/rpc?token=${b.token}`, { method: 'POST', headers: { 'content-encoding': 'gzip' }, body });
     assert.equal(res.status, 413);
-    assert.equal(((await res.json()) as { status: string }).status, 'error');
+    assert.deepEqual(await res.json(), { status: 'error', message: `Request body is too large (limit ${limit} bytes)` });
+    assert.equal(stored(b.uuid), undefined);
+  });
+
+  it('the POST limit fits a file result of the whole edit limit (base64 + envelope), over KOMARI_BODY_LIMIT; past it 413, plain or gzip', async () => {
+    const limit = agentPostBodyLimit(s.ctx.limits.files, s.ctx.config.bodyLimit);
+    assert.ok(limit >= Math.ceil(s.ctx.limits.files.editBytes / 3) * 4 + 1024, 'a 4 MiB read result fits');
+    assert.ok(limit > s.ctx.config.bodyLimit);
+    const plain = await fetch(`${s.url}/api/clients/v2/rpc?token=${b.token}`, { method: 'POST', body: 'x'.repeat(limit + 1) });
+    assert.equal(plain.status, 413);
+    // other routes keep the server-wide limit
+    const rpc2 = await fetch(`${s.url}/api/rpc2`, { method: 'POST', headers: { cookie: `session_token=${cookie}` }, body: 'x'.repeat(s.ctx.config.bodyLimit + 1) });
+    assert.equal(rpc2.status, 413);
+    assert.deepEqual(await rpc2.json(), { status: 'error', message: `Request body is too large (limit ${s.ctx.config.bodyLimit} bytes)` });
     assert.equal(stored(b.uuid), undefined);
   });
 

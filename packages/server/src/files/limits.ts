@@ -17,6 +17,11 @@ export interface FileLimits {
   maxPendingCalls: number;
   /** what `read`/`write` move in JSON (the agent's edit limit, 4 MiB) */
   editBytes: number;
+  /**
+   * What an `agent.file.result` carries besides the base64 `data` of a `read` (the JSON-RPC
+   * envelope, size, modified_at, content_type, the token when it rides in the body), generously
+   */
+  resultEnvelopeBytes: number;
   /** transfer chunk: default, smallest, largest (25 / 1 / 128 MiB) */
   defaultChunkBytes: number;
   minChunkBytes: number;
@@ -67,6 +72,7 @@ export const defaultFileLimits: FileLimits = {
   streamCallTimeoutMs: 30 * 60_000,
   maxPendingCalls: 1024,
   editBytes: 4 * MiB,
+  resultEnvelopeBytes: 64 * 1024,
   defaultChunkBytes: 25 * MiB,
   minChunkBytes: MiB,
   maxChunkBytes: 128 * MiB,
@@ -88,3 +94,12 @@ export const defaultFileLimits: FileLimits = {
   maxQueryChars: 1024,
   maxControlBodyBytes: 64 * 1024,
 };
+
+/**
+ * The body limit of the v2 agent POST route: agents answer `agent.file` there, and a `read` of a
+ * file at the edit limit is its bytes in base64 plus the envelope — more than the server-wide
+ * `KOMARI_BODY_LIMIT` (1 MiB) that every other route keeps. Also the cap after gunzip.
+ */
+export function agentPostBodyLimit(files: FileLimits, serverBodyLimit: number): number {
+  return Math.max(serverBodyLimit, Math.ceil(files.editBytes / 3) * 4 + files.resultEnvelopeBytes);
+}

@@ -36,8 +36,9 @@ async function audit(app: AppContext, caller: Caller, op: string, uuid: string, 
  * Params are checked first (they change nothing); then the access gate, then the op runs on the
  * agent, audited when it changes something.
  */
-async function run(ctx: CallContext, raw: unknown, uuid: string, op: string, args: Record<string, unknown>, auditAs?: string, timeoutMs?: number): Promise<unknown> {
-  await checkFileAccess(ctx.app, uuid, ctx.caller, raw);
+async function run(ctx: CallContext, parsed: unknown, uuid: string, op: string, args: Record<string, unknown>, auditAs?: string, timeoutMs?: number): Promise<unknown> {
+  // the schema drops a `2fa_code` sent beside the params: the gate reads what was sent
+  await checkFileAccess(ctx.app, uuid, ctx.caller, ctx.rawParams ?? parsed);
   const result = await callAgentFile(ctx.app, uuid, op, args, { timeoutMs });
   if (auditAs !== undefined) await audit(ctx.app, ctx.caller, op, uuid, auditAs);
   return result;
@@ -183,6 +184,9 @@ export const fileMethods: MethodDef[] = [
       return run(ctx, p, uuid, 'read', { path: path(ctx.app, p.path) });
     },
   }),
+  // Over /api/rpc2 the whole call is one JSON body, bound by KOMARI_BODY_LIMIT (1 MiB by default):
+  // base64 makes that ~750 KiB of file. The web editor saves through the upload route instead
+  // (init/chunk/merge to the same path, committed atomically by the agent), up to the 4 MiB.
   defineMethod({
     name: 'admin:fileWrite',
     summary: 'Replace a file (at most 4 MiB, base64 data) atomically, for the editor',

@@ -11,7 +11,9 @@ export function registerErrorHandling(fastify: FastifyInstance, bodyLimit: numbe
   fastify.setErrorHandler((err: FastifyError, request, reply) => {
     const status = err.statusCode ?? 500;
     if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-      return reply.code(413).send({ status: 'error', message: `Request body is too large (limit ${bodyLimit} bytes)` });
+      // a route may set its own (the v2 agent POST takes file results)
+      const limit = request.routeOptions.bodyLimit ?? bodyLimit;
+      return reply.code(413).send({ status: 'error', message: `Request body is too large (limit ${limit} bytes)` });
     }
     if (status < 500) return reply.code(status).send({ status: 'error', message: err.message });
     // A hand-written route (login, logout) that writes on a full disk: 503, as bound routes answer.

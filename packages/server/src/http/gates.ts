@@ -18,6 +18,13 @@ const privateSiteOpenPrefixes = [
   '/ping', '/api/public', '/api/login', '/api/me', '/api/oauth', '/api/version', '/api/recent', '/api/admin', '/api/clients/',
 ];
 
+/**
+ * Routes a guest may reach on a private site, matched by route rather than path prefix so nothing
+ * else under them opens: the file preview's token is itself the capability (one path of one
+ * node, minted by an admin who passed the files gate, for minutes), like a share link.
+ */
+const privateSiteOpenRoutes = new Set(['/api/preview/client/:uuid/file/download']);
+
 function unauthorized(reply: FastifyReply, message: string): void {
   void reply.code(401).send({ status: 'error', message });
 }
@@ -60,6 +67,7 @@ export function registerGates(fastify: FastifyInstance, app: AppContext): void {
       !caller.meta.tempKey &&
       isApiPath(path) &&
       !privateSiteOpenPrefixes.some((p) => path.startsWith(p)) &&
+      !privateSiteOpenRoutes.has(request.routeOptions.url ?? '') &&
       app.settings.get('private_site')
     ) {
       unauthorized(reply, 'Private site is enabled, please login first.');

@@ -27,7 +27,7 @@ export async function invoke(app: AppContext, caller: Caller, method: string, ra
   if (!def) throw new AppError(RpcCode.MethodNotFound, 'method not found', method);
   if (def.sensitive) await app.accounts.checkSensitive(caller, rawParams);
   const params = bindParams(def, rawParams);
-  return await def.handler(params, { caller, app });
+  return await def.handler(params, { caller, app, rawParams });
 }
 
 /** `invoke` wrapped in a JSON-RPC response; unexpected errors are logged and become -32603. */

@@ -6,6 +6,8 @@ import type { Caller } from './caller.ts';
 export interface CallContext {
   caller: Caller;
   app: AppContext;
+  /** the params as sent, before the schema dropped unknown keys (a `2fa_code` beside them) */
+  rawParams?: unknown;
 }
 
 export interface MethodParamMeta {

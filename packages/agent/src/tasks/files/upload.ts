@@ -1,4 +1,4 @@
-import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { chmod, mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { type Args, bool, int, str, uploadId } from './args.ts';
 import { FileOpError, isCode } from './errors.ts';
@@ -188,6 +188,9 @@ export class Uploads {
     if (size !== s.total) throw new FileOpError(`upload part file is ${size} bytes, want ${s.total}`);
     const existing = await stat(s.target).catch(() => undefined);
     if (existing?.isDirectory()) throw new FileOpError('cannot replace a directory with a file');
+    // the editor saves through uploads: a replaced file keeps its permission bits (a script stays
+    // executable, a key stays private), as the edit op's atomic write does
+    if (existing) await chmod(part, existing.mode & 0o7777);
     await rename(part, s.target);
     await syncDir(dirname(s.target));
     this.#sessions.delete(s.id);

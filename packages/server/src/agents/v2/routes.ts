@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import type { AppContext } from '../../app-context.ts';
+import { agentPostBodyLimit } from '../../files/limits.ts';
 import { gunzipBody } from './gzip-body.ts';
 import { v2Path } from './limits.ts';
 import { answerV2Post } from './post.ts';
@@ -25,7 +26,9 @@ export function registerV2AgentRoutes(fastify: FastifyInstance, app: AppContext)
     shutdown.abort();
     done();
   });
-  fastify.post(v2Path, { preParsing: gunzipBody(app.config.bodyLimit) }, (request, reply) =>
+  // File results (a 4 MiB `read` is ~5.6 MiB of JSON) come here; the socket never carries them.
+  const bodyLimit = agentPostBodyLimit(app.limits.files, app.config.bodyLimit);
+  fastify.post(v2Path, { bodyLimit, preParsing: gunzipBody(bodyLimit) }, (request, reply) =>
     answerV2Post(app, request, reply, shutdown.signal),
   );
 }

@@ -1,5 +1,5 @@
 // Editing a text file on the node: read whole (the agent's 4 MiB edit limit), shown in a text box,
-// written back whole. Files past the limit and files that are not UTF-8 text are refused with a
+// saved back whole through the upload route (files-api.ts says why). Files past the limit and files that are not UTF-8 text are refused with a
 // reason instead of being shown mangled, and never written back.
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -8,7 +8,7 @@ import { MessageLine } from '../../lib/message-line.tsx';
 import { DialogActions, Modal } from '../nodes/modal.tsx';
 import { errorText } from '../shared/error-text.ts';
 import { editLimit, type FileInfo, type FilesApi } from './files-api.ts';
-import { decodeText, encodeText } from './file-text.ts';
+import { decodeText } from './file-text.ts';
 import type { GatedRun } from './use-code-gate.tsx';
 
 interface Props {
@@ -49,12 +49,13 @@ export function FileEditor({ entry, api, run, onSaved, onClose }: Props) {
   }, [entry.path]);
 
   const save = async () => {
-    const data = encodeText(text);
-    if ((data.length / 4) * 3 > editLimit) return setProblem(tooLarge);
+    const bytes = new TextEncoder().encode(text);
+    if (bytes.length > editLimit) return setProblem(t('editor.tooLarge', { size: formatBytes(bytes.length), limit: formatBytes(editLimit) }));
+    const content = new Blob([bytes]);
     setBusy(true);
     setProblem('');
     try {
-      await run((code) => api(code).write(entry.path, data));
+      await run((code) => api(code).save(entry.path, content));
       onSaved();
     } catch (err) {
       setProblem(errorText(t, err));

@@ -21,7 +21,7 @@ interface InitAnswer {
 
 const route = (uuid: string, operation: string) => `/api/admin/client/${encodeURIComponent(uuid)}/file/upload?operation=${operation}`;
 
-export async function uploadFile(uuid: string, path: string, file: File, { code, onProgress, signal }: UploadOptions): Promise<void> {
+export async function uploadFile(uuid: string, path: string, file: Blob, { code, onProgress, signal }: UploadOptions): Promise<void> {
   signal.throwIfAborted();
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (code) headers['X-2FA-Code'] = code;

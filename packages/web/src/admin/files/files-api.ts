@@ -1,7 +1,8 @@
-// The agent file manager through the admin RPC methods (komari-1.5.md §2.2; fileRead/fileWrite
-// are komari-ts additions). A 2FA code, when the files gate asks for one, rides in X-2FA-Code so
-// the methods' strict params stay as the spec gives them.
+// The agent file manager through the admin RPC methods (komari-1.5.md §2.2; fileRead is a
+// komari-ts addition). A 2FA code, when the files gate asks for one, rides in X-2FA-Code so the
+// methods' strict params stay as the spec gives them.
 import { ApiError } from '../../lib/api.ts';
+import { uploadFile } from './file-upload.ts';
 
 /** An entry as the agent describes it (komari-1.5.md §2.2). */
 export interface FileInfo {
@@ -70,7 +71,10 @@ export const filesApi = (uuid: string, code?: string) => ({
   roots: async () => rootsOf(await call<unknown>('fileListRoots', { uuid }, code)),
   list: async (path: string) => (await call<FileInfo[] | null>('fileList', { uuid, path }, code)) ?? [],
   read: (path: string) => call<FileContent>('fileRead', { uuid, path }, code),
-  write: (path: string, data: string) => call<{ saved: boolean; size: number }>('fileWrite', { uuid, path, data }, code),
+  // Saved through the upload route, not admin:fileWrite: an RPC body is bound by KOMARI_BODY_LIMIT
+  // (1 MiB, ~750 KiB of file in base64), uploads take the whole edit limit; the agent commits the
+  // upload by one rename, so a reader sees the old file or the new one.
+  save: (path: string, content: Blob) => uploadFile(uuid, path, content, { code, onProgress: () => {}, signal: new AbortController().signal }),
   mkdir: (path: string) => call<unknown>('fileMkdir', { uuid, path }, code),
   move: (source: string, destination: string) => call<unknown>('fileMove', { uuid, source, destination }, code),
   copy: (source: string, destination: string) => call<unknown>('fileCopy', { uuid, source, destination }, code),
