@@ -143,8 +143,9 @@ describe('saved commands in a real browser: their page, the exec page and the te
       try {
         const { page } = p;
         await page.goto(`${s.url}/terminal?uuid=${node.uuid}`);
-        const request = await frameWhere(agent, (f) => f.message === 'terminal');
-        const peer = await agentTerminal(s, node.token, request.request_id);
+        // a v2 agent is asked as Komari 1.5 asks it: the agent.terminal.request event
+        const request = await frameWhere(agent, (f) => f.method === 'agent.terminal.request');
+        const peer = await agentTerminal(s, node.token, request.params.request_id);
         peer.send(Buffer.from('$ '), true);
         await page.locator('[data-testid=terminal-status][data-status=connected]').waitFor();
 
