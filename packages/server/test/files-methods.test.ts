@@ -67,8 +67,8 @@ describe('admin:file* methods against a simulated 1.5 agent', () => {
     assert.equal(existsSync(join(root, 'm.txt')), false);
     const logs = (await call('admin:getLogs', { limit: 50, page: 1 })).result;
     const messages = JSON.stringify(logs);
-    for (const m of [`file mkdir: ${node.uuid}:/new`, `file write: ${node.uuid}:/w.txt`, `file delete: ${node.uuid}:/m.txt`, `file chmod: ${node.uuid}:/m.txt`]) assert.ok(messages.includes(m), m);
-    assert.ok(!messages.includes('file list:'), 'reads are not audited');
+    for (const m of [`file mkdir: ${node.uuid}:/new`, `file write: ${node.uuid}:/w.txt (7 bytes)`, `file read: ${node.uuid}:/b.txt (5 bytes)`, `file delete: ${node.uuid}:/m.txt`, `file chmod: ${node.uuid}:/m.txt`]) assert.ok(messages.includes(m), m);
+    assert.ok(!messages.includes('file list:'), 'listings are not audited; reading contents is');
   });
 
   test('search passes query and content', async () => {

@@ -27,9 +27,18 @@ function path(app: AppContext, value: string | undefined, name = 'path'): string
   return checkPath(required(value, `${name} is required`), app.limits.files.maxPathChars, name);
 }
 
-/** Mutating calls are written to the audit log (komari-1.5.md §2.2: `file <op>: <uuid>:<path>`, warn). */
-async function audit(app: AppContext, caller: Caller, op: string, uuid: string, where: string): Promise<void> {
-  await app.audit.log(caller.meta.ip, actorUuid(caller), `file ${op}: ${uuid}:${where}`, 'warn');
+/**
+ * Mutating calls are written to the audit log (komari-1.5.md §2.2: `file <op>: <uuid>:<path>`,
+ * warn); reading a file's contents too (komari-ts), at info, as downloads are.
+ */
+async function audit(app: AppContext, caller: Caller, op: string, uuid: string, where: string, level: 'warn' | 'info' = 'warn'): Promise<void> {
+  await app.audit.log(caller.meta.ip, actorUuid(caller), `file ${op}: ${uuid}:${where}`, level);
+}
+
+/** The `size` of a `read` result, for its audit line. */
+function sizeOf(result: unknown): number {
+  const size = result !== null && typeof result === 'object' ? (result as Record<string, unknown>).size : undefined;
+  return typeof size === 'number' && Number.isFinite(size) ? size : 0;
 }
 
 /**
@@ -181,7 +190,10 @@ export const fileMethods: MethodDef[] = [
     bindError,
     handler: async (p, ctx) => {
       const uuid = target(p.uuid);
-      return run(ctx, p, uuid, 'read', { path: path(ctx.app, p.path) });
+      const where = path(ctx.app, p.path);
+      const result = await run(ctx, p, uuid, 'read', { path: where });
+      await audit(ctx.app, ctx.caller, 'read', uuid, `${where} (${sizeOf(result)} bytes)`, 'info');
+      return result;
     },
   }),
   // Over /api/rpc2 the whole call is one JSON body, bound by KOMARI_BODY_LIMIT (1 MiB by default):
@@ -201,7 +213,7 @@ export const fileMethods: MethodDef[] = [
       if (p.data.length > Math.ceil(max / 3) * 4) throw AppError.invalidParams(`invalid request: data exceeds the ${max} byte edit limit`);
       if (p.data.length % 4 !== 0 || !base64.test(p.data)) throw AppError.invalidParams('invalid request: data must be base64');
       if (Buffer.byteLength(p.data, 'base64') > max) throw AppError.invalidParams(`invalid request: data exceeds the ${max} byte edit limit`);
-      return run(ctx, p, uuid, 'write', { path: where, data: p.data }, where);
+      return run(ctx, p, uuid, 'write', { path: where, data: p.data }, `${where} (${Buffer.byteLength(p.data, 'base64')} bytes)`);
     },
   }),
 ];
