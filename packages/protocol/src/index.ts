@@ -10,3 +10,4 @@ export * from './provider-item.ts';
 export * from './alerts.ts';
 export * from './traffic.ts';
 export * from './load-metrics.ts';
+export * from './theme.ts';
