@@ -2,7 +2,9 @@
 // the server holds, and the object saved back. Nodes and ping tasks are kept as lists while
 // editing and sent as JSON strings ("[\"uuid\"]", "[1,2]"), the only shape Komari resolves.
 import type { ManagedItem } from '@komari-ts/protocol/theme';
-import type { ThemeSettings } from './themes-api.ts';
+
+/** A theme's saved settings: one JSON object, stored as sent (themes.md §8.7). */
+export type ThemeSettings = Record<string, unknown>;
 
 /** The items that hold a value: every type but the headings and static text, with a key. */
 export function valueItems(items: readonly ManagedItem[]): ManagedItem[] {

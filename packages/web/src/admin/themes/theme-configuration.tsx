@@ -6,23 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { localized } from './localized.ts';
 import { ManagedForm } from './managed-form.tsx';
 import { managedItems } from './managed-values.ts';
-
-/**
- * A redirect target as an in-site path (themes.md §3 rules), or undefined when Komari would have
- * refused it: never a link to another host or to a scheme.
- */
-export function redirectPath(target: unknown): string | undefined {
-  if (typeof target !== 'string' || target.trim() === '' || target.includes('\\') || target.startsWith('//')) return undefined;
-  if (/^[a-z][a-z0-9+.-]*:/i.test(target)) return undefined;
-  let rest = target.startsWith('/') ? target.replace(/^\/+/, '') : target;
-  while (rest.startsWith('../')) rest = rest.slice(3);
-  const cut = rest.search(/[?#]/);
-  const path = cut < 0 ? rest : rest.slice(0, cut);
-  const tail = cut < 0 ? '' : rest.slice(cut);
-  const segments = path.split('/').filter((s) => s !== '' && s !== '.');
-  if (segments.includes('..')) return undefined;
-  return `/${segments.join('/')}${tail}`;
-}
+import { redirectPath } from './redirect-path.ts';
 
 export function ThemeConfiguration({ theme }: { theme: ThemeManifest }) {
   const { t, i18n } = useTranslation('admin-themes');

@@ -1,11 +1,11 @@
 // The admin theme routes (themes.md §8) and the active theme as the public API reports it (§7).
 import type { ThemeManifest } from '@komari-ts/protocol/theme';
 import { ApiError, apiGet, apiSend, readEnvelope } from '../../lib/api.ts';
+import type { ThemeSettings } from './managed-values.ts';
 
 /** The default theme's short name: always installed, never deletable (themes.md §6). */
 export const defaultTheme = 'default';
 
-export type ThemeSettings = Record<string, unknown>;
 
 export interface ImportPreview {
   theme: ThemeManifest;
