@@ -58,6 +58,8 @@ import type { Store } from './store/types.ts';
 import { TerminalBroker } from './terminal/broker.ts';
 import { registerThemeRoutes } from './themes/routes.ts';
 import { ThemeFiles } from './themes/theme-files.ts';
+import { ManifestItems } from './themes/settings/manifest-items.ts';
+import { registerThemeSettingsRoutes } from './themes/settings/routes.ts';
 import { registerTerminalRoutes } from './terminal/routes.ts';
 
 export interface BuildOptions {
@@ -141,6 +143,7 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
     restore: undefined as unknown as RestoreService,
     fileGrants: new FileGrants(clock),
     files: createFileManager(limits.files, clock),
+    themeManifests: new ManifestItems(defaultThemeRoot(config), join(dataDirOf(config), 'theme'), limits.themeSettings.maxManifestBytes),
   };
   ctx.live.onTransition((t) => bus.publish('node.transition', t));
   bus.subscribe('node.deleted', ({ uuid }) => forgetFileClient(ctx, uuid));
@@ -192,6 +195,7 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
     raw.addContentTypeParser('*', (_request, _payload, done) => done(null, undefined));
     registerFileRoutes(raw, ctx);
   });
+  registerThemeSettingsRoutes(fastify, ctx);
   registerThemeRoutes(fastify, ctx, themeFilesFor(config));
   registerGeoipRoutes(fastify, ctx);
 
@@ -217,8 +221,11 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
 
 /** The built web UI of this checkout is the default theme unless KOMARI_WEB_ROOT names another. */
 function themeFilesFor(config: BootConfig): ThemeFiles {
-  const defaultRoot = config.webRoot || fileURLToPath(new URL('../../web', import.meta.url));
-  return new ThemeFiles(defaultRoot, join(dataDirOf(config), 'theme'));
+  return new ThemeFiles(defaultThemeRoot(config), join(dataDirOf(config), 'theme'));
+}
+
+function defaultThemeRoot(config: BootConfig): string {
+  return config.webRoot || fileURLToPath(new URL('../../web', import.meta.url));
 }
 
 /**
