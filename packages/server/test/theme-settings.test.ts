@@ -235,6 +235,11 @@ describe('theme settings (themes.md §7, §8.7)', () => {
       }
     });
 
+    it('a theme named twice in the query is the first one', async () => {
+      assert.equal((await http(s.url, '/api/admin/theme/settings?theme=First&theme=Second', { method: 'POST', cookie, body: { n: 1 } })).status, 200);
+      assert.deepEqual([await saved('First'), await saved('Second')], [{ n: 1 }, {}]);
+    });
+
     it('a body that is not a JSON object is 400 参数错误 and changes nothing', async () => {
       await save('Guarded', { keep: true });
       for (const body of ['[1,2]', '"text"', '42', 'null', '{not json', '']) {

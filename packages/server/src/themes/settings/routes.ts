@@ -12,7 +12,9 @@ const url = '/api/admin/theme/settings';
 const shortPattern = /^[A-Za-z0-9_-]{1,100}$/;
 
 function themeOf(request: FastifyRequest): string {
-  const theme = (request.query as Record<string, unknown>).theme;
+  const given = (request.query as Record<string, unknown>).theme;
+  // `?theme=a&theme=b`: the first, as Komari's query reader takes it.
+  const theme = Array.isArray(given) ? (given[0] as unknown) : given;
   if (typeof theme !== 'string' || theme === '') throw AppError.invalidParams('主题名称不能为空');
   if (!shortPattern.test(theme)) throw AppError.invalidParams('无效的主题名称');
   return theme;
