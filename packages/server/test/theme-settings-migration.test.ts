@@ -57,3 +57,25 @@ describe('migration of theme settings kept as settings into theme_configurations
     assert.equal(Object.hasOwn(left, 'theme_settings'), false);
   });
 });
+
+describe('theme_configurations rows the store cannot read as an object', () => {
+  it('a row whose text is not a JSON object reads as missing (themes.md §7: bad JSON → {})', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'komari-theme-rows-'));
+    const path = join(dir, 'komari.db');
+    try {
+      const store = openSqliteStore(path);
+      await store.themeConfigs.set('good', { a: 1 });
+      const db = new DatabaseSync(path);
+      const put = db.prepare('INSERT INTO theme_configurations (short, data) VALUES (?, ?)');
+      put.run('broken', '{not json');
+      put.run('list', '[1,2]');
+      put.run('text', '"x"');
+      db.close();
+      for (const short of ['broken', 'list', 'text', 'absent']) assert.equal(await store.themeConfigs.get(short), undefined, short);
+      assert.deepEqual(Object.fromEntries(await store.themeConfigs.all()), { good: { a: 1 } });
+      await store.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
