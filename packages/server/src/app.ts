@@ -61,6 +61,8 @@ import { registerThemePutUpload, themePurpose } from './themes/install/upload-ro
 import { registerThemeRoutes } from './themes/routes.ts';
 import { ThemeFiles } from './themes/theme-files.ts';
 import { defaultThemeRoot, installedThemesRoot } from './themes/theme-paths.ts';
+import { ManifestItems } from './themes/settings/manifest-items.ts';
+import { registerThemeSettingsRoutes } from './themes/settings/routes.ts';
 import { registerTerminalRoutes } from './terminal/routes.ts';
 
 export interface BuildOptions {
@@ -144,6 +146,7 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
     restore: undefined as unknown as RestoreService,
     fileGrants: new FileGrants(clock),
     files: createFileManager(limits.files, clock),
+    themeManifests: new ManifestItems(defaultThemeRoot(config), installedThemesRoot(config), limits.themeSettings.maxManifestBytes),
   };
   ctx.live.onTransition((t) => bus.publish('node.transition', t));
   bus.subscribe('node.deleted', ({ uuid }) => forgetFileClient(ctx, uuid));
@@ -198,6 +201,7 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
     registerFileRoutes(raw, ctx);
   });
   registerThemeAdminRoutes(fastify, ctx);
+  registerThemeSettingsRoutes(fastify, ctx);
   registerThemeRoutes(fastify, ctx, new ThemeFiles(defaultThemeRoot(config), installedThemesRoot(config)));
   registerGeoipRoutes(fastify, ctx);
 

@@ -284,6 +284,13 @@ export interface ServerLimits {
   };
   /** the remote file manager (files/limits.ts) */
   files: FileLimits;
+  /** themes' saved settings (themes/settings/); every visitor's `/api/public` carries the active theme's */
+  themeSettings: {
+    /** UTF-8 bytes of one theme's saved settings object as JSON; a larger one is refused (400) */
+    maxSettingsBytes: number;
+    /** bytes of a `komari-theme.json` read for its managed items (Komari's install limit); a larger one has none */
+    maxManifestBytes: number;
+  };
 }
 
 export const defaultServerLimits: ServerLimits = {
@@ -427,6 +434,10 @@ export const defaultServerLimits: ServerLimits = {
     batchRows: 2000,
   },
   files: defaultFileLimits,
+  themeSettings: {
+    maxSettingsBytes: 256 * 1024,
+    maxManifestBytes: 1024 * 1024,
+  },
 };
 
 export type LimitOverrides = { [K in keyof ServerLimits]?: Partial<ServerLimits[K]> };

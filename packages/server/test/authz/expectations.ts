@@ -208,6 +208,8 @@ export const restRoutes: Record<string, Expectation> = {
   'GET /api/admin/clipboard/:id': adminOnly,
   'POST /api/admin/clipboard/:id': adminOnly,
   'POST /api/admin/clipboard/:id/remove': adminOnly,
+  'GET /api/admin/theme/settings': { ...adminOnly, probe: { query: 'theme=AuthzProbe' } },
+  'POST /api/admin/theme/settings': { ...adminOnly, probe: { query: 'theme=AuthzProbe' } },
 
   'GET /api/clients/report': agentOrAdmin,
   'POST /api/clients/report': agentOrAdmin,
