@@ -18,7 +18,6 @@ export const settingDefinitions = {
   ws_origin_check_enabled: { schema: z.boolean(), default: true },
   ws_allowed_origins: { schema: z.string(), default: '' },
   theme: { schema: z.string(), default: 'default' },
-  theme_settings: { schema: z.record(z.string(), z.unknown()), default: {} as Record<string, unknown> },
   private_site: { schema: z.boolean(), default: false },
   /** komari-ts: ≥ 32 random-looking characters or '' (api-key.ts); a weaker stored key reads as '' */
   api_key: { schema: z.string().refine(isAcceptableApiKey, weakApiKeyMessage), default: '' },

@@ -23,6 +23,7 @@ import type { SettingsService } from './services/settings-service.ts';
 import type { FileGrants } from './remote-control/file-grants.ts';
 import type { Store } from './store/types.ts';
 import type { TerminalBroker } from './terminal/broker.ts';
+import type { ManifestItems } from './themes/settings/manifest-items.ts';
 import type { TokenBuckets } from './util/token-buckets.ts';
 
 /**
@@ -75,4 +76,6 @@ export interface AppContext {
   fileGrants: FileGrants;
   /** the remote file manager: calls waiting for agents, stream transfers, uploads, preview tokens */
   files: FileManager;
+  /** managed items of theme manifests, parsed once per file version (themes/settings/) */
+  themeManifests: ManifestItems;
 }

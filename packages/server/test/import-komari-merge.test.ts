@@ -37,6 +37,7 @@ describe('import into a server that has nodes', () => {
     await store.nodes.create(ownNode('22222222-0000-4000-8000-000000000002', sample.nodeB.token));
     await store.ping.tasks.create({ name: 'own-task', clients: [sample.nodeA.uuid], defaultOn: false, type: 'icmp', target: '9.9.9.9', interval: 30 });
     await store.settings.setMany({ sitename: 'Ours' });
+    await store.themeConfigs.set('aurora', { headline: 'Ours' });
   });
   after(async () => {
     await store.close();
@@ -74,6 +75,8 @@ describe('import into a server that has nodes', () => {
     assert.equal(komariTask.id, 2, 'a merge gives Komari\'s task 4 the next id here');
     assert.deepEqual(seen, { clients: [], tasks: [[4, komariTask.id]] });
     assert.equal((await store.nodes.list()).length, 3, 'no Komari node came: both collided');
+    assert.deepEqual(Object.fromEntries(await store.themeConfigs.all()), { aurora: { headline: 'Ours' }, other: { x: 1 } }, "a theme's saved settings here are kept, the others added");
+    assert.ok(report.skipped.some((s) => s.kind === 'themeSettings' && s.id === 'aurora' && s.reason === "kept this server's value"));
   });
 
   it('merging again changes nothing', async () => {

@@ -94,8 +94,8 @@ describe('what older releases kept elsewhere', () => {
     const { store, report } = await importVersion('1.2.x');
     try {
       const s = await store.settings.all();
-      assert.deepEqual(s.theme_settings, { headline: 'Hi' });
-      assert.deepEqual(s.theme_configurations, { aurora: { headline: 'Hi' }, other: { x: 1 } });
+      assert.deepEqual(Object.fromEntries(await store.themeConfigs.all()), { aurora: { headline: 'Hi' }, other: { x: 1 } });
+      assert.equal(Object.hasOwn(s, 'theme_settings') || Object.hasOwn(s, 'theme_configurations'), false, 'theme settings are rows, not settings');
       assert.equal(JSON.parse((await store.alerts.senderConfig('telegram'))!.addition).bot_token, '123:abc');
       assert.deepEqual(report.skipped.find((x) => x.kind === 'messageSenders'), { kind: 'messageSenders', id: 'Javascript', reason: 'komari-ts has no provider of this name' });
       assert.deepEqual(await store.alerts.trafficReportRules(), [{ client: sample.nodeA.uuid, enable: true, daily: true, weekly: false, monthly: true }]);

@@ -13,7 +13,6 @@ const typedValues: Record<keyof typeof settingDefinitions, unknown> = {
   ws_origin_check_enabled: false,
   ws_allowed_origins: 'https://b.example',
   theme: 'Mochi',
-  theme_settings: { number_A: 99 },
   private_site: true,
   api_key: randomBytes(24).toString('base64url'),
   auto_discovery_key: 'discovery-key-0123456789',
@@ -53,6 +52,7 @@ const typedValues: Record<keyof typeof settingDefinitions, unknown> = {
 const komariOnly: Record<string, { value: unknown; status: string }> = {
   xtermjs_settings: { value: { terminalPadding: 8 }, status: 'supported' },
   theme_market_sources: { value: [{ name: 'a', url: 'https://m.example' }], status: 'unsupported' },
+  theme_settings: { value: { number_A: 99 }, status: 'unsupported' },
   plugin_market_sources: { value: [], status: 'unsupported' },
   system_version: { value: '1.4.3', status: 'unsupported' },
   metric_db_driver: { value: 'sqlite', status: 'unsupported' },

@@ -83,7 +83,8 @@ describe('site endpoints', () => {
     assert.equal(json.data.sitename, 'Komari');
     assert.equal(json.data.description, 'A simple server monitor tool.');
     assert.equal(json.data.theme, 'default');
-    assert.deepEqual(json.data.theme_settings, {});
+    // nothing saved: only the built-in manifest's selector, resolved to a list (themes.md §7)
+    assert.deepEqual(json.data.theme_settings, { featured_nodes: [] });
     assert.equal(json.data.oauth_provider, 'github');
     assert.equal(json.data.oauth_enable, false);
     assert.equal(json.data.private_site, false);
@@ -106,11 +107,13 @@ describe('site endpoints', () => {
     const saved = await http(s.url, '/api/admin/settings', {
       method: 'POST',
       cookie: admin,
-      body: { sitename: 'My Fleet', description: 'd', custom_head: '<style></style>', custom_body: '<b>x</b>', theme_settings: { a: 1 } },
+      body: { sitename: 'My Fleet', description: 'd', custom_head: '<style></style>', custom_body: '<b>x</b>' },
     });
     assert.equal(saved.status, 200, saved.text);
+    const theme = await http(s.url, '/api/admin/theme/settings?theme=default', { method: 'POST', cookie: admin, body: { a: 1 } });
+    assert.equal(theme.status, 200, theme.text);
     const { json } = await http(s.url, '/api/public');
-    const expected = { sitename: 'My Fleet', description: 'd', custom_head: '<style></style>', custom_body: '<b>x</b>', theme_settings: { a: 1 } };
+    const expected = { sitename: 'My Fleet', description: 'd', custom_head: '<style></style>', custom_body: '<b>x</b>', theme_settings: { a: 1, featured_nodes: [] } };
     for (const [k, v] of Object.entries(expected)) assert.deepEqual(json.data[k], v, k);
     const r = await rpc(s.url, 'common:getPublicInfo');
     for (const [k, v] of Object.entries(expected)) assert.deepEqual(r.result[k], v, k);

@@ -184,6 +184,21 @@ export interface ServerLimits {
     /** how often expired uploads are looked for */
     sweepEveryMs: number;
   };
+  /** installing theme packages (themes/install/, themes.md §1); Komari's bounds and words */
+  themes: {
+    /** entries a package may hold, folders included (Komari: 10,000) */
+    maxEntries: number;
+    /** bytes one file may inflate to, counted while inflating (Komari: 128 MiB) */
+    maxFileBytes: number;
+    /** bytes all files may inflate to together, counted while inflating (Komari: 512 MiB) */
+    maxTotalBytes: number;
+    /** bytes of `komari-theme.json`, which is read into memory (Komari: 1 MiB) */
+    maxManifestBytes: number;
+    /** bytes of one entry's name (the names are held while the package is checked: ≤ maxEntries × this) */
+    maxEntryNameBytes: number;
+    /** bytes of the raw body of the older `PUT /api/admin/theme/upload`, kept on disk */
+    maxPutBytes: number;
+  };
   /** alerts: evaluation, delivery and what is kept (alerts/) */
   alerts: {
     /** one attempt to deliver to one channel is abandoned after this */
@@ -269,6 +284,13 @@ export interface ServerLimits {
   };
   /** the remote file manager (files/limits.ts) */
   files: FileLimits;
+  /** themes' saved settings (themes/settings/); every visitor's `/api/public` carries the active theme's */
+  themeSettings: {
+    /** UTF-8 bytes of one theme's saved settings object as JSON; a larger one is refused (400) */
+    maxSettingsBytes: number;
+    /** bytes of a `komari-theme.json` read for its managed items (Komari's install limit); a larger one has none */
+    maxManifestBytes: number;
+  };
 }
 
 export const defaultServerLimits: ServerLimits = {
@@ -361,6 +383,14 @@ export const defaultServerLimits: ServerLimits = {
     idleTtlMs: 30 * 60_000,
     sweepEveryMs: 60_000,
   },
+  themes: {
+    maxEntries: 10_000,
+    maxFileBytes: 128 * 1024 * 1024,
+    maxTotalBytes: 512 * 1024 * 1024,
+    maxManifestBytes: 1024 * 1024,
+    maxEntryNameBytes: 1024,
+    maxPutBytes: 1024 ** 3,
+  },
   alerts: {
     sendTimeoutMs: 10_000,
     attempts: 3,
@@ -404,6 +434,10 @@ export const defaultServerLimits: ServerLimits = {
     batchRows: 2000,
   },
   files: defaultFileLimits,
+  themeSettings: {
+    maxSettingsBytes: 256 * 1024,
+    maxManifestBytes: 1024 * 1024,
+  },
 };
 
 export type LimitOverrides = { [K in keyof ServerLimits]?: Partial<ServerLimits[K]> };

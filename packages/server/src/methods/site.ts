@@ -2,9 +2,10 @@ import { longestRetentionHours } from '@komari-ts/protocol';
 import type { AppContext } from '../app-context.ts';
 import type { Caller } from '../rpc/caller.ts';
 import { defineMethod, noParams, type MethodDef } from '../rpc/registry.ts';
+import { publicThemeSettings } from '../themes/settings/public-settings.ts';
 
 /** `/api/public` data (public-api.md §6.3), plus the seed's `allow_cors`. */
-export function publicInfo(app: AppContext, caller: Caller | undefined): Record<string, unknown> {
+export async function publicInfo(app: AppContext, caller: Caller | undefined): Promise<Record<string, unknown>> {
   const s = app.settings;
   const retention = s.get('history_retention');
   const keptHours = longestRetentionHours(retention);
@@ -25,7 +26,7 @@ export function publicInfo(app: AppContext, caller: Caller | undefined): Record<
     private_site: s.get('private_site') && !(caller?.meta.tempKey ?? false),
     visitor_audit_enabled: s.get('visitor_audit_enabled'),
     theme: s.get('theme'),
-    theme_settings: s.get('theme_settings'),
+    theme_settings: await publicThemeSettings(app),
   };
 }
 

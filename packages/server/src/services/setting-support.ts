@@ -41,6 +41,8 @@ const komariKeys: Record<string, SettingSupport> = {
   metric_rollup_five_minute_retention_minutes: { status: 'unsupported', note: tiers },
   metric_rollup_hour_retention_hours: { status: 'unsupported', note: tiers },
   theme_market_sources: { status: 'unsupported', note: 'komari-ts has no theme market' },
+  // komari-ts kept the active theme's settings under this key before it had Komari's per-theme rows.
+  theme_settings: { status: 'unsupported', note: 'theme settings are saved per theme: POST /api/admin/theme/settings?theme=<short>' },
   plugin_market_sources: { status: 'unsupported', note: 'komari-ts has no plugins' },
   system_version: { status: 'unsupported', note: "Komari's boot marker; komari-ts names its version at /api/version" },
   allow_cors: { status: 'unsupported', note: 'replaced by cors_origin_check_enabled and cors_allowed_origins (Komari 1.2.1); /api/public derives it' },

@@ -2,6 +2,7 @@ import type { NodeWire } from '@komari-ts/protocol';
 import type { AlertStore } from '../alerts/store/types.ts';
 import type { ClipboardStore } from '../clipboard/store/types.ts';
 import type { RemoteControlStore } from '../remote-control/store/types.ts';
+import type { ThemeConfigStore } from '../themes/settings/store/types.ts';
 
 /**
  * The store interfaces. Callers depend on these only; `sqlite/` implements them today and a
@@ -360,5 +361,7 @@ export interface Store {
   readonly clipboard: ClipboardStore;
   /** per-node remote control overrides (remote-control/) */
   readonly remoteControl: RemoteControlStore;
+  /** each theme's saved settings (themes/settings/) */
+  readonly themeConfigs: ThemeConfigStore;
   close(): Promise<void>;
 }

@@ -20,5 +20,6 @@ export async function dumpStore(store: Store): Promise<Record<string, unknown>> 
     audit: await store.audit.list({ limit: 100_000, offset: 0 }),
     exec: await store.execTasks.list(),
     execResults: await store.execTasks.results(),
+    themeConfigs: Object.fromEntries(await store.themeConfigs.all()),
   };
 }

@@ -15,6 +15,7 @@ import { allTags, applyFilter, groupsOf, noFilter, publicNodes, type NodeFilter 
 import { NodeTable } from './node-table.tsx';
 import { PrivatePrompt } from './private-prompt.tsx';
 import { SummaryStrip } from './summary-strip.tsx';
+import { dashboardOptions, featuredFirst } from './theme-options.ts';
 import { LiveStoreContext } from './use-live.ts';
 import { useNodeList } from './use-node-list.ts';
 import { useViewMode } from './view-mode.ts';
@@ -60,9 +61,11 @@ export function DashboardPage() {
 
 function Fleet({ nodes }: { nodes: readonly NodeWire[] }) {
   const { t } = useTranslation('dashboard');
+  const { site } = useSession();
+  const options = useMemo(() => dashboardOptions(site?.theme_settings), [site?.theme_settings]);
   const [filter, setFilter] = useState<NodeFilter>(noFilter);
-  const [view, setView] = useViewMode();
-  const visible = useMemo(() => publicNodes(nodes), [nodes]);
+  const [view, setView] = useViewMode(options.defaultView);
+  const visible = useMemo(() => featuredFirst(publicNodes(nodes), options.featured), [nodes, options.featured]);
   const groups = useMemo(() => groupsOf(visible), [visible]);
   const tags = useMemo(() => allTags(visible), [visible]);
   const shown = useMemo(() => applyFilter(visible, filter), [visible, filter]);
@@ -71,11 +74,11 @@ function Fleet({ nodes }: { nodes: readonly NodeWire[] }) {
   if (visible.length === 0) list = <p className="card dash-empty muted">{t('empty.none')}</p>;
   else if (shown.length === 0) list = <p className="card dash-empty muted" data-testid="no-match">{t('empty.noMatch')}</p>;
   else if (view === 'table') list = <NodeTable nodes={shown} />;
-  else list = <NodeGrid nodes={shown} />;
+  else list = <NodeGrid nodes={shown} show={options.card} featured={options.featured} />;
 
   return (
     <>
-      <SummaryStrip nodes={visible} />
+      {options.showSummary && <SummaryStrip nodes={visible} />}
       <FilterBar groups={groups} tags={tags} filter={filter} onFilter={setFilter} view={view} onView={setView} />
       {list}
     </>

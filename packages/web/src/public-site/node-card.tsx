@@ -8,6 +8,7 @@ import type { NodeWire } from './live-types.ts';
 import { tagsOf } from './node-filters.ts';
 import { figuresOf, type Usage } from './node-figures.ts';
 import { Billing, Meter, pct, StatusBadge, TrafficLimit, usageText } from './node-parts.tsx';
+import type { CardFigure } from './theme-options.ts';
 import { useNodeLive } from './use-live.ts';
 import { useOnScreen } from './use-on-screen.ts';
 
@@ -34,7 +35,13 @@ function Pair({ label, field, children }: { label: string; field: string; childr
   );
 }
 
-export const NodeCard = memo(function NodeCard({ node }: { node: NodeWire }) {
+interface Props {
+  node: NodeWire;
+  show: Readonly<Record<CardFigure, boolean>>;
+  featured: boolean;
+}
+
+export const NodeCard = memo(function NodeCard({ node, show, featured }: Props) {
   const { t } = useTranslation('dashboard');
   const ref = useRef<HTMLAnchorElement>(null);
   const live = useNodeLive(node.uuid, useOnScreen(ref));
@@ -45,8 +52,9 @@ export const NodeCard = memo(function NodeCard({ node }: { node: NodeWire }) {
       ref={ref}
       href={`/instance/${encodeURIComponent(node.uuid)}`}
       onClick={followLink}
-      className={`card dash-card${f.online ? '' : ' is-offline'}`}
+      className={`card dash-card${f.online ? '' : ' is-offline'}${featured ? ' is-featured' : ''}`}
       data-testid="node-card"
+      data-featured={featured || undefined}
       data-uuid={node.uuid}
     >
       <div className="dash-card-head">
@@ -61,26 +69,36 @@ export const NodeCard = memo(function NodeCard({ node }: { node: NodeWire }) {
       </div>
       {f.hasReport ? (
         <>
-          <UsageLine label={t('field.cpu')} field="cpu" u={{ used: f.cpu, total: 100, percent: f.cpu }} text={pct(f.cpu)} />
-          <UsageLine label={t('field.memory')} field="memory" u={f.ram} />
-          {f.swap.total > 0 && <UsageLine label={t('field.swap')} field="swap" u={f.swap} />}
-          <UsageLine label={t('field.disk')} field="disk" u={f.disk} />
+          {show.cpu && <UsageLine label={t('field.cpu')} field="cpu" u={{ used: f.cpu, total: 100, percent: f.cpu }} text={pct(f.cpu)} />}
+          {show.memory && <UsageLine label={t('field.memory')} field="memory" u={f.ram} />}
+          {show.memory && f.swap.total > 0 && <UsageLine label={t('field.swap')} field="swap" u={f.swap} />}
+          {show.disk && <UsageLine label={t('field.disk')} field="disk" u={f.disk} />}
           <div className="dash-pairs">
-            <Pair label={t('field.speed')} field="speed">
-              ↑ {formatSpeed(f.up)} ↓ {formatSpeed(f.down)}
-            </Pair>
-            <Pair label={t('field.traffic')} field="traffic">
-              ↑ {formatBytes(f.totalUp)} ↓ {formatBytes(f.totalDown)}
-            </Pair>
-            <Pair label={t('field.load')} field="load">
-              {f.load.map((l) => l.toFixed(2)).join(' / ')}
-            </Pair>
-            <Pair label={t('field.uptime')} field="uptime">
-              {formatUptime(f.uptime)}
-            </Pair>
-            <Pair label={t('field.connections')} field="connections">
-              TCP {f.tcp} · UDP {f.udp}
-            </Pair>
+            {show.network && (
+              <Pair label={t('field.speed')} field="speed">
+                ↑ {formatSpeed(f.up)} ↓ {formatSpeed(f.down)}
+              </Pair>
+            )}
+            {show.network && (
+              <Pair label={t('field.traffic')} field="traffic">
+                ↑ {formatBytes(f.totalUp)} ↓ {formatBytes(f.totalDown)}
+              </Pair>
+            )}
+            {show.load && (
+              <Pair label={t('field.load')} field="load">
+                {f.load.map((l) => l.toFixed(2)).join(' / ')}
+              </Pair>
+            )}
+            {show.uptime && (
+              <Pair label={t('field.uptime')} field="uptime">
+                {formatUptime(f.uptime)}
+              </Pair>
+            )}
+            {show.connections && (
+              <Pair label={t('field.connections')} field="connections">
+                TCP {f.tcp} · UDP {f.udp}
+              </Pair>
+            )}
           </div>
         </>
       ) : (
@@ -88,7 +106,7 @@ export const NodeCard = memo(function NodeCard({ node }: { node: NodeWire }) {
       )}
       <TrafficLimit node={node} f={f} />
       <div className="dash-card-foot">
-        <Billing node={node} />
+        {show.billing && <Billing node={node} />}
         {tags.length > 0 && (
           <span className="dash-tags">
             {tags.map((tag) => (

@@ -3,10 +3,18 @@
 // a card that changes size re-lays out its block, not a grid of 1,000 cards.
 import { NodeCard } from './node-card.tsx';
 import type { NodeWire } from './live-types.ts';
+import type { CardFigure } from './theme-options.ts';
 
 const blockSize = 12;
 
-export function NodeGrid({ nodes }: { nodes: readonly NodeWire[] }) {
+interface Props {
+  nodes: readonly NodeWire[];
+  /** figures the site shows on a card (theme settings); one object for all cards, so memo holds */
+  show: Readonly<Record<CardFigure, boolean>>;
+  featured: readonly string[];
+}
+
+export function NodeGrid({ nodes, show, featured }: Props) {
   const blocks: NodeWire[][] = [];
   for (let i = 0; i < nodes.length; i += blockSize) blocks.push(nodes.slice(i, i + blockSize));
   return (
@@ -14,7 +22,7 @@ export function NodeGrid({ nodes }: { nodes: readonly NodeWire[] }) {
       {blocks.map((block) => (
         <div className="dash-grid" key={block[0]!.uuid}>
           {block.map((n) => (
-            <NodeCard key={n.uuid} node={n} />
+            <NodeCard key={n.uuid} node={n} show={show} featured={featured.includes(n.uuid)} />
           ))}
         </div>
       ))}

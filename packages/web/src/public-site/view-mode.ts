@@ -1,20 +1,22 @@
-// Cards or table, remembered in localStorage across visits.
+// Cards or table: the visitor's own choice, remembered in localStorage across visits; until they
+// make one, the site's default (the built-in theme's `default_view` setting).
 import { useState } from 'react';
 
 export type ViewMode = 'cards' | 'table';
 
 const key = 'komari-ts.dashboard.view';
 
-function saved(): ViewMode {
+function saved(): ViewMode | undefined {
   try {
-    return localStorage.getItem(key) === 'table' ? 'table' : 'cards';
+    const v = localStorage.getItem(key);
+    return v === 'table' || v === 'cards' ? v : undefined;
   } catch {
-    return 'cards';
+    return undefined;
   }
 }
 
-export function useViewMode(): [ViewMode, (v: ViewMode) => void] {
-  const [view, setView] = useState<ViewMode>(saved);
+export function useViewMode(siteDefault: ViewMode): [ViewMode, (v: ViewMode) => void] {
+  const [view, setView] = useState<ViewMode | undefined>(saved);
   const set = (v: ViewMode) => {
     setView(v);
     try {
@@ -23,5 +25,5 @@ export function useViewMode(): [ViewMode, (v: ViewMode) => void] {
       // storage refused (private mode): the choice lasts for this visit
     }
   };
-  return [view, set];
+  return [view ?? siteDefault, set];
 }

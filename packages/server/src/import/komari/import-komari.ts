@@ -87,7 +87,7 @@ async function importAll(ctx: ImportContext, source: { metricsDb?: string }, his
   await importNodes(ctx);
   await importAccounts(ctx);
   const settings = await importSettings(ctx);
-  await importThemeSettings(ctx, settings);
+  await importThemeSettings(ctx);
   await importProviders(ctx, settings);
   await importPingTasks(ctx);
   await importAlertRules(ctx);

@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import type { ImportKind } from '@komari-ts/protocol/import-report';
 import { defaultRetention, ignoredSettingKeys, isSettingKey, retentionSchema, settingDefinitions, type RetentionTier } from '@komari-ts/protocol';
 import type { ImportContext } from './context.ts';
@@ -12,7 +13,7 @@ const kind = 'settings';
  * keys it does not know (the older keys `allow_cors`, `record_*`, `telegram_*`, Komari's
  * `metric_*` and `system_version` among them). Then what the older keys meant is carried onto
  * komari-ts's: the retention keys raise history tiers that keep less, the 0.0.x Telegram keys
- * fill the telegram sender, and theme settings (theme_configurations) become `theme_settings`.
+ * fill the telegram sender. Theme settings are rows of their own (importThemeSettings).
  */
 export async function importSettings(ctx: ImportContext): Promise<Record<string, unknown>> {
   const source = readConfigs(ctx);
@@ -124,29 +125,34 @@ function raisedRetention(current: unknown, source: Record<string, unknown>): Ret
 }
 
 /**
- * Komari keeps each theme's saved settings in `theme_configurations(short, data)`; komari-ts has
- * one `theme_settings` object (the active theme's, what `/api/public` serves). The active theme's
- * row becomes `theme_settings`; every row is kept, by short name, under the setting
- * `theme_configurations`, for the themes work to read when a theme is switched.
+ * Komari's `theme_configurations(short, data)` rows, one per theme, into the same table here
+ * (themes/settings/store). Fresh replaces a theme's row; merge keeps a row this server has.
  */
-export async function importThemeSettings(ctx: ImportContext, source: Record<string, unknown>): Promise<void> {
-  const all: Record<string, Record<string, unknown>> = {};
+export async function importThemeSettings(ctx: ImportContext): Promise<void> {
+  const themeKind = 'themeSettings';
+  const maxBytes = ctx.limits.themeSettings.maxSettingsBytes;
+  const existing = await ctx.store.themeConfigs.all();
   for (const r of rowsOf(ctx.db, 'theme_configurations')) {
     const short = textOrEmpty(r.short) ?? '';
     const data = jsonObject(r.data);
     if (!/^[A-Za-z0-9_-]{1,100}$/.test(short)) {
-      ctx.report.skip('themeSettings', 'a theme name that is empty or not [A-Za-z0-9_-]');
+      ctx.report.skip(themeKind, 'a theme name that is empty or not [A-Za-z0-9_-]');
       continue;
     }
     if (!data) {
-      ctx.report.skip('themeSettings', 'its settings are not a JSON object', short);
+      ctx.report.skip(themeKind, 'its settings are not a JSON object', short);
       continue;
     }
-    all[short] = data;
+    if (Buffer.byteLength(JSON.stringify(data)) > maxBytes) {
+      ctx.report.skip(themeKind, `its settings are over ${maxBytes} bytes`, short);
+      continue;
+    }
+    const here = existing.get(short);
+    if (here && sameJson(here, data)) ctx.report.present(themeKind);
+    else if (here && ctx.mode === 'merge') ctx.report.skip(themeKind, "kept this server's value", short);
+    else {
+      await ctx.store.themeConfigs.set(short, data);
+      ctx.report.count(themeKind);
+    }
   }
-  if (Object.keys(all).length === 0) return;
-  const wanted: Record<string, unknown> = { theme_configurations: all };
-  const active = typeof source.theme === 'string' ? all[source.theme] : undefined;
-  if (active) wanted.theme_settings = active;
-  await write(ctx, 'themeSettings', wanted, await ctx.store.settings.all());
 }

@@ -6,6 +6,7 @@ import type { Store } from '../types.ts';
 import { sqliteAlerts } from '../../alerts/store/sqlite.ts';
 import { sqliteClipboard } from '../../clipboard/store/sqlite.ts';
 import { sqliteRemoteControl } from '../../remote-control/store/sqlite.ts';
+import { sqliteThemeConfigs } from '../../themes/settings/store/sqlite.ts';
 import { sqliteAccounts } from './accounts.ts';
 import { sqliteAudit } from './audit.ts';
 import { sqliteExecTasks } from '../../exec/sqlite-store.ts';
@@ -62,6 +63,7 @@ export function openSqliteStore(path: string): Store {
     alerts: mappingErrors(sqliteAlerts(db)),
     clipboard: mappingErrors(sqliteClipboard(db)),
     remoteControl: mappingErrors(sqliteRemoteControl(db)),
+    themeConfigs: mappingErrors(sqliteThemeConfigs(db)),
     async close() {
       if (db.isOpen) db.close();
     },

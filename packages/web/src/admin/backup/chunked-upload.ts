@@ -1,7 +1,8 @@
 // Komari's chunked upload (admin-api.md §11.2): init, every chunk of exactly `chunk_size` bytes
 // (the last one shorter), then merge. Chunks go through XMLHttpRequest for its upload progress;
 // a failure or an abort cancels the upload on the server, so no half upload is left behind.
-import { ApiError, apiSend, readEnvelope } from '../../lib/api.ts';
+import { ApiError, apiSend } from '../../lib/api.ts';
+import { postWithProgress } from '../../lib/post-with-progress.ts';
 
 export interface UploadOptions {
   /** bytes the server has received so far, of `total` */
@@ -39,26 +40,9 @@ export async function uploadInChunks<T>(file: File, purpose: string, { onProgres
 }
 
 function sendChunk(uploadId: string, index: number, chunk: Blob, onSent: (bytes: number) => void, signal: AbortSignal): Promise<void> {
-  signal.throwIfAborted();
   const form = new FormData();
   form.append('upload_id', uploadId);
   form.append('chunk_index', String(index));
   form.append('chunk_data', chunk, `chunk-${index}`);
-  return new Promise((resolve, reject) => {
-    const xhr = new XMLHttpRequest();
-    const abort = () => xhr.abort();
-    signal.addEventListener('abort', abort, { once: true });
-    const settle = (fn: () => unknown) => {
-      signal.removeEventListener('abort', abort);
-      void fn();
-    };
-    // e.loaded counts the multipart framing too: never more than the chunk itself
-    xhr.upload.onprogress = (e) => onSent(Math.min(e.loaded, chunk.size));
-    xhr.onload = () => settle(() => readEnvelope(new Response(xhr.responseText, { status: xhr.status })).then(() => resolve(), reject));
-    // fetch's shape for "the server could not be reached", which errorText knows
-    xhr.onerror = () => settle(() => reject(new TypeError('network error')));
-    xhr.onabort = () => settle(() => reject(signal.reason instanceof Error ? signal.reason : new DOMException('aborted', 'AbortError')));
-    xhr.open('POST', '/api/admin/upload/chunk');
-    xhr.send(form);
-  });
+  return postWithProgress({ url: '/api/admin/upload/chunk', body: form, size: chunk.size, onSent, signal });
 }

@@ -3,6 +3,7 @@
 // XMLHttpRequest for its upload progress; a failure or an abort cancels the session on the server,
 // so neither the server nor the agent keeps a half upload.
 import { ApiError, apiSend, readEnvelope } from '../../lib/api.ts';
+import { postWithProgress } from '../../lib/post-with-progress.ts';
 
 export interface UploadOptions {
   /** a 2FA code for the files gate, when it asked for one */
@@ -52,24 +53,12 @@ export async function uploadFile(uuid: string, path: string, file: Blob, { code,
 }
 
 function sendChunk(uuid: string, uploadId: string, index: number, chunk: Blob, onSent: (bytes: number) => void, signal: AbortSignal): Promise<void> {
-  signal.throwIfAborted();
-  return new Promise((resolve, reject) => {
-    const xhr = new XMLHttpRequest();
-    const abort = () => xhr.abort();
-    signal.addEventListener('abort', abort, { once: true });
-    const settle = (fn: () => unknown) => {
-      signal.removeEventListener('abort', abort);
-      void fn();
-    };
-    xhr.upload.onprogress = (e) => onSent(Math.min(e.loaded, chunk.size));
-    xhr.onload = () => settle(() => readEnvelope(new Response(xhr.responseText, { status: xhr.status })).then(() => resolve(), reject));
-    // fetch's shape for "the server could not be reached", which errorText knows
-    xhr.onerror = () => settle(() => reject(new TypeError('network error')));
-    xhr.onabort = () => settle(() => reject(signal.reason instanceof Error ? signal.reason : new DOMException('aborted', 'AbortError')));
-    xhr.open('POST', route(uuid, 'chunk'));
-    xhr.setRequestHeader('Content-Type', 'application/octet-stream');
-    xhr.setRequestHeader('X-Komari-Upload-ID', uploadId);
-    xhr.setRequestHeader('X-Komari-Chunk-Index', String(index));
-    xhr.send(chunk);
+  return postWithProgress({
+    url: route(uuid, 'chunk'),
+    body: chunk,
+    headers: { 'Content-Type': 'application/octet-stream', 'X-Komari-Upload-ID': uploadId, 'X-Komari-Chunk-Index': String(index) },
+    size: chunk.size,
+    onSent,
+    signal,
   });
 }
