@@ -269,6 +269,17 @@ export interface ServerLimits {
   };
   /** the remote file manager (files/limits.ts) */
   files: FileLimits;
+  /** themes installed from a URL or a GitHub release (themes/import/, http-client/) */
+  themeDownload: {
+    /** bytes of a theme package, counted while it streams to disk (Komari's market: 100 MiB) */
+    maxBytes: number;
+    /** the whole download, redirects included (Komari's market: 45 s) */
+    timeoutMs: number;
+    /** redirects followed, each hop checked (Komari's market: 10) */
+    maxRedirects: number;
+    /** bytes of GitHub's `releases/latest` answer, read into memory */
+    maxApiAnswerBytes: number;
+  };
 }
 
 export const defaultServerLimits: ServerLimits = {
@@ -404,6 +415,13 @@ export const defaultServerLimits: ServerLimits = {
     batchRows: 2000,
   },
   files: defaultFileLimits,
+  themeDownload: {
+    maxBytes: 100 * 1024 * 1024,
+    timeoutMs: 45_000,
+    maxRedirects: 10,
+    // a release with a hundred assets is ~300 KiB of JSON
+    maxApiAnswerBytes: 2 * 1024 * 1024,
+  },
 };
 
 export type LimitOverrides = { [K in keyof ServerLimits]?: Partial<ServerLimits[K]> };
