@@ -21,6 +21,7 @@ import type { MethodRegistry } from './rpc/registry.ts';
 import type { AuditService } from './services/audit-service.ts';
 import type { SettingsService } from './services/settings-service.ts';
 import type { FileGrants } from './remote-control/file-grants.ts';
+import type { OutboundTestHooks } from './http-client/test-hooks.ts';
 import type { Store } from './store/types.ts';
 import type { TerminalBroker } from './terminal/broker.ts';
 import type { TokenBuckets } from './util/token-buckets.ts';
@@ -75,4 +76,6 @@ export interface AppContext {
   fileGrants: FileGrants;
   /** the remote file manager: calls waiting for agents, stream transfers, uploads, preview tokens */
   files: FileManager;
+  /** TESTS ONLY (http-client/test-hooks.ts): absent in the running server */
+  outboundForTests?: OutboundTestHooks;
 }

@@ -40,6 +40,7 @@ import { createFileManager, forgetFileClient, sweepFiles } from './files/manager
 import { registerFileRoutes } from './files/routes.ts';
 import { GeoIpService } from './geoip/geoip-service.ts';
 import { registerGeoipRoutes } from './geoip/routes.ts';
+import type { OutboundTestHooks } from './http-client/test-hooks.ts';
 import { createHistoryRecorder } from './history/index.ts';
 import { allMethods } from './methods/index.ts';
 import { OAuthService } from './oauth/oauth-service.ts';
@@ -72,6 +73,8 @@ export interface BuildOptions {
   limits?: LimitOverrides;
   /** GitHub's base URLs pointed at a local stand-in (tests only; no setting reaches this) */
   oauthEndpoints?: Partial<OAuthEndpoints>;
+  /** local stand-ins for outbound downloads (tests only; no env, config or setting reaches this) */
+  outboundForTests?: OutboundTestHooks;
   /** the process's open-files soft limit, when known: guests get at most a share of it */
   openFiles?: number;
   /** the running server's restart and restore lock (main.ts); absent: restores wait for a start */
@@ -141,6 +144,7 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
     restore: undefined as unknown as RestoreService,
     fileGrants: new FileGrants(clock),
     files: createFileManager(limits.files, clock),
+    outboundForTests: opts.outboundForTests,
   };
   ctx.live.onTransition((t) => bus.publish('node.transition', t));
   bus.subscribe('node.deleted', ({ uuid }) => forgetFileClient(ctx, uuid));
