@@ -1,6 +1,5 @@
 import websocket from '@fastify/websocket';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { AppContext } from './app-context.ts';
 import { AgentCapabilities } from './agents/capabilities.ts';
@@ -57,8 +56,12 @@ import { AuditService } from './services/audit-service.ts';
 import { SettingsService } from './services/settings-service.ts';
 import type { Store } from './store/types.ts';
 import { TerminalBroker } from './terminal/broker.ts';
+import { registerThemeAdminRoutes } from './themes/admin-routes.ts';
+import { clearThemeStaging } from './themes/install/install-theme.ts';
+import { registerThemePutUpload, themePurpose } from './themes/install/upload-routes.ts';
 import { registerThemeRoutes } from './themes/routes.ts';
 import { ThemeFiles } from './themes/theme-files.ts';
+import { defaultThemeRoot, installedThemesRoot } from './themes/theme-paths.ts';
 import { registerTerminalRoutes } from './terminal/routes.ts';
 
 export interface BuildOptions {
@@ -154,7 +157,8 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
   ctx.alerts = new AlertService(ctx);
   const dataDir = dataDirOf(config);
   ctx.restore = new RestoreService(ctx, dataDir, opts.lifecycle ?? { restoreLock: new RestoreLock() });
-  const uploadPurposes = [backupPurpose(ctx.restore)];
+  const uploadPurposes = [backupPurpose(ctx.restore), themePurpose(ctx)];
+  await clearThemeStaging(ctx);
   const uploads = new UploadService(join(dataDir, '.uploads'), limits.upload, clock, uploadPurposes.map((p) => p.name));
   await ctx.oauth.ensureRows();
   await ctx.accounts.start();
@@ -189,6 +193,7 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
     raw.addContentTypeParser('*', (_request, _payload, done) => done(null, undefined));
     registerUploadChunkRoute(raw, ctx, uploads);
     registerSingleBackupUpload(raw, ctx, uploads, ctx.restore);
+    registerThemePutUpload(raw, ctx, uploads);
   });
   // File transfers stream their bodies too; the JSON of upload init/merge/cancel is read there.
   await fastify.register(async (raw) => {
@@ -196,7 +201,8 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
     raw.addContentTypeParser('*', (_request, _payload, done) => done(null, undefined));
     registerFileRoutes(raw, ctx);
   });
-  registerThemeRoutes(fastify, ctx, themeFilesFor(config));
+  registerThemeAdminRoutes(fastify, ctx);
+  registerThemeRoutes(fastify, ctx, new ThemeFiles(defaultThemeRoot(config), installedThemesRoot(config)));
   registerGeoipRoutes(fastify, ctx);
 
   jobs.add(
@@ -217,12 +223,6 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
     await ctx.ping.stop();
   });
   return { fastify, ctx, routes };
-}
-
-/** The built web UI of this checkout is the default theme unless KOMARI_WEB_ROOT names another. */
-function themeFilesFor(config: BootConfig): ThemeFiles {
-  const defaultRoot = config.webRoot || fileURLToPath(new URL('../../web', import.meta.url));
-  return new ThemeFiles(defaultRoot, join(dataDirOf(config), 'theme'));
 }
 
 /**

@@ -1,9 +1,8 @@
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { dirname, join, resolve, sep } from 'node:path';
-import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import yauzl, { type Entry, type ZipFile } from 'yauzl';
 import { AppError } from '../errors.ts';
+import { byteCounter, eachEntry, firstCollision, isSymlink, openEntry, openZip } from '../util/safe-zip.ts';
 import { markerName } from './archive-name.ts';
 
 export interface UnpackLimits {
@@ -34,34 +33,12 @@ export function isExtracted(name: string): boolean {
 
 const refuse = (message: string) => AppError.invalidParams(message);
 
-function openZip(path: string): Promise<ZipFile> {
-  return new Promise((done, fail) => {
-    yauzl.open(path, { lazyEntries: true, autoClose: false, validateEntrySizes: true, strictFileNames: true }, (err, zip) => {
-      if (err || !zip) fail(refuse(refusals.notZip));
-      else done(zip);
-    });
-  });
-}
+const openBackup = (path: string) => openZip(path, { strictNames: true }, () => refuse(refusals.notZip));
 
-/** Each entry of the central directory, in order; yauzl's own refusals become Komari-style ones. */
-async function eachEntry(zip: ZipFile, fn: (e: Entry) => Promise<void> | void): Promise<void> {
-  await new Promise<void>((done, fail) => {
-    zip.on('entry', (e: Entry) => {
-      Promise.resolve()
-        .then(() => fn(e))
-        .then(() => zip.readEntry(), fail);
-    });
-    zip.on('end', () => done());
-    zip.on('error', (err: Error) => {
-      if (/fileName|path/.test(err.message)) fail(refuse(refusals.unsafePath(err.message)));
-      else fail(err instanceof AppError ? err : refuse(`invalid backup file: ${err.message}`));
-    });
-    zip.readEntry();
-  });
-}
-
-function isSymlink(e: Entry): boolean {
-  return ((e.externalFileAttributes >>> 16) & 0o170000) === 0o120000;
+/** yauzl's own refusals become Komari-style ones. */
+function mapZipError(err: Error): Error {
+  if (/fileName|path/.test(err.message)) return refuse(refusals.unsafePath(err.message));
+  return err instanceof AppError ? err : refuse(`invalid backup file: ${err.message}`);
 }
 
 /**
@@ -70,7 +47,7 @@ function isSymlink(e: Entry): boolean {
  * is written.
  */
 async function inspect(path: string, limits: UnpackLimits): Promise<void> {
-  const zip = await openZip(path);
+  const zip = await openBackup(path);
   try {
     if (zip.entryCount > limits.maxEntries) throw refuse(refusals.tooManyEntries(limits.maxEntries));
     let declared = 0;
@@ -85,7 +62,7 @@ async function inspect(path: string, limits: UnpackLimits): Promise<void> {
       declared += e.uncompressedSize;
       if (declared > limits.maxUncompressedBytes) throw refuse(refusals.tooLarge(limits.maxUncompressedBytes));
       if (e.fileName === markerName) marker = true;
-    });
+    }, mapZipError);
     if (!marker) throw refuse(refusals.noMarker);
     checkCollisions(extracted);
   } finally {
@@ -96,32 +73,24 @@ async function inspect(path: string, limits: UnpackLimits): Promise<void> {
 /**
  * Entries written to the same place are ambiguous (which one is restored depends on the reader)
  * and a file where another entry needs a folder cannot be extracted: both refused before anything
- * is written. Sorted with `/` as the lowest character, an entry's children follow it directly.
+ * is written.
  */
 function checkCollisions(names: string[]): void {
-  const items = names.map((n) => ({ name: n.replace(/\/$/, ''), dir: n.endsWith('/'), key: n.replace(/\/$/, '').replaceAll('/', '\0') }));
-  items.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  for (let i = 0; i + 1 < items.length; i++) {
-    const [a, b] = [items[i]!, items[i + 1]!];
-    if (a.key === b.key && !(a.dir && b.dir)) throw refuse(a.dir === b.dir ? refusals.duplicate(a.name) : refusals.fileAndFolder(a.name));
-    if (!a.dir && b.key.startsWith(`${a.key}\0`)) throw refuse(refusals.fileAndFolder(a.name));
-  }
+  const hit = firstCollision(names);
+  if (hit) throw refuse(hit.kind === 'duplicate' ? refusals.duplicate(hit.name) : refusals.fileAndFolder(hit.name));
 }
 
-/** A stream that counts what passes and fails once the running total of the archive passes `max`. */
-function counter(total: { bytes: number }, max: number): Transform {
-  return new Transform({
-    transform(chunk: Buffer, _enc, next) {
-      total.bytes += chunk.length;
-      if (total.bytes > max) next(refuse(refusals.tooLarge(max)));
-      else next(null, chunk);
-    },
+/** Counts what passes and fails once the running total of the archive passes `max`. */
+function counter(total: { bytes: number }, max: number) {
+  return byteCounter((n) => {
+    total.bytes += n;
+    return total.bytes > max ? refuse(refusals.tooLarge(max)) : undefined;
   });
 }
 
 /** Second pass: the entries komari-ts uses, written under `staging`, every byte counted. */
 async function extract(path: string, staging: string, limits: UnpackLimits): Promise<void> {
-  const zip = await openZip(path);
+  const zip = await openBackup(path);
   const root = resolve(staging);
   const total = { bytes: 0 };
   try {
@@ -135,8 +104,8 @@ async function extract(path: string, staging: string, limits: UnpackLimits): Pro
       } catch {
         throw refuse(refusals.unwritable(e.fileName)); // the reason names the server's paths
       }
-      const stream = await new Promise<NodeJS.ReadableStream>((done, fail) => {
-        zip.openReadStream(e, (err, s) => (err || !s ? fail(refuse(`invalid backup file: ${err?.message ?? 'unreadable entry'}`)) : done(s)));
+      const stream = await openEntry(zip, e).catch((err: Error) => {
+        throw refuse(`invalid backup file: ${err.message}`);
       });
       try {
         await pipeline(stream, counter(total, limits.maxUncompressedBytes), createWriteStream(target, { mode: 0o600 }));
@@ -145,7 +114,7 @@ async function extract(path: string, staging: string, limits: UnpackLimits): Pro
         // A file-system reason names the server's paths; the archive's own faults are yauzl's words.
         throw refuse((err as NodeJS.ErrnoException).syscall ? refusals.unwritable(e.fileName) : `invalid backup file: ${(err as Error).message}`);
       }
-    });
+    }, mapZipError);
   } finally {
     zip.close();
   }

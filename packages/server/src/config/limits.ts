@@ -184,6 +184,21 @@ export interface ServerLimits {
     /** how often expired uploads are looked for */
     sweepEveryMs: number;
   };
+  /** installing theme packages (themes/install/, themes.md §1); Komari's bounds and words */
+  themes: {
+    /** entries a package may hold, folders included (Komari: 10,000) */
+    maxEntries: number;
+    /** bytes one file may inflate to, counted while inflating (Komari: 128 MiB) */
+    maxFileBytes: number;
+    /** bytes all files may inflate to together, counted while inflating (Komari: 512 MiB) */
+    maxTotalBytes: number;
+    /** bytes of `komari-theme.json`, which is read into memory (Komari: 1 MiB) */
+    maxManifestBytes: number;
+    /** bytes of one entry's name (the names are held while the package is checked: ≤ maxEntries × this) */
+    maxEntryNameBytes: number;
+    /** bytes of the raw body of the older `PUT /api/admin/theme/upload`, kept on disk */
+    maxPutBytes: number;
+  };
   /** alerts: evaluation, delivery and what is kept (alerts/) */
   alerts: {
     /** one attempt to deliver to one channel is abandoned after this */
@@ -371,6 +386,14 @@ export const defaultServerLimits: ServerLimits = {
     maxConcurrent: 4,
     idleTtlMs: 30 * 60_000,
     sweepEveryMs: 60_000,
+  },
+  themes: {
+    maxEntries: 10_000,
+    maxFileBytes: 128 * 1024 * 1024,
+    maxTotalBytes: 512 * 1024 * 1024,
+    maxManifestBytes: 1024 * 1024,
+    maxEntryNameBytes: 1024,
+    maxPutBytes: 1024 ** 3,
   },
   alerts: {
     sendTimeoutMs: 10_000,
