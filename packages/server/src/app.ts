@@ -57,6 +57,7 @@ import { SettingsService } from './services/settings-service.ts';
 import type { Store } from './store/types.ts';
 import { TerminalBroker } from './terminal/broker.ts';
 import { registerThemeAdminRoutes } from './themes/admin-routes.ts';
+import { registerThemeImportRoutes } from './themes/import/routes.ts';
 import { clearThemeStaging } from './themes/install/install-theme.ts';
 import { registerThemePutUpload, themePurpose } from './themes/install/upload-routes.ts';
 import { registerThemeRoutes } from './themes/routes.ts';
@@ -202,6 +203,7 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
     registerFileRoutes(raw, ctx);
   });
   registerThemeAdminRoutes(fastify, ctx);
+  registerThemeImportRoutes(fastify, ctx);
   registerThemeRoutes(fastify, ctx, new ThemeFiles(defaultThemeRoot(config), installedThemesRoot(config)));
   registerGeoipRoutes(fastify, ctx);
 

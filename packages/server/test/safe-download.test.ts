@@ -53,6 +53,11 @@ describe('safeDownload against local servers', () => {
       }
       if (p === '/declared-huge') return void res.writeHead(200, { 'content-length': 10 * 1024 * 1024 }).end();
       if (p === '/endless') return streamForever(res, p);
+      if (p === '/whole-chunked') return void res.writeHead(200).end(Buffer.alloc(100 * 1024, 3));
+      if (p === '/cut') {
+        res.writeHead(200, { 'content-length': 1000 }).write('only this');
+        return void setImmediate(() => res.destroy());
+      }
       if (p === '/stall') return void res.writeHead(200, { 'content-length': 1000 }).write('just the start');
       res.writeHead(404).end();
     });
@@ -105,8 +110,10 @@ describe('safeDownload against local servers', () => {
   it('refuses 127.0.0.1 on a port the allowance does not name', () =>
     refusedWith(`${other.url}/x`, opts(), /not a public address/));
 
-  it('refuses a hostname that resolves to loopback (localhost)', () =>
-    refusedWith(`http://localhost:${portOf(files)}/theme.zip`, opts({ testAllowance: undefined }), /localhost .*not a public address/));
+  it('refuses a hostname that resolves to loopback (localhost), even on the allowance’s port', async () => {
+    await refusedWith(`http://localhost:${portOf(files)}/theme.zip`, opts({ testAllowance: undefined }), /localhost .*not a public address/);
+    await refusedWith(`http://localhost:${portOf(files)}/theme.zip`, opts(), /localhost .*not a public address/);
+  });
 
   for (const target of ['http://10.1.2.3/t.zip', 'http://192.168.1.10/t.zip', 'http://169.254.169.254/latest/meta-data/', 'http://100.64.0.1/t.zip', 'http://[::1]:80/t.zip', 'http://[fe80::1]/t.zip', 'http://[::ffff:127.0.0.1]/t.zip', 'https://0.0.0.0/t.zip', 'http://2130706433/t.zip']) {
     it(`refuses ${target} before connecting`, () => refusedWith(target, opts(), /not a public address/));
@@ -156,6 +163,12 @@ describe('safeDownload against local servers', () => {
     await refusedWith(`${files.url}/endless`, opts(), /larger than 65536 bytes/, DownloadFailed);
     await connectionClosed;
   });
+
+  it('refuses a chunked body over the limit that arrived whole on a closed connection (it once hung)', () =>
+    refusedWith(`${files.url}/whole-chunked`, opts(), /larger than 65536 bytes/, DownloadFailed));
+
+  it('fails a body cut short by the server and removes the partial file', () =>
+    refusedWith(`${files.url}/cut`, opts(), /^the connection closed before the file was complete$/, DownloadFailed));
 
   it('gives up on a server that stalls once the time limit is past, and removes the partial file', () =>
     refusedWith(`${files.url}/stall`, opts({ timeoutMs: 300 }), /did not finish within 300 ms/, DownloadFailed));

@@ -294,6 +294,8 @@ export interface ServerLimits {
     maxRedirects: number;
     /** bytes of GitHub's `releases/latest` answer, read into memory */
     maxApiAnswerBytes: number;
+    /** imports and updates downloading at once (each may hold maxBytes on disk); one more is refused (429) */
+    maxConcurrent: number;
   };
 }
 
@@ -444,6 +446,7 @@ export const defaultServerLimits: ServerLimits = {
     maxRedirects: 10,
     // a release with a hundred assets is ~300 KiB of JSON
     maxApiAnswerBytes: 2 * 1024 * 1024,
+    maxConcurrent: 2,
   },
 };
 

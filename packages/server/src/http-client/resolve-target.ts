@@ -4,8 +4,8 @@ import { isPublicAddress } from './address-policy.ts';
 import { DownloadRefused } from './errors.ts';
 
 /**
- * TESTS ONLY: loopback targets a test's own local servers listen on. Only `127.0.0.1` on exactly
- * these ports is let through, so a test still proves that every other loopback port (and every
+ * TESTS ONLY: loopback targets a test's own local servers listen on. Only a URL naming
+ * `127.0.0.1` itself (not a host name resolving to it) on exactly these ports is let through, so a test still proves that every other loopback port (and every
  * hop of a redirect) is checked. It is passed to `buildApp`/`startServer` by test code alone: no
  * environment variable, config file or setting can produce one, so the running server never has
  * it.
@@ -28,8 +28,8 @@ export function portOf(url: URL): number {
   return url.protocol === 'https:' ? 443 : 80;
 }
 
-function allowedForTest(address: string, port: number, allowance: TestLoopbackAllowance | undefined): boolean {
-  return allowance !== undefined && address === '127.0.0.1' && allowance.loopbackPorts.includes(port);
+function allowedForTest(host: string, port: number, allowance: TestLoopbackAllowance | undefined): boolean {
+  return allowance !== undefined && host === '127.0.0.1' && allowance.loopbackPorts.includes(port);
 }
 
 /**
@@ -51,7 +51,7 @@ export async function resolveTarget(url: URL, allowance?: TestLoopbackAllowance)
   }
   if (found.length === 0) throw new DownloadRefused(`cannot resolve host ${host}`);
   for (const { address } of found) {
-    if (!isPublicAddress(address) && !allowedForTest(address, port, allowance)) {
+    if (!isPublicAddress(address) && !allowedForTest(host, port, allowance)) {
       throw new DownloadRefused(`refusing to connect to ${host} (${address}): not a public address`);
     }
   }

@@ -3,8 +3,8 @@ import { createWriteStream, mkdirSync, rmSync } from 'node:fs';
 import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import { join } from 'node:path';
-import { Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { once } from 'node:events';
+import { finished } from 'node:stream/promises';
 import { DownloadFailed, DownloadRefused } from './errors.ts';
 import { resolveTarget, type CheckedTarget, type TestLoopbackAllowance } from './resolve-target.ts';
 
@@ -60,10 +60,21 @@ export async function downloadToFile(raw: string, dir: string, opts: SafeFetchOp
   const path = join(dir, `download-${randomUUID()}.part`);
   try {
     const res = await openFollowing(start, opts, signal);
-    refuseDeclaredSize(res, opts.maxBytes);
-    const counter = sizeCounter(opts.maxBytes);
-    await pipeline(res, counter.stream, createWriteStream(path, { flags: 'wx', mode: 0o600 }), { signal });
-    return { path, bytes: counter.bytes() };
+    const out = createWriteStream(path, { flags: 'wx', mode: 0o600 });
+    let writeError: Error | undefined;
+    out.on('error', (err) => (writeError = err));
+    let bytes: number;
+    try {
+      bytes = await readBounded(res, opts.maxBytes, signal, async (chunk) => {
+        if (writeError) throw writeError;
+        if (!out.write(chunk)) await once(out, 'drain', { signal });
+      });
+    } finally {
+      out.end();
+      await finished(out).catch((err: Error) => (writeError ??= err));
+    }
+    if (writeError) throw writeError;
+    return { path, bytes };
   } catch (err) {
     rmSync(path, { force: true });
     throw explain(err, signal, opts);
@@ -76,15 +87,39 @@ export async function fetchText(raw: string, opts: SafeFetchOptions): Promise<st
   const signal = AbortSignal.timeout(opts.timeoutMs);
   try {
     const res = await openFollowing(start, opts, signal);
-    refuseDeclaredSize(res, opts.maxBytes);
-    const counter = sizeCounter(opts.maxBytes);
     const chunks: Buffer[] = [];
-    await pipeline(res, counter.stream, async (source: AsyncIterable<Buffer>) => {
-      for await (const chunk of source) chunks.push(chunk);
-    }, { signal });
+    await readBounded(res, opts.maxBytes, signal, (chunk) => void chunks.push(chunk));
     return Buffer.concat(chunks).toString('utf8');
   } catch (err) {
     throw explain(err, signal, opts);
+  }
+}
+
+/**
+ * Reads the body chunk by chunk, counting, and stops at one byte past `maxBytes` or at the
+ * deadline. Read by hand rather than through `pipeline`: a response that has fully arrived on a
+ * closed connection never reports its own close once destroyed, and `pipeline` would wait for it.
+ */
+async function readBounded(res: IncomingMessage, maxBytes: number, signal: AbortSignal, onChunk: (chunk: Buffer) => Promise<void> | void): Promise<number> {
+  const declared = Number(res.headers['content-length']);
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    res.destroy();
+    throw tooLarge(maxBytes);
+  }
+  const stop = (): void => void res.destroy(signal.reason as Error);
+  signal.addEventListener('abort', stop, { once: true });
+  let total = 0;
+  try {
+    for await (const chunk of res as AsyncIterable<Buffer>) {
+      total += chunk.length;
+      if (total > maxBytes) throw tooLarge(maxBytes);
+      await onChunk(chunk);
+    }
+    if (!res.complete) throw new DownloadFailed('the connection closed before the file was complete');
+    return total;
+  } finally {
+    signal.removeEventListener('abort', stop);
+    res.destroy();
   }
 }
 
@@ -120,26 +155,6 @@ function requestOnce(url: URL, target: CheckedTarget, headers: Record<string, st
   });
 }
 
-function refuseDeclaredSize(res: IncomingMessage, maxBytes: number): void {
-  const declared = Number(res.headers['content-length']);
-  if (Number.isFinite(declared) && declared > maxBytes) {
-    res.destroy();
-    throw tooLarge(maxBytes);
-  }
-}
-
-function sizeCounter(maxBytes: number): { stream: Transform; bytes: () => number } {
-  let total = 0;
-  const stream = new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      total += chunk.length;
-      if (total > maxBytes) done(tooLarge(maxBytes));
-      else done(null, chunk);
-    },
-  });
-  return { stream, bytes: () => total };
-}
-
 function tooLarge(maxBytes: number): DownloadFailed {
   return new DownloadFailed(`file is larger than ${maxBytes} bytes`);
 }
@@ -158,6 +173,7 @@ function explain(err: unknown, signal: AbortSignal, opts: SafeFetchOptions): Err
   if (err instanceof DownloadRefused || err instanceof DownloadFailed) return err;
   if (signal.aborted) return new DownloadFailed(`download did not finish within ${opts.timeoutMs} ms`);
   const code = (err as NodeJS.ErrnoException).code;
-  if (code === 'ERR_STREAM_PREMATURE_CLOSE') return new DownloadFailed('the connection closed before the file was complete');
+  // Node's words for a response whose connection ended mid-body
+  if (code === 'ERR_STREAM_PREMATURE_CLOSE' || code === 'ECONNRESET' || (err as Error).message === 'aborted') return new DownloadFailed('the connection closed before the file was complete');
   return new DownloadFailed(err instanceof Error ? err.message : String(err));
 }
