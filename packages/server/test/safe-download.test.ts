@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { ServerResponse } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { isPublicAddress } from '../src/http-client/address-policy.ts';
+import { resolveTarget } from '../src/http-client/resolve-target.ts';
 import { DownloadFailed, DownloadRefused } from '../src/http-client/errors.ts';
 import { downloadToFile, fetchText, type SafeFetchOptions } from '../src/http-client/safe-download.ts';
 import { startCaptureServer, type CaptureServer } from './helpers/capture-server.ts';
@@ -23,6 +24,20 @@ describe('the outbound address policy', () => {
 
   for (const ip of refused) it(`refuses ${ip || '(empty)'}`, () => assert.equal(isPublicAddress(ip), false));
   for (const ip of allowed) it(`allows ${ip}`, () => assert.equal(isPublicAddress(ip), true));
+});
+
+describe('the checked address is the one connected to', () => {
+  it('the request’s lookup answers the checked address whatever name it is asked for (no second DNS lookup)', async () => {
+    const target = await resolveTarget(new URL('http://127.0.0.1:4321/x'), { loopbackPorts: [4321] });
+    const one = await new Promise<unknown[]>((resolve) => target.lookup('rebound.example', {}, (...args: unknown[]) => resolve(args)));
+    assert.deepEqual(one, [null, '127.0.0.1', 4]);
+    const all = await new Promise<unknown[]>((resolve) => target.lookup('rebound.example', { all: true }, (...args: unknown[]) => resolve(args)));
+    assert.deepEqual(all, [null, [{ address: '127.0.0.1', family: 4 }]]);
+  });
+
+  it('every address a name resolves to is checked, and the allowance never covers a name', async () => {
+    await assert.rejects(resolveTarget(new URL('http://localhost:4321/x'), { loopbackPorts: [4321] }), /localhost .*not a public address/);
+  });
 });
 
 describe('safeDownload against local servers', () => {
