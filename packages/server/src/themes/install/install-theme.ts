@@ -25,7 +25,10 @@ export async function installThemeZip(app: AppContext, zipPath: string): Promise
     const manifest = await extractThemeZip(zipPath, staging, app.limits.themes);
     const root = installedThemesRoot(app.config);
     mkdirSync(root, { recursive: true });
-    const replaced = swapIn(staging, join(root, manifest.short), join(stagingRoot, `${randomUUID()}.old`));
+    const old = join(stagingRoot, `${randomUUID()}.old`);
+    const replaced = swapIn(staging, join(root, manifest.short), old);
+    // The new theme is in place already: a failure to remove the old one is only left-over space.
+    if (replaced) await rm(old, { recursive: true, force: true }).catch(() => undefined);
     return { manifest, replaced };
   } catch (err) {
     if (err instanceof AppError) throw err;
@@ -37,7 +40,7 @@ export async function installThemeZip(app: AppContext, zipPath: string): Promise
   }
 }
 
-/** `staging` becomes `target`; an old `target` is moved to `old` and removed after. True when there was one. */
+/** `staging` becomes `target`; an old `target` is moved to `old`. True when there was one. */
 function swapIn(staging: string, target: string, old: string): boolean {
   const replaced = existsSync(target);
   if (replaced) renameSync(target, old);
@@ -47,7 +50,6 @@ function swapIn(staging: string, target: string, old: string): boolean {
     if (replaced) renameSync(old, target);
     throw err;
   }
-  if (replaced) void rm(old, { recursive: true, force: true }).catch(() => undefined);
   return replaced;
 }
 
