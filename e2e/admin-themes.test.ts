@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { ZipFile } from 'yazl';
@@ -63,9 +65,9 @@ fetch('/api/nodes').then(function (r) { return r.json(); }).then(function (n) {
 });
 </script></body></html>`;
 
-function manifest(short: string) {
+function manifest(short: string, name: Record<string, string>) {
   return {
-    name: { en: 'Live board', zh: '实时看板' }, // zh-CN finds `zh` by its base language
+    name, // zh-CN finds `zh` by its base language
     short,
     description: { en: 'Nodes as they report', 'zh-CN': '节点实时状态' },
     version: '1.2.3',
@@ -93,9 +95,9 @@ function manifest(short: string) {
 }
 
 /** A theme package; the 6 MiB asset that does not compress makes the upload take two chunks. */
-const themeZip = (short: string) =>
+const themeZip = (short: string, name: Record<string, string> = { en: 'Live board', zh: '实时看板' }) =>
   zipOf([
-    { name: 'komari-theme.json', data: JSON.stringify(manifest(short)) },
+    { name: 'komari-theme.json', data: JSON.stringify(manifest(short, name)) },
     { name: 'dist/index.html', data: indexHtml },
     { name: 'dist/assets/noise.bin', data: randomBytes(6 * 2 ** 20) },
     { name: 'preview.png', data: png },
@@ -126,9 +128,20 @@ describe('admin Themes page in a real browser', { skip: noBrowser }, () => {
   let browser: Browser;
   let nodes: FakeNode[];
   let taskId: number;
+  let packageSite: Server;
+  let sitePort: number;
+  let importedZip: Buffer;
 
   before(async () => {
-    ({ s, cookie } = await startWebServer());
+    // the stand-in for a theme's download site: the server may reach this loopback port only
+    packageSite = createServer((req, res) => {
+      const body = req.url === '/imported.zip' ? importedZip : undefined;
+      res.writeHead(body ? 200 : 404, { 'content-type': 'application/zip' }).end(body);
+    });
+    await new Promise<void>((resolve) => packageSite.listen(0, '127.0.0.1', resolve));
+    sitePort = (packageSite.address() as AddressInfo).port;
+    importedZip = await themeZip('imported_theme', { en: 'Imported', zh: '导入的主题' });
+    ({ s, cookie } = await startWebServer({}, { outboundForTests: { loopbackPorts: [sitePort] } }));
     browser = await launchBrowser();
     nodes = [await addReportingNode(s, cookie, 'theme-alpha', 11), await addReportingNode(s, cookie, 'theme-beta', 22)];
     const task = await http(s.url, '/api/admin/ping/add', { method: 'POST', cookie, body: { name: 'gateway', type: 'tcp', target: '127.0.0.1:1', clients: [nodes[0]!.uuid], interval: 60 } });
@@ -139,6 +152,7 @@ describe('admin Themes page in a real browser', { skip: noBrowser }, () => {
   after(async () => {
     await browser?.close();
     await s?.dispose();
+    await new Promise((resolve) => packageSite?.close(resolve));
   });
 
   const publicInfo = async () => {
@@ -199,9 +213,10 @@ describe('admin Themes page in a real browser', { skip: noBrowser }, () => {
         try {
           await visitor.page.goto(`${s.url}/`);
           const alpha = visitor.page.locator(`li[data-uuid="${nodes[0]!.uuid}"]`);
-          await alpha.getByText('theme-alpha cpu 11').waitFor();
-          await report(s, nodes[0]!, 77);
-          await alpha.getByText('theme-alpha cpu 77').waitFor();
+          await alpha.getByText('theme-alpha cpu ').waitFor();
+          const cpu = locale === 'en' ? 61 : 62;
+          await report(s, nodes[0]!, cpu);
+          await alpha.getByText(`theme-alpha cpu ${cpu}`, { exact: true }).waitFor();
           await visitor.page.locator('#headline').getByText('Hello').waitFor(); // the string item's default, merged by /api/public
           visitor.assertClean();
         } finally {
@@ -292,25 +307,54 @@ describe('admin Themes page in a real browser', { skip: noBrowser }, () => {
     }
   });
 
-  it('zh-CN: a URL import is looked up first and installs only after a confirmation', async () => {
-    // the server refuses private and loopback hosts, so this checks the lookup's refusal shown as sent
-    const p = await openPage(browser, s.url, { locale: 'zh-CN', sessionCookie: cookie });
-    try {
-      const { page } = p;
-      await page.goto(`${s.url}/admin/themes`);
-      await page.getByTestId('themes-list').waitFor();
-      const before = (await http(s.url, '/api/admin/theme/list', { cookie })).json.data.length;
-      await page.getByTestId('themes-import').locator('input[name=url]').fill(`${s.url}/themes/none.zip`);
-      await page.getByTestId('themes-import-preview').click();
-      const status = page.getByTestId('themes-import-status');
-      await status.waitFor();
-      assert.match((await status.textContent()) ?? '', /下载主题失败/);
-      assert.equal(await page.getByTestId('themes-import-confirm').count(), 0, 'nothing to confirm');
-      assert.equal((await http(s.url, '/api/admin/theme/list', { cookie })).json.data.length, before);
-      p.forgetRefusals(400);
-      p.assertClean();
-    } finally {
-      await p.close();
-    }
-  });
+  for (const locale of ['en', 'zh-CN'] as const) {
+    it(`${locale}: a URL import is looked up first, says when it replaces a theme, and installs only after a confirmation`, async () => {
+      const p = await openPage(browser, s.url, { locale, sessionCookie: cookie });
+      const names = async () => ((await http(s.url, '/api/admin/theme/list', { cookie })).json.data as any[]).map((m) => m.short);
+      try {
+        const { page } = p;
+        await page.goto(`${s.url}/admin/themes`);
+        await page.getByTestId('themes-list').waitFor();
+        const box = page.getByTestId('themes-import');
+        const url = `http://127.0.0.1:${sitePort}/imported.zip`;
+        const lookUp = async () => {
+          await box.locator('input[name=url]').fill(url);
+          await page.getByTestId('themes-import-preview').click();
+          await box.getByTestId('themes-import-answer').getByText('imported_theme', { exact: true }).waitFor();
+        };
+
+        // the lookup installs nothing; the manifest is shown in the admin's language
+        await lookUp();
+        await box.getByText(locale === 'en' ? 'Imported' : '导入的主题', { exact: true }).waitFor();
+        assert.equal(await box.getByTestId('themes-import-exists').count(), 0);
+        assert.ok(!(await names()).includes('imported_theme'));
+        await page.getByTestId('themes-import-confirm').click();
+        await box.getByTestId('themes-import-status').getByText('主题导入成功', { exact: true }).waitFor();
+        await page.getByTestId('theme-imported_theme').waitFor();
+        assert.ok((await names()).includes('imported_theme'));
+
+        // a second time it says it replaces the installed one, and the server's answer says so too
+        await lookUp();
+        await box.getByTestId('themes-import-exists').waitFor();
+        await page.getByTestId('themes-import-confirm').click();
+        await box.getByTestId('themes-import-status').getByText('主题导入成功（已覆盖同名主题）', { exact: true }).waitFor();
+
+        // a download the server refuses: its message, as sent, and nothing to confirm
+        await box.locator('input[name=url]').fill(`http://127.0.0.1:${sitePort}/missing.zip`);
+        await page.getByTestId('themes-import-preview').click();
+        await box.getByTestId('themes-import-status').getByText('下载主题失败').waitFor();
+        assert.equal(await page.getByTestId('themes-import-confirm').count(), 0);
+
+        // clean up through the page: delete, confirmed
+        await page.getByTestId('theme-imported_theme-delete').click();
+        await page.getByTestId('theme-delete-confirm').click();
+        await page.getByTestId('theme-imported_theme').waitFor({ state: 'detached' });
+        assert.ok(!(await names()).includes('imported_theme'));
+        p.forgetRefusals(400);
+        p.assertClean();
+      } finally {
+        await p.close();
+      }
+    });
+  }
 });
