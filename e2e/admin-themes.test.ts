@@ -65,14 +65,14 @@ fetch('/api/nodes').then(function (r) { return r.json(); }).then(function (n) {
 });
 </script></body></html>`;
 
-function manifest(short: string, name: Record<string, string>) {
+function manifest(short: string, name: Record<string, string>, url: string) {
   return {
     name, // zh-CN finds `zh` by its base language
     short,
     description: { en: 'Nodes as they report', 'zh-CN': '节点实时状态' },
     version: '1.2.3',
     author: 'e2e',
-    url: '',
+    url,
     preview: 'preview.png',
     unknown_field: 'dropped by the server',
     configuration: {
@@ -95,9 +95,9 @@ function manifest(short: string, name: Record<string, string>) {
 }
 
 /** A theme package; the 6 MiB asset that does not compress makes the upload take two chunks. */
-const themeZip = (short: string, name: Record<string, string> = { en: 'Live board', zh: '实时看板' }) =>
+const themeZip = (short: string, name: Record<string, string> = { en: 'Live board', zh: '实时看板' }, url = '') =>
   zipOf([
-    { name: 'komari-theme.json', data: JSON.stringify(manifest(short, name)) },
+    { name: 'komari-theme.json', data: JSON.stringify(manifest(short, name, url)) },
     { name: 'dist/index.html', data: indexHtml },
     { name: 'dist/assets/noise.bin', data: randomBytes(6 * 2 ** 20) },
     { name: 'preview.png', data: png },
@@ -140,7 +140,8 @@ describe('admin Themes page in a real browser', { skip: noBrowser }, () => {
     });
     await new Promise<void>((resolve) => packageSite.listen(0, '127.0.0.1', resolve));
     sitePort = (packageSite.address() as AddressInfo).port;
-    importedZip = await themeZip('imported_theme', { en: 'Imported', zh: '导入的主题' });
+    // its manifest names where it comes from, which is where an update downloads it again
+    importedZip = await themeZip('imported_theme', { en: 'Imported', zh: '导入的主题' }, `http://127.0.0.1:${sitePort}/imported.zip`);
     ({ s, cookie } = await startWebServer({}, { outboundForTests: { loopbackPorts: [sitePort] } }));
     browser = await launchBrowser();
     nodes = [await addReportingNode(s, cookie, 'theme-alpha', 11), await addReportingNode(s, cookie, 'theme-beta', 22)];
@@ -338,6 +339,11 @@ describe('admin Themes page in a real browser', { skip: noBrowser }, () => {
         await box.getByTestId('themes-import-exists').waitFor();
         await page.getByTestId('themes-import-confirm').click();
         await box.getByTestId('themes-import-status').getByText('主题导入成功（已覆盖同名主题）', { exact: true }).waitFor();
+
+        // update: downloaded again from the manifest's url
+        await page.getByTestId('theme-imported_theme-update').click();
+        await page.getByTestId('theme-imported_theme-status').getByText('主题更新成功', { exact: true }).waitFor();
+        assert.equal(await page.getByTestId('theme-default-update').count(), 0, 'the built-in theme is never updated');
 
         // a download the server refuses: its message, as sent, and nothing to confirm
         await box.locator('input[name=url]').fill(`http://127.0.0.1:${sitePort}/missing.zip`);
