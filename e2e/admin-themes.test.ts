@@ -363,4 +363,46 @@ describe('admin Themes page in a real browser', { skip: noBrowser }, () => {
       }
     });
   }
+  it('en: a raw configuration runs in a sandboxed frame that cannot reach the admin page; a redirect is an in-site link', async () => {
+    // the raw page tries to read the admin's document and cookies: the opaque origin must stop it
+    const raw = `<p id="ok">raw settings</p><script>
+      var out = 'isolated';
+      try { out = parent.document.title; } catch (e) { out = 'isolated'; }
+      try { if (document.cookie) out = 'cookie'; } catch (e) {}
+      document.getElementById('ok').textContent = 'raw settings ' + out;
+    </script>`;
+    const upload = async (short: string, configuration: unknown) => {
+      const zip = await zipOf([{ name: 'komari-theme.json', data: JSON.stringify({ name: short, short, configuration }) }]);
+      const init = await http(s.url, '/api/admin/upload/init', { method: 'POST', cookie, body: { purpose: 'theme', size: zip.length, filename: `${short}.zip` } });
+      assert.equal(init.status, 200, init.text);
+      const form = new FormData();
+      form.append('upload_id', init.json.data.upload_id);
+      form.append('chunk_index', '0');
+      form.append('chunk_data', new Blob([new Uint8Array(zip)]), 'chunk');
+      const chunk = await fetch(`${s.url}/api/admin/upload/chunk`, { method: 'POST', headers: { cookie: `session_token=${cookie}` }, body: form });
+      assert.equal(chunk.status, 200, await chunk.text());
+      const merge = await http(s.url, '/api/admin/upload/merge', { method: 'POST', cookie, body: { upload_id: init.json.data.upload_id } });
+      assert.equal(merge.status, 200, merge.text);
+    };
+    await upload('raw_theme', { type: 'raw', data: raw });
+    await upload('redirect_theme', { type: 'redirect', data: '../settings/site?tab=1' });
+    const p = await openPage(browser, s.url, { locale: 'en', sessionCookie: cookie });
+    try {
+      const { page } = p;
+      await page.goto(`${s.url}/admin/themes`);
+      await page.getByTestId('theme-raw_theme-settings').click();
+      const frame = page.getByTestId('theme-raw_theme').getByTestId('theme-raw-frame');
+      const sandbox = (await frame.getAttribute('sandbox')) ?? '';
+      assert.ok(!sandbox.includes('allow-same-origin'), sandbox);
+      await page.frameLocator('[data-testid=theme-raw-frame]').getByText('raw settings isolated', { exact: true }).waitFor();
+
+      await page.getByTestId('theme-redirect_theme-settings').click();
+      const link = page.getByTestId('theme-redirect_theme').getByTestId('theme-redirect-link');
+      assert.equal(await link.getAttribute('href'), '/settings/site?tab=1');
+      for (const short of ['raw_theme', 'redirect_theme']) assert.equal((await http(s.url, '/api/admin/theme/delete', { method: 'POST', cookie, body: { short } })).status, 200);
+      p.assertClean();
+    } finally {
+      await p.close();
+    }
+  });
 });
