@@ -192,7 +192,7 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
     raw.addContentTypeParser('*', (_request, _payload, done) => done(null, undefined));
     registerFileRoutes(raw, ctx);
   });
-  registerThemeRoutes(fastify, ctx, themeFilesFor(config));
+  registerThemeRoutes(fastify, ctx, themeFilesFor(config), dataDir);
   registerGeoipRoutes(fastify, ctx);
 
   jobs.add(
