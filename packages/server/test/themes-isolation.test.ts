@@ -80,6 +80,9 @@ describe('a theme never takes over the built-in UI (themes.md §4.4, §6)', () =
     assert.match(guard, /stopImmediatePropagation/);
     assert.match(guard, /"\/assets\/index-BuiltIn1\.js"/, 'the built-in assets are listed into the guard');
     assert.ok((await http(s.url, '/themes/Pwa/dist/sw.js', { headers: sw })).text.startsWith(guard));
+    // A module worker's imports come without Service-Worker but as its destination: guarded too.
+    assert.equal((await http(s.url, '/sw.js', { headers: { 'sec-fetch-dest': 'serviceworker' } })).text, guarded.text);
+    assert.equal((await http(s.url, '/sw.js', { headers: { 'sec-fetch-dest': 'script' } })).text, plain.text);
     // Not a script: left alone (the browser refuses it as a worker anyway).
     assert.equal((await http(s.url, '/notes.txt', { headers: sw })).text, 'alert(1)');
   });
