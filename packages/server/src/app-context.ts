@@ -21,6 +21,7 @@ import type { MethodRegistry } from './rpc/registry.ts';
 import type { AuditService } from './services/audit-service.ts';
 import type { SettingsService } from './services/settings-service.ts';
 import type { FileGrants } from './remote-control/file-grants.ts';
+import type { OutboundTestHooks } from './http-client/test-hooks.ts';
 import type { Store } from './store/types.ts';
 import type { TerminalBroker } from './terminal/broker.ts';
 import type { ManifestItems } from './themes/settings/manifest-items.ts';
@@ -78,4 +79,6 @@ export interface AppContext {
   files: FileManager;
   /** managed items of theme manifests, parsed once per file version (themes/settings/) */
   themeManifests: ManifestItems;
+  /** TESTS ONLY (http-client/test-hooks.ts): absent in the running server */
+  outboundForTests?: OutboundTestHooks;
 }

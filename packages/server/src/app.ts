@@ -39,6 +39,7 @@ import { createFileManager, forgetFileClient, sweepFiles } from './files/manager
 import { registerFileRoutes } from './files/routes.ts';
 import { GeoIpService } from './geoip/geoip-service.ts';
 import { registerGeoipRoutes } from './geoip/routes.ts';
+import type { OutboundTestHooks } from './http-client/test-hooks.ts';
 import { createHistoryRecorder } from './history/index.ts';
 import { allMethods } from './methods/index.ts';
 import { OAuthService } from './oauth/oauth-service.ts';
@@ -56,6 +57,7 @@ import { SettingsService } from './services/settings-service.ts';
 import type { Store } from './store/types.ts';
 import { TerminalBroker } from './terminal/broker.ts';
 import { registerThemeAdminRoutes } from './themes/admin-routes.ts';
+import { registerThemeImportRoutes } from './themes/import/routes.ts';
 import { clearThemeStaging } from './themes/install/install-theme.ts';
 import { registerThemePutUpload, themePurpose } from './themes/install/upload-routes.ts';
 import { registerThemeRoutes } from './themes/routes.ts';
@@ -77,6 +79,8 @@ export interface BuildOptions {
   limits?: LimitOverrides;
   /** GitHub's base URLs pointed at a local stand-in (tests only; no setting reaches this) */
   oauthEndpoints?: Partial<OAuthEndpoints>;
+  /** local stand-ins for outbound downloads (tests only; no env, config or setting reaches this) */
+  outboundForTests?: OutboundTestHooks;
   /** the process's open-files soft limit, when known: guests get at most a share of it */
   openFiles?: number;
   /** the running server's restart and restore lock (main.ts); absent: restores wait for a start */
@@ -147,6 +151,7 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
     fileGrants: new FileGrants(clock),
     files: createFileManager(limits.files, clock),
     themeManifests: new ManifestItems(defaultThemeRoot(config), installedThemesRoot(config), limits.themeSettings.maxManifestBytes),
+    outboundForTests: opts.outboundForTests,
   };
   ctx.live.onTransition((t) => bus.publish('node.transition', t));
   bus.subscribe('node.deleted', ({ uuid }) => forgetFileClient(ctx, uuid));
@@ -202,6 +207,7 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
   });
   registerThemeAdminRoutes(fastify, ctx);
   registerThemeSettingsRoutes(fastify, ctx);
+  registerThemeImportRoutes(fastify, ctx);
   registerThemeRoutes(fastify, ctx, new ThemeFiles(defaultThemeRoot(config), installedThemesRoot(config)), dataDir);
   registerGeoipRoutes(fastify, ctx);
 

@@ -28,7 +28,7 @@ export interface RunningServer extends BuiltApp {
 }
 
 /** What tests may hand the app beside the config. */
-export type StartOptions = Pick<BuildOptions, 'clock' | 'limits' | 'oauthEndpoints' | 'logStream'> & {
+export type StartOptions = Pick<BuildOptions, 'clock' | 'limits' | 'oauthEndpoints' | 'outboundForTests' | 'logStream'> & {
   /**
    * Runs before an app is built during a restart: `restored` over the swapped-in data,
    * `previous` after a rollback. Tests throw from it to prove the rollback.

@@ -303,6 +303,19 @@ export interface ServerLimits {
     /** bytes of a `komari-theme.json` read for its managed items (Komari's install limit); a larger one has none */
     maxManifestBytes: number;
   };
+  /** themes installed from a URL or a GitHub release (themes/import/, http-client/) */
+  themeDownload: {
+    /** bytes of a theme package, counted while it streams to disk (Komari's market: 100 MiB) */
+    maxBytes: number;
+    /** the whole download, redirects included (Komari's market: 45 s) */
+    timeoutMs: number;
+    /** redirects followed, each hop checked (Komari's market: 10) */
+    maxRedirects: number;
+    /** bytes of GitHub's `releases/latest` answer, read into memory */
+    maxApiAnswerBytes: number;
+    /** imports and updates downloading at once (each may hold maxBytes on disk); one more is refused (429) */
+    maxConcurrent: number;
+  };
 }
 
 export const defaultServerLimits: ServerLimits = {
@@ -454,6 +467,14 @@ export const defaultServerLimits: ServerLimits = {
   themeSettings: {
     maxSettingsBytes: 256 * 1024,
     maxManifestBytes: 1024 * 1024,
+  },
+  themeDownload: {
+    maxBytes: 100 * 1024 * 1024,
+    timeoutMs: 45_000,
+    maxRedirects: 10,
+    // a release with a hundred assets is ~300 KiB of JSON
+    maxApiAnswerBytes: 2 * 1024 * 1024,
+    maxConcurrent: 2,
   },
 };
 

@@ -139,6 +139,8 @@ export const restRoutes: Record<string, Expectation> = {
   'GET /api/admin/theme/set': adminOnly,
   'POST /api/admin/theme/delete': adminOnly,
   'PUT /api/admin/theme/upload': adminOnly,
+  'POST /api/admin/theme/import': adminOnly,
+  'POST /api/admin/theme/update': adminOnly,
   'GET /api/admin/settings/xtermjs': adminOnly,
   'POST /api/admin/settings/xtermjs': adminOnly,
   'POST /api/admin/record/clear': adminOnly,
