@@ -132,7 +132,7 @@ try {
   table([
     ['step', 'time', 'peak RSS'],
     ['baseline: bare yauzl extraction, own process', `${(bare.ms / 1000).toFixed(2)} s`, mib(bare.peakRss)],
-    ['chunked upload + merge (check, extract counted, swap)', `${(installMs / 1000).toFixed(2)} s`, `${mib(peak)} (server; before: ${mib(before)}, peak ${mib(peakBefore)})`],
+    ['chunked upload + merge (check, extract counted, swap)', `${(installMs / 1000).toFixed(2)} s`, `${mib(peak)} (server high-water mark; before the install: RSS ${mib(before)}, high-water mark ${mib(peakBefore)})`],
   ]);
 } finally {
   rmSync(dir, { recursive: true, force: true });

@@ -208,7 +208,7 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
   registerThemeAdminRoutes(fastify, ctx);
   registerThemeSettingsRoutes(fastify, ctx);
   registerThemeImportRoutes(fastify, ctx);
-  registerThemeRoutes(fastify, ctx, new ThemeFiles(defaultThemeRoot(config), installedThemesRoot(config)));
+  registerThemeRoutes(fastify, ctx, new ThemeFiles(defaultThemeRoot(config), installedThemesRoot(config)), dataDir);
   registerGeoipRoutes(fastify, ctx);
 
   jobs.add(

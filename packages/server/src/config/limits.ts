@@ -250,6 +250,18 @@ export interface ServerLimits {
     /** bytes decoded behind those pointers; a country record of GeoLite2-City is a few KiB */
     maxRecordBytes: number;
   };
+  /** what the web UI serves besides theme files as they are (themes/) */
+  themeServing: {
+    /** an uploaded favicon, held in memory to check its magic bytes (Komari: 5 MB) */
+    maxFaviconBytes: number;
+    /**
+     * a theme's service-worker script, read whole to put the isolation guard in front of it
+     * (sw-guard.ts); a larger one is refused, so no worker runs without the guard
+     */
+    maxServiceWorkerScriptBytes: number;
+    /** built-in UI asset paths listed into that guard (the web build has ~60) */
+    maxGuardAssetPaths: number;
+  };
   /** a Komari database brought over (import/komari/), which a restore runs inside the server */
   komariImport: {
     /** characters of all result rows of one exec task, held together to write it; a larger task is left out */
@@ -421,6 +433,11 @@ export const defaultServerLimits: ServerLimits = {
     maxUploadBytes: 64 * 1024 * 1024,
     maxRecordPointers: 10_000,
     maxRecordBytes: 1024 * 1024,
+  },
+  themeServing: {
+    maxFaviconBytes: 5 * 1024 * 1024,
+    maxServiceWorkerScriptBytes: 8 * 1024 * 1024,
+    maxGuardAssetPaths: 10_000,
   },
   komariImport: {
     maxExecTaskResultChars: 16 * 1024 * 1024,

@@ -5,7 +5,9 @@ import type { AppContext } from '../app-context.ts';
 import { readCookie } from '../http/cookies.ts';
 import { isValidTempKey } from '../http/identity.ts';
 import { isBuiltInUi } from './built-in-ui.ts';
+import { registerFaviconRoutes, sendUploadedFavicon } from './favicon.ts';
 import { renderIndex } from './index-page.ts';
+import { fetchedAsServiceWorker, serviceWorkerGuard } from './sw-guard.ts';
 import type { ThemeFiles } from './theme-files.ts';
 
 const mimeTypes: Record<string, string> = {
@@ -29,29 +31,41 @@ const mimeTypes: Record<string, string> = {
   '.wasm': 'application/wasm',
 };
 
-function sendFile(reply: FastifyReply, path: string): FastifyReply {
+/**
+ * A theme file as it is, typed by its extension and never sniffed (a theme's `.txt` is not run as
+ * a script). Fetched as a service worker's script, it gets the isolation guard in front (sw-guard.ts).
+ */
+function sendFile(app: AppContext, files: ThemeFiles, request: FastifyRequest, reply: FastifyReply, path: string): FastifyReply {
+  const type = mimeTypes[extname(path).toLowerCase()] ?? 'application/octet-stream';
   const size = statSync(path).size;
-  return reply
-    .type(mimeTypes[extname(path).toLowerCase()] ?? 'application/octet-stream')
-    .header('content-length', size)
-    .send(createReadStream(path));
+  reply.type(type).header('x-content-type-options', 'nosniff');
+  if (!fetchedAsServiceWorker(request) || !type.startsWith('text/javascript')) {
+    return reply.header('content-length', size).send(createReadStream(path));
+  }
+  const limits = app.limits.themeServing;
+  // Refused rather than sent unguarded: a worker without the guard could capture /admin.
+  if (size > limits.maxServiceWorkerScriptBytes) return reply.code(403).type('text/plain; charset=utf-8').send('service worker script too large');
+  return reply.send(serviceWorkerGuard(files.builtInAssetPaths(limits.maxGuardAssetPaths)) + readFileSync(path, 'utf8'));
 }
 
 /**
- * The web UI as Komari serves its themes (themes.md §4.2–4.4): `/favicon.ico`, `/themes/<id>/*`,
+ * The web UI as Komari serves its themes (themes.md §4.2–4.4): `/favicon.ico` (an uploaded one
+ * first, and its upload/delete routes), `/themes/<id>/*`,
  * and every other unmatched GET answered from the active theme's `dist/` or with its index page,
  * which is what makes client-side routes (`/instance/<uuid>`, `/admin/...`) load.
  */
-export function registerThemeRoutes(fastify: FastifyInstance, app: AppContext, files: ThemeFiles): void {
-  fastify.get('/favicon.ico', (_request, reply) => {
+export function registerThemeRoutes(fastify: FastifyInstance, app: AppContext, files: ThemeFiles, dataDir: string): void {
+  registerFaviconRoutes(fastify, app, dataDir);
+  fastify.get('/favicon.ico', (request, reply) => {
+    if (sendUploadedFavicon(dataDir, request, reply)) return reply;
     const found = files.lookup(app.settings.get('theme'), 'dist/favicon.ico');
-    return found ? sendFile(reply, found) : reply.code(404).send();
+    return found ? sendFile(app, files, request, reply, found) : reply.code(404).send();
   });
 
   fastify.get('/themes/:id/*', (request, reply) => {
     const { id, '*': rest } = request.params as { id: string; '*': string };
     const found = files.lookup(id, rest);
-    return found ? sendFile(reply, found) : reply.code(404).send();
+    return found ? sendFile(app, files, request, reply, found) : reply.code(404).send();
   });
 
   fastify.setNotFoundHandler((request, reply) => {
@@ -68,11 +82,11 @@ function answerSpa(app: AppContext, files: ThemeFiles, request: FastifyRequest, 
   // raw path is checked, since URL parsing straightens some of them out.
   if (climbs(request.url.split('?')[0]!)) return reply.code(404).type('text/plain; charset=utf-8').send('404 page not found');
   const path = decoded(url.pathname);
-  const asset = path === '/' ? undefined : files.lookup(active, 'dist' + path);
-  if (asset) return sendFile(reply, asset);
-
-  // The admin panel and the terminal are always the default theme, without the site's text.
+  // The admin panel and the terminal are always the default theme, without the site's text; a
+  // theme's files never answer under their prefixes, nor in place of the panel's own assets.
   const builtIn = isBuiltInUi(url.pathname);
+  const asset = path === '/' ? undefined : (files.builtInAsset('dist' + path) ?? files.lookup(builtIn ? 'default' : active, 'dist' + path));
+  if (asset) return sendFile(app, files, request, reply, asset);
   const theme = builtIn ? 'default' : active;
   const index = files.lookup(theme, 'dist/index.html');
   if (!index) {

@@ -1,7 +1,8 @@
-import { readFileSync, realpathSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { join, normalize, resolve, sep } from 'node:path';
 
 const manifestName = 'komari-theme.json';
+const builtInAssetDir = 'dist/assets';
 
 /**
  * Where theme files come from (themes.md §4.1): an installed theme's own directory under
@@ -32,6 +33,37 @@ export class ThemeFiles {
       if (found) return found;
     }
     return publishedFile(this.#defaultRoot, clean);
+  }
+
+  /**
+   * The built-in UI's own files (`dist/assets/…` of the default theme: content-hashed names the
+   * admin page loads). Served from the default theme whatever the active theme ships at the same
+   * path, so a theme cannot replace the admin panel's code.
+   */
+  builtInAsset(relPath: string): string | undefined {
+    const clean = cleanRelative(relPath);
+    return clean?.startsWith(builtInAssetDir + '/') ? publishedFile(this.#defaultRoot, clean) : undefined;
+  }
+
+  /** URL paths (`/assets/x.js`) of those files, for the service-worker guard; at most `max`. */
+  builtInAssetPaths(max: number): string[] {
+    const out: string[] = [];
+    const walk = (rel: string): void => {
+      let entries;
+      try {
+        entries = readdirSync(join(this.#defaultRoot, rel), { withFileTypes: true });
+      } catch {
+        return;
+      }
+      for (const e of entries) {
+        if (out.length >= max) return;
+        const child = `${rel}/${e.name}`;
+        if (e.isDirectory()) walk(child);
+        else if (e.isFile()) out.push(child.slice('dist'.length));
+      }
+    };
+    walk(builtInAssetDir);
+    return out;
   }
 
   /** True when an installed theme of that name exists (the default theme always does). */

@@ -139,6 +139,8 @@ export const restRoutes: Record<string, Expectation> = {
   'GET /api/admin/theme/set': adminOnly,
   'POST /api/admin/theme/delete': adminOnly,
   'PUT /api/admin/theme/upload': adminOnly,
+  'POST /api/admin/theme/import': adminOnly,
+  'POST /api/admin/theme/update': adminOnly,
   'GET /api/admin/settings/xtermjs': adminOnly,
   'POST /api/admin/settings/xtermjs': adminOnly,
   'POST /api/admin/record/clear': adminOnly,
@@ -148,6 +150,9 @@ export const restRoutes: Record<string, Expectation> = {
   'GET /api/admin/test/geoip': { ...adminOnly, probe: { query: 'ip=8.8.8.8' } },
   // The matrix's `{}` is not a database: admins get the 400 refusal, nothing is replaced.
   'POST /api/admin/update/mmdb': adminOnly,
+  // `{}` is no image (400) and there is no favicon to delete (404): nothing changes.
+  'PUT /api/admin/update/favicon': adminOnly,
+  'POST /api/admin/update/favicon': adminOnly,
   'GET /api/admin/settings/support': adminOnly,
   'GET /api/admin/settings/message-sender': adminOnly,
   'POST /api/admin/settings/message-sender': adminOnly,
