@@ -36,7 +36,7 @@ describe('every page in English and in Simplified Chinese', { skip: noBrowser },
 
   const pages = () => [
     '/', `/instance/${node.uuid}`, '/admin/nodes', '/admin/ping', '/admin/alerts', '/admin/alerts?tab=rules', '/admin/alerts?tab=quiet',
-    '/admin/alerts?tab=history', '/admin/exec', '/admin/files', `/admin/files/${node.uuid}`, '/admin/clipboard', '/admin/settings', '/admin/database', '/admin/backup', '/admin/geoip',
+    '/admin/alerts?tab=history', '/admin/exec', '/admin/files', `/admin/files/${node.uuid}`, '/admin/clipboard', '/admin/settings', '/admin/database', '/admin/backup', '/admin/themes', '/admin/geoip',
     '/admin/sso', '/admin/sessions', '/admin/account', '/admin/logs', `/terminal?uuid=${node.uuid}`, '/no-such-page',
   ];
 

@@ -16,6 +16,7 @@ export const adminRoutes: AdminRoute[] = [
   { path: '/admin/files', labelKey: 'nav.files', page: lazy(() => import('./files/files-page.tsx')) },
   { path: '/admin/clipboard', labelKey: 'nav.clipboard', page: lazy(() => import('./clipboard/clipboard-page.tsx')) },
   { path: '/admin/settings', labelKey: 'nav.settings', page: lazy(() => import('./settings/settings-page.tsx')) },
+  { path: '/admin/themes', labelKey: 'nav.themes', page: lazy(() => import('./themes/themes-page.tsx')) },
   { path: '/admin/sso', labelKey: 'nav.sso', page: lazy(() => import('./sso/sso-page.tsx')) },
   { path: '/admin/sessions', labelKey: 'nav.sessions', page: lazy(() => import('./sessions/sessions-page.tsx')) },
   { path: '/admin/account', labelKey: 'nav.account', page: lazy(() => import('./account/account-page.tsx')) },
