@@ -17,35 +17,13 @@ import { seedHistory } from './lib/history-seed.ts';
 import { sampleProc } from './lib/proc.ts';
 import { startServerChild, type ServerChild } from './lib/server.ts';
 import { conditions, mib, table } from './lib/stats.ts';
+import { bearer, uploadInChunks } from './lib/chunked-upload.ts';
 
 const f = readFlags('backup benchmark: download and live restore of a month of history', {
   nodes: { default: 200, help: 'nodes with history' },
   days: { default: 30, help: 'days of history per node' },
 });
 
-const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
-
-async function api(s: ServerChild, key: string, path: string, body: unknown): Promise<{ status: number; json: any }> { // eslint-disable-line @typescript-eslint/no-explicit-any
-  const res = await fetch(`${s.url}${path}`, { method: 'POST', headers: { ...bearer(key), 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  return { status: res.status, json: await res.json() };
-}
-
-/** The chunked upload (admin-api.md §11.2) of `archive`, then merge; the server answers before it swaps. */
-async function restoreThrough(s: ServerChild, archive: Buffer): Promise<void> {
-  const init = await api(s, s.apiKey, '/api/admin/upload/init', { purpose: 'backup', size: archive.length, filename: 'bench.zip' });
-  if (init.status !== 200) throw new Error(`init: ${JSON.stringify(init.json)}`);
-  const { upload_id: id, chunk_size: size } = init.json.data;
-  for (let i = 0; i * size < archive.length; i++) {
-    const form = new FormData();
-    form.append('upload_id', id);
-    form.append('chunk_index', String(i));
-    form.append('chunk_data', new Blob([archive.subarray(i * size, (i + 1) * size)]), 'chunk');
-    const res = await fetch(`${s.url}/api/admin/upload/chunk`, { method: 'POST', headers: bearer(s.apiKey), body: form });
-    if (res.status !== 200) throw new Error(`chunk ${i}: ${await res.text()}`);
-  }
-  const merged = await api(s, s.apiKey, '/api/admin/upload/merge', { upload_id: id });
-  if (merged.status !== 200) throw new Error(`merge: ${JSON.stringify(merged.json)}`);
-}
 
 /** Polls the restore status with the restored database's key until the rebuilt server reports the outcome. */
 async function restored(s: ServerChild, key: string): Promise<void> {
@@ -102,7 +80,7 @@ try {
   let targetRss: number;
   try {
     t = performance.now();
-    await restoreThrough(target, archive);
+    await uploadInChunks(target, 'backup', archive); // the server answers before it swaps
     // the restored settings hold the source server's API key
     await restored(target, source.apiKey);
     restoreMs = performance.now() - t;

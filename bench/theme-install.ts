@@ -16,14 +16,14 @@ import { join } from 'node:path';
 import { ZipFile } from 'yazl';
 import { readFlags } from './lib/args.ts';
 import { sampleProc } from './lib/proc.ts';
-import { startServerChild, type ServerChild } from './lib/server.ts';
+import { startServerChild } from './lib/server.ts';
 import { conditions, mib, table } from './lib/stats.ts';
+import { uploadInChunks } from './lib/chunked-upload.ts';
 
 const f = readFlags('theme install benchmark: a theme package through the chunked upload', {
   mib: { default: 20, help: 'size of the theme archive, MiB (about)' },
 });
 
-const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
 
 /** JS that compresses about 5:1 (identifiers and numbers vary), like a minified bundle. */
 function jsText(bytes: number, seed: number): Buffer {
@@ -55,27 +55,6 @@ async function buildPackage(mibs: number): Promise<{ zip: Buffer; files: number;
   return { zip: Buffer.concat(parts), files: images + scripts + 2, unpacked: images * imageBytes + scripts * scriptBytes };
 }
 
-async function post(s: ServerChild, path: string, body: unknown): Promise<{ status: number; json: any }> { // eslint-disable-line @typescript-eslint/no-explicit-any
-  const res = await fetch(`${s.url}${path}`, { method: 'POST', headers: { ...bearer(s.apiKey), 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  return { status: res.status, json: await res.json() };
-}
-
-/** init, every chunk, merge (themes.md §8.2); the merge installs. */
-async function installThrough(s: ServerChild, archive: Buffer): Promise<void> {
-  const init = await post(s, '/api/admin/upload/init', { purpose: 'theme', size: archive.length, filename: 'bench.zip' });
-  if (init.status !== 200) throw new Error(`init: ${JSON.stringify(init.json)}`);
-  const { upload_id: id, chunk_size: size } = init.json.data;
-  for (let i = 0; i * size < archive.length; i++) {
-    const form = new FormData();
-    form.append('upload_id', id);
-    form.append('chunk_index', String(i));
-    form.append('chunk_data', new Blob([archive.subarray(i * size, (i + 1) * size)]), 'chunk');
-    const res = await fetch(`${s.url}/api/admin/upload/chunk`, { method: 'POST', headers: bearer(s.apiKey), body: form });
-    if (res.status !== 200) throw new Error(`chunk ${i}: ${await res.text()}`);
-  }
-  const merged = await post(s, '/api/admin/upload/merge', { upload_id: id });
-  if (merged.status !== 200) throw new Error(`merge: ${JSON.stringify(merged.json)}`);
-}
 
 /** The baseline: a bare yauzl extraction of the archive in its own process; its time and peak RSS. */
 function bareExtract(zipPath: string, dest: string): { ms: number; peakRss: number } {
@@ -121,7 +100,7 @@ try {
   try {
     ({ rss: before, peakRss: peakBefore } = sampleProc(s.child.pid));
     const t = performance.now();
-    await installThrough(s, pkg.zip);
+    await uploadInChunks(s, 'theme', pkg.zip); // the merge installs
     installMs = performance.now() - t;
     peak = sampleProc(s.child.pid).peakRss;
   } finally {

@@ -1,9 +1,8 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../app-context.ts';
+import { rawBody, registerRawBodyRoutes } from '../http/raw-body-scope.ts';
 import { actorUuid } from '../rpc/caller.ts';
 import { InvalidCountryDb } from './country-db.ts';
-
-const mib = 1024 * 1024;
 
 /**
  * `POST /api/admin/update/mmdb` (admin-api.md §3.7). Komari downloads a database from the
@@ -13,18 +12,9 @@ const mib = 1024 * 1024;
  */
 export function registerGeoipRoutes(fastify: FastifyInstance, app: AppContext): void {
   const maxBytes = app.limits.geoip.maxUploadBytes;
-  void fastify.register(async (scope) => {
-    // This scope alone reads bodies as bytes: the file is binary.
-    scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: maxBytes }, (_req, body, done) => done(null, body));
-    scope.setErrorHandler((err: FastifyError, _request, reply) => {
-      if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-        return reply.code(413).send({ status: 'error', message: `File too large. Maximum size is ${sizeText(maxBytes)}` });
-      }
-      throw err;
-    });
+  registerRawBodyRoutes(fastify, maxBytes, (scope) => {
     scope.post('/api/admin/update/mmdb', { bodyLimit: maxBytes }, async (request, reply) => {
-      const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+      const body = rawBody(request.body);
       try {
         await app.geoip.replace(body);
       } catch (err) {
@@ -37,8 +27,4 @@ export function registerGeoipRoutes(fastify: FastifyInstance, app: AppContext): 
       return reply.send({ status: 'success', message: '' });
     });
   });
-}
-
-function sizeText(bytes: number): string {
-  return bytes % mib === 0 ? `${bytes / mib}MB` : `${bytes} bytes`;
 }

@@ -1,11 +1,10 @@
 import { readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../app-context.ts';
+import { rawBody, registerRawBodyRoutes } from '../http/raw-body-scope.ts';
 import { actorUuid } from '../rpc/caller.ts';
 import { imageType } from './image-kind.ts';
-
-const mib = 1024 * 1024;
 
 /** Where an uploaded favicon lives: the same name the backup and the restore carry (backup/export.ts). */
 export function faviconPath(dataDir: string): string {
@@ -20,19 +19,9 @@ export function faviconPath(dataDir: string): string {
 export function registerFaviconRoutes(fastify: FastifyInstance, app: AppContext, dataDir: string): void {
   const maxBytes = app.limits.themeServing.maxFaviconBytes;
   const file = faviconPath(dataDir);
-  void fastify.register(async (scope) => {
-    // This scope alone reads bodies as bytes: the file is binary.
-    scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: maxBytes }, (_req, body, done) => done(null, body));
-    scope.setErrorHandler((err: FastifyError, _request, reply) => {
-      if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-        return reply.code(413).send({ status: 'error', message: `File too large. Maximum size is ${sizeText(maxBytes)}` });
-      }
-      throw err;
-    });
-
+  registerRawBodyRoutes(fastify, maxBytes, (scope) => {
     scope.put('/api/admin/update/favicon', { bodyLimit: maxBytes }, async (request, reply) => {
-      const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+      const body = rawBody(request.body);
       if (!imageType(body)) {
         return reply.code(400).send({ status: 'error', message: 'Invalid image file: expected ICO, PNG, GIF, JPEG, WebP or BMP' });
       }
@@ -83,8 +72,4 @@ export function sendUploadedFavicon(dataDir: string, request: FastifyRequest, re
   }
   void reply.type(imageType(bytes) ?? 'image/x-icon').send(bytes);
   return true;
-}
-
-function sizeText(bytes: number): string {
-  return bytes % mib === 0 ? `${bytes / mib}MB` : `${bytes} bytes`;
 }
