@@ -12,7 +12,9 @@ import { withKomariSource } from './import/komari/source.ts';
 import { startLocalAgent } from './local-agent.ts';
 import { startServer } from './main.ts';
 import { AuditService } from './services/audit-service.ts';
-import { openSqliteStore } from './store/sqlite/open.ts';
+import { openStore } from './store/open-store.ts';
+import { isPostgresUrl } from './store/postgres/connection.ts';
+import type { Store } from './store/types.ts';
 
 const usage = `komari-ts: server monitoring, wire-compatible with Komari
 
@@ -44,12 +46,12 @@ Flags:
 
 const restartHint = 'Please restart the server to apply the changes.';
 
-async function withStore<T>(db: string, fn: (store: ReturnType<typeof openSqliteStore>) => Promise<T>): Promise<T> {
-  if (db !== ':memory:' && !existsSync(db)) {
+async function withStore<T>(db: string, fn: (store: Store) => Promise<T>): Promise<T> {
+  if (db !== ':memory:' && !isPostgresUrl(db) && !existsSync(db)) {
     console.log('Database file does not exist.');
     process.exit(1);
   }
-  const store = openSqliteStore(db);
+  const store = openStore(db);
   try {
     return await fn(store);
   } finally {
@@ -130,7 +132,7 @@ async function main(argv: string[]): Promise<void> {
       return;
     case 'import': {
       if (!positionals[1]) return void console.log(usage);
-      const store = openSqliteStore(config.db);
+      const store = openStore(config.db);
       try {
         const report = await withKomariSource(positionals[1], dataDirOf(config), defaultServerLimits.backup, (source) =>
           importKomari(source, store, { merge: values.merge, clock: systemClock }),

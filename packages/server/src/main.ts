@@ -5,7 +5,7 @@ import { restoreDroppedBackup } from './backup/restore-at-start.ts';
 import { splitListen, type BootConfig } from './config/boot-config.ts';
 import { raiseFdLimit, type FdRaise } from './fd-limit.ts';
 import { RestoreLock, type DataSwap, type RestartOutcome } from './lifecycle.ts';
-import { openSqliteStore } from './store/sqlite/open.ts';
+import { openStore } from './store/open-store.ts';
 import type { Store } from './store/types.ts';
 
 /** The open-files figures at start, and the guest-socket cap they leave (issue 12). */
@@ -60,7 +60,7 @@ export async function startServer(
   let current: Current;
 
   async function open(): Promise<Current> {
-    const store = openSqliteStore(config.db);
+    const store = openStore(config.db);
     try {
       const lifecycle = { restoreLock, restart };
       const built = await buildApp({ ...opts, config, store, logger: config.logLevel !== 'silent', openFiles: fd.after?.soft, lifecycle });

@@ -40,8 +40,8 @@ export interface CliResult {
  * Runs one CLI command to completion; `timeoutMs` kills it first (a command expected to exit that
  * starts serving instead), and the result's code is then null.
  */
-export async function runCli(args: string[], env: EnvPatch = {}, timeoutMs?: number): Promise<CliResult> {
-  const child = spawn(process.execPath, [cliPath, ...args], { env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+export async function runCli(args: string[], env: EnvPatch = {}, timeoutMs?: number, cwd?: string): Promise<CliResult> {
+  const child = spawn(process.execPath, [cliPath, ...args], { env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'], cwd });
   const timer = timeoutMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), timeoutMs);
   let stdout = '';
   let stderr = '';

@@ -1,4 +1,5 @@
 import { StoreConflict, StoreFull } from '../errors.ts';
+import { withErrorMapping } from '../map-errors.ts';
 
 /** SQLite result codes (https://sqlite.org/rescode.html); node:sqlite puts them on `errcode`. */
 const SQLITE_FULL = 13;
@@ -30,19 +31,5 @@ export function storeErrorOf(err: unknown): unknown {
 
 /** The repository with every method's SQLite errors mapped through `storeErrorOf`. */
 export function mappingErrors<R extends object>(repo: R): R {
-  const out: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(repo)) {
-    if (typeof value !== 'function') {
-      out[name] = value;
-      continue;
-    }
-    out[name] = async (...args: unknown[]) => {
-      try {
-        return await (value as (...a: unknown[]) => unknown).apply(repo, args);
-      } catch (err) {
-        throw storeErrorOf(err);
-      }
-    };
-  }
-  return out as R;
+  return withErrorMapping(repo, storeErrorOf);
 }

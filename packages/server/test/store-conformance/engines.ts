@@ -1,0 +1,55 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { mappingPgErrors } from '../../src/store/postgres/errors.ts';
+import { migratePg } from '../../src/store/postgres/migrations.ts';
+import { pgSettings } from '../../src/store/postgres/settings.ts';
+import { openSqliteStore } from '../../src/store/sqlite/open.ts';
+import type { Store } from '../../src/store/types.ts';
+import { freshPgSchema, pgSkipReason, testPgUrl } from '../helpers/postgres.ts';
+
+/**
+ * The repositories an engine has so far. SQLite has every one; PostgreSQL gains them one by one
+ * (issue 16), and a suite runs on an engine once the engine has what it tests.
+ */
+export type Repos = Partial<Omit<Store, 'engine' | 'files' | 'close'>>;
+
+export interface OpenedEngine {
+  repos: Repos;
+  close(): Promise<void>;
+}
+
+export interface Engine {
+  name: 'sqlite' | 'postgres';
+  /** why the engine cannot run here (no PostgreSQL to reach), or undefined */
+  skip?: string;
+  /** a fresh, empty, migrated database */
+  open(): Promise<OpenedEngine>;
+}
+
+const sqlite: Engine = {
+  name: 'sqlite',
+  async open() {
+    const dir = mkdtempSync(join(tmpdir(), 'komari-conformance-'));
+    const store = openSqliteStore(join(dir, 'komari.db'));
+    return {
+      repos: store,
+      async close() {
+        await store.close();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  },
+};
+
+const postgres: Engine = {
+  name: 'postgres',
+  skip: testPgUrl ? undefined : pgSkipReason,
+  async open() {
+    const { pool, drop } = await freshPgSchema();
+    await migratePg(pool);
+    return { repos: { settings: mappingPgErrors(pgSettings(pool)) }, close: drop };
+  },
+};
+
+export const engines: Engine[] = [sqlite, postgres];
