@@ -300,6 +300,11 @@ export interface ServerLimits {
   themeSettings: {
     /** UTF-8 bytes of one theme's saved settings object as JSON; a larger one is refused (400) */
     maxSettingsBytes: number;
+    /**
+     * nesting depth of that object (arrays and objects); a deeper one is refused (400) before it is
+     * measured, since measuring recurses and a deep enough body would overflow the stack (a 500)
+     */
+    maxSettingsDepth: number;
     /** bytes of a `komari-theme.json` read for its managed items (Komari's install limit); a larger one has none */
     maxManifestBytes: number;
   };
@@ -466,6 +471,7 @@ export const defaultServerLimits: ServerLimits = {
   files: defaultFileLimits,
   themeSettings: {
     maxSettingsBytes: 256 * 1024,
+    maxSettingsDepth: 64,
     maxManifestBytes: 1024 * 1024,
   },
   themeDownload: {
