@@ -198,6 +198,8 @@ export interface ServerLimits {
     maxEntryNameBytes: number;
     /** bytes of the raw body of the older `PUT /api/admin/theme/upload`, kept on disk */
     maxPutBytes: number;
+    /** `PUT /api/admin/theme/upload` requests at once; past it 429 (each may hold maxPutBytes on disk and an extraction) */
+    maxConcurrentPuts: number;
   };
   /** alerts: evaluation, delivery and what is kept (alerts/) */
   alerts: {
@@ -420,6 +422,7 @@ export const defaultServerLimits: ServerLimits = {
     maxManifestBytes: 1024 * 1024,
     maxEntryNameBytes: 1024,
     maxPutBytes: 1024 ** 3,
+    maxConcurrentPuts: 2,
   },
   alerts: {
     sendTimeoutMs: 10_000,
