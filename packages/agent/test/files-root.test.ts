@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { loadAgentConfig } from '../src/config.ts';
 import { OUTSIDE_ROOT } from '../src/tasks/files/errors.ts';
+import { FileScope } from '../src/tasks/files/scope.ts';
 import { fileManager, tempDir } from './helpers/files.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -37,6 +38,29 @@ describe('--file-root: every path confined to one folder', () => {
     assert.deepEqual((await ok<any[]>('list', { path: '' })).map((e) => e.name), ['docs', 'dangling-out', 'escape', 'inner-link', 'secret-link']);
     assert.equal((await ok('stat', { path: 'docs/a.txt' })).path, join(root, 'docs', 'a.txt'));
     assert.equal((await ok('stat', { path: join(root, 'docs') })).is_dir, true);
+  });
+
+  it('a folder swapped for a link out of the root between the check and the open is refused on the descriptor', async () => {
+    const raceBase = tempDir('komari-race-');
+    const raceRoot = join(raceBase, 'root');
+    const away = join(raceBase, 'away');
+    mkdirSync(join(raceRoot, 'sub'), { recursive: true });
+    mkdirSync(away);
+    writeFileSync(join(raceRoot, 'sub', 'f.txt'), 'inside');
+    writeFileSync(join(away, 'f.txt'), 'outside');
+    symlinkSync('sub/f.txt', join(raceRoot, 'inner'));
+    const scope = new FileScope(raceRoot);
+    const checked = await scope.resolve('sub/f.txt');
+    // a link inside the root still opens
+    await (await scope.open(await scope.resolve('inner'), 'r')).close();
+    // the race: `sub` becomes a link to `away` after the check
+    renameSync(join(raceRoot, 'sub'), join(raceBase, 'sub-was'));
+    symlinkSync(away, join(raceRoot, 'sub'));
+    assert.equal(readFileSync(checked, 'utf8'), 'outside', 'a plain open of the checked path follows the new link');
+    for (const flags of ['r', 'r+']) {
+      await assert.rejects(scope.open(checked, flags), (err: Error) => err.message === OUTSIDE_ROOT, flags);
+    }
+    assert.equal(readFileSync(join(away, 'f.txt'), 'utf8'), 'outside');
   });
 
   it('refuses `..` out of the root, whatever the op', async () => {

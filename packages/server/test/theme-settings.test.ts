@@ -259,6 +259,18 @@ describe('theme settings (themes.md §7, §8.7)', () => {
       assert.equal((await save('Big', { pad: 'x'.repeat(3000) })).status, 200, 'under the bound is fine');
     });
 
+    it('an object nested past maxSettingsDepth (or deep enough to overflow a recursive walk) is a 400 and changes nothing', async () => {
+      await save('Deep', { keep: true });
+      for (const depth of [65, 200_000]) {
+        const body = '{"a":' + '['.repeat(depth - 1) + ']'.repeat(depth - 1) + '}';
+        const res = await http(s.url, '/api/admin/theme/settings?theme=Deep', { method: 'POST', cookie, body });
+        assert.deepEqual([res.status, res.json], [400, { status: 'error', message: '参数错误: theme settings nest deeper than 64 levels' }], String(depth));
+      }
+      assert.deepEqual(await saved('Deep'), { keep: true });
+      const ok = '{"a":' + '['.repeat(63) + ']'.repeat(63) + '}';
+      assert.equal((await http(s.url, '/api/admin/theme/settings?theme=Deep', { method: 'POST', cookie, body: ok })).status, 200, 'at the bound is fine');
+    });
+
     it('guests get 401 Unauthorized. on both and nothing is stored', async () => {
       await save('Locked', { keep: true });
       const post = await http(s.url, '/api/admin/theme/settings?theme=Locked', { method: 'POST', body: { evil: 1 } });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { request } from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { listing, patchNames, post } from './helpers/restore.ts';
@@ -73,6 +74,25 @@ describe('theme packages: install, list, set, delete', () => {
   it('PUT with an empty body is refused with Komari message', async () => {
     const res = await putTheme(s, cookie, Buffer.alloc(0));
     assert.deepEqual([res.status, res.json], [400, { status: 'error', message: '请选择要上传的主题文件' }]);
+  });
+
+  it('PUT uploads at once are bounded (themes.maxConcurrentPuts): past it 429 until one ends, and nothing is written for it', async () => {
+    const url = new URL(`${s.url}/api/admin/theme/upload`);
+    // Two PUTs that start their body and hold it: each holds its slot (and its file on disk).
+    const held = [0, 1].map(() => {
+      const req = request({ host: url.hostname, port: url.port, path: url.pathname, method: 'PUT', headers: { cookie: `session_token=${cookie}`, 'transfer-encoding': 'chunked' } });
+      req.on('error', () => undefined);
+      req.write(Buffer.alloc(1024, 1));
+      return req;
+    });
+    // An empty PUT is 400 while a slot is free: asked until both held PUTs have theirs.
+    let third = await putTheme(s, cookie, Buffer.alloc(0));
+    for (let i = 0; i < 200 && third.status === 400; i++) third = await putTheme(s, cookie, Buffer.alloc(0));
+    assert.deepEqual([third.status, third.json, third.headers.get('retry-after')], [429, { status: 'error', message: '同时上传的主题过多，请稍后再试' }, '10']);
+    for (const req of held) req.destroy();
+    let after = third;
+    for (let i = 0; i < 200 && after.status === 429; i++) after = await putTheme(s, cookie, Buffer.alloc(0));
+    assert.equal(after.status, 400, 'a slot frees when a held upload ends');
   });
 
   it('skips a folder whose manifest is broken', async () => {

@@ -198,6 +198,8 @@ export interface ServerLimits {
     maxEntryNameBytes: number;
     /** bytes of the raw body of the older `PUT /api/admin/theme/upload`, kept on disk */
     maxPutBytes: number;
+    /** `PUT /api/admin/theme/upload` requests at once; past it 429 (each may hold maxPutBytes on disk and an extraction) */
+    maxConcurrentPuts: number;
   };
   /** alerts: evaluation, delivery and what is kept (alerts/) */
   alerts: {
@@ -300,6 +302,11 @@ export interface ServerLimits {
   themeSettings: {
     /** UTF-8 bytes of one theme's saved settings object as JSON; a larger one is refused (400) */
     maxSettingsBytes: number;
+    /**
+     * nesting depth of that object (arrays and objects); a deeper one is refused (400) before it is
+     * measured, since measuring recurses and a deep enough body would overflow the stack (a 500)
+     */
+    maxSettingsDepth: number;
     /** bytes of a `komari-theme.json` read for its managed items (Komari's install limit); a larger one has none */
     maxManifestBytes: number;
   };
@@ -415,6 +422,7 @@ export const defaultServerLimits: ServerLimits = {
     maxManifestBytes: 1024 * 1024,
     maxEntryNameBytes: 1024,
     maxPutBytes: 1024 ** 3,
+    maxConcurrentPuts: 2,
   },
   alerts: {
     sendTimeoutMs: 10_000,
@@ -466,6 +474,7 @@ export const defaultServerLimits: ServerLimits = {
   files: defaultFileLimits,
   themeSettings: {
     maxSettingsBytes: 256 * 1024,
+    maxSettingsDepth: 64,
     maxManifestBytes: 1024 * 1024,
   },
   themeDownload: {

@@ -1,5 +1,4 @@
 import { once } from 'node:events';
-import { open } from 'node:fs/promises';
 import { type Args, int, str } from './args.ts';
 import { FileOpError } from './errors.ts';
 import { parseGoTime } from './info.ts';
@@ -19,7 +18,7 @@ export async function downloadStream(scope: FileScope, args: Args, link: Transfe
   if (offset < 0 || length <= 0 || length > fileLimits.streamMaxBytes) throw new FileOpError('invalid download stream range');
   const transfer = transferOf(link, args);
   const path = await scope.resolve(str(args, 'path'));
-  const handle = await open(path, 'r');
+  const handle = await scope.open(path, 'r');
   const ac = new AbortController();
   const stop = () => ac.abort();
   signal.addEventListener('abort', stop, { once: true });

@@ -1,4 +1,4 @@
-import { open, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { type Args, str } from './args.ts';
 import { replaceAtomically } from './atomic.ts';
 import { FileOpError } from './errors.ts';
@@ -16,7 +16,7 @@ export async function readForEdit(scope: FileScope, args: Args): Promise<Record<
   if (info.isDirectory()) throw new FileOpError('cannot read a directory');
   if (info.size > BigInt(fileLimits.editableBytes)) throw tooBig();
   // read at most one byte past the limit: a file that grew since the stat is refused, not cut
-  const handle = await open(path, 'r');
+  const handle = await scope.open(path, 'r');
   let content: Buffer;
   try {
     const buf = Buffer.alloc(fileLimits.editableBytes + 1);

@@ -1,4 +1,4 @@
-import { lstat, readlink, realpath } from 'node:fs/promises';
+import { type FileHandle, lstat, open, readlink, realpath, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { FileOpError, isCode, OUTSIDE_ROOT } from './errors.ts';
@@ -50,6 +50,24 @@ export class FileScope {
     return target;
   }
 
+  /**
+   * Opens a path `resolve` returned, and checks what was opened: between the check and the open a
+   * folder on the way (or the file) may have been swapped for a link out of the root, and the
+   * open would follow it. The descriptor's own path (`/proc/self/fd`, else a fresh realpath whose
+   * inode must be the descriptor's) must be inside the root, or it is closed and refused.
+   */
+  async open(path: string, flags: string | number, mode?: number): Promise<FileHandle> {
+    const handle = await open(path, flags, mode);
+    if (!this.confined) return handle;
+    try {
+      if (!within(await this.root(), await openedPath(handle, path))) throw new FileOpError(OUTSIDE_ROOT);
+      return handle;
+    } catch (err) {
+      await handle.close();
+      throw err;
+    }
+  }
+
   /** Whether a real path is one the scope shows (used to decide whether to follow a listed link). */
   async allows(realPath: string): Promise<boolean> {
     return !this.confined || within(await this.root(), realPath);
@@ -61,6 +79,15 @@ export class FileScope {
     if (this.confined && path === (await this.root())) return 'permission denied: refusing to change the file root itself';
     return undefined;
   }
+}
+
+/** The real path of the file `handle` has open; '' when it cannot be told for sure. */
+async function openedPath(handle: FileHandle, path: string): Promise<string> {
+  const viaProc = await readlink(`/proc/self/fd/${handle.fd}`).catch(() => undefined);
+  if (viaProc !== undefined && isAbsolute(viaProc)) return viaProc;
+  const [real, opened] = await Promise.all([realpath(path), handle.stat()]);
+  const now = await stat(real);
+  return now.dev === opened.dev && now.ino === opened.ino ? real : '';
 }
 
 /** Komari: '' is '/', '~' is the home folder, anything else must be absolute. */

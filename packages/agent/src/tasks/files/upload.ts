@@ -103,7 +103,7 @@ export class Uploads {
       // a .part planted as a link pointing out of the root is refused like any other path
       await this.#scope.resolve(part);
       await mkdir(dirname(s.target), { recursive: true, mode: 0o755 });
-      await (await open(part, 'w', 0o600)).close();
+      await (await this.#scope.open(part, 'w', 0o600)).close();
       session = {
         target: s.target,
         part,
@@ -150,7 +150,7 @@ export class Uploads {
         res.destroy();
         throw new FileOpError(`upload stream content length ${length}, want ${s.expected}`);
       }
-      const written = await writeAt(session.part, s.offset, s.expected, res);
+      const written = await writeAt(this.#scope, session.part, s.offset, s.expected, res);
       if (written !== s.expected) throw new FileOpError(`upload stream ended after ${written} of ${s.expected} bytes`);
       if (this.#sessions.get(s.id) !== session) throw new FileOpError('upload session was cancelled while receiving the stream');
       session.parts.add(s.index);
@@ -232,8 +232,8 @@ export class Uploads {
 }
 
 /** Writes at most `limit` bytes of `source` into `path` from `offset`, flushed to disk; the count written. */
-async function writeAt(path: string, offset: number, limit: number, source: AsyncIterable<Buffer> & { destroy(): void }): Promise<number> {
-  const handle = await open(path, 'r+');
+async function writeAt(scope: FileScope, path: string, offset: number, limit: number, source: AsyncIterable<Buffer> & { destroy(): void }): Promise<number> {
+  const handle = await scope.open(path, 'r+');
   let written = 0;
   try {
     for await (const chunk of source) {

@@ -1,9 +1,10 @@
 import { createWriteStream, rmSync } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../app-context.ts';
 import { AppError, toAppError } from '../../errors.ts';
 import { sendError } from '../../http/bind.ts';
+import { tooMany } from '../../http/too-many.ts';
 import type { UploadPurpose } from '../../upload/purposes.ts';
 import { uploaderOf } from '../../upload/routes.ts';
 import type { UploadService } from '../../upload/upload-service.ts';
@@ -14,6 +15,7 @@ export const uploadMessages = {
   uploaded: '主题上传成功',
   noFile: '请选择要上传的主题文件',
   tooLarge: (max: number) => `主题文件超过 ${max} 字节限制`,
+  busy: '同时上传的主题过多，请稍后再试',
 } as const;
 
 /** The chunked upload's "theme" purpose (themes.md §8.2): the merged file is installed. */
@@ -34,7 +36,21 @@ export function themePurpose(app: AppContext): UploadPurpose {
  * then installed. Registered in a context without the text body parser.
  */
 export function registerThemePutUpload(fastify: FastifyInstance, app: AppContext, uploads: UploadService): void {
+  let running = 0;
   fastify.put('/api/admin/theme/upload', async (request, reply) => {
+    if (running >= app.limits.themes.maxConcurrentPuts) {
+      request.raw.resume();
+      return tooMany(reply.header('connection', 'close'), 10, { message: uploadMessages.busy });
+    }
+    running++;
+    try {
+      return await receive(request, reply);
+    } finally {
+      running--;
+    }
+  });
+
+  async function receive(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
     const max = app.limits.themes.maxPutBytes;
     const declared = Number(request.headers['content-length']);
     if (Number.isFinite(declared) && declared > max) {
@@ -66,5 +82,5 @@ export function registerThemePutUpload(fastify: FastifyInstance, app: AppContext
     } finally {
       rmSync(file, { force: true });
     }
-  });
+  }
 }

@@ -20,12 +20,25 @@ function themeOf(request: FastifyRequest): string {
   return theme;
 }
 
-function settingsOf(request: FastifyRequest, maxBytes: number): Record<string, unknown> {
+/** Whether `value` nests deeper than `max` arrays/objects; iterative, so any depth is safe to ask about. */
+function deeperThan(value: unknown, max: number): boolean {
+  const stack: Array<[unknown, number]> = [[value, 1]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (depth > max) return true;
+    for (const child of Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
+function settingsOf(request: FastifyRequest, maxBytes: number, maxDepth: number): Record<string, unknown> {
   const body = jsonBody(request);
   if (!body.ok) throw AppError.invalidParams(`参数错误: ${body.error}`);
   if (body.empty) throw AppError.invalidParams('参数错误: EOF');
   const v = body.value;
   if (v === null || typeof v !== 'object' || Array.isArray(v)) throw AppError.invalidParams('参数错误: the body must be a JSON object');
+  if (deeperThan(v, maxDepth)) throw AppError.invalidParams(`参数错误: theme settings nest deeper than ${maxDepth} levels`);
   const bytes = Buffer.byteLength(JSON.stringify(v));
   if (bytes > maxBytes) throw AppError.invalidParams(`参数错误: theme settings are ${bytes} bytes, more than the ${maxBytes} allowed`);
   return v as Record<string, unknown>;
@@ -41,7 +54,7 @@ export function registerThemeSettingsRoutes(fastify: FastifyInstance, app: AppCo
   fastify.post(url, async (request, reply) => {
     try {
       const theme = themeOf(request);
-      const settings = settingsOf(request, app.limits.themeSettings.maxSettingsBytes);
+      const settings = settingsOf(request, app.limits.themeSettings.maxSettingsBytes, app.limits.themeSettings.maxSettingsDepth);
       await app.store.themeConfigs.set(theme, settings);
       await app.audit.log(request.caller.meta.ip, actorUuid(request.caller), `update theme settings: ${theme}`, 'info');
       return reply.send({ status: 'success', message: '' });
