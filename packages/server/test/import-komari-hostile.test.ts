@@ -70,7 +70,8 @@ describe('import of a hostile Komari database', () => {
         logs: [...good.tables!.logs!, { ip: '', uuid: '', message: 'when?', msg_type: 'info', time: 'yesterday' }],
         tasks: [...good.tables!.tasks!, { task_id: 'NoCommand0000000', clients: '[]', command: null }],
         message_sender_providers: [{ name: 'webhook', addition: 'garbage' }, { name: 'bark', addition: JSON.stringify({ device_key: 'k', server_url: '' }) }],
-        theme_configurations: [{ short: 'aurora', data: '[1,2]' }],
+        // the second nests past every stack: JSON.stringify of it would throw RangeError
+        theme_configurations: [{ short: 'aurora', data: '[1,2]' }, { short: 'deep', data: `{"a":${'['.repeat(200_000)}${']'.repeat(200_000)}}` }],
       },
     }, { unique: false });
     // configs was created with the defaults above; the extra rows go in beside them
@@ -136,7 +137,7 @@ describe('import of a hostile Komari database', () => {
     assert.deepEqual(reasons('auditLog'), ['2: its time is not a time']);
     assert.deepEqual(reasons('execTasks'), ['NoCommand0000000: its command is empty or over 65536 characters, or its clients not a JSON list']);
     assert.deepEqual(reasons('messageSenders'), ['webhook: its config is not a JSON object']);
-    assert.deepEqual(reasons('themeSettings'), ['aurora: its settings are not a JSON object']);
+    assert.deepEqual(reasons('themeSettings'), ['aurora: its settings are not a JSON object', 'deep: its settings nest deeper than 64 levels']);
     assert.deepEqual(
       [report.imported.pingTasks, report.imported.loadRules, report.imported.offlineRules, report.imported.clipboard, report.imported.auditLog, report.imported.messageSenders],
       [1, 1, 1, 1, 1, 1],

@@ -4,6 +4,7 @@ import { defaultRetention, ignoredSettingKeys, isSettingKey, retentionSchema, se
 import type { ImportContext } from './context.ts';
 import { rowsOf } from './source-db.ts';
 import { json, jsonObject, sameJson, textOrEmpty } from './values.ts';
+import { deeperThan } from '../../util/json-depth.ts';
 
 const kind = 'settings';
 
@@ -141,6 +142,10 @@ export async function importThemeSettings(ctx: ImportContext): Promise<void> {
     }
     if (!data) {
       ctx.report.skip(themeKind, 'its settings are not a JSON object', short);
+      continue;
+    }
+    if (deeperThan(data, ctx.limits.themeSettings.maxSettingsDepth)) {
+      ctx.report.skip(themeKind, `its settings nest deeper than ${ctx.limits.themeSettings.maxSettingsDepth} levels`, short);
       continue;
     }
     if (Buffer.byteLength(JSON.stringify(data)) > maxBytes) {

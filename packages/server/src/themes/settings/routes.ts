@@ -5,6 +5,7 @@ import { AppError, toAppError } from '../../errors.ts';
 import { sendError } from '../../http/bind.ts';
 import { jsonBody } from '../../http/json-body.ts';
 import { actorUuid } from '../../rpc/caller.ts';
+import { deeperThan } from '../../util/json-depth.ts';
 
 const url = '/api/admin/theme/settings';
 // The charset of a theme's short name (themes.md §2), `default` included. Komari takes any
@@ -18,18 +19,6 @@ function themeOf(request: FastifyRequest): string {
   if (typeof theme !== 'string' || theme === '') throw AppError.invalidParams('主题名称不能为空');
   if (!shortPattern.test(theme)) throw AppError.invalidParams('无效的主题名称');
   return theme;
-}
-
-/** Whether `value` nests deeper than `max` arrays/objects; iterative, so any depth is safe to ask about. */
-function deeperThan(value: unknown, max: number): boolean {
-  const stack: Array<[unknown, number]> = [[value, 1]];
-  while (stack.length > 0) {
-    const [v, depth] = stack.pop()!;
-    if (v === null || typeof v !== 'object') continue;
-    if (depth > max) return true;
-    for (const child of Object.values(v)) stack.push([child, depth + 1]);
-  }
-  return false;
 }
 
 function settingsOf(request: FastifyRequest, maxBytes: number, maxDepth: number): Record<string, unknown> {
