@@ -1,5 +1,9 @@
 import { describe } from 'node:test';
+import { accountsSuite } from './store-conformance/accounts.ts';
+import { auditSuite } from './store-conformance/audit.ts';
 import { engines } from './store-conformance/engines.ts';
+import { loginGuardSuite } from './store-conformance/login-guard.ts';
+import { sessionsSuite } from './store-conformance/sessions.ts';
 import { settingsSuite } from './store-conformance/settings.ts';
 
 /**
@@ -10,5 +14,9 @@ import { settingsSuite } from './store-conformance/settings.ts';
 for (const engine of engines) {
   describe(`store conformance: ${engine.name}`, { skip: engine.skip }, () => {
     describe('settings', () => settingsSuite(() => engine.open()));
+    describe('accounts', () => accountsSuite(() => engine.open()));
+    describe('sessions', () => sessionsSuite(() => engine.open()));
+    describe('login guard', () => loginGuardSuite(() => engine.open()));
+    describe('audit', () => auditSuite(() => engine.open()));
   });
 }

@@ -2,7 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mappingPgErrors } from '../../src/store/postgres/errors.ts';
+import { pgAccounts } from '../../src/store/postgres/accounts.ts';
+import { pgAudit } from '../../src/store/postgres/audit.ts';
+import { pgLoginGuard } from '../../src/store/postgres/login-guard.ts';
 import { migratePg } from '../../src/store/postgres/migrations.ts';
+import { pgSessions } from '../../src/store/postgres/sessions.ts';
 import { pgSettings } from '../../src/store/postgres/settings.ts';
 import { openSqliteStore } from '../../src/store/sqlite/open.ts';
 import type { Store } from '../../src/store/types.ts';
@@ -48,7 +52,16 @@ const postgres: Engine = {
   async open() {
     const { pool, drop } = await freshPgSchema();
     await migratePg(pool);
-    return { repos: { settings: mappingPgErrors(pgSettings(pool)) }, close: drop };
+    return {
+      repos: {
+        settings: mappingPgErrors(pgSettings(pool)),
+        accounts: mappingPgErrors(pgAccounts(pool)),
+        sessions: mappingPgErrors(pgSessions(pool)),
+        loginGuard: mappingPgErrors(pgLoginGuard(pool)),
+        audit: mappingPgErrors(pgAudit(pool)),
+      },
+      close: drop,
+    };
   },
 };
 
