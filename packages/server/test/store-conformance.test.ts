@@ -1,6 +1,10 @@
 import { describe } from 'node:test';
+import { clipboardSuite } from './store-conformance/clipboard.ts';
 import { engines } from './store-conformance/engines.ts';
+import { nodesSuite } from './store-conformance/nodes.ts';
+import { remoteControlSuite } from './store-conformance/remote-control.ts';
 import { settingsSuite } from './store-conformance/settings.ts';
+import { themeConfigsSuite } from './store-conformance/theme-configs.ts';
 
 /**
  * One store conformance suite for every engine (issue 16): the same tests on SQLite, always, and
@@ -9,6 +13,11 @@ import { settingsSuite } from './store-conformance/settings.ts';
  */
 for (const engine of engines) {
   describe(`store conformance: ${engine.name}`, { skip: engine.skip }, () => {
-    describe('settings', () => settingsSuite(() => engine.open()));
+    const open = () => engine.open();
+    describe('settings', () => settingsSuite(open));
+    describe('nodes', () => nodesSuite(open));
+    describe('remote control', () => remoteControlSuite(open));
+    describe('theme configs', () => themeConfigsSuite(open));
+    describe('clipboard', () => clipboardSuite(open));
   });
 }
