@@ -1,10 +1,14 @@
 import { describe } from 'node:test';
 import { accountsSuite } from './store-conformance/accounts.ts';
 import { auditSuite } from './store-conformance/audit.ts';
+import { clipboardSuite } from './store-conformance/clipboard.ts';
 import { engines } from './store-conformance/engines.ts';
 import { loginGuardSuite } from './store-conformance/login-guard.ts';
+import { nodesSuite } from './store-conformance/nodes.ts';
+import { remoteControlSuite } from './store-conformance/remote-control.ts';
 import { sessionsSuite } from './store-conformance/sessions.ts';
 import { settingsSuite } from './store-conformance/settings.ts';
+import { themeConfigsSuite } from './store-conformance/theme-configs.ts';
 
 /**
  * One store conformance suite for every engine (issue 16): the same tests on SQLite, always, and
@@ -13,10 +17,15 @@ import { settingsSuite } from './store-conformance/settings.ts';
  */
 for (const engine of engines) {
   describe(`store conformance: ${engine.name}`, { skip: engine.skip }, () => {
-    describe('settings', () => settingsSuite(() => engine.open()));
-    describe('accounts', () => accountsSuite(() => engine.open()));
-    describe('sessions', () => sessionsSuite(() => engine.open()));
-    describe('login guard', () => loginGuardSuite(() => engine.open()));
-    describe('audit', () => auditSuite(() => engine.open()));
+    const open = () => engine.open();
+    describe('settings', () => settingsSuite(open));
+    describe('accounts', () => accountsSuite(open));
+    describe('sessions', () => sessionsSuite(open));
+    describe('login guard', () => loginGuardSuite(open));
+    describe('audit', () => auditSuite(open));
+    describe('nodes', () => nodesSuite(open));
+    describe('remote control', () => remoteControlSuite(open));
+    describe('theme configs', () => themeConfigsSuite(open));
+    describe('clipboard', () => clipboardSuite(open));
   });
 }

@@ -1,15 +1,22 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { pgClipboard } from '../../src/clipboard/store/postgres.ts';
+import { pgRemoteControl } from '../../src/remote-control/store/postgres.ts';
 import { mappingPgErrors } from '../../src/store/postgres/errors.ts';
 import { pgAccounts } from '../../src/store/postgres/accounts.ts';
 import { pgAudit } from '../../src/store/postgres/audit.ts';
 import { pgLoginGuard } from '../../src/store/postgres/login-guard.ts';
 import { migratePg } from '../../src/store/postgres/migrations.ts';
+import { pgNodes } from '../../src/store/postgres/nodes.ts';
 import { pgSessions } from '../../src/store/postgres/sessions.ts';
 import { pgSettings } from '../../src/store/postgres/settings.ts';
+import { mappingErrors } from '../../src/store/sqlite/errors.ts';
+import { sqliteNodes } from '../../src/store/sqlite/nodes.ts';
 import { openSqliteStore } from '../../src/store/sqlite/open.ts';
 import type { Store } from '../../src/store/types.ts';
+import { pgThemeConfigs } from '../../src/themes/settings/store/postgres.ts';
 import { freshPgSchema, pgSkipReason, testPgUrl } from '../helpers/postgres.ts';
 
 /**
@@ -35,10 +42,17 @@ const sqlite: Engine = {
   name: 'sqlite',
   async open() {
     const dir = mkdtempSync(join(tmpdir(), 'komari-conformance-'));
-    const store = openSqliteStore(join(dir, 'komari.db'));
+    const file = join(dir, 'komari.db');
+    const store = openSqliteStore(file);
+    // The store serves nodes through cachedNodes(); the suite holds the raw repository to the
+    // spec, on a connection of its own (foreign keys on, as the store's, so deletes cascade).
+    const raw = new DatabaseSync(file);
+    raw.exec('PRAGMA busy_timeout = 5000');
+    raw.exec('PRAGMA foreign_keys = ON');
     return {
-      repos: store,
+      repos: { ...store, nodes: mappingErrors(sqliteNodes(raw)) },
       async close() {
+        raw.close();
         await store.close();
         rmSync(dir, { recursive: true, force: true });
       },
@@ -59,6 +73,10 @@ const postgres: Engine = {
         sessions: mappingPgErrors(pgSessions(pool)),
         loginGuard: mappingPgErrors(pgLoginGuard(pool)),
         audit: mappingPgErrors(pgAudit(pool)),
+        nodes: mappingPgErrors(pgNodes(pool)),
+        remoteControl: mappingPgErrors(pgRemoteControl(pool)),
+        themeConfigs: mappingPgErrors(pgThemeConfigs(pool)),
+        clipboard: mappingPgErrors(pgClipboard(pool)),
       },
       close: drop,
     };
