@@ -1,5 +1,6 @@
 import { describe } from 'node:test';
 import { accountsSuite } from './store-conformance/accounts.ts';
+import { alertsSuite } from './store-conformance/alerts.ts';
 import { auditSuite } from './store-conformance/audit.ts';
 import { clipboardSuite } from './store-conformance/clipboard.ts';
 import { engines } from './store-conformance/engines.ts';
@@ -27,5 +28,6 @@ for (const engine of engines) {
     describe('remote control', () => remoteControlSuite(open));
     describe('theme configs', () => themeConfigsSuite(open));
     describe('clipboard', () => clipboardSuite(open));
+    describe('alerts', () => alertsSuite(open));
   });
 }

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
+import { pgAlerts } from '../../src/alerts/store/postgres.ts';
 import { pgClipboard } from '../../src/clipboard/store/postgres.ts';
 import { pgRemoteControl } from '../../src/remote-control/store/postgres.ts';
 import { mappingPgErrors } from '../../src/store/postgres/errors.ts';
@@ -77,6 +78,7 @@ const postgres: Engine = {
         remoteControl: mappingPgErrors(pgRemoteControl(pool)),
         themeConfigs: mappingPgErrors(pgThemeConfigs(pool)),
         clipboard: mappingPgErrors(pgClipboard(pool)),
+        alerts: mappingPgErrors(pgAlerts(pool)),
       },
       close: drop,
     };
