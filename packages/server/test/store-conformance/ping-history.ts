@@ -110,6 +110,20 @@ export function pingHistorySuite(open: () => Promise<OpenedEngine>): void {
       assert.deepEqual(await h.series(), []);
     }));
 
+  it('writes racing a prune that empties their series keep every row they wrote', () =>
+    withHist(async (h) => {
+      // Each series holds only a row the prune deletes, so the prune would drop the series: a
+      // write to it at the same moment must still land (PostgreSQL: the prune locks the writers out).
+      const n = 40;
+      await h.write(Array.from({ length: n }, (_, i) => row(i, 'a', 60, 0)));
+      await Promise.all([
+        ...Array.from({ length: n }, (_, i) => h.write([row(i, 'a', 60, 120_000)])),
+        ...Array.from({ length: 6 }, () => h.prune(new Map([[60, 60_000]]))),
+      ]);
+      assert.equal((await h.range({}, 60, 120_000, 120_000)).length, n);
+      assert.equal((await h.series()).length, n);
+    }));
+
   it('a large batch is written whole', () =>
     withHist(async (h) => {
       const rows = Array.from({ length: 2000 }, (_, i) => row(i % 7, `n${i % 13}`, 60, i * 60_000));
