@@ -6,6 +6,8 @@ import { clipboardSuite } from './store-conformance/clipboard.ts';
 import { engines } from './store-conformance/engines.ts';
 import { loginGuardSuite } from './store-conformance/login-guard.ts';
 import { nodesSuite } from './store-conformance/nodes.ts';
+import { pingHistorySuite } from './store-conformance/ping-history.ts';
+import { pingTasksSuite } from './store-conformance/ping-tasks.ts';
 import { remoteControlSuite } from './store-conformance/remote-control.ts';
 import { sessionsSuite } from './store-conformance/sessions.ts';
 import { settingsSuite } from './store-conformance/settings.ts';
@@ -29,5 +31,7 @@ for (const engine of engines) {
     describe('theme configs', () => themeConfigsSuite(open));
     describe('clipboard', () => clipboardSuite(open));
     describe('alerts', () => alertsSuite(open));
+    describe('ping tasks', () => pingTasksSuite(open));
+    describe('ping history', () => pingHistorySuite(open));
   });
 }

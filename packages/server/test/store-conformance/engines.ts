@@ -11,6 +11,8 @@ import { pgAudit } from '../../src/store/postgres/audit.ts';
 import { pgLoginGuard } from '../../src/store/postgres/login-guard.ts';
 import { migratePg } from '../../src/store/postgres/migrations.ts';
 import { pgNodes } from '../../src/store/postgres/nodes.ts';
+import { pgPingHistory } from '../../src/ping/store/postgres-history.ts';
+import { pgPingTasks } from '../../src/ping/store/postgres-tasks.ts';
 import { pgSessions } from '../../src/store/postgres/sessions.ts';
 import { pgSettings } from '../../src/store/postgres/settings.ts';
 import { mappingErrors } from '../../src/store/sqlite/errors.ts';
@@ -79,6 +81,7 @@ const postgres: Engine = {
         themeConfigs: mappingPgErrors(pgThemeConfigs(pool)),
         clipboard: mappingPgErrors(pgClipboard(pool)),
         alerts: mappingPgErrors(pgAlerts(pool)),
+        ping: { tasks: mappingPgErrors(pgPingTasks(pool)), history: mappingPgErrors(pgPingHistory(pool)) },
       },
       close: drop,
     };
