@@ -3,6 +3,7 @@ import { accountsSuite } from './store-conformance/accounts.ts';
 import { auditSuite } from './store-conformance/audit.ts';
 import { clipboardSuite } from './store-conformance/clipboard.ts';
 import { engines } from './store-conformance/engines.ts';
+import { historySuite } from './store-conformance/history.ts';
 import { loginGuardSuite } from './store-conformance/login-guard.ts';
 import { nodesSuite } from './store-conformance/nodes.ts';
 import { remoteControlSuite } from './store-conformance/remote-control.ts';
@@ -27,5 +28,6 @@ for (const engine of engines) {
     describe('remote control', () => remoteControlSuite(open));
     describe('theme configs', () => themeConfigsSuite(open));
     describe('clipboard', () => clipboardSuite(open));
+    describe('history', () => historySuite(open));
   });
 }
