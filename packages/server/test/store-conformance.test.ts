@@ -4,6 +4,7 @@ import { alertsSuite } from './store-conformance/alerts.ts';
 import { auditSuite } from './store-conformance/audit.ts';
 import { clipboardSuite } from './store-conformance/clipboard.ts';
 import { engines } from './store-conformance/engines.ts';
+import { historySuite } from './store-conformance/history.ts';
 import { loginGuardSuite } from './store-conformance/login-guard.ts';
 import { nodesSuite } from './store-conformance/nodes.ts';
 import { pingHistorySuite } from './store-conformance/ping-history.ts';
@@ -33,5 +34,6 @@ for (const engine of engines) {
     describe('alerts', () => alertsSuite(open));
     describe('ping tasks', () => pingTasksSuite(open));
     describe('ping history', () => pingHistorySuite(open));
+    describe('history', () => historySuite(open));
   });
 }

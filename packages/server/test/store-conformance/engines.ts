@@ -8,6 +8,7 @@ import { pgRemoteControl } from '../../src/remote-control/store/postgres.ts';
 import { mappingPgErrors } from '../../src/store/postgres/errors.ts';
 import { pgAccounts } from '../../src/store/postgres/accounts.ts';
 import { pgAudit } from '../../src/store/postgres/audit.ts';
+import { pgHistory } from '../../src/store/postgres/history.ts';
 import { pgLoginGuard } from '../../src/store/postgres/login-guard.ts';
 import { migratePg } from '../../src/store/postgres/migrations.ts';
 import { pgNodes } from '../../src/store/postgres/nodes.ts';
@@ -82,6 +83,7 @@ const postgres: Engine = {
         clipboard: mappingPgErrors(pgClipboard(pool)),
         alerts: mappingPgErrors(pgAlerts(pool)),
         ping: { tasks: mappingPgErrors(pgPingTasks(pool)), history: mappingPgErrors(pgPingHistory(pool)) },
+        history: mappingPgErrors(pgHistory(pool)),
       },
       close: drop,
     };
