@@ -3,8 +3,10 @@ import { accountsSuite } from './store-conformance/accounts.ts';
 import { auditSuite } from './store-conformance/audit.ts';
 import { clipboardSuite } from './store-conformance/clipboard.ts';
 import { engines } from './store-conformance/engines.ts';
+import { execTasksSuite } from './store-conformance/exec-tasks.ts';
 import { loginGuardSuite } from './store-conformance/login-guard.ts';
 import { nodesSuite } from './store-conformance/nodes.ts';
+import { oidcProvidersSuite } from './store-conformance/oidc-providers.ts';
 import { remoteControlSuite } from './store-conformance/remote-control.ts';
 import { sessionsSuite } from './store-conformance/sessions.ts';
 import { settingsSuite } from './store-conformance/settings.ts';
@@ -27,5 +29,7 @@ for (const engine of engines) {
     describe('remote control', () => remoteControlSuite(open));
     describe('theme configs', () => themeConfigsSuite(open));
     describe('clipboard', () => clipboardSuite(open));
+    describe('exec tasks', () => execTasksSuite(open));
+    describe('oidc providers', () => oidcProvidersSuite(open));
   });
 }

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { pgClipboard } from '../../src/clipboard/store/postgres.ts';
+import { pgExecTasks } from '../../src/exec/postgres-store.ts';
 import { pgRemoteControl } from '../../src/remote-control/store/postgres.ts';
 import { mappingPgErrors } from '../../src/store/postgres/errors.ts';
 import { pgAccounts } from '../../src/store/postgres/accounts.ts';
@@ -10,6 +11,7 @@ import { pgAudit } from '../../src/store/postgres/audit.ts';
 import { pgLoginGuard } from '../../src/store/postgres/login-guard.ts';
 import { migratePg } from '../../src/store/postgres/migrations.ts';
 import { pgNodes } from '../../src/store/postgres/nodes.ts';
+import { pgOidcProviders } from '../../src/store/postgres/oidc-providers.ts';
 import { pgSessions } from '../../src/store/postgres/sessions.ts';
 import { pgSettings } from '../../src/store/postgres/settings.ts';
 import { mappingErrors } from '../../src/store/sqlite/errors.ts';
@@ -77,6 +79,8 @@ const postgres: Engine = {
         remoteControl: mappingPgErrors(pgRemoteControl(pool)),
         themeConfigs: mappingPgErrors(pgThemeConfigs(pool)),
         clipboard: mappingPgErrors(pgClipboard(pool)),
+        execTasks: mappingPgErrors(pgExecTasks(pool)),
+        oidcProviders: mappingPgErrors(pgOidcProviders(pool)),
       },
       close: drop,
     };
