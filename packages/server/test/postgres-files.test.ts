@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -107,5 +107,13 @@ describe('PostgreSQL DatabaseFiles', { skip: testPgUrl ? undefined : pgSkipReaso
       writeFileSync(path, 'not mine');
       await assert.rejects(pgFiles(pool).snapshotTo(path), (e: unknown) => e instanceof StoreError && /exists/.test(e.message));
       assert.equal(readFileSync(path, 'utf8'), 'not mine');
+    }));
+
+  it('a table SQLite has no place for fails the snapshot clearly and leaves no file behind', () =>
+    withSchema(async (pool, dir) => {
+      await pool.query('CREATE TABLE stray (x BIGINT)');
+      const path = join(dir, 'snap.db');
+      await assert.rejects(pgFiles(pool).snapshotTo(path), (e: unknown) => e instanceof StoreError && /stray/.test(e.message));
+      assert.equal(existsSync(path), false);
     }));
 });

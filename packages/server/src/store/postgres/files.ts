@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
 import type pg from 'pg';
 import { StoreError } from '../errors.ts';
@@ -76,11 +76,14 @@ export function pgFiles(pool: pg.Pool): DatabaseFiles {
       } catch (err) {
         if (target.isTransaction) target.exec('ROLLBACK');
         await client.query('ROLLBACK').catch(() => undefined);
-        throw err;
-      } finally {
         client.release();
         target.close();
+        // No half-made snapshot left where a backup would pick it up.
+        for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true });
+        throw err;
       }
+      client.release();
+      target.close();
     },
   };
 }
