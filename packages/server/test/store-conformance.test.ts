@@ -4,9 +4,11 @@ import { alertsSuite } from './store-conformance/alerts.ts';
 import { auditSuite } from './store-conformance/audit.ts';
 import { clipboardSuite } from './store-conformance/clipboard.ts';
 import { engines } from './store-conformance/engines.ts';
+import { execTasksSuite } from './store-conformance/exec-tasks.ts';
 import { historySuite } from './store-conformance/history.ts';
 import { loginGuardSuite } from './store-conformance/login-guard.ts';
 import { nodesSuite } from './store-conformance/nodes.ts';
+import { oidcProvidersSuite } from './store-conformance/oidc-providers.ts';
 import { pingHistorySuite } from './store-conformance/ping-history.ts';
 import { pingTasksSuite } from './store-conformance/ping-tasks.ts';
 import { remoteControlSuite } from './store-conformance/remote-control.ts';
@@ -35,5 +37,7 @@ for (const engine of engines) {
     describe('ping tasks', () => pingTasksSuite(open));
     describe('ping history', () => pingHistorySuite(open));
     describe('history', () => historySuite(open));
+    describe('exec tasks', () => execTasksSuite(open));
+    describe('oidc providers', () => oidcProvidersSuite(open));
   });
 }

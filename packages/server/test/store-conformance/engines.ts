@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { pgAlerts } from '../../src/alerts/store/postgres.ts';
 import { pgClipboard } from '../../src/clipboard/store/postgres.ts';
+import { pgExecTasks } from '../../src/exec/postgres-store.ts';
 import { pgRemoteControl } from '../../src/remote-control/store/postgres.ts';
 import { mappingPgErrors } from '../../src/store/postgres/errors.ts';
 import { pgAccounts } from '../../src/store/postgres/accounts.ts';
@@ -14,6 +15,7 @@ import { migratePg } from '../../src/store/postgres/migrations.ts';
 import { pgNodes } from '../../src/store/postgres/nodes.ts';
 import { pgPingHistory } from '../../src/ping/store/postgres-history.ts';
 import { pgPingTasks } from '../../src/ping/store/postgres-tasks.ts';
+import { pgOidcProviders } from '../../src/store/postgres/oidc-providers.ts';
 import { pgSessions } from '../../src/store/postgres/sessions.ts';
 import { pgSettings } from '../../src/store/postgres/settings.ts';
 import { mappingErrors } from '../../src/store/sqlite/errors.ts';
@@ -84,6 +86,8 @@ const postgres: Engine = {
         alerts: mappingPgErrors(pgAlerts(pool)),
         ping: { tasks: mappingPgErrors(pgPingTasks(pool)), history: mappingPgErrors(pgPingHistory(pool)) },
         history: mappingPgErrors(pgHistory(pool)),
+        execTasks: mappingPgErrors(pgExecTasks(pool)),
+        oidcProviders: mappingPgErrors(pgOidcProviders(pool)),
       },
       close: drop,
     };
