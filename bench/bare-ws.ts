@@ -7,6 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
+import { getHeapSpaceStatistics, writeHeapSnapshot } from 'node:v8';
 import { gunzipSync } from 'node:zlib';
 import { WebSocketServer, type RawData } from 'ws';
 import { serveRequests } from './lib/child.ts';
@@ -76,7 +77,10 @@ function stop(): void {
   server.close();
 }
 serveRequests({
-  stats: () => ({ accepted }),
+  stats: () => ({ accepted, memory: process.memoryUsage() }),
+  'heap-snapshot': (m: { path: string }) => ({ path: writeHeapSnapshot(m.path), memory: process.memoryUsage() }),
+  /** V8's spaces (size vs used: what the GC keeps beyond live objects) */
+  'heap-spaces': () => ({ memory: process.memoryUsage(), spaces: getHeapSpaceStatistics() }),
   stop: () => {
     stop();
     setTimeout(() => process.exit(0), 50);

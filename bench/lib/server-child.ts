@@ -7,6 +7,7 @@
  */
 import { statSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
+import { getHeapSpaceStatistics, writeHeapSnapshot } from 'node:v8';
 import { DatabaseSync } from 'node:sqlite';
 import { randomToken } from '../../packages/server/src/auth/random-token.ts';
 import { loadBootConfig } from '../../packages/server/src/config/boot-config.ts';
@@ -87,6 +88,10 @@ serveRequests({
     writeFileSync(m.path, JSON.stringify(profile));
     return { path: m.path };
   },
+  /** a V8 heap snapshot, for attributing memory per agent (bench/mem-profile.ts) */
+  'heap-snapshot': (m: { path: string }) => ({ path: writeHeapSnapshot(m.path), memory: process.memoryUsage() }),
+  /** V8's spaces (size vs used: what the GC keeps beyond live objects) */
+  'heap-spaces': () => ({ memory: process.memoryUsage(), spaces: getHeapSpaceStatistics() }),
   stats: () => ({ ...counters, dbBytes: size(db) + size(`${db}-wal`), memory: process.memoryUsage() }),
   rows: () => rowCounts(),
   /** one node's recent window: reports kept and the bytes its bound counts */

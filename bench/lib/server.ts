@@ -1,7 +1,15 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { serverNodeFlags } from '../../packages/server/src/config/node-flags.ts';
 import { Child } from './child.ts';
+
+/** The server's own flags (as scripts/start.sh runs it); BENCH_SERVER_FLAGS replaces them ("-": none), to compare. */
+function serverFlags(): string[] {
+  const env = process.env.BENCH_SERVER_FLAGS;
+  if (env === undefined) return [...serverNodeFlags];
+  return env === '-' ? [] : env.split(' ').filter(Boolean);
+}
 
 export interface ServerChild {
   child: Child;
@@ -31,7 +39,7 @@ export async function startServerChild(o: ServerChildOptions = {}): Promise<Serv
   // profiles outlive the run: they are the evidence BENCHMARKS.md cites
   const keepDir = join(tmpdir(), 'komari-bench-profiles');
   mkdirSync(keepDir, { recursive: true });
-  const child = new Child(new URL('./server-child.ts', import.meta.url).pathname, [], { env: { BENCH_DB: db } });
+  const child = new Child(new URL('./server-child.ts', import.meta.url).pathname, [], { env: { BENCH_DB: db }, execArgv: serverFlags() });
   const ready = await child.waitFor('ready', 60_000);
   return {
     child,

@@ -40,6 +40,17 @@ describe('the recent window packed as numbers', () => {
     assert.equal(JSON.stringify(reportWire(back!, { withUuid: false })), JSON.stringify(reportWire(stamp('n1', rich, 2), { withUuid: false })));
   });
 
+  it('keeps a report whose only text is its message as that string, and gives it back unchanged', () => {
+    const w = new RecentWindow(defaultServerLimits.recent);
+    const probe = report(3, { message: 'k17:1796659095558' });
+    w.push(stamp('n1', probe, 5));
+    // 19 numbers and the string (16 + its length): no object around it, no cpu object kept
+    assert.equal(w.bytes, 19 * 8 + 16 + probe.message.length);
+    const [back] = w.reports('n1');
+    assert.deepEqual(back!.report, probe);
+    assert.equal(JSON.stringify(reportWire(back!, { withUuid: true, cpuZeroAs: 0.01 })), JSON.stringify(reportWire(stamp('n1', probe, 5), { withUuid: true, cpuZeroAs: 0.01 })));
+  });
+
   it('drops what is older than the window, and wraps around without losing order', () => {
     const w = new RecentWindow(defaultServerLimits.recent);
     for (let i = 0; i < 100; i++) {

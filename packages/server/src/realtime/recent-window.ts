@@ -59,16 +59,26 @@ function gpuBytes(gpu: Report['gpu']): number {
   return n;
 }
 
-/** The report's extras, or undefined when it has none (then only its numbers are kept). */
-function extrasOf(r: Report): Extras | undefined {
+/**
+ * What the window keeps of a report beyond its numbers: nothing for a plain one; the `message`
+ * string alone when that is its only text (no object and no `cpu` around it: ~100 bytes a report
+ * less, as a heap snapshot counted); an Extras otherwise.
+ */
+type Kept = Extras | string | undefined;
+
+function keptOf(r: Report): Kept {
   const { cpu, message, gpu, method } = r;
-  if (message === '' && gpu === undefined && method === undefined && cpu.name === undefined && cpu.cores === undefined && cpu.arch === undefined) return undefined;
+  const bareCpu = cpu.name === undefined && cpu.cores === undefined && cpu.arch === undefined;
+  if (gpu === undefined && method === undefined && bareCpu) return message === '' ? undefined : message;
   const held = 2 * objectBytes + textBytes(message) + textBytes(cpu.name) + textBytes(cpu.arch) + textBytes(method) + gpuBytes(gpu);
   return { cpu, message, gpu, method, held };
 }
 
-function unpack(uuid: string, d: Float64Array, i: number, extras: Extras | undefined): StampedReport {
+const heldOf = (k: Kept) => (k === undefined ? 0 : typeof k === 'string' ? textBytes(k) : k.held);
+
+function unpack(uuid: string, d: Float64Array, i: number, kept: Kept): StampedReport {
   const v = (k: number) => d[i + k]!;
+  const extras = typeof kept === 'string' ? undefined : kept;
   const report: Report = {
     cpu: extras ? { ...extras.cpu, usage: v(1) } : { usage: v(1) },
     ram: { total: v(2), used: v(3) },
@@ -79,7 +89,7 @@ function unpack(uuid: string, d: Float64Array, i: number, extras: Extras | undef
     connections: { tcp: v(15), udp: v(16) },
     uptime: v(17),
     process: v(18),
-    message: extras?.message ?? '',
+    message: typeof kept === 'string' ? kept : (extras?.message ?? ''),
   };
   if (extras?.gpu) report.gpu = extras.gpu;
   if (extras?.method !== undefined) report.method = extras.method;
@@ -96,7 +106,7 @@ function unpack(uuid: string, d: Float64Array, i: number, extras: Extras | undef
 export class RecentWindow {
   readonly #limits: RecentWindowLimits;
   #data: Float64Array;
-  #extras: (Extras | undefined)[];
+  #extras: Kept[];
   #start = 0;
   #count = 0;
   #bytes = 0;
@@ -105,7 +115,7 @@ export class RecentWindow {
     this.#limits = limits;
     const capacity = Math.min(firstCapacity, limits.maxReportsPerNode);
     this.#data = new Float64Array(capacity * width);
-    this.#extras = new Array<Extras | undefined>(capacity);
+    this.#extras = new Array<Kept>(capacity);
   }
 
   get #capacity(): number {
@@ -114,10 +124,10 @@ export class RecentWindow {
 
   push(s: StampedReport): void {
     const { maxReportsPerNode, maxBytesPerNode } = this.#limits;
-    let extras = extrasOf(s.report);
+    let extras = keptOf(s.report);
     // texts too big for the whole budget: the report is kept as its numbers
-    if (extras && numberBytes + extras.held > maxBytesPerNode) extras = undefined;
-    const bytes = numberBytes + (extras?.held ?? 0);
+    if (numberBytes + heldOf(extras) > maxBytesPerNode) extras = undefined;
+    const bytes = numberBytes + heldOf(extras);
     if (bytes > maxBytesPerNode || maxReportsPerNode < 1) return;
     while (this.#count >= maxReportsPerNode || this.#bytes + bytes > maxBytesPerNode) this.#dropOldest();
     if (this.#count === this.#capacity) this.#grow();
@@ -153,7 +163,7 @@ export class RecentWindow {
   }
 
   #dropOldest(): void {
-    this.#bytes -= numberBytes + (this.#extras[this.#start]?.held ?? 0);
+    this.#bytes -= numberBytes + heldOf(this.#extras[this.#start]);
     this.#extras[this.#start] = undefined;
     this.#start = (this.#start + 1) % this.#capacity;
     this.#count--;
@@ -164,7 +174,7 @@ export class RecentWindow {
     const cap = this.#capacity;
     const next = Math.min(cap * 2, this.#limits.maxReportsPerNode);
     const data = new Float64Array(next * width);
-    const extras = new Array<Extras | undefined>(next);
+    const extras = new Array<Kept>(next);
     for (let k = 0; k < this.#count; k++) {
       const slot = (this.#start + k) % cap;
       data.set(this.#data.subarray(slot * width, (slot + 1) * width), k * width);

@@ -3,6 +3,7 @@ import type { AppContext } from '../../app-context.ts';
 import { registerAutoDiscoveryRoute } from '../register.ts';
 import { v1ReportPath } from './frames.ts';
 import { queryToken, registerV1HttpRoutes } from './http-routes.ts';
+import { releaseUpgradeResponse } from '../../http/release-upgrade.ts';
 import { V1Session } from './socket-session.ts';
 
 /**
@@ -22,6 +23,7 @@ function registerV1Socket(fastify: FastifyInstance, app: AppContext): void {
     },
     handler: async (_request, reply) => reply.code(400).send({ status: 'error', error: 'Require WebSocket upgrade' }),
     wsHandler: (socket, request) => {
+      releaseUpgradeResponse(request);
       const gateUuid = request.caller.kind === 'agent' ? request.caller.node.uuid : undefined;
       new V1Session(app, socket, queryToken(request), request.log, gateUuid).start();
     },

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { releaseUpgradeResponse } from '../../http/release-upgrade.ts';
 
 /**
  * Komari turns on permessage-deflate for this route only (agent-protocol.md §7.1). In `ws`
@@ -45,6 +46,9 @@ export function compressedUpgrade(
     if (!request.ws) return;
     reply.hijack();
     // A client may not send frames before the 101, so no bytes follow the handshake yet.
-    wss.handleUpgrade(request.raw, request.raw.socket, Buffer.alloc(0), (socket) => serve(socket, request));
+    wss.handleUpgrade(request.raw, request.raw.socket, Buffer.alloc(0), (socket) => {
+      releaseUpgradeResponse(request);
+      serve(socket, request);
+    });
   };
 }
