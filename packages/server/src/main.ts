@@ -36,14 +36,14 @@ export type StartOptions = Pick<BuildOptions, 'clock' | 'limits' | 'oauthEndpoin
    * `previous` after a rollback. Tests throw from it to prove the rollback.
    */
   beforeRebuild?: (which: 'restored' | 'previous') => void | Promise<void>;
-  /** the PostgreSQL schema to run in (tests give each server its own); `public` unless set */
+  /** the PostgreSQL schema to run in (tests give each server its own); KOMARI_PG_SCHEMA's unless set */
   pgSchema?: string;
 };
 
 /** How to open PostgreSQL when KOMARI_DB names it: the schema, and how long to wait for it at start. */
 export function pgOptionsOf(config: BootConfig, schema?: string): OpenPostgresOptions {
   const limits = config.pgStartTimeout === undefined ? defaultPgStartLimits : { ...defaultPgStartLimits, giveUpAfterMs: config.pgStartTimeout * 1000 };
-  return { schema, startLimits: limits };
+  return { schema: schema ?? config.pgSchema, startLimits: limits };
 }
 
 interface Current {
