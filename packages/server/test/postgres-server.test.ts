@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -60,6 +60,14 @@ describe('the server on PostgreSQL (issue 16)', { skip: testPgUrl ? undefined : 
     assert.equal(got.json.data.sitename, 'On PostgreSQL');
   });
 
+  it('a backup downloads (a SQLite snapshot of the PostgreSQL data); dropped as data/backup.zip it is refused on PostgreSQL, kept aside', async () => {
+    const res = await fetch(`${s.url}/api/admin/download/backup`, { headers: { cookie: `session_token=${cookie}` } });
+    assert.equal(res.status, 200);
+    const zip = Buffer.from(await res.arrayBuffer());
+    assert.equal(zip.subarray(0, 2).toString(), 'PK');
+    writeFileSync(join(dir, 'backup.zip'), zip);
+  });
+
   it('after a restart on the same schema the node, the settings and the history are still there, and no second admin is made', async () => {
     await s.stop();
     s = await start();
@@ -71,5 +79,6 @@ describe('the server on PostgreSQL (issue 16)', { skip: testPgUrl ? undefined : 
     assert.equal(records.json.data.records[0].cpu, 42.5);
     const { rows } = await schema.pool.query('SELECT 1 FROM accounts');
     assert.equal(rows.length, 1);
+    assert.ok(readdirSync(join(dir, 'backup')).some((f) => /^refused-.*\.zip$/.test(f)), 'the dropped backup was refused and kept');
   });
 });
