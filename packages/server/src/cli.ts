@@ -3,14 +3,14 @@ import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { AccountService } from './auth/account-service.ts';
 import { systemClock } from './clock.ts';
-import { loadBootConfig } from './config/boot-config.ts';
+import { loadBootConfig, type BootConfig } from './config/boot-config.ts';
 import { dataDirOf } from './config/data-dir.ts';
 import { defaultServerLimits } from './config/limits.ts';
 import { importKomari } from './import/komari/import-komari.ts';
 import { formatImportReport } from './import/komari/report-text.ts';
 import { withKomariSource } from './import/komari/source.ts';
 import { startLocalAgent } from './local-agent.ts';
-import { startServer } from './main.ts';
+import { pgOptionsOf, startServer } from './main.ts';
 import { AuditService } from './services/audit-service.ts';
 import { openStore } from './store/open-store.ts';
 import { isPostgresUrl } from './store/postgres/connection.ts';
@@ -33,7 +33,7 @@ Commands:
                     nodes of its own unless --merge
 
 Flags:
-  -d, --database PATH   SQLite file (env KOMARI_DB, default ./data/komari.db)
+  -d, --database PATH   SQLite file or postgres:// URL (env KOMARI_DB, default ./data/komari.db)
   -l, --listen ADDR     listen address (env KOMARI_LISTEN, default 0.0.0.0:25774)
       --local-agent     also run an agent for this host, as a node named after it (env
                         KOMARI_LOCAL_AGENT=1; scripts/start.sh sets it unless already set)
@@ -46,12 +46,13 @@ Flags:
 
 const restartHint = 'Please restart the server to apply the changes.';
 
-async function withStore<T>(db: string, fn: (store: Store) => Promise<T>): Promise<T> {
+async function withStore<T>(config: BootConfig, fn: (store: Store) => Promise<T>): Promise<T> {
+  const db = config.db;
   if (db !== ':memory:' && !isPostgresUrl(db) && !existsSync(db)) {
     console.log('Database file does not exist.');
     process.exit(1);
   }
-  const store = openStore(db);
+  const store = await openStore(db, pgOptionsOf(config));
   try {
     return await fn(store);
   } finally {
@@ -106,7 +107,7 @@ async function main(argv: string[]): Promise<void> {
     case 'chpasswd': {
       if (!values.password) return void console.log(usage);
       const password = values.password;
-      await withStore(config.db, async (store) => {
+      await withStore(config, async (store) => {
         const first = await store.accounts.first();
         if (!first) throw new Error('no account exists yet; start the server once first');
         console.log(`Changing password for user: ${first.username}`);
@@ -116,23 +117,23 @@ async function main(argv: string[]): Promise<void> {
       return void console.log(restartHint);
     }
     case 'disable-2fa':
-      await withStore(config.db, (store) => store.accounts.clearTwoFactorForAll(Date.now()));
+      await withStore(config, (store) => store.accounts.clearTwoFactorForAll(Date.now()));
       console.log('2FA has been disabled.');
       return void console.log(restartHint);
     case 'permit-login':
-      await withStore(config.db, async (store) => {
+      await withStore(config, async (store) => {
         await store.settings.setMany({ disable_password_login: false });
         await store.loginGuard.addUnlock('permit-login', Date.now());
       });
       console.log('Password login has been permitted.');
       return void console.log(restartHint);
     case 'unlock':
-      await withStore(config.db, (store) => store.loginGuard.addUnlock('unlock', Date.now()));
+      await withStore(config, (store) => store.loginGuard.addUnlock('unlock', Date.now()));
       console.log('Login locks have been cleared: a running server lifts them at the next attempt.');
       return;
     case 'import': {
       if (!positionals[1]) return void console.log(usage);
-      const store = openStore(config.db);
+      const store = await openStore(config.db, pgOptionsOf(config));
       try {
         const report = await withKomariSource(positionals[1], dataDirOf(config), defaultServerLimits.backup, (source) =>
           importKomari(source, store, { merge: values.merge, clock: systemClock }),

@@ -6,6 +6,8 @@ import { splitListen, type BootConfig } from './config/boot-config.ts';
 import { raiseFdLimit, type FdRaise } from './fd-limit.ts';
 import { RestoreLock, type DataSwap, type RestartOutcome } from './lifecycle.ts';
 import { openStore } from './store/open-store.ts';
+import type { OpenPostgresOptions } from './store/postgres/open.ts';
+import { defaultPgStartLimits } from './store/postgres/start-limits.ts';
 import type { Store } from './store/types.ts';
 
 /** The open-files figures at start, and the guest-socket cap they leave (issue 12). */
@@ -34,7 +36,15 @@ export type StartOptions = Pick<BuildOptions, 'clock' | 'limits' | 'oauthEndpoin
    * `previous` after a rollback. Tests throw from it to prove the rollback.
    */
   beforeRebuild?: (which: 'restored' | 'previous') => void | Promise<void>;
+  /** the PostgreSQL schema to run in (tests give each server its own); KOMARI_PG_SCHEMA's unless set */
+  pgSchema?: string;
 };
+
+/** How to open PostgreSQL when KOMARI_DB names it: the schema, and how long to wait for it at start. */
+export function pgOptionsOf(config: BootConfig, schema?: string): OpenPostgresOptions {
+  const limits = config.pgStartTimeout === undefined ? defaultPgStartLimits : { ...defaultPgStartLimits, giveUpAfterMs: config.pgStartTimeout * 1000 };
+  return { schema: schema ?? config.pgSchema, startLimits: limits };
+}
 
 interface Current {
   built: BuiltApp;
@@ -60,7 +70,7 @@ export async function startServer(
   let current: Current;
 
   async function open(): Promise<Current> {
-    const store = openStore(config.db);
+    const store = await openStore(config.db, pgOptionsOf(config, opts.pgSchema));
     try {
       const lifecycle = { restoreLock, restart };
       const built = await buildApp({ ...opts, config, store, logger: config.logLevel !== 'silent', openFiles: fd.after?.soft, lifecycle });

@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { isPostgresUrl } from '../store/postgres/connection.ts';
 import { join, resolve } from 'node:path';
 import type { ImportReport } from '@komari-ts/protocol/import-report';
 import type { LastRestore, RestoreAnswer, RestoreStatus } from '@komari-ts/protocol/restore-status';
@@ -75,6 +76,8 @@ export class RestoreService {
     const staging = join(this.#dataDir, `.restore-staging-${id}`);
     try {
       if (this.#app.config.db === ':memory:') throw AppError.internal('a restore needs the database in a file');
+      // The swap moves SQLite files into place; restoring into PostgreSQL is still to come (issue 16).
+      if (isPostgresUrl(this.#app.config.db)) throw AppError.internal('restoring a backup onto PostgreSQL is not supported yet');
       if (!filename.toLowerCase().endsWith('.zip')) throw AppError.invalidParams(notZipName);
       await unpackBackup(archive, staging, this.#app.limits.backup);
       const staged = await prepareStagedDatabase(staging, this.#app.clock);

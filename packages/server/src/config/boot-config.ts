@@ -13,6 +13,9 @@ const listenSchema = z
 const sourceOf: Record<string, string> = {
   listen: 'KOMARI_LISTEN (--listen)',
   db: 'KOMARI_DB (--database)',
+  dataDir: 'KOMARI_DATA_DIR',
+  pgStartTimeout: 'KOMARI_PG_START_TIMEOUT',
+  pgSchema: 'KOMARI_PG_SCHEMA',
   trustedProxies: 'KOMARI_TRUSTED_PROXIES',
   publicUrl: 'KOMARI_PUBLIC_URL',
   bodyLimit: 'KOMARI_BODY_LIMIT',
@@ -36,6 +39,18 @@ const switchSchema = z
 export const bootConfigSchema = z.object({
   listen: listenSchema.default('0.0.0.0:25774'),
   db: z.string().min(1).default('./data/komari.db'),
+  /**
+   * The data folder (themes, favicon, backups, uploads); empty: the SQLite file's folder, or
+   * `./data` when KOMARI_DB is a PostgreSQL URL (config/data-dir.ts).
+   */
+  dataDir: z.string().default(''),
+  /** Seconds to keep retrying an unreachable PostgreSQL at start before exiting; 0: one try. */
+  pgStartTimeout: z.number().int().min(0).max(86_400).optional(),
+  /** The PostgreSQL schema the tables live in (created when missing), so one database can hold several. */
+  pgSchema: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case schema name (letters, digits, _; at most 63)')
+    .default('public'),
   /** Peers whose X-Forwarded-For / X-Forwarded-Proto are believed. Empty: believe nobody. */
   trustedProxies: z.array(z.string().min(1)).default([]),
   /** Public base URL, used where a URL must not come from request headers (OAuth callbacks). */
@@ -95,6 +110,9 @@ export function loadBootConfig(flags: BootFlags, env: NodeJS.ProcessEnv): BootCo
   const raw = {
     listen: flags.listen ?? env.KOMARI_LISTEN,
     db: flags.db ?? env.KOMARI_DB,
+    dataDir: env.KOMARI_DATA_DIR,
+    pgSchema: env.KOMARI_PG_SCHEMA || undefined,
+    pgStartTimeout: env.KOMARI_PG_START_TIMEOUT === undefined ? undefined : Number(env.KOMARI_PG_START_TIMEOUT),
     trustedProxies: splitList(env.KOMARI_TRUSTED_PROXIES),
     publicUrl: env.KOMARI_PUBLIC_URL,
     bodyLimit: env.KOMARI_BODY_LIMIT === undefined ? undefined : Number(env.KOMARI_BODY_LIMIT),

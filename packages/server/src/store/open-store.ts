@@ -1,18 +1,14 @@
-import { StoreFileError } from './errors.ts';
 import { isPostgresUrl } from './postgres/connection.ts';
+import { openPostgresStore, type OpenPostgresOptions } from './postgres/open.ts';
 import { openSqliteStore } from './sqlite/open.ts';
 import type { Store } from './types.ts';
 
 /**
- * The store `KOMARI_DB` names: a SQLite file, or (the scheme decides) a PostgreSQL database.
- * The PostgreSQL engine is being built repository by repository (store/postgres/, held to
- * SQLite's behaviour by test/store-conformance/); until it has them all, a PostgreSQL URL is
- * refused with a message instead of being taken for a file name. The URL is never repeated: it
- * may carry a password.
+ * The store `KOMARI_DB` names: a PostgreSQL database for a `postgres://` or `postgresql://`
+ * URL, a SQLite file otherwise. `pg` applies to PostgreSQL only (its schema, how long to wait
+ * for it at start).
  */
-export function openStore(db: string): Store {
-  if (isPostgresUrl(db)) {
-    throw new StoreFileError('KOMARI_DB names a PostgreSQL database, which this version of komari-ts cannot run on yet; set KOMARI_DB to a SQLite file');
-  }
+export async function openStore(db: string, pg: OpenPostgresOptions = {}): Promise<Store> {
+  if (isPostgresUrl(db)) return openPostgresStore(db, pg);
   return openSqliteStore(db);
 }

@@ -19,18 +19,23 @@ export interface TestServerOptions extends StartOptions {
   /** reuse a data directory (restart tests); a fresh temp dir otherwise */
   dir?: string;
   env?: Record<string, string>;
+  /** run on PostgreSQL: KOMARI_DB is this URL and the store lives in `schema` (freshPgSchema's) */
+  pg?: { url: string; schema: string };
 }
 
 /**
  * A real server on a real port (127.0.0.1, chosen by the OS) over a real SQLite file in a temp
- * directory. The admin password is fixed through ADMIN_PASSWORD unless the test overrides env.
+ * directory (or, with `pg`, a PostgreSQL schema, the temp directory as its data folder). The admin password is fixed through ADMIN_PASSWORD unless the test overrides env.
  */
 export async function startTestServer(opts: TestServerOptions = {}): Promise<TestServer> {
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'komari-test-'));
   const dbPath = join(dir, 'komari.db');
   const env = { ADMIN_PASSWORD: 'test-password-1', KOMARI_LOG_LEVEL: 'silent', ...opts.env };
-  const config = loadBootConfig({ listen: '127.0.0.1:0', db: dbPath }, env);
-  const server = await startServer(config, () => {}, opts);
+  // On PostgreSQL the data folder (themes, backups) still is the temp dir.
+  const config = opts.pg
+    ? loadBootConfig({ listen: '127.0.0.1:0', db: opts.pg.url }, { KOMARI_DATA_DIR: dir, ...env })
+    : loadBootConfig({ listen: '127.0.0.1:0', db: dbPath }, env);
+  const server = await startServer(config, () => {}, { ...opts, pgSchema: opts.pg?.schema ?? opts.pgSchema });
   const adminUsername = config.adminUsername ?? 'admin';
   const adminPassword = env.ADMIN_PASSWORD;
   // Assigned onto the server, not spread: its ctx and fastify are getters a restore moves on.
