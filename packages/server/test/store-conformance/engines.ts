@@ -2,27 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { pgAlerts } from '../../src/alerts/store/postgres.ts';
-import { pgClipboard } from '../../src/clipboard/store/postgres.ts';
-import { pgExecTasks } from '../../src/exec/postgres-store.ts';
-import { pgRemoteControl } from '../../src/remote-control/store/postgres.ts';
-import { mappingPgErrors } from '../../src/store/postgres/errors.ts';
-import { pgAccounts } from '../../src/store/postgres/accounts.ts';
-import { pgAudit } from '../../src/store/postgres/audit.ts';
-import { pgHistory } from '../../src/store/postgres/history.ts';
-import { pgLoginGuard } from '../../src/store/postgres/login-guard.ts';
 import { migratePg } from '../../src/store/postgres/migrations.ts';
-import { pgNodes } from '../../src/store/postgres/nodes.ts';
-import { pgPingHistory } from '../../src/ping/store/postgres-history.ts';
-import { pgPingTasks } from '../../src/ping/store/postgres-tasks.ts';
-import { pgOidcProviders } from '../../src/store/postgres/oidc-providers.ts';
-import { pgSessions } from '../../src/store/postgres/sessions.ts';
-import { pgSettings } from '../../src/store/postgres/settings.ts';
+import { pgRepositories } from '../../src/store/postgres/open.ts';
 import { mappingErrors } from '../../src/store/sqlite/errors.ts';
 import { sqliteNodes } from '../../src/store/sqlite/nodes.ts';
 import { openSqliteStore } from '../../src/store/sqlite/open.ts';
 import type { Store } from '../../src/store/types.ts';
-import { pgThemeConfigs } from '../../src/themes/settings/store/postgres.ts';
 import { freshPgSchema, pgSkipReason, testPgUrl } from '../helpers/postgres.ts';
 
 /**
@@ -73,22 +58,7 @@ const postgres: Engine = {
     const { pool, drop } = await freshPgSchema();
     await migratePg(pool);
     return {
-      repos: {
-        settings: mappingPgErrors(pgSettings(pool)),
-        accounts: mappingPgErrors(pgAccounts(pool)),
-        sessions: mappingPgErrors(pgSessions(pool)),
-        loginGuard: mappingPgErrors(pgLoginGuard(pool)),
-        audit: mappingPgErrors(pgAudit(pool)),
-        nodes: mappingPgErrors(pgNodes(pool)),
-        remoteControl: mappingPgErrors(pgRemoteControl(pool)),
-        themeConfigs: mappingPgErrors(pgThemeConfigs(pool)),
-        clipboard: mappingPgErrors(pgClipboard(pool)),
-        alerts: mappingPgErrors(pgAlerts(pool)),
-        ping: { tasks: mappingPgErrors(pgPingTasks(pool)), history: mappingPgErrors(pgPingHistory(pool)) },
-        history: mappingPgErrors(pgHistory(pool)),
-        execTasks: mappingPgErrors(pgExecTasks(pool)),
-        oidcProviders: mappingPgErrors(pgOidcProviders(pool)),
-      },
+      repos: pgRepositories(pool),
       close: drop,
     };
   },

@@ -92,21 +92,15 @@ async function poolWithRetry(url: string, o: OpenPostgresOptions): Promise<pg.Po
  * schema migrated, every repository with PostgreSQL errors mapped to StoreErrors. The URL is
  * never repeated in a message: it may carry a password.
  */
-export async function openPostgresStore(url: string, o: OpenPostgresOptions = {}): Promise<Store> {
-  const pool = await poolWithRetry(url, o);
-  try {
-    await migratePg(pool);
-  } catch (err) {
-    await pool.end().catch(() => undefined);
-    throw new StoreFileError(`cannot migrate PostgreSQL at ${pgAddressOf(url)}: ${reasonOf(err, url)}`, { cause: err });
-  }
-  let closed = false;
+/**
+ * Every repository of the store on `pool`, each with its errors mapped onto the store errors; the
+ * node repository without its cache (the store conformance suite tests it raw).
+ */
+export function pgRepositories(pool: pg.Pool): Omit<Store, 'engine' | 'files' | 'close'> {
   return {
-    engine: 'postgres',
-    files: mappingPgErrors(pgFiles(pool)),
     accounts: mappingPgErrors(pgAccounts(pool)),
     sessions: mappingPgErrors(pgSessions(pool)),
-    nodes: cachedNodes(mappingPgErrors(pgNodes(pool))),
+    nodes: mappingPgErrors(pgNodes(pool)),
     settings: mappingPgErrors(pgSettings(pool)),
     loginGuard: mappingPgErrors(pgLoginGuard(pool)),
     audit: mappingPgErrors(pgAudit(pool)),
@@ -118,6 +112,24 @@ export async function openPostgresStore(url: string, o: OpenPostgresOptions = {}
     clipboard: mappingPgErrors(pgClipboard(pool)),
     remoteControl: mappingPgErrors(pgRemoteControl(pool)),
     themeConfigs: mappingPgErrors(pgThemeConfigs(pool)),
+  };
+}
+
+export async function openPostgresStore(url: string, o: OpenPostgresOptions = {}): Promise<Store> {
+  const pool = await poolWithRetry(url, o);
+  try {
+    await migratePg(pool);
+  } catch (err) {
+    await pool.end().catch(() => undefined);
+    throw new StoreFileError(`cannot migrate PostgreSQL at ${pgAddressOf(url)}: ${reasonOf(err, url)}`, { cause: err });
+  }
+  let closed = false;
+  const repos = pgRepositories(pool);
+  return {
+    engine: 'postgres',
+    ...repos,
+    files: mappingPgErrors(pgFiles(pool)),
+    nodes: cachedNodes(repos.nodes),
     async close() {
       if (closed) return;
       closed = true;
