@@ -1,31 +1,8 @@
 import type pg from 'pg';
 import { inPgTransaction } from '../store/postgres/connection.ts';
-import type { ExecResult, ExecTask, ExecTaskStore } from '../store/types.ts';
+import type { ExecTaskStore } from '../store/types.ts';
+import { toResult, toTask } from './store-rows.ts';
 
-function clientsOf(text: unknown): string[] {
-  try {
-    const v: unknown = JSON.parse(String(text));
-    return Array.isArray(v) ? v.map(String) : [];
-  } catch {
-    return [];
-  }
-}
-
-// BIGINT columns come back as strings from `pg`: Number() as SQLite's rows are read.
-function toTask(r: Record<string, unknown>): ExecTask {
-  return { taskId: String(r.task_id), clients: clientsOf(r.clients), command: String(r.command), createdAt: Number(r.created_at) };
-}
-
-function toResult(r: Record<string, unknown>): ExecResult {
-  return {
-    taskId: String(r.task_id),
-    client: String(r.client),
-    result: String(r.result),
-    exitCode: r.exit_code === null ? null : Number(r.exit_code),
-    finishedAt: r.finished_at === null ? null : Number(r.finished_at),
-    createdAt: Number(r.created_at),
-  };
-}
 
 const taskColumns = 'task_id, clients, command, created_at';
 const resultColumns = 'task_id, client, result, exit_code, finished_at, created_at';

@@ -1,30 +1,8 @@
 import type { DatabaseSync } from 'node:sqlite';
 import { inTransaction } from '../store/sqlite/transaction.ts';
-import type { ExecResult, ExecTask, ExecTaskStore } from '../store/types.ts';
+import type { ExecTaskStore } from '../store/types.ts';
+import { toResult, toTask } from './store-rows.ts';
 
-function clientsOf(text: unknown): string[] {
-  try {
-    const v: unknown = JSON.parse(String(text));
-    return Array.isArray(v) ? v.map(String) : [];
-  } catch {
-    return [];
-  }
-}
-
-function toTask(r: Record<string, unknown>): ExecTask {
-  return { taskId: String(r.task_id), clients: clientsOf(r.clients), command: String(r.command), createdAt: Number(r.created_at) };
-}
-
-function toResult(r: Record<string, unknown>): ExecResult {
-  return {
-    taskId: String(r.task_id),
-    client: String(r.client),
-    result: String(r.result),
-    exitCode: r.exit_code === null ? null : Number(r.exit_code),
-    finishedAt: r.finished_at === null ? null : Number(r.finished_at),
-    createdAt: Number(r.created_at),
-  };
-}
 
 /** Remote exec tasks and their per-client results in the tables `tasks` and `task_results`. */
 export function sqliteExecTasks(db: DatabaseSync): ExecTaskStore {

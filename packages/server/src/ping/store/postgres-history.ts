@@ -1,22 +1,8 @@
 import type pg from 'pg';
 import { inPgTransaction } from '../../store/postgres/connection.ts';
 import type { PingBucketRow, PingHistoryStore, PingSeriesFilter } from '../../store/types.ts';
+import { toRow } from './bucket-row.ts';
 
-function toRow(d: Record<string, unknown>): PingBucketRow {
-  return {
-    task: Number(d.task),
-    node: String(d.node),
-    width: Number(d.width),
-    start: Number(d.start),
-    sent: Number(d.sent),
-    lost: Number(d.lost),
-    sum: Number(d.sum),
-    min: Number(d.min),
-    max: Number(d.max),
-    last: Number(d.last),
-    lastAt: Number(d.last_at),
-  };
-}
 
 /** A task id no row can have (1.5, 2^60): SQLite matches nothing, a BIGINT parameter would fail. */
 const possibleTask = (task: number) => Number.isSafeInteger(task);

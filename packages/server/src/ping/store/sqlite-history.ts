@@ -1,26 +1,12 @@
 import type { DatabaseSync, SQLInputValue } from 'node:sqlite';
 import { inTransaction } from '../../store/sqlite/transaction.ts';
 import type { PingBucketRow, PingHistoryStore, PingSeriesFilter } from '../../store/types.ts';
+import { toRow } from './bucket-row.ts';
 
 const columns = ['sent', 'lost', 'sum', 'min', 'max', 'last', 'last_at'] as const;
 const insertSql = (conflict: 'REPLACE' | 'IGNORE') => `INSERT OR ${conflict} INTO ping_buckets (series, width, start, ${columns.join(', ')})
   VALUES (${Array(columns.length + 3).fill('?').join(', ')})`;
 
-function toRow(d: Record<string, unknown>): PingBucketRow {
-  return {
-    task: Number(d.task),
-    node: String(d.node),
-    width: Number(d.width),
-    start: Number(d.start),
-    sent: Number(d.sent),
-    lost: Number(d.lost),
-    sum: Number(d.sum),
-    min: Number(d.min),
-    max: Number(d.max),
-    last: Number(d.last),
-    lastAt: Number(d.last_at),
-  };
-}
 
 /** The series a filter names, as SQL over ping_series (s) with its parameters. */
 function seriesWhere(f: PingSeriesFilter): { sql: string; args: SQLInputValue[] } {

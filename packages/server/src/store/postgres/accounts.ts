@@ -1,31 +1,11 @@
 import type pg from 'pg';
+import { patchColumns, toAccount } from '../account-rows.ts';
 import type { Account, AccountPatch, AccountStore } from '../types.ts';
 
 type Row = Record<string, unknown>;
 
 const columns = 'uuid, username, password_hash, sso_type, sso_id, two_factor, created_at, updated_at';
 
-// BIGINT comes back from `pg` as a string (it may exceed 2^53); our times never do.
-function toAccount(r: Row): Account {
-  return {
-    uuid: String(r.uuid),
-    username: String(r.username),
-    passwordHash: String(r.password_hash),
-    ssoType: String(r.sso_type),
-    ssoId: String(r.sso_id),
-    twoFactor: String(r.two_factor),
-    createdAt: Number(r.created_at),
-    updatedAt: Number(r.updated_at),
-  };
-}
-
-const patchColumns: Record<keyof AccountPatch, string> = {
-  username: 'username',
-  passwordHash: 'password_hash',
-  ssoType: 'sso_type',
-  ssoId: 'sso_id',
-  twoFactor: 'two_factor',
-};
 
 /** As store/sqlite/accounts.ts; `seq` is SQLite's rowid (the order accounts were created in). */
 export function pgAccounts(pool: pg.Pool): AccountStore {

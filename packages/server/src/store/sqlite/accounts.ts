@@ -1,28 +1,8 @@
 import type { DatabaseSync } from 'node:sqlite';
-import type { Account, AccountPatch, AccountStore } from '../types.ts';
+import { patchColumns, toAccount } from '../account-rows.ts';
+import type { AccountPatch, AccountStore } from '../types.ts';
 
-type Row = Record<string, unknown>;
 
-function toAccount(r: Row): Account {
-  return {
-    uuid: String(r.uuid),
-    username: String(r.username),
-    passwordHash: String(r.password_hash),
-    ssoType: String(r.sso_type),
-    ssoId: String(r.sso_id),
-    twoFactor: String(r.two_factor),
-    createdAt: Number(r.created_at),
-    updatedAt: Number(r.updated_at),
-  };
-}
-
-const patchColumns: Record<keyof AccountPatch, string> = {
-  username: 'username',
-  passwordHash: 'password_hash',
-  ssoType: 'sso_type',
-  ssoId: 'sso_id',
-  twoFactor: 'two_factor',
-};
 
 export function sqliteAccounts(db: DatabaseSync): AccountStore {
   const byName = db.prepare('SELECT * FROM accounts WHERE username = ?');
