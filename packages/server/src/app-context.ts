@@ -5,6 +5,7 @@ import type { StartupConfigCalls } from './agents/startup-config/calls.ts';
 import type { AccountService } from './auth/account-service.ts';
 import type { AlertService } from './alerts/alert-service.ts';
 import type { EventBus } from './bus/event-bus.ts';
+import type { Cluster } from './cluster/cluster.ts';
 import type { Jobs } from './scheduler/jobs.ts';
 import type { Clock } from './clock.ts';
 import type { BootConfig } from './config/boot-config.ts';
@@ -63,6 +64,8 @@ export interface AppContext {
   metricReads: TokenBuckets;
   /** what happens (transitions, deletions, logins), for whoever reacts to it */
   bus: EventBus;
+  /** the other replicas (cluster/): leadership, messages; alone, a cluster of one that always leads */
+  cluster: Cluster;
   /** periodic work by name; tests run a job instead of waiting for it */
   jobs: Jobs;
   /** channels, rules, their evaluation and delivery, the alert history */

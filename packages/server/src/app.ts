@@ -17,6 +17,9 @@ import { RestoreLock, type AppLifecycle } from './lifecycle.ts';
 import { registerUploadChunkRoute, registerUploadRoutes } from './upload/routes.ts';
 import { UploadService } from './upload/upload-service.ts';
 import { EventBus } from './bus/event-bus.ts';
+import { soloCluster, type Cluster } from './cluster/cluster.ts';
+import { joinCluster } from './cluster/join.ts';
+import { registerAdminChangeHook } from './http/admin-change-hook.ts';
 import { Jobs } from './scheduler/jobs.ts';
 import { TokenBuckets } from './util/token-buckets.ts';
 import { systemClock, type Clock } from './clock.ts';
@@ -85,6 +88,8 @@ export interface BuildOptions {
   openFiles?: number;
   /** the running server's restart and restore lock (main.ts); absent: restores wait for a start */
   lifecycle?: AppLifecycle;
+  /** the replicas this one is joined to (main.ts opens it); absent: alone */
+  cluster?: Cluster;
 }
 
 export interface BuiltApp {
@@ -120,7 +125,8 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
     fastify.log.warn(`setting ${key} holds a stored value its rule no longer accepts; it is ignored until set again`);
   }
   const bus = new EventBus(fastify.log);
-  const jobs = new Jobs(fastify.log);
+  const cluster = opts.cluster ?? soloCluster;
+  const jobs = new Jobs(fastify.log, () => cluster.isLeader());
   const ctx: AppContext = {
     config,
     limits,
@@ -132,18 +138,27 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
     audit,
     accounts: new AccountService(store, clock, audit, limits.login, bus),
     live: new LiveView(clock, limits.recent),
-    history: createHistoryRecorder({ store, clock, settings, log: fastify.log }),
+    history: createHistoryRecorder({ store, clock, settings, log: fastify.log, isLeader: () => cluster.isLeader(), adoptPendingReports: limits.cluster.adoptPendingReports }),
     events: new AgentEventQueue(clock, limits.agents),
     agentCapabilities: new AgentCapabilities(limits.agents, bus),
     startupConfigCalls: newStartupConfigCalls(limits.agents, bus),
     // Ping history shares the load tiers; commands go out through ctx once it exists.
-    ping: new PingService({ store, clock, log: fastify.log, tiers: settings.get('history_retention'), dispatch: (uuid, cmd) => dispatchCommand(ctx, uuid, cmd) }),
+    // Every replica pings the nodes it holds: local sockets only.
+    ping: new PingService({
+      store,
+      clock,
+      log: fastify.log,
+      tiers: settings.get('history_retention'),
+      dispatch: (uuid, cmd) => dispatchCommand(ctx, uuid, cmd, { localOnly: true }),
+      isLeader: () => cluster.isLeader(),
+    }),
     terminal: new TerminalBroker(audit, fastify.log, limits.terminal),
     oauth: new OAuthService({ store: store.oidcProviders, clock, limits: limits.oauth, publicUrl: config.publicUrl, endpoints: opts.oauthEndpoints }),
     viewers: new ViewerSockets(limits.viewers, fastify.log, opts.openFiles),
     visitorEvents: new TokenBuckets(limits.visitorEvents),
     metricReads: new TokenBuckets(limits.metrics.guestBuckets),
     bus,
+    cluster,
     jobs,
     alerts: undefined as unknown as AlertService,
     geoip: new GeoIpService({ settings, dataDir: dataDirOf(config), limits: limits.geoip }),
@@ -169,6 +184,7 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
   await ctx.history.start();
   await ctx.ping.start();
   await ctx.alerts.start();
+  const leaveCluster = joinCluster(ctx);
 
   // Bodies are kept as text and parsed per route, whatever the Content-Type says.
   fastify.removeAllContentTypeParsers();
@@ -177,6 +193,7 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
   registerErrorHandling(fastify, config.bodyLimit);
   registerSecurityHeaders(fastify, config);
   registerGates(fastify, ctx);
+  registerAdminChangeHook(fastify, ctx);
   registerPingRoute(fastify);
   registerLoginRoutes(fastify, ctx);
   registerAccountRoutes(fastify, ctx);
@@ -212,14 +229,17 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
   registerGeoipRoutes(fastify, ctx);
 
   jobs.add(
-    { name: 'maintenance', everyMs: maintenanceEveryMs, run: () => runMaintenance(ctx) },
+    { name: 'maintenance', everyMs: maintenanceEveryMs, run: () => runMaintenance(ctx), leaderOnly: true },
     { name: 'presence-sweep', everyMs: 1000, run: () => ctx.live.sweep() },
     { name: 'upload-sweep', everyMs: limits.upload.sweepEveryMs, run: () => void uploads.sweep() },
     { name: 'file-transfer-sweep', everyMs: limits.files.sweepEveryMs, run: () => sweepFiles(ctx) },
   );
   jobs.start();
   // Before the sockets close: their closing is the server's own doing, not an outage.
-  fastify.addHook('preClose', async () => ctx.alerts.stopWatching());
+  fastify.addHook('preClose', async () => {
+    ctx.alerts.stopWatching();
+    leaveCluster();
+  });
   fastify.addHook('onClose', async () => {
     await jobs.stop();
     await ctx.alerts.stop();

@@ -1,6 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from './app-context.ts';
 import { buildApp, type BuildOptions, type BuiltApp } from './app.ts';
+import type { Cluster } from './cluster/cluster.ts';
+import { openCluster } from './cluster/open-cluster.ts';
+import { resolveLimits } from './config/limits.ts';
 import { restoreDroppedBackup } from './backup/restore-at-start.ts';
 import { splitListen, type BootConfig } from './config/boot-config.ts';
 import { raiseFdLimit, type FdRaise } from './fd-limit.ts';
@@ -49,6 +52,7 @@ export function pgOptionsOf(config: BootConfig, schema?: string): OpenPostgresOp
 interface Current {
   built: BuiltApp;
   store: Store;
+  cluster: Cluster;
 }
 
 /**
@@ -70,17 +74,21 @@ export async function startServer(
   let current: Current;
 
   async function open(): Promise<Current> {
-    const store = await openStore(config.db, pgOptionsOf(config, opts.pgSchema));
+    const pgOptions = pgOptionsOf(config, opts.pgSchema);
+    const store = await openStore(config.db, pgOptions);
+    let cluster: Cluster | undefined;
     try {
+      cluster = await openCluster(config, pgOptions.schema ?? 'public', resolveLimits(opts.limits).cluster);
       const lifecycle = { restoreLock, restart };
-      const built = await buildApp({ ...opts, config, store, logger: config.logLevel !== 'silent', openFiles: fd.after?.soft, lifecycle });
+      const built = await buildApp({ ...opts, config, store, cluster, logger: config.logLevel !== 'silent', openFiles: fd.after?.soft, lifecycle });
       const created = await built.ctx.accounts.ensureFirstAccount(config.adminUsername, config.adminPassword);
       if (created) {
         print(`Default admin account created. Username: ${created.username} , Password: ${created.password}`);
       }
       await built.fastify.listen({ host, port });
-      return { built, store };
+      return { built, store, cluster };
     } catch (err) {
+      await cluster?.close();
       await store.close();
       throw err;
     }
@@ -93,6 +101,8 @@ export async function startServer(
       await c.built.fastify.close();
     } finally {
       clearTimeout(cut);
+      // after the app: the leader lock goes with the replica, so another takes over at once
+      await c.cluster.close();
       await c.store.close();
     }
   }

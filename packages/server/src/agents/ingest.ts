@@ -66,5 +66,6 @@ export function ingestReport(app: AppContext, uuid: string, received: Report, op
   app.live.record(stamped);
   if (opts.protocol) app.live.markProtocol(uuid, opts.protocol);
   if (opts.presence) app.live.touchPresence(uuid);
+  app.bus.publish('report.ingested', stamped);
   return stamped;
 }

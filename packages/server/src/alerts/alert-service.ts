@@ -56,7 +56,8 @@ export class AlertService {
     await this.traffic.start();
     const { bus } = this.app;
     this.#unsubscribe.push(
-      bus.subscribe('node.transition', (t) => this.offline.onTransition(t)),
+      // Only the leader alerts: every replica sees every transition (cluster/live-sync.ts).
+      bus.subscribe('node.transition', (t) => this.app.cluster.isLeader() && this.offline.onTransition(t)),
       bus.subscribe('node.deleted', ({ uuid }) => void this.track(this.forgetNode(uuid))),
       bus.subscribe('account.login', (e) => loginAlerts(this, e)),
       bus.subscribe('settings.changed', (e) => void this.track(applyLegacyTelegram(this, e))),
@@ -71,7 +72,27 @@ export class AlertService {
       { name: 'alerts.traffic-report', everyMs: every.evaluateTickMs, run: () => this.trafficReports.tick() },
       { name: 'alerts.quiet', everyMs: every.evaluateTickMs, run: () => this.#hold.tick() },
     ];
-    this.app.jobs.add(...jobs);
+    this.app.jobs.add(...jobs.map((j) => ({ ...j, leaderOnly: true })));
+  }
+
+  /** Re-reads channels and rules after another replica changed them (cluster/reload-caches.ts). */
+  async reloadRules(): Promise<void> {
+    await this.reloadChannels();
+    await this.offline.reloadRules();
+    await this.load.reload();
+    await this.pingRules.reload();
+  }
+
+  /**
+   * This replica became the leader: the states and open incidents the previous leader kept are
+   * read back from the store, as at a start.
+   */
+  async resume(): Promise<void> {
+    await this.reloadChannels();
+    await this.offline.start();
+    await this.load.start();
+    await this.pingRules.start();
+    await this.traffic.start();
   }
 
   /** Transitions from here on are the server's own shutdown, not outages. */

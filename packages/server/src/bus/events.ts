@@ -1,4 +1,5 @@
 import type { Transition } from '../realtime/live-view.ts';
+import type { StampedReport } from '../realtime/stamped-report.ts';
 
 /**
  * What happens in the server that other parts react to, by name. Publishers never learn who
@@ -17,6 +18,13 @@ export interface BusEvents {
    * deleted, password, 2FA enabled, replaced or disabled): what they proved since is dropped
    */
   'account.credentialsChanged': { userUuid: string; reason: 'logout' | 'session' | 'password' | 'two-factor' };
+  /** a report was accepted here (ingestReport); the live sync forwards it to the other replicas */
+  'report.ingested': StampedReport;
+  /**
+   * an admin changed something stored (a node, a ping task, an alert rule, a provider…): replicas
+   * re-read what they hold in memory (cluster/reload-caches.ts)
+   */
+  'admin.changed': { what: string };
   /** someone logged in (password or OAuth) */
   'account.login': { method: 'password' | 'oauth'; username: string; ip: string; userAgent: string; at: number };
 }

@@ -16,6 +16,7 @@ const sourceOf: Record<string, string> = {
   dataDir: 'KOMARI_DATA_DIR',
   pgStartTimeout: 'KOMARI_PG_START_TIMEOUT',
   pgSchema: 'KOMARI_PG_SCHEMA',
+  cluster: 'KOMARI_CLUSTER',
   trustedProxies: 'KOMARI_TRUSTED_PROXIES',
   publicUrl: 'KOMARI_PUBLIC_URL',
   bodyLimit: 'KOMARI_BODY_LIMIT',
@@ -51,6 +52,13 @@ export const bootConfigSchema = z.object({
     .string()
     .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case schema name (letters, digits, _; at most 63)')
     .default('public'),
+  /**
+   * The NATS server that joins replicas sharing one PostgreSQL (cluster/); empty: this server is
+   * alone. Only with a PostgreSQL KOMARI_DB (checked at start, cluster/open-cluster.ts).
+   */
+  cluster: z
+    .union([z.literal(''), z.string().regex(/^nats:\/\/[^\s/]+$/, 'must be a NATS URL such as nats://127.0.0.1:4222')])
+    .default(''),
   /** Peers whose X-Forwarded-For / X-Forwarded-Proto are believed. Empty: believe nobody. */
   trustedProxies: z.array(z.string().min(1)).default([]),
   /** Public base URL, used where a URL must not come from request headers (OAuth callbacks). */
@@ -112,6 +120,7 @@ export function loadBootConfig(flags: BootFlags, env: NodeJS.ProcessEnv): BootCo
     db: flags.db ?? env.KOMARI_DB,
     dataDir: env.KOMARI_DATA_DIR,
     pgSchema: env.KOMARI_PG_SCHEMA || undefined,
+    cluster: env.KOMARI_CLUSTER || undefined,
     pgStartTimeout: env.KOMARI_PG_START_TIMEOUT === undefined ? undefined : Number(env.KOMARI_PG_START_TIMEOUT),
     trustedProxies: splitList(env.KOMARI_TRUSTED_PROXIES),
     publicUrl: env.KOMARI_PUBLIC_URL,

@@ -1,3 +1,4 @@
+import { defaultClusterLimits, type ClusterLimits } from '../cluster/limits.ts';
 import { defaultFileLimits, type FileLimits } from '../files/limits.ts';
 import { defaultTerminalLimits, type TerminalLimits } from '../terminal/limits.ts';
 import type { TokenBucketRule } from '../util/token-buckets.ts';
@@ -298,6 +299,8 @@ export interface ServerLimits {
   };
   /** the remote file manager (files/limits.ts) */
   files: FileLimits;
+  /** replicas joined through NATS (cluster/) */
+  cluster: ClusterLimits;
   /** themes' saved settings (themes/settings/); every visitor's `/api/public` carries the active theme's */
   themeSettings: {
     /** UTF-8 bytes of one theme's saved settings object as JSON; a larger one is refused (400) */
@@ -472,6 +475,7 @@ export const defaultServerLimits: ServerLimits = {
     batchRows: 2000,
   },
   files: defaultFileLimits,
+  cluster: defaultClusterLimits,
   themeSettings: {
     maxSettingsBytes: 256 * 1024,
     maxSettingsDepth: 64,

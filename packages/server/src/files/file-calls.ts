@@ -38,7 +38,7 @@ export async function callAgentFile(app: AppContext, uuid: string, op: string, a
   }
   const params: Record<string, unknown> = { uuid, request_id: call.id, op };
   if (Object.keys(args).length > 0) params.args = args;
-  const delivery = dispatchCommand(app, uuid, { v1: {}, v2: { method: 'agent.file', params } });
+  const delivery = dispatchCommand(app, uuid, { v1: {}, v2: { method: 'agent.file', params } }, { localOnly: true });
   if (delivery === 'offline') app.files.calls.fail(call.id, new FileError('offline', fileTexts.offline));
   let answer: FileResult;
   try {

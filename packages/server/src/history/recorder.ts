@@ -13,6 +13,11 @@ export interface HistoryRecorder {
    * Throws AppError when the write queue is full; nothing is folded then.
    */
   record(uuid: string, report: Report, at: number): void;
+  /**
+   * Another replica holds the node now: what is here is written and forgotten, and read back
+   * from the database if the node reports here again (cluster/live-sync.ts).
+   */
+  release(uuid: string): void;
   /** Writes everything pending, open buckets included, in one transaction. */
   flush(): Promise<void>;
   /** Deletes rows past their tier's retention; returns how many. Runs at start and on a schedule. */

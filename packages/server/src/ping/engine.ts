@@ -16,6 +16,8 @@ export interface PingHistoryDeps {
   tiers: readonly RetentionTier[];
   log: FastifyBaseLogger;
   timings?: Partial<HistoryTimings>;
+  /** whether this replica runs retention (the cluster's leader; always, alone) */
+  isLeader?: () => boolean;
 }
 
 /**
@@ -108,7 +110,8 @@ export class PingHistory {
       this.#series.set(seriesKey(key.task, key.node), restored.series);
       for (const b of restored.dirty) this.#queue.add(b);
     }
-    await this.#schedule.start(() => this.flush(), () => this.prune());
+    // Retention runs once per cluster: on the leader.
+    await this.#schedule.start(() => this.flush(), () => ((this.#deps.isLeader?.() ?? true) ? this.prune() : Promise.resolve(0)));
   }
 
   async stop(): Promise<void> {

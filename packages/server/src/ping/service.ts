@@ -14,6 +14,8 @@ export interface PingServiceDeps {
   tiers: PingHistory['tiers'];
   dispatch: Dispatch;
   timings?: Partial<HistoryTimings>;
+  /** whether this replica runs retention (the cluster's leader; always, alone) */
+  isLeader?: () => boolean;
 }
 
 function notFound(ids: readonly number[]): AppError {
@@ -37,7 +39,7 @@ export class PingService {
 
   constructor(deps: PingServiceDeps) {
     this.#deps = deps;
-    this.history = new PingHistory({ store: deps.store.ping.history, clock: deps.clock, tiers: deps.tiers, log: deps.log, timings: deps.timings });
+    this.history = new PingHistory({ store: deps.store.ping.history, clock: deps.clock, tiers: deps.tiers, log: deps.log, timings: deps.timings, isLeader: deps.isLeader });
     this.#scheduler = new PingScheduler(deps.dispatch);
   }
 
@@ -55,7 +57,7 @@ export class PingService {
   }
 
   async start(): Promise<void> {
-    await this.#reload();
+    await this.reload();
     await this.history.start();
   }
 
@@ -78,14 +80,14 @@ export class PingService {
 
   async add(fields: PingTaskFields): Promise<number> {
     const id = await this.#deps.store.ping.tasks.create(fields);
-    await this.#reload();
+    await this.reload();
     return id;
   }
 
   async edit(tasks: ReadonlyArray<PingTaskFields & { id: number }>): Promise<void> {
     const missing = await this.#deps.store.ping.tasks.update(tasks);
     if (missing.length > 0) throw notFound(missing);
-    await this.#reload();
+    await this.reload();
   }
 
   /** Deletes tasks and then their history; unknown ids fail the call before anything changes. */
@@ -98,7 +100,7 @@ export class PingService {
       const absent = await this.#deps.store.ping.tasks.remove(ids);
       if (absent.length > 0) throw notFound(absent);
     } finally {
-      await this.#reload();
+      await this.reload();
     }
     for (const id of new Set(ids)) await this.history.forget({ task: id });
   }
@@ -106,22 +108,23 @@ export class PingService {
   async order(weights: ReadonlyMap<number, number>): Promise<void> {
     const missing = await this.#deps.store.ping.tasks.setWeights(weights);
     if (missing.length > 0) throw notFound(missing);
-    await this.#reload();
+    await this.reload();
   }
 
   /** A new node joins every default-on task (admin-api.md §2.2); existing nodes are not affected. */
   async addNodeToDefaultTasks(uuid: string): Promise<void> {
-    if ((await this.#deps.store.ping.tasks.addToDefaultOn(uuid)) > 0) await this.#reload();
+    if ((await this.#deps.store.ping.tasks.addToDefaultOn(uuid)) > 0) await this.reload();
   }
 
   /** A deleted node leaves every task's clients, and its ping history goes. */
   async forgetNode(uuid: string): Promise<void> {
-    if ((await this.#deps.store.ping.tasks.removeClient(uuid)) > 0) await this.#reload();
+    if ((await this.#deps.store.ping.tasks.removeClient(uuid)) > 0) await this.reload();
     this.summaryCache.delete(uuid);
     await this.history.forget({ node: uuid });
   }
 
-  async #reload(): Promise<void> {
+  /** Re-reads the tasks from the store (after a change here, or on another replica). */
+  async reload(): Promise<void> {
     const tasks = await this.#deps.store.ping.tasks.list();
     this.#tasks = tasks;
     this.#byId = new Map(tasks.map((t) => [t.id, t]));

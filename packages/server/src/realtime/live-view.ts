@@ -24,6 +24,8 @@ export class LiveView {
   /** per node, the v1 socket that has not sent its first frame yet (Komari gives it no deadline) */
   readonly #awaitingFirst = new Map<string, AgentConnection>();
   readonly #presence = new Map<string, number>();
+  /** nodes another replica holds (socket or POST presence), by its heartbeats (cluster/live-sync.ts) */
+  readonly #remote = new Map<string, { replica: string; until: number }>();
   /** deleted nodes, so a report already in flight cannot recreate their live state */
   readonly #deleted = new Set<string>();
   /** the protocol a node last spoke: decides the command form and whether to queue for it */
@@ -125,6 +127,37 @@ export class LiveView {
     this.#update(uuid);
   }
 
+  /** Another replica holds the node until `until` (it says so every heartbeat). */
+  holdRemote(uuid: string, replica: string, until: number): void {
+    if (this.#deleted.has(uuid)) return;
+    const held = this.#remote.get(uuid);
+    if (held && held.replica === replica) held.until = until;
+    else this.#remote.set(uuid, { replica, until });
+    if (!held) this.#update(uuid);
+  }
+
+  /** The replica no longer holds the node (it said so, or went silent). */
+  releaseRemote(uuid: string, replica: string): void {
+    if (this.#remote.get(uuid)?.replica !== replica) return;
+    this.#remote.delete(uuid);
+    this.#update(uuid);
+  }
+
+  /** `here` when this replica has the node's socket, else the replica that holds it, if any. */
+  ownerOf(uuid: string): string | undefined {
+    if (this.#sockets.has(uuid)) return 'here';
+    const held = this.#remote.get(uuid);
+    return held && held.until > this.#clock.now() ? held.replica : undefined;
+  }
+
+  /** Nodes online because of this replica: a socket here or a POST here within the presence TTL. */
+  heldHere(): string[] {
+    const now = this.#clock.now();
+    const out = new Set(this.#sockets.keys());
+    for (const [uuid, until] of this.#presence) if (until > now) out.add(uuid);
+    return [...out];
+  }
+
   isOnline(uuid: string): boolean {
     return this.#online.has(uuid);
   }
@@ -142,6 +175,12 @@ export class LiveView {
         this.#update(uuid);
       }
     }
+    for (const [uuid, held] of this.#remote) {
+      if (held.until <= now) {
+        this.#remote.delete(uuid);
+        this.#update(uuid);
+      }
+    }
   }
 
   isDeleted(uuid: string): boolean {
@@ -154,6 +193,7 @@ export class LiveView {
     this.#sockets.get(uuid)?.close(1000, 'client deleted');
     this.#sockets.delete(uuid);
     this.#presence.delete(uuid);
+    this.#remote.delete(uuid);
     this.#protocol.delete(uuid);
     this.#latest.delete(uuid);
     this.#recent.delete(uuid);
@@ -172,7 +212,9 @@ export class LiveView {
 
   #update(uuid: string): void {
     const until = this.#presence.get(uuid);
-    const online = this.#sockets.has(uuid) || (until !== undefined && until > this.#clock.now());
+    const now = this.#clock.now();
+    const remoteUntil = this.#remote.get(uuid)?.until;
+    const online = this.#sockets.has(uuid) || (until !== undefined && until > now) || (remoteUntil !== undefined && remoteUntil > now);
     this.version++;
     if (online === this.#online.has(uuid)) return;
     if (online) this.#online.add(uuid);

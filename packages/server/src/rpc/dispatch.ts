@@ -6,6 +6,9 @@ import { bindParams } from './bind-params.ts';
 import { hasRole, type Caller } from './caller.ts';
 import { rpcError, rpcResult } from './envelope.ts';
 
+/** Admin methods that only read, by their names' verbs: no other replica needs to hear of them. */
+const readOnly = /^admin:(get|list|query|search|count|test)/i;
+
 /** Methods an anonymous visitor may call on a private site (rpc2.md §7.3). */
 const privateSiteOpen = new Set(['public:getMe', 'public:getPublicSettings', 'public:getVersion', 'public:recordVisitorEvent']);
 
@@ -27,7 +30,10 @@ export async function invoke(app: AppContext, caller: Caller, method: string, ra
   if (!def) throw new AppError(RpcCode.MethodNotFound, 'method not found', method);
   if (def.sensitive) await app.accounts.checkSensitive(caller, rawParams);
   const params = bindParams(def, rawParams);
-  return await def.handler(params, { caller, app, rawParams });
+  const result = await def.handler(params, { caller, app, rawParams });
+  // Other replicas re-read their caches after an admin change (cluster/bus-bridge.ts).
+  if (app.cluster.joined && requiredRole(method) === 'admin' && !readOnly.test(method)) app.bus.publish('admin.changed', { what: method });
+  return result;
 }
 
 /** `invoke` wrapped in a JSON-RPC response; unexpected errors are logged and become -32603. */

@@ -5,6 +5,8 @@ export interface Job {
   name: string;
   everyMs: number;
   run(): Promise<void> | void;
+  /** work that must run once per cluster: its timer runs it only on the leader (cluster/) */
+  leaderOnly?: boolean;
 }
 
 /**
@@ -16,10 +18,13 @@ export class Jobs {
   readonly #timers = new Map<string, NodeJS.Timeout>();
   readonly #running = new Map<string, Promise<void>>();
   readonly #log: FastifyBaseLogger;
+  readonly #isLeader: () => boolean;
   #started = false;
 
-  constructor(log: FastifyBaseLogger) {
+  /** `isLeader`: whether this replica runs the leader-only jobs (always, alone) */
+  constructor(log: FastifyBaseLogger, isLeader: () => boolean = () => true) {
     this.#log = log;
+    this.#isLeader = isLeader;
   }
 
   add(...jobs: Job[]): this {
@@ -44,7 +49,7 @@ export class Jobs {
     await Promise.allSettled(this.#running.values());
   }
 
-  /** Runs a job now (or joins the run in progress) and resolves when it is done. */
+  /** Runs a job now (or joins the run in progress) and resolves when it is done; tests call it, leader or not. */
   run(name: string): Promise<void> {
     const job = this.#jobs.get(name);
     if (!job) return Promise.reject(new Error(`no job named ${name}`));
@@ -64,7 +69,9 @@ export class Jobs {
   }
 
   #schedule(job: Job): void {
-    const t = setInterval(() => void this.run(job.name), job.everyMs);
+    const t = setInterval(() => {
+      if (!job.leaderOnly || this.#isLeader()) void this.run(job.name);
+    }, job.everyMs);
     t.unref();
     this.#timers.set(job.name, t);
   }

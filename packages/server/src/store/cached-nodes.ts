@@ -4,7 +4,8 @@ import type { NodePatch, NodeRow, NodeStore } from './types.ts';
  * Every node row held in memory in front of the store: agents authenticate by token on every
  * POST and guests' reads need the hidden set, so a fleet of 10,000 would otherwise query SQLite
  * thousands of times a second for rows that change only when an admin edits them. Writes go to
- * the store first, then the copy is refreshed from it. One server per database (SQLite's case).
+ * the store first, then the copy is refreshed from it. Replicas sharing a database drop their copy
+ * when another one changes a node (`invalidate`, through the cluster bus).
  * Callers get copies, so no caller can change what the next one reads.
  */
 export function cachedNodes(inner: NodeStore): NodeStore {
@@ -73,6 +74,10 @@ export function cachedNodes(inner: NodeStore): NodeStore {
       await load();
       await inner.setWeights(weights, at);
       for (const uuid of weights.keys()) await refresh(uuid);
+    },
+    invalidate() {
+      rows = undefined;
+      loading = undefined;
     },
   };
 }

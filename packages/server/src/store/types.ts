@@ -101,6 +101,11 @@ export interface NodeStore {
   remove(uuid: string): Promise<boolean>;
   /** Sets weights for known uuids in one transaction; unknown uuids are skipped. */
   setWeights(weights: ReadonlyMap<string, number>, at: number): Promise<void>;
+  /**
+   * Drops what is held in memory in front of the database, so the next read goes to it: another
+   * replica changed a node (cluster/reload-caches.ts). Absent where nothing is held.
+   */
+  invalidate?(): void;
 }
 
 export interface SettingsStore {

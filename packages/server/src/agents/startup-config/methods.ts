@@ -48,7 +48,7 @@ async function getStartupConfig(app: AppContext, caller: Caller, rawUuid: string
     app.limits.agents.startupConfigTimeoutMs,
     'agent startup configuration timed out; the agent may need an update',
   );
-  if (dispatchCommand(app, uuid, v2Only('agent.startupConfig', { request_id: call.id })) === 'offline') {
+  if (dispatchCommand(app, uuid, v2Only('agent.startupConfig', { request_id: call.id }), { localOnly: true }) === 'offline') {
     app.startupConfigCalls.fail(call.id, notConnected());
   }
   const answer = await call.result;
