@@ -17,8 +17,10 @@ function isHeartbeat(v: unknown, max: number): v is Heartbeat {
   return typeof h.from === 'string' && Array.isArray(h.nodes) && h.nodes.length <= max && h.nodes.every((n) => typeof n === 'string');
 }
 
+const uuidLike = /^[0-9a-zA-Z-]{1,64}$/;
+
 function isForwarded(v: unknown): v is Forwarded {
-  return Array.isArray(v) && v.length === 3 && typeof v[0] === 'string' && typeof v[1] === 'number' && typeof v[2] === 'object' && v[2] !== null;
+  return Array.isArray(v) && v.length === 3 && typeof v[0] === 'string' && uuidLike.test(v[0]) && typeof v[1] === 'number' && typeof v[2] === 'object' && v[2] !== null;
 }
 
 /**

@@ -13,6 +13,11 @@ function scopeOf(db: string, schema: string): string {
   return `${u.hostname || 'localhost'}:${u.port || '5432'}${u.pathname}#${schema}`;
 }
 
+/** The NATS subject prefix of the replicas on this database and schema. */
+export function clusterPrefixOf(db: string, schema: string): string {
+  return `komari.${createHash('sha256').update(scopeOf(db, schema)).digest('hex').slice(0, 16)}`;
+}
+
 /**
  * Joins the replicas of KOMARI_CLUSTER, or stays alone when it is empty. Replicas on the same
  * database and schema are one cluster: their NATS subjects and their leader lock derive from it.
@@ -23,7 +28,7 @@ export async function openCluster(config: BootConfig, schema: string, limits: Cl
     throw new Error('KOMARI_CLUSTER needs KOMARI_DB to be a postgres:// URL: replicas share one PostgreSQL database (README "Several replicas")');
   }
   const scope = scopeOf(config.db, schema);
-  const prefix = `komari.${createHash('sha256').update(scope).digest('hex').slice(0, 16)}`;
+  const prefix = clusterPrefixOf(config.db, schema);
   const replicaId = randomUUID();
   let link: NatsLink;
   try {
