@@ -98,6 +98,7 @@ export function startLiveSync(app: AppContext): () => void {
       live.record(new StampedReport(f[0], f[2], f[1]));
       live.holdRemote(f[0], msg.from, until);
       app.history.release(f[0]);
+      app.ping.history.release(f[0]);
     }
   });
 
@@ -111,6 +112,7 @@ export function startLiveSync(app: AppContext): () => void {
       if (live.ownerOf(uuid) === 'here') continue;
       live.holdRemote(uuid, m.from, until);
       app.history.release(uuid);
+      app.ping.history.release(uuid);
     }
   });
 

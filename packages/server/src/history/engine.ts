@@ -11,6 +11,7 @@ import { restoreNode, type NodeHistory } from './restore.ts';
 import { trafficDelta } from './traffic.ts';
 import { WriteQueue } from './write-queue.ts';
 import { EngineSchedule } from '../util/engine-schedule.ts';
+import { NodeHandover } from '../util/node-handover.ts';
 
 export interface HistoryDeps {
   store: Store;
@@ -38,12 +39,7 @@ export class HistoryEngine implements HistoryRecorder {
   readonly #timings: HistoryTimings;
   readonly #queue: WriteQueue;
   readonly #nodes = new Map<string, NodeHistory>();
-  /** nodes another replica took over: their buckets here are stale once it has written its own */
-  readonly #released = new Set<string>();
-  /** nodes whose buckets are being read back, with the reports that arrived meanwhile */
-  readonly #adopting = new Map<string, Array<[Report, number]>>();
-  /** a release's flush is on its way: later releases join it */
-  #releasing = false;
+  readonly #handover: NodeHandover<[Report, number]>;
   readonly #schedule: EngineSchedule;
   readonly #ladder: LadderOps<HistoryRow>;
 
@@ -61,16 +57,23 @@ export class HistoryEngine implements HistoryRecorder {
       merge,
       changed: (b) => this.#queue.add(b),
     };
+    this.#handover = new NodeHandover(this.#schedule, deps.log, deps.adoptPendingReports ?? 120, {
+      flush: () => this.#flushNow(),
+      drop: (uuid) => this.#nodes.delete(uuid),
+      restore: async (uuid) => {
+        const restored = await restoreNode(this.#deps.store.history, this.tiers, uuid, this.#deps.clock.now());
+        this.#nodes.delete(uuid);
+        if (!restored) return;
+        this.#nodes.set(uuid, restored.node);
+        for (const b of restored.dirty) this.#queue.add(b);
+      },
+      replay: (uuid, [report, at]) => this.record(uuid, report, at),
+    });
   }
 
   record(uuid: string, report: Report, at: number): void {
     if (this.#queue.full) throw AppError.internal('history queue is full');
-    const held = this.#adopting.get(uuid);
-    if (held) {
-      if (held.length < (this.#deps.adoptPendingReports ?? 120)) held.push([report, at]);
-      return;
-    }
-    if (this.#released.has(uuid)) return void this.#adopt(uuid, report, at);
+    if (this.#handover.intercept(uuid, [report, at])) return;
     let node = this.#nodes.get(uuid);
     if (!node) {
       node = { uuid, open: [], closedUntil: 0, baseline: {} };
@@ -87,43 +90,9 @@ export class HistoryEngine implements HistoryRecorder {
     this.#queue.add(open);
   }
 
-  /**
-   * Another replica holds the node now (cluster/live-sync.ts): what this one has is written, then
-   * forgotten, so that if the node comes back its buckets are read from the database, with the
-   * other replica's samples in them, instead of overwritten by this replica's older copy.
-   */
+  /** Another replica holds the node now (cluster/live-sync.ts): util/node-handover.ts. */
   release(uuid: string): void {
-    if (this.#released.has(uuid) || this.#adopting.has(uuid)) return;
-    this.#released.add(uuid);
-    if (this.#releasing) return;
-    this.#releasing = true;
-    void this.#schedule
-      .exclusive(async () => {
-        await this.#flushNow();
-        for (const id of this.#released) this.#nodes.delete(id);
-      })
-      .catch((err: unknown) => this.#deps.log.error({ err }, 'history: writing a node handed to another replica failed'))
-      .finally(() => (this.#releasing = false));
-  }
-
-  /** A released node reports here again: its buckets are read back first; reports wait meanwhile. */
-  #adopt(uuid: string, report: Report, at: number): void {
-    const held: Array<[Report, number]> = [[report, at]];
-    this.#adopting.set(uuid, held);
-    this.#released.delete(uuid);
-    void this.#schedule
-      .exclusive(async () => {
-        const restored = await restoreNode(this.#deps.store.history, this.tiers, uuid, this.#deps.clock.now());
-        this.#nodes.delete(uuid);
-        if (!restored) return;
-        this.#nodes.set(uuid, restored.node);
-        for (const b of restored.dirty) this.#queue.add(b);
-      })
-      .catch((err: unknown) => this.#deps.log.error({ err }, 'history: reading back a node that moved here failed; it starts afresh'))
-      .finally(() => {
-        this.#adopting.delete(uuid);
-        for (const [r, t] of held) this.record(uuid, r, t);
-      });
+    this.#handover.release(uuid);
   }
 
   flush(): Promise<void> {

@@ -7,6 +7,7 @@ import { closeLadder, openView, type LadderOps } from '../util/bucket-ladder.ts'
 import { alignDown, copyPingBucket, emptyPingBucket, foldPing, mergePing, seriesKey } from './bucket.ts';
 import { restoreSeries, type PingSeries } from './restore.ts';
 import { matches, PingWriteQueue } from './write-queue.ts';
+import { NodeHandover } from '../util/node-handover.ts';
 import { EngineSchedule } from '../util/engine-schedule.ts';
 
 export interface PingHistoryDeps {
@@ -18,6 +19,8 @@ export interface PingHistoryDeps {
   timings?: Partial<HistoryTimings>;
   /** whether this replica runs retention (the cluster's leader; always, alone) */
   isLeader?: () => boolean;
+  /** results held per node while its buckets are read back after a move (cluster limits) */
+  adoptPendingReports?: number;
 }
 
 /**
@@ -35,6 +38,7 @@ export class PingHistory {
   readonly #series = new Map<string, PingSeries>();
   readonly #schedule: EngineSchedule;
   readonly #ladder: LadderOps<PingBucketRow>;
+  readonly #handover: NodeHandover<[number, number, number]>;
 
   constructor(deps: PingHistoryDeps) {
     this.#deps = deps;
@@ -49,11 +53,35 @@ export class PingHistory {
       merge: mergePing,
       changed: (b) => this.#queue.add(b),
     };
+    this.#handover = new NodeHandover(this.#schedule, deps.log, deps.adoptPendingReports ?? 120, {
+      flush: () => this.#flushNow(),
+      drop: (node) => {
+        for (const [key, s] of this.#series) if (s.node === node) this.#series.delete(key);
+      },
+      restore: async (node) => {
+        const now = this.#deps.clock.now();
+        for (const [key, s] of this.#series) if (s.node === node) this.#series.delete(key);
+        for (const key of await this.#deps.store.series()) {
+          if (key.node !== node) continue;
+          const restored = await restoreSeries(this.#deps.store, this.tiers, key, now);
+          if (!restored) continue;
+          this.#series.set(seriesKey(key.task, key.node), restored.series);
+          for (const b of restored.dirty) this.#queue.add(b);
+        }
+      },
+      replay: (node, [task, value, at]) => this.record(task, node, value, at),
+    });
+  }
+
+  /** Another replica holds the node now (cluster/live-sync.ts): util/node-handover.ts. */
+  release(node: string): void {
+    this.#handover.release(node);
   }
 
   /** Folds one result (ms, negative = lost) received at `at`. Throws when the queue is full. */
   record(task: number, node: string, value: number, at: number): void {
     if (this.#queue.full) throw AppError.internal('ping history queue is full');
+    if (this.#handover.intercept(node, [task, value, at])) return;
     const key = seriesKey(task, node);
     let s = this.#series.get(key);
     if (!s) this.#series.set(key, (s = { task, node, open: [], closedUntil: 0 }));
