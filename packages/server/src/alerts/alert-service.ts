@@ -49,11 +49,10 @@ export class AlertService {
 
   async start(): Promise<void> {
     await ensureSenderRows(this.app.store.alerts);
-    await this.reloadChannels();
-    await this.offline.start();
-    await this.load.start();
-    await this.pingRules.start();
-    await this.traffic.start();
+    // The leader owns the alert states: a replica that does not lead only knows the rules, so its
+    // start cannot rewrite the states the leader keeps (it reads them when it becomes the leader).
+    if (this.app.cluster.isLeader()) await this.resume();
+    else await this.reloadRules();
     const { bus } = this.app;
     this.#unsubscribe.push(
       // Only the leader alerts: every replica sees every transition (cluster/live-sync.ts).

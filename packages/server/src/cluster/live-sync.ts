@@ -132,6 +132,8 @@ export function startLiveSync(app: AppContext): () => void {
     for (const t of timers) clearInterval(t);
     clearTimeout(soon);
     forward();
+    // leaving: the others let go of this replica's nodes now rather than after replicaTimeoutMs
+    cluster.publish('heartbeat', { from: cluster.replicaId, nodes: [] } satisfies Heartbeat);
     offRecord();
     offReports();
     offHeartbeat();
