@@ -6,6 +6,7 @@ import type { AccountService } from './auth/account-service.ts';
 import type { AlertService } from './alerts/alert-service.ts';
 import type { EventBus } from './bus/event-bus.ts';
 import type { Cluster } from './cluster/cluster.ts';
+import type { TerminalRelay } from './cluster/terminal-relay.ts';
 import type { Jobs } from './scheduler/jobs.ts';
 import type { Clock } from './clock.ts';
 import type { BootConfig } from './config/boot-config.ts';
@@ -56,6 +57,8 @@ export interface AppContext {
   ping: PingService;
   /** open web terminals and their limits */
   terminal: TerminalBroker;
+  /** web terminals whose agent dialled another replica than the browser (joined replicas only) */
+  terminalRelay: TerminalRelay;
   /** OAuth providers, their configurations, issued states */
   oauth: OAuthService;
   /** `public:recordVisitorEvent`'s per-address token buckets */

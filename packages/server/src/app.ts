@@ -19,6 +19,7 @@ import { UploadService } from './upload/upload-service.ts';
 import { EventBus } from './bus/event-bus.ts';
 import { soloCluster, type Cluster } from './cluster/cluster.ts';
 import { joinCluster } from './cluster/join.ts';
+import { TerminalRelay } from './cluster/terminal-relay.ts';
 import { registerAdminChangeHook } from './http/admin-change-hook.ts';
 import { Jobs } from './scheduler/jobs.ts';
 import { TokenBuckets } from './util/token-buckets.ts';
@@ -153,6 +154,7 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
       isLeader: () => cluster.isLeader(),
     }),
     terminal: new TerminalBroker(audit, fastify.log, limits.terminal),
+    terminalRelay: undefined as unknown as TerminalRelay,
     oauth: new OAuthService({ store: store.oidcProviders, clock, limits: limits.oauth, publicUrl: config.publicUrl, endpoints: opts.oauthEndpoints }),
     viewers: new ViewerSockets(limits.viewers, fastify.log, opts.openFiles),
     visitorEvents: new TokenBuckets(limits.visitorEvents),
@@ -174,6 +176,7 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
   bus.subscribe('node.deleted', ({ uuid }) => ctx.fileGrants.dropNode(uuid));
   bus.subscribe('account.credentialsChanged', ({ userUuid }) => ctx.fileGrants.dropUser(userUuid));
   ctx.alerts = new AlertService(ctx);
+  ctx.terminalRelay = new TerminalRelay(ctx);
   const dataDir = dataDirOf(config);
   ctx.restore = new RestoreService(ctx, dataDir, opts.lifecycle ?? { restoreLock: new RestoreLock() });
   const uploadPurposes = [backupPurpose(ctx.restore), themePurpose(ctx)];

@@ -15,6 +15,13 @@ export interface Cluster {
   publish(topic: string, data: unknown): void;
   /** what the other replicas send on `topic`; never this replica's own messages */
   subscribe(topic: string, fn: (data: unknown) => void): () => void;
+  /**
+   * Asks whichever replica answers on `topic` (the first answer wins); undefined when none does
+   * within `timeoutMs`, or when alone
+   */
+  request(topic: string, data: unknown, timeoutMs: number): Promise<unknown>;
+  /** answers requests on `topic` with what `fn` returns (JSON); undefined leaves the answer to others */
+  answer(topic: string, fn: (data: unknown) => unknown): () => void;
   close(): Promise<void>;
 }
 
@@ -25,5 +32,7 @@ export const soloCluster: Cluster = {
   onLeadership: () => () => undefined,
   publish: () => undefined,
   subscribe: () => () => undefined,
+  request: async () => undefined,
+  answer: () => () => undefined,
   close: async () => undefined,
 };

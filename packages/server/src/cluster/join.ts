@@ -5,7 +5,7 @@ import { startLiveSync } from './live-sync.ts';
 
 /**
  * Joins this app to the other replicas: the shared live view, the shared bus events, commands for
- * agents held here, and alert state read back when this replica becomes the leader. Alone, nothing.
+ * agents held here, web terminals whose agent dialled another replica, and alert state read back when this replica becomes the leader. Alone, nothing.
  * Returns what undoes it (at close, before the sockets go).
  */
 export function joinCluster(app: AppContext): () => void {
@@ -14,6 +14,7 @@ export function joinCluster(app: AppContext): () => void {
     startLiveSync(app),
     startBusBridge(app),
     startCommandRelay(app),
+    app.terminalRelay.start(),
     app.cluster.onLeadership((leader) => {
       app.log.info({ replica: app.cluster.replicaId }, leader ? 'cluster: this replica leads (alerts, retention, sweeps)' : 'cluster: this replica no longer leads');
       if (leader) void app.alerts.track(app.alerts.resume());

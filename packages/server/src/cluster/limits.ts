@@ -18,6 +18,17 @@ export interface ClusterLimits {
   adoptPendingReports: number;
   /** nodes a heartbeat may name; a larger one is refused as malformed */
   maxHeartbeatNodes: number;
+  /**
+   * how long a replica an agent dialled for a terminal it does not hold waits for the replica that
+   * holds it to answer (cluster/terminal-relay.ts); an id no one holds is refused after this long
+   */
+  terminalFindTimeoutMs: number;
+  /** look-ups of that kind waiting at once; past it an agent's terminal join gets 503 */
+  maxTerminalFinds: number;
+  /** agent terminal sockets held here for sessions of other replicas; past it 503 */
+  maxRelayedTerminals: number;
+  /** a relayed terminal frame travels in pieces of at most this many bytes (base64: 4/3 of it on the wire) */
+  terminalPieceBytes: number;
 }
 
 export const defaultClusterLimits: ClusterLimits = {
@@ -30,4 +41,8 @@ export const defaultClusterLimits: ClusterLimits = {
   reloadDebounceMs: 100,
   adoptPendingReports: 120,
   maxHeartbeatNodes: 200_000,
+  terminalFindTimeoutMs: 2000,
+  maxTerminalFinds: 64,
+  maxRelayedTerminals: 1024,
+  terminalPieceBytes: 128 * 1024,
 };

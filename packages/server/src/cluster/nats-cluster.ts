@@ -54,6 +54,14 @@ export class NatsCluster implements Cluster {
     return this.#link.subscribe(topic, fn);
   }
 
+  request(topic: string, data: unknown, timeoutMs: number): Promise<unknown> {
+    return this.#link.request(topic, data, timeoutMs);
+  }
+
+  answer(topic: string, fn: (data: unknown) => unknown): () => void {
+    return this.#link.answer(topic, fn);
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;

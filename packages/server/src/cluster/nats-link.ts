@@ -34,17 +34,44 @@ export class NatsLink {
     const sub = this.#nc.subscribe(`${this.#prefix}.${topic}`, {
       callback: (err, msg) => {
         if (err) return;
-        let data: unknown;
-        try {
-          data = JSON.parse(decoder.decode(msg.data));
-        } catch {
-          this.badMessages++;
-          return;
-        }
-        fn(data);
+        const data = this.#parse(msg.data);
+        if (data !== undefined) fn(data);
       },
     });
     return () => sub.unsubscribe();
+  }
+
+  /** The first answer, or undefined: none within `timeoutMs`, no one listening, or not JSON. */
+  async request(topic: string, data: unknown, timeoutMs: number): Promise<unknown> {
+    if (this.#nc.isClosed()) return undefined;
+    try {
+      const msg = await this.#nc.request(`${this.#prefix}.${topic}`, encoder.encode(JSON.stringify(data)), { timeout: timeoutMs });
+      return this.#parse(msg.data);
+    } catch {
+      return undefined;
+    }
+  }
+
+  answer(topic: string, fn: (data: unknown) => unknown): () => void {
+    const sub = this.#nc.subscribe(`${this.#prefix}.${topic}`, {
+      callback: (err, msg) => {
+        if (err || !msg.reply) return;
+        const data = this.#parse(msg.data);
+        if (data === undefined) return;
+        const out = fn(data);
+        if (out !== undefined && !this.#nc.isClosed()) msg.respond(encoder.encode(JSON.stringify(out)));
+      },
+    });
+    return () => sub.unsubscribe();
+  }
+
+  #parse(bytes: Uint8Array): unknown {
+    try {
+      return JSON.parse(decoder.decode(bytes)) as unknown;
+    } catch {
+      this.badMessages++;
+      return undefined;
+    }
   }
 
   async close(): Promise<void> {

@@ -1,14 +1,16 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { dispatchCommand } from '../agents/dispatch.ts';
 import type { AppContext } from '../app-context.ts';
+import type { FoundTerminal } from '../cluster/terminal-relay.ts';
 import { httpStatusOf, toAppError } from '../errors.ts';
 import { agentTokenOf } from '../http/identity.ts';
 import { socketCaller } from '../http/socket-caller.ts';
 import { refuseTerminalWhenOff } from '../remote-control/terminal-gate.ts';
 import { actorUuid, isAdmin, type Caller } from '../rpc/caller.ts';
+import { socketAgentEnd } from './agent-end.ts';
 import { terminalRequest } from './broker.ts';
 import { closeSocket } from './frames.ts';
-import type { TerminalInfo, TerminalSession } from './session.ts';
+import type { TerminalInfo } from './session.ts';
 
 export const browserTerminalPath = '/api/admin/client/:uuid/terminal';
 export const agentTerminalPath = '/api/clients/terminal';
@@ -79,26 +81,46 @@ async function checkBrowser(app: AppContext, request: FastifyRequest, reply: Fas
   return refuseTerminalWhenOff(app, uuidParam(request), request.caller, reply);
 }
 
-/** Decision 4: only the client the terminal was requested for may attach (Komari takes any token). */
-async function joinsOwnSession(app: AppContext, request: FastifyRequest, session: TerminalSession): Promise<boolean> {
+/** The node whose token the agent dialled with; undefined when it is no client's. */
+async function agentNodeOf(app: AppContext, request: FastifyRequest): Promise<string | undefined> {
   const caller = request.caller;
   const node = caller.kind === 'agent' ? caller.node : await app.store.nodes.byToken(agentTokenOf(request));
-  return node !== undefined && node.uuid === session.info.clientUuid;
+  return node?.uuid;
+}
+
+/** Sessions held by another replica, found before the upgrade, for the socket handler. */
+const foundElsewhere = new WeakMap<FastifyRequest, FoundTerminal>();
+
+function refuseOtherClient(request: FastifyRequest, reply: FastifyReply, id: string): FastifyReply {
+  request.log.warn({ terminal: id }, 'terminal join refused: the token is not the requested client');
+  return reply.code(403).send({ status: 'error', error: 'This terminal session was requested for another client' });
+}
+
+/**
+ * The session is not here: with replicas, the one holding it (the browser's) is asked
+ * (cluster/terminal-relay.ts), and its answer is checked exactly as a session here would be.
+ */
+async function checkAgentElsewhere(app: AppContext, request: FastifyRequest, reply: FastifyReply, id: string): Promise<FastifyReply | undefined> {
+  const found = app.cluster.joined ? await app.terminalRelay.find(id) : undefined;
+  if (found === 'busy') return reply.code(503).send({ status: 'error', error: 'Too many terminal joins at once, try again' });
+  if (!found) return reply.code(404).send({ status: 'error', error: 'Session not found' });
+  if ((await agentNodeOf(app, request)) !== found.node) return refuseOtherClient(request, reply, id);
+  if (!found.waiting) return reply.code(409).send({ status: 'error', error: 'Session already has an agent connected' });
+  foundElsewhere.set(request, found);
+  return undefined;
 }
 
 /**
  * Agent side (§10 step 5), after the client gate (401 for a token that is no client's): an unknown
- * session is 404, another client's token 403, a session that already has its agent 409 — all
- * before the upgrade, and none of them touches the session.
+ * session is 404, another client's token 403 (decision 4: only the client the terminal was
+ * requested for may attach; Komari takes any token), a session that already has its agent 409 —
+ * all before the upgrade, and none of them touches the session.
  */
 async function checkAgent(app: AppContext, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> {
   const id = queryString(request, 'id');
   const session = app.terminal.get(id);
-  if (!session) return reply.code(404).send({ status: 'error', error: 'Session not found' });
-  if (!(await joinsOwnSession(app, request, session))) {
-    request.log.warn({ terminal: id }, 'terminal join refused: the token is not the requested client');
-    return reply.code(403).send({ status: 'error', error: 'This terminal session was requested for another client' });
-  }
+  if (!session) return checkAgentElsewhere(app, request, reply, id);
+  if ((await agentNodeOf(app, request)) !== session.info.clientUuid) return refuseOtherClient(request, reply, id);
   if (app.terminal.get(id) !== session) return reply.code(404).send({ status: 'error', error: 'Session not found' });
   if (!session.waiting) return reply.code(409).send({ status: 'error', error: 'Session already has an agent connected' });
   return undefined;
@@ -132,9 +154,11 @@ function registerAgentRoute(fastify: FastifyInstance, app: AppContext): void {
     preHandler: (request, reply) => checkAgent(app, request, reply),
     handler: async (_request, reply) => reply.code(400).send({ status: 'error', error: 'Require WebSocket upgrade' }),
     wsHandler: (socket, request) => {
+      const found = foundElsewhere.get(request);
+      if (found) return app.terminalRelay.join(socket, found);
       // The session may have ended, or been taken, between the check and the handshake.
       const session = app.terminal.get(queryString(request, 'id'));
-      if (!session?.attach(socket)) closeSocket(socket, 1008, 'Session not found');
+      if (!session?.attach(socketAgentEnd(socket))) closeSocket(socket, 1008, 'Session not found');
     },
   });
 }

@@ -1,5 +1,6 @@
 import type { WebSocket } from 'ws';
-import { closeSocket, fromAgent, fromBrowser, sendFrame, sendText, type RelayFrame } from './frames.ts';
+import type { AgentEnd } from './agent-end.ts';
+import { closeSocket, fromBrowser, sendFrame, sendText, type RelayFrame } from './frames.ts';
 import { goDuration } from './go-duration.ts';
 import { terminalTexts, type TerminalLimits } from './limits.ts';
 import { OutputTail } from './output-tail.ts';
@@ -58,7 +59,7 @@ export class TerminalSession {
   readonly #tail: OutputTail;
   #authorized: Authorized;
   #browser: WebSocket | undefined;
-  #agent: WebSocket | undefined;
+  #agent: AgentEnd | undefined;
   #ended = false;
   #pending: RelayFrame[] = [];
   #pendingBytes = 0;
@@ -119,17 +120,22 @@ export class TerminalSession {
     return true;
   }
 
-  /** The agent's socket arrived: held browser frames go first. False once taken or over. */
-  attach(agent: WebSocket): boolean {
+  /**
+   * The agent's side arrived (its socket here, or relayed from another replica): held browser
+   * frames go first. False once taken or over.
+   */
+  attach(agent: AgentEnd): boolean {
     if (!this.waiting) return false;
     this.#agent = agent;
     clearTimeout(this.#joinTimer);
-    agent.on('error', (err) => this.#hooks.debug('terminal agent socket error', err));
-    agent.on('message', (data) => this.#onAgentFrame(fromAgent(data)));
-    agent.on('close', () => this.end('agent closed'));
+    agent.listen({
+      error: (err) => this.#hooks.debug('terminal agent socket error', err),
+      frame: (frame) => this.#onAgentFrame(frame),
+      closed: () => this.end('agent closed'),
+    });
     this.#establishedAt = process.hrtime.bigint();
     this.#hooks.audit(`established, terminal id:${this.info.id}`);
-    for (const frame of this.#pending) sendFrame(agent, frame);
+    for (const frame of this.#pending) agent.send(frame);
     this.#pending = [];
     this.#pendingBytes = 0;
     this.#lastFrameAt = performance.now();
@@ -149,7 +155,7 @@ export class TerminalSession {
     this.#tail.take();
     if (this.#browser && browserText !== undefined) sendText(this.#browser, browserText);
     closeSocket(this.#browser, 1000, reason);
-    closeSocket(this.#agent, 1000, reason);
+    this.#agent?.close(reason);
     if (this.#agent) {
       const duration = goDuration(process.hrtime.bigint() - this.#establishedAt);
       this.#hooks.audit(`disconnected, terminal id:${this.info.id}, duration:${duration}`);
@@ -182,14 +188,14 @@ export class TerminalSession {
     if (this.#ended) return;
     if (isCloseControl(frame, isBinary)) {
       // The browser's "close the terminal" (Komari 1.5's UI): the agent is told, nothing is kept.
-      sendFrame(this.#agent, { data: Buffer.from('{"type":"close"}'), binary: false });
+      this.#agent?.send({ data: Buffer.from('{"type":"close"}'), binary: false });
       return this.end('browser closed');
     }
     // Control JSON (resize, heartbeat) is rare next to keystrokes: worth a look-up each time.
     if (!frame.binary) this.#checkAuthorized();
     if (!this.#agent) return this.#hold(frame);
     this.#lastFrameAt = performance.now();
-    sendFrame(this.#agent, frame);
+    this.#agent.send(frame);
   }
 
   #onAgentFrame(frame: RelayFrame): void {
