@@ -10,13 +10,17 @@ import { startLiveSync } from './live-sync.ts';
  */
 export function joinCluster(app: AppContext): () => void {
   if (!app.cluster.joined) return () => undefined;
+  const said = (leader: boolean) =>
+    app.log.info({ replica: app.cluster.replicaId }, leader ? 'cluster: this replica leads (alerts, retention, sweeps)' : 'cluster: this replica no longer leads');
+  // the lock was tried once before the app was built: a replica leading from its start says so too
+  if (app.cluster.isLeader()) said(true);
   const offs = [
     startLiveSync(app),
     startBusBridge(app),
     startCommandRelay(app),
     app.terminalRelay.start(),
     app.cluster.onLeadership((leader) => {
-      app.log.info({ replica: app.cluster.replicaId }, leader ? 'cluster: this replica leads (alerts, retention, sweeps)' : 'cluster: this replica no longer leads');
+      said(leader);
       if (leader) void app.alerts.track(app.alerts.resume());
     }),
   ];

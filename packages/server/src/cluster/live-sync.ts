@@ -68,6 +68,9 @@ export function startLiveSync(app: AppContext): () => void {
   }
 
   function heartbeat(): void {
+    // Reports accepted before a node left go out before the beat that no longer names it: one
+    // arriving after that beat would hold the node online elsewhere again for replicaTimeoutMs.
+    forward();
     // a replica gone silent: its nodes expire in the live view (live.sweep); forget its list
     for (const [replica, h] of heldBy) if (h.heard + l.replicaTimeoutMs < clock.now()) heldBy.delete(replica);
     cluster.publish('heartbeat', { from: cluster.replicaId, nodes: live.heldHere() } satisfies Heartbeat);

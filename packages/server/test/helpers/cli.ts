@@ -84,10 +84,12 @@ export async function spawnCliServer(
   dbPath: string,
   env: EnvPatch = {},
   command: readonly string[] = [process.execPath, cliPath, 'server'],
+  /** how long the child may take to answer; several children started side by side take longer */
+  startTimeoutMs = 15_000,
 ): Promise<CliServer> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await spawnOn(await freePort(), dbPath, env, command);
+      return await spawnOn(await freePort(), dbPath, env, command, startTimeoutMs);
     } catch (err) {
       if (!(err instanceof PortTaken) || attempt === 3) throw err;
     }
@@ -96,7 +98,7 @@ export async function spawnCliServer(
 
 class PortTaken extends Error {}
 
-async function spawnOn(port: number, dbPath: string, env: EnvPatch, command: readonly string[]): Promise<CliServer> {
+async function spawnOn(port: number, dbPath: string, env: EnvPatch, command: readonly string[], startTimeoutMs: number): Promise<CliServer> {
   const child = spawn(command[0]!, command.slice(1), {
     env: cleanEnv({ KOMARI_DB: dbPath, KOMARI_LISTEN: `127.0.0.1:${port}`, ...env }),
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -107,7 +109,7 @@ async function spawnOn(port: number, dbPath: string, env: EnvPatch, command: rea
   child.stderr!.setEncoding('utf8').on('data', (d: string) => (err += d));
   const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 15_000;
+  const deadline = Date.now() + startTimeoutMs;
   for (;;) {
     if (child.exitCode !== null) {
       if (err.includes('EADDRINUSE')) throw new PortTaken(`port ${port} was taken`);

@@ -30,24 +30,44 @@ export class OfflineWatcher {
     this.#alerts = alerts;
   }
 
-  async start(): Promise<void> {
-    const { store, clock, limits } = this.#alerts.app;
+  /**
+   * Reads the states back from the store: at a start, and when this replica becomes the leader
+   * (cluster/join.ts), after transitions already queued.
+   */
+  start(): Promise<void> {
+    return this.#serial(() => this.#load());
+  }
+
+  async #load(): Promise<void> {
+    const { store, clock, limits, live, cluster } = this.#alerts.app;
     await this.reloadRules();
+    this.#states.clear();
+    this.#deadlines.clear();
+    this.#open.clear();
     for (const r of await store.alerts.openRecords()) if (r.kind === 'offline' && r.node) this.#open.set(r.node, r.id);
     const boot = clock.now();
+    // Online on some replica now (a leader change; at a start no agent is connected yet): such a
+    // node needs no time to come back, and no outage of it may be reported; one that was down or
+    // had no state came back while no replica led, so it goes through the online path now.
+    const back = new Set(live.onlineUuids());
     for (const s of await store.alerts.offlineStates()) {
-      if (s.state === 'up') {
+      if (back.has(s.client)) {
+        this.#states.set(s.client, s);
+        if (s.state === 'up') back.delete(s.client);
+      } else if (s.state === 'up') {
         // Online when the server stopped (or crashed): its agent gets time to reconnect first.
         const next: OfflineState = { client: s.client, state: 'pending', since: boot };
         this.#states.set(s.client, next);
         this.#deadlines.set(s.client, boot + Math.max(this.#graceMs(s.client), limits.alerts.startupGraceMs));
-        await store.alerts.setOfflineState(next);
+        // a replica joining a running cluster leaves the leader's states alone: it reads them again if it leads
+        if (cluster.isLeader()) await store.alerts.setOfflineState(next);
       } else {
         this.#states.set(s.client, s);
         if (s.state === 'pending') this.#deadlines.set(s.client, s.since + this.#graceMs(s.client));
       }
     }
     this.#watching = true;
+    for (const uuid of back) if (!live.isDeleted(uuid)) await this.#online({ uuid, online: true, at: boot });
   }
 
   stop(): void {
