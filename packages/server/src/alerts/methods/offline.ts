@@ -21,7 +21,12 @@ export const offlineMethods: MethodDef[] = [
     name: 'admin:listOfflineNotifications',
     summary: 'Every node’s offline rule, with where the node stands now',
     params: noParams,
-    handler: async (_p, { app }) => (await app.store.alerts.offlineRules()).map((r) => offlineRuleWire(r, app.alerts.offline.state(r.client))),
+    handler: async (_p, { app }) => {
+      // The leader holds the states; another replica reads what the leader last stored.
+      const stored = app.cluster.isLeader() ? undefined : new Map((await app.store.alerts.offlineStates()).map((s) => [s.client, s]));
+      const stateOf = (uuid: string) => (stored ? stored.get(uuid) : app.alerts.offline.state(uuid));
+      return (await app.store.alerts.offlineRules()).map((r) => offlineRuleWire(r, stateOf(r.client)));
+    },
   }),
   defineMethod({
     name: 'admin:editOfflineNotification',
