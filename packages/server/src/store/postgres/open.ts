@@ -23,6 +23,7 @@ import { pgOidcProviders } from './oidc-providers.ts';
 import { pgSessions } from './sessions.ts';
 import { pgSettings } from './settings.ts';
 import { defaultPgStartLimits, type PgStartLimits } from './start-limits.ts';
+import { pgTables } from './tables.ts';
 
 export interface OpenPostgresOptions extends PostgresOptions {
   startLimits?: PgStartLimits;
@@ -112,6 +113,7 @@ export function pgRepositories(pool: pg.Pool): Omit<Store, 'engine' | 'files' | 
     clipboard: mappingPgErrors(pgClipboard(pool)),
     remoteControl: mappingPgErrors(pgRemoteControl(pool)),
     themeConfigs: mappingPgErrors(pgThemeConfigs(pool)),
+    tables: mappingPgErrors(pgTables(pool)),
   };
 }
 
