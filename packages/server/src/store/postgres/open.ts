@@ -117,8 +117,18 @@ export function pgRepositories(pool: pg.Pool): Omit<Store, 'engine' | 'files' | 
   };
 }
 
+/** Whether the pool's schema holds a store (its migrations table), without creating anything. */
+async function hasStore(pool: pg.Pool): Promise<boolean> {
+  const r = await pool.query<{ t: string | null }>(`SELECT to_regclass('schema_migrations')::text AS t`);
+  return r.rows[0]?.t != null;
+}
+
 export async function openPostgresStore(url: string, o: OpenPostgresOptions = {}): Promise<Store> {
   const pool = await poolWithRetry(url, o);
+  if (o.existing && !(await hasStore(pool))) {
+    await pool.end().catch(() => undefined);
+    throw new StoreFileError(`PostgreSQL at ${pgAddressOf(url)} has no komari-ts database in schema ${o.schema ?? 'public'}`);
+  }
   try {
     await migratePg(pool);
   } catch (err) {

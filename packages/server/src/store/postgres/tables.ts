@@ -3,8 +3,8 @@ import { quoteName, storeTables, tableSpec, type ColumnKind, type TableSpec } fr
 import type { TableReader, TableStore, TableValue, TableWriter } from '../types.ts';
 import { inPgTransaction } from './connection.ts';
 
-/** Bind parameters one statement may carry (PostgreSQL's wire protocol counts them in 16 bits). */
-const maxParams = 65_535;
+/** The array type a column of each kind is sent as. */
+const pgArrayType: Record<ColumnKind, string> = { text: 'text[]', int: 'bigint[]', real: 'double precision[]', bool: 'boolean[]' };
 
 /** A value as pg hands it back (BIGINT as text) as the catalog kind has it. */
 function valueOf(v: unknown, kind: ColumnKind): TableValue {
@@ -103,16 +103,18 @@ function writer(client: pg.PoolClient): TableWriter {
   return {
     count: (table) => count(client, table),
     async insert(table, rows) {
+      if (rows.length === 0) return;
       const spec = tableSpec(table);
       const columns = Object.keys(spec.columns);
-      const head = `INSERT INTO ${quoteName(spec.name)} (${columns.map(quoteName).join(', ')}) OVERRIDING SYSTEM VALUE VALUES `;
-      const perStatement = Math.floor(maxParams / columns.length);
-      for (let at = 0; at < rows.length; at += perStatement) {
-        const chunk = rows.slice(at, at + perStatement);
-        const values: TableValue[] = [];
-        const tuples = chunk.map((row) => `(${row.map((v) => `$${values.push(v)}`).join(', ')})`);
-        await client.query(head + tuples.join(', '), values);
-      }
+      const kinds = Object.values(spec.columns);
+      // One array per column (INSERT … SELECT FROM unnest): a few parameters however many rows,
+      // where a VALUES list of a parameter per value makes PostgreSQL parse and plan tens of
+      // thousands. WITH ORDINALITY keeps the rows' order, which numbers PostgreSQL's own `seq`.
+      const list = columns.map(quoteName).join(', ');
+      const arrays = kinds.map((k, i) => `$${i + 1}::${pgArrayType[k]}`).join(', ');
+      const sql = `INSERT INTO ${quoteName(spec.name)} (${list}) OVERRIDING SYSTEM VALUE
+        SELECT ${list} FROM unnest(${arrays}) WITH ORDINALITY AS v(${list}, migrate_ord) ORDER BY migrate_ord`;
+      await client.query(sql, columns.map((_, i) => rows.map((row) => row[i] ?? null)));
     },
     async keepIdCounters(counters) {
       for (const [table, next] of counters) {
