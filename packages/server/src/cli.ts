@@ -167,6 +167,7 @@ async function main(argv: string[]): Promise<void> {
         targetPg: pgOptionsOf(config, values.schema),
         batchRows: defaultServerLimits.migrate.batchRows,
         json: values.json === true,
+        progress: process.stderr.isTTY ? (table, rows) => console.error(`copied ${table}: ${rows} rows`) : undefined,
         out: (text) => console.log(text),
         err: (text) => console.error(text),
       });

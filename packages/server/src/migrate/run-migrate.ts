@@ -18,6 +18,8 @@ export interface MigrateOptions {
   targetPg: OpenPostgresOptions;
   batchRows: number;
   json: boolean;
+  /** called as each table is copied (the CLI shows it on a terminal: a large history takes minutes) */
+  progress?(table: string, rows: number): void;
   out(text: string): void;
   err(text: string): void;
 }
@@ -64,7 +66,7 @@ async function migrate(source: DatabaseRef, target: DatabaseRef, o: MigrateOptio
     }
     const to = await opened(target, o.targetPg, 'the target (--to)');
     try {
-      const copied = await copyTables(from.tables, to.tables, { batchRows: o.batchRows, targetName: describeRef(target) });
+      const copied = await copyTables(from.tables, to.tables, { batchRows: o.batchRows, targetName: describeRef(target), onTable: o.progress });
       const report = verifyCounts(copied, await to.tables.counts(), { source: describeRef(source), target: describeRef(target), ms: Date.now() - started });
       done = true;
       return report;
