@@ -11,6 +11,7 @@ import { formatImportReport } from './import/komari/report-text.ts';
 import { withKomariSource } from './import/komari/source.ts';
 import { startLocalAgent } from './local-agent.ts';
 import { pgOptionsOf, startServer } from './main.ts';
+import { runMigrate } from './migrate/run-migrate.ts';
 import { AuditService } from './services/audit-service.ts';
 import { openStore } from './store/open-store.ts';
 import { isPostgresUrl } from './store/postgres/connection.ts';
@@ -31,6 +32,11 @@ Commands:
   import PATH       import a Komari data folder (komari.db, metrics.db) or a Komari backup zip
                     into this database (stop the server first); refused when this server has
                     nodes of its own unless --merge
+  migrate --to DB   copy this database (-d / KOMARI_DB) into DB, a postgres:// URL or a SQLite
+                    file, and check every table's row count; DB must be empty (a new file, or
+                    an empty PostgreSQL schema). Stop the server first: a SQLite file another
+                    process has open is refused, and on PostgreSQL later writes would be lost.
+                    The source is not changed; start the server on DB afterwards.
 
 Flags:
   -d, --database PATH   SQLite file or postgres:// URL (env KOMARI_DB, default ./data/komari.db)
@@ -40,7 +46,9 @@ Flags:
       --no-local-agent  run none (env KOMARI_LOCAL_AGENT=0)
   -p, --password PW     new password for chpasswd
       --merge           import: keep this server's nodes and values, add Komari's beside them
-      --json            import: print the report as JSON
+      --json            import, migrate: print the report as JSON
+      --to DB           migrate: the target, postgres://user:password@host:5432/dbname or a file
+      --schema NAME     migrate: the target's PostgreSQL schema (default KOMARI_PG_SCHEMA, public)
   -h, --help            this help
 `;
 
@@ -73,6 +81,8 @@ async function main(argv: string[]): Promise<void> {
       'local-agent': { type: 'boolean' },
       merge: { type: 'boolean' },
       json: { type: 'boolean' },
+      to: { type: 'string' },
+      schema: { type: 'string' },
     },
     allowNegative: true,
   });
@@ -143,6 +153,25 @@ async function main(argv: string[]): Promise<void> {
         await store.close();
       }
       return void (values.json || console.log(`\n${restartHint}`));
+    }
+    case 'migrate': {
+      if (!values.to) {
+        console.error('migrate needs --to: a postgres:// URL or a SQLite file\n');
+        console.error(usage);
+        process.exit(2);
+      }
+      process.exitCode = await runMigrate({
+        source: config.db,
+        sourcePg: pgOptionsOf(config),
+        to: values.to,
+        targetPg: pgOptionsOf(config, values.schema),
+        batchRows: defaultServerLimits.migrate.batchRows,
+        json: values.json === true,
+        progress: process.stderr.isTTY ? (table, rows) => console.error(`copied ${table}: ${rows} rows`) : undefined,
+        out: (text) => console.log(text),
+        err: (text) => console.error(text),
+      });
+      return;
     }
     default:
       console.error(`unknown command: ${command}\n`);

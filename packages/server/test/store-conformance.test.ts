@@ -14,6 +14,7 @@ import { pingTasksSuite } from './store-conformance/ping-tasks.ts';
 import { remoteControlSuite } from './store-conformance/remote-control.ts';
 import { sessionsSuite } from './store-conformance/sessions.ts';
 import { settingsSuite } from './store-conformance/settings.ts';
+import { tablesSuite } from './store-conformance/tables.ts';
 import { themeConfigsSuite } from './store-conformance/theme-configs.ts';
 
 /**
@@ -39,5 +40,6 @@ for (const engine of engines) {
     describe('history', () => historySuite(open));
     describe('exec tasks', () => execTasksSuite(open));
     describe('oidc providers', () => oidcProvidersSuite(open));
+    describe('tables (komari migrate)', () => tablesSuite(engine.name, open));
   });
 }

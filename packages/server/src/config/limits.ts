@@ -297,6 +297,11 @@ export interface ServerLimits {
     /** rows held before they are written in one transaction */
     batchRows: number;
   };
+  /** `komari migrate` (migrate/): copying every table to the other engine */
+  migrate: {
+    /** rows of one table read from the source and written to the target at a time */
+    batchRows: number;
+  };
   /** the remote file manager (files/limits.ts) */
   files: FileLimits;
   /** replicas joined through NATS (cluster/) */
@@ -473,6 +478,9 @@ export const defaultServerLimits: ServerLimits = {
   },
   historyImport: {
     batchRows: 2000,
+  },
+  migrate: {
+    batchRows: 1000,
   },
   files: defaultFileLimits,
   cluster: defaultClusterLimits,

@@ -343,6 +343,46 @@ export interface DatabaseFiles {
   snapshotTo(path: string): Promise<void>;
 }
 
+/**
+ * A value as one engine hands it to the other (store/table-catalog.ts kinds): text, a number, an
+ * integer past 2^53 as a bigint, a flag as a boolean, or null.
+ */
+export type TableValue = string | number | bigint | boolean | null;
+
+/** One row: its values in the order of the table's catalog columns. */
+export type TableRow = TableValue[];
+
+/** Reads every table of one consistent snapshot of the database (it writes nothing). */
+export interface TableReader {
+  count(table: string): Promise<number>;
+  /** The table's rows in batches of at most `size`, in insertion order (a copy keeps every list's order). */
+  batches(table: string, size: number): AsyncIterable<TableRow[]>;
+  /** For each table with an id column: the highest id it ever handed out (deleted rows included); tables that never did are left out. */
+  idCounters(): Promise<Map<string, number>>;
+}
+
+/** Writes rows as they are, ids included, inside one transaction. */
+export interface TableWriter {
+  count(table: string): Promise<number>;
+  /** Inserts the rows after the rows already written, keeping their order and ids. */
+  insert(table: string, rows: readonly TableRow[]): Promise<void>;
+  /** Ids handed out from now on come after these (and after every id stored). */
+  keepIdCounters(counters: ReadonlyMap<string, number>): Promise<void>;
+}
+
+/**
+ * Every table of the store as rows (the tables of store/table-catalog.ts), for copying a whole
+ * database to another engine (`komari migrate`).
+ */
+export interface TableStore {
+  /** Rows in each catalog table. */
+  counts(): Promise<Map<string, number>>;
+  /** Runs `fn` over one snapshot of the database: what it reads cannot change under it. */
+  reading<T>(fn: (reader: TableReader) => Promise<T>): Promise<T>;
+  /** Runs `fn` in one write transaction: committed when it returns, rolled back (nothing written) when it throws. */
+  writing<T>(fn: (writer: TableWriter) => Promise<T>): Promise<T>;
+}
+
 export interface Store {
   readonly engine: 'sqlite' | 'postgres';
   /** size, space reclaim and snapshots of the database file(s) */
@@ -368,5 +408,7 @@ export interface Store {
   readonly remoteControl: RemoteControlStore;
   /** each theme's saved settings (themes/settings/) */
   readonly themeConfigs: ThemeConfigStore;
+  /** every table as rows, to copy the database to another engine */
+  readonly tables: TableStore;
   close(): Promise<void>;
 }

@@ -16,8 +16,13 @@ import { freshPgSchema, pgSkipReason, testPgUrl } from '../helpers/postgres.ts';
  */
 export type Repos = Partial<Omit<Store, 'engine' | 'files' | 'close'>>;
 
+/** table → column → declared type (lower case; PostgreSQL's identity columns end in ` identity`) */
+export type SchemaColumns = Map<string, Map<string, string>>;
+
 export interface OpenedEngine {
   repos: Repos;
+  /** the engine's own tables and columns, read from its catalog (what the table catalog is checked against) */
+  schema(): Promise<SchemaColumns>;
   close(): Promise<void>;
 }
 
@@ -42,6 +47,14 @@ const sqlite: Engine = {
     raw.exec('PRAGMA foreign_keys = ON');
     return {
       repos: { ...store, nodes: mappingErrors(sqliteNodes(raw)) },
+      async schema() {
+        const out: SchemaColumns = new Map();
+        for (const t of raw.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all()) {
+          const columns = raw.prepare('SELECT name, type FROM pragma_table_info(?)').all(String(t.name));
+          out.set(String(t.name), new Map(columns.map((c) => [String(c.name), String(c.type).toLowerCase()])));
+        }
+        return out;
+      },
       async close() {
         raw.close();
         await store.close();
@@ -59,6 +72,18 @@ const postgres: Engine = {
     await migratePg(pool);
     return {
       repos: pgRepositories(pool),
+      async schema() {
+        const { rows } = await pool.query<{ table_name: string; column_name: string; data_type: string; is_identity: string }>(
+          `SELECT table_name, column_name, data_type, is_identity FROM information_schema.columns WHERE table_schema = current_schema()`,
+        );
+        const out: SchemaColumns = new Map();
+        for (const r of rows) {
+          const table = out.get(r.table_name) ?? new Map<string, string>();
+          table.set(r.column_name, r.data_type + (r.is_identity === 'YES' ? ' identity' : ''));
+          out.set(r.table_name, table);
+        }
+        return out;
+      },
       close: drop,
     };
   },

@@ -13,6 +13,11 @@ export interface PostgresOptions {
   schema?: string;
   /** connections held at most (the pool's `max`) */
   maxConnections?: number;
+  /**
+   * Only open a store that is there: a schema without komari-ts's tables is refused instead of
+   * created and migrated (what `komari migrate` reads from must not spring into being).
+   */
+  existing?: boolean;
 }
 
 /** A schema name safe to put in SQL unquoted-equivalent: letters, digits and `_`, not too long. */
@@ -32,7 +37,8 @@ export async function openPool(url: string, o: PostgresOptions = {}): Promise<pg
   // An idle client that loses its server must not crash the process; the next query reports it.
   pool.on('error', () => undefined);
   try {
-    await pool.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+    // A connection is made either way, so an unreachable server fails here, for the caller's retries.
+    await pool.query(o.existing ? 'SELECT 1' : `CREATE SCHEMA IF NOT EXISTS "${schema}"`);
   } catch (err) {
     await pool.end().catch(() => undefined);
     throw err;

@@ -23,6 +23,7 @@ import { pgOidcProviders } from './oidc-providers.ts';
 import { pgSessions } from './sessions.ts';
 import { pgSettings } from './settings.ts';
 import { defaultPgStartLimits, type PgStartLimits } from './start-limits.ts';
+import { pgTables } from './tables.ts';
 
 export interface OpenPostgresOptions extends PostgresOptions {
   startLimits?: PgStartLimits;
@@ -112,11 +113,22 @@ export function pgRepositories(pool: pg.Pool): Omit<Store, 'engine' | 'files' | 
     clipboard: mappingPgErrors(pgClipboard(pool)),
     remoteControl: mappingPgErrors(pgRemoteControl(pool)),
     themeConfigs: mappingPgErrors(pgThemeConfigs(pool)),
+    tables: mappingPgErrors(pgTables(pool)),
   };
+}
+
+/** Whether the pool's schema holds a store (its migrations table), without creating anything. */
+async function hasStore(pool: pg.Pool): Promise<boolean> {
+  const r = await pool.query<{ t: string | null }>(`SELECT to_regclass('schema_migrations')::text AS t`);
+  return r.rows[0]?.t != null;
 }
 
 export async function openPostgresStore(url: string, o: OpenPostgresOptions = {}): Promise<Store> {
   const pool = await poolWithRetry(url, o);
+  if (o.existing && !(await hasStore(pool))) {
+    await pool.end().catch(() => undefined);
+    throw new StoreFileError(`PostgreSQL at ${pgAddressOf(url)} has no komari-ts database in schema ${o.schema ?? 'public'}`);
+  }
   try {
     await migratePg(pool);
   } catch (err) {

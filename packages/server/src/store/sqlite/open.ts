@@ -22,6 +22,7 @@ import { sqliteNodes } from './nodes.ts';
 import { sqliteOidcProviders } from './oidc-providers.ts';
 import { sqliteSessions } from './sessions.ts';
 import { sqliteSettings } from './settings.ts';
+import { sqliteTables } from './tables.ts';
 
 /**
  * Opens (creating if needed) the SQLite file in WAL mode and migrates it. One connection, one
@@ -64,6 +65,7 @@ export function openSqliteStore(path: string): Store {
     clipboard: mappingErrors(sqliteClipboard(db)),
     remoteControl: mappingErrors(sqliteRemoteControl(db)),
     themeConfigs: mappingErrors(sqliteThemeConfigs(db)),
+    tables: mappingErrors(sqliteTables(db)),
     async close() {
       if (db.isOpen) db.close();
     },
