@@ -132,12 +132,19 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
     audit,
     accounts: new AccountService(store, clock, audit, limits.login, bus),
     live: new LiveView(clock, limits.recent),
-    history: createHistoryRecorder({ store, clock, settings, log: fastify.log }),
+    history: createHistoryRecorder({ store, clock, settings, log: fastify.log, limits: limits.history }),
     events: new AgentEventQueue(clock, limits.agents),
     agentCapabilities: new AgentCapabilities(limits.agents, bus),
     startupConfigCalls: newStartupConfigCalls(limits.agents, bus),
     // Ping history shares the load tiers; commands go out through ctx once it exists.
-    ping: new PingService({ store, clock, log: fastify.log, tiers: settings.get('history_retention'), dispatch: (uuid, cmd) => dispatchCommand(ctx, uuid, cmd) }),
+    ping: new PingService({
+      store,
+      clock,
+      log: fastify.log,
+      tiers: settings.get('history_retention'),
+      limits: limits.history,
+      dispatch: (uuid, cmd) => dispatchCommand(ctx, uuid, cmd),
+    }),
     terminal: new TerminalBroker(audit, fastify.log, limits.terminal),
     oauth: new OAuthService({ store: store.oidcProviders, clock, limits: limits.oauth, publicUrl: config.publicUrl, endpoints: opts.oauthEndpoints }),
     viewers: new ViewerSockets(limits.viewers, fastify.log, opts.openFiles),
@@ -224,9 +231,11 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
     await jobs.stop();
     await ctx.alerts.stop();
     ctx.viewers.stop();
-    // Reports accepted before shutdown are written before the store closes.
-    await ctx.history.stop();
-    await ctx.ping.stop();
+    // Reports accepted before shutdown are written before the store closes; both at once, so a
+    // database that does not answer costs one stall, and one failing does not skip the other.
+    const stopped = await Promise.allSettled([ctx.history.stop(), ctx.ping.stop()]);
+    const failed = stopped.find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
   });
   return { fastify, ctx, routes };
 }

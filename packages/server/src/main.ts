@@ -3,6 +3,7 @@ import type { AppContext } from './app-context.ts';
 import { buildApp, type BuildOptions, type BuiltApp } from './app.ts';
 import { restoreDroppedBackup } from './backup/restore-at-start.ts';
 import { splitListen, type BootConfig } from './config/boot-config.ts';
+import { resolveLimits } from './config/limits.ts';
 import { raiseFdLimit, type FdRaise } from './fd-limit.ts';
 import { RestoreLock, type DataSwap, type RestartOutcome } from './lifecycle.ts';
 import { openStore } from './store/open-store.ts';
@@ -70,7 +71,7 @@ export async function startServer(
   let current: Current;
 
   async function open(): Promise<Current> {
-    const store = await openStore(config.db, pgOptionsOf(config, opts.pgSchema));
+    const store = await openStore(config.db, { ...pgOptionsOf(config, opts.pgSchema), limits: resolveLimits(opts.limits).postgres });
     try {
       const lifecycle = { restoreLock, restart };
       const built = await buildApp({ ...opts, config, store, logger: config.logLevel !== 'silent', openFiles: fd.after?.soft, lifecycle });

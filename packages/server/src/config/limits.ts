@@ -1,4 +1,6 @@
 import { defaultFileLimits, type FileLimits } from '../files/limits.ts';
+import { defaultHistoryLimits, type HistoryLimits } from '../history/limits.ts';
+import { defaultPgPoolLimits, type PgPoolLimits } from '../store/postgres/pool-limits.ts';
 import { defaultTerminalLimits, type TerminalLimits } from '../terminal/limits.ts';
 import type { TokenBucketRule } from '../util/token-buckets.ts';
 
@@ -298,6 +300,10 @@ export interface ServerLimits {
   };
   /** the remote file manager (files/limits.ts) */
   files: FileLimits;
+  /** the history write buffer (through a full disk or a PostgreSQL outage) and its retries */
+  history: HistoryLimits;
+  /** PostgreSQL's connect and query timeouts: requests fail fast while it is down */
+  postgres: PgPoolLimits;
   /** themes' saved settings (themes/settings/); every visitor's `/api/public` carries the active theme's */
   themeSettings: {
     /** UTF-8 bytes of one theme's saved settings object as JSON; a larger one is refused (400) */
@@ -472,6 +478,8 @@ export const defaultServerLimits: ServerLimits = {
     batchRows: 2000,
   },
   files: defaultFileLimits,
+  history: defaultHistoryLimits,
+  postgres: defaultPgPoolLimits,
   themeSettings: {
     maxSettingsBytes: 256 * 1024,
     maxSettingsDepth: 64,

@@ -1,7 +1,7 @@
-import type { HistoryTimings } from '@komari-ts/protocol';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Clock } from '../clock.ts';
 import { AppError } from '../errors.ts';
+import type { HistoryLimits } from '../history/limits.ts';
 import type { PingTaskFields, PingTaskRow, Store } from '../store/types.ts';
 import { PingHistory } from './engine.ts';
 import { PingScheduler, type Dispatch } from './scheduler.ts';
@@ -13,7 +13,8 @@ export interface PingServiceDeps {
   /** the load-history tiers, which ping history shares (decision 6) */
   tiers: PingHistory['tiers'];
   dispatch: Dispatch;
-  timings?: Partial<HistoryTimings>;
+  /** limits.history */
+  limits?: Partial<HistoryLimits>;
 }
 
 function notFound(ids: readonly number[]): AppError {
@@ -37,7 +38,7 @@ export class PingService {
 
   constructor(deps: PingServiceDeps) {
     this.#deps = deps;
-    this.history = new PingHistory({ store: deps.store.ping.history, clock: deps.clock, tiers: deps.tiers, log: deps.log, timings: deps.timings });
+    this.history = new PingHistory({ store: deps.store.ping.history, clock: deps.clock, tiers: deps.tiers, log: deps.log, limits: deps.limits });
     this.#scheduler = new PingScheduler(deps.dispatch);
   }
 
