@@ -46,24 +46,6 @@ export function longestRetentionHours(tiers: readonly RetentionTier[]): number {
   return Math.floor(Math.max(0, ...tiers.map((t) => t.keepHours)));
 }
 
-/** How history is written and read, beside the tiers (which are a setting). */
-export interface HistoryTimings {
-  /** open buckets are written this often; `kill -9` loses at most this much */
-  flushEveryMs: number;
-  /** rows past their tier's retention are deleted at start and this often */
-  pruneEveryMs: number;
-  /** bucket rows waiting to be written; past it, ingest refuses reports instead of growing */
-  queueCapacity: number;
-}
-
-export const defaultHistoryTimings: Readonly<HistoryTimings> = {
-  flushEveryMs: 2_000,
-  pruneEveryMs: 3_600_000,
-  // Four tiers × 10,000 agents is 40,000 rows at a minute boundary: room for a few minutes of a
-  // failing disk before agents are told, while the memory held stays a few hundred MB at most.
-  queueCapacity: 200_000,
-};
-
 /**
  * Komari's output-interval rule for load records (public-api.md §4.2): about 500 points per
  * window, floored to one of these widths (seconds), then raised to the backing tier's width.

@@ -139,7 +139,15 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
     audit,
     accounts: new AccountService(store, clock, audit, limits.login, bus),
     live: new LiveView(clock, limits.recent),
-    history: createHistoryRecorder({ store, clock, settings, log: fastify.log, isLeader: () => cluster.isLeader(), adoptPendingReports: limits.cluster.adoptPendingReports }),
+    history: createHistoryRecorder({
+      store,
+      clock,
+      settings,
+      log: fastify.log,
+      limits: limits.history,
+      isLeader: () => cluster.isLeader(),
+      adoptPendingReports: limits.cluster.adoptPendingReports,
+    }),
     events: new AgentEventQueue(clock, limits.agents),
     agentCapabilities: new AgentCapabilities(limits.agents, bus),
     startupConfigCalls: newStartupConfigCalls(limits.agents, bus),
@@ -150,6 +158,7 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
       clock,
       log: fastify.log,
       tiers: settings.get('history_retention'),
+      limits: limits.history,
       dispatch: (uuid, cmd) => dispatchCommand(ctx, uuid, cmd, { localOnly: true }),
       isLeader: () => cluster.isLeader(),
     }),
@@ -247,9 +256,11 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
     await jobs.stop();
     await ctx.alerts.stop();
     ctx.viewers.stop();
-    // Reports accepted before shutdown are written before the store closes.
-    await ctx.history.stop();
-    await ctx.ping.stop();
+    // Reports accepted before shutdown are written before the store closes; both at once, so a
+    // database that does not answer costs one stall, and one failing does not skip the other.
+    const stopped = await Promise.allSettled([ctx.history.stop(), ctx.ping.stop()]);
+    const failed = stopped.find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
   });
   return { fastify, ctx, routes };
 }

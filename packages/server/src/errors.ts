@@ -1,5 +1,5 @@
 import { RpcCode } from '@komari-ts/protocol';
-import { StoreFull } from './store/errors.ts';
+import { isStoreOutage } from './store/errors.ts';
 
 /**
  * komari-ts's code for "too many failed attempts, wait": Komari has no rate limits and so no code
@@ -38,7 +38,17 @@ export class AppError extends Error {
   static internal(message: string, data?: unknown): AppError {
     return new AppError(RpcCode.InternalError, message, data);
   }
-  /** The server cannot take writes now (a full disk); reads still work. */
+  /**
+   * A caught failure worded by its handler (`Failed to fetch records: <reason>`): internal, or
+   * -32051 (503) when the cause is a full or unreachable database.
+   */
+  static failed(message: string, cause: unknown): AppError {
+    return new AppError(isStoreOutage(cause) ? RpcCode.Unavailable : RpcCode.InternalError, message);
+  }
+  /**
+   * The database cannot serve this now: full (writes refused, reads work) or unreachable
+   * (PostgreSQL down: everything that needs it waits for it; live data goes on).
+   */
   static unavailable(message: string): AppError {
     return new AppError(RpcCode.Unavailable, message);
   }
@@ -46,7 +56,7 @@ export class AppError extends Error {
 
 /**
  * rpc2.md §11.2: -32602/-32600/-32700 → 400; -32041/-32040 → 401; -32044 → 404; else 500. Ours:
- * too many attempts → 429, -32051 (a full database) → 503.
+ * too many attempts → 429, -32051 (a full or unreachable database) → 503.
  */
 export function httpStatusOf(code: number): number {
   switch (code) {
@@ -70,11 +80,20 @@ export function httpStatusOf(code: number): number {
 
 /**
  * Anything thrown that is not an AppError becomes an internal error with its message; a full
- * database becomes -32051 "database is full" (HTTP 503).
+ * database becomes -32051 "database is full", an unreachable one -32051 "database is
+ * unavailable" (HTTP 503 both).
  */
 export function toAppError(err: unknown, fallback = 'Internal error'): AppError {
   if (err instanceof AppError) return err;
-  if (err instanceof StoreFull) return AppError.unavailable(err.message);
+  if (isStoreOutage(err)) return AppError.unavailable(err.message);
   const message = err instanceof Error ? err.message : String(err);
   return AppError.internal(message || fallback);
+}
+
+/**
+ * The status of a failure a hand-written route catches and words itself: 503 when the database
+ * is full or unreachable (try again later), else 500.
+ */
+export function failureStatusOf(err: unknown): 500 | 503 {
+  return isStoreOutage(err) ? 503 : 500;
 }

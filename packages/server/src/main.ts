@@ -74,7 +74,7 @@ export async function startServer(
   let current: Current;
 
   async function open(): Promise<Current> {
-    const pgOptions = pgOptionsOf(config, opts.pgSchema);
+    const pgOptions = { ...pgOptionsOf(config, opts.pgSchema), limits: resolveLimits(opts.limits).postgres };
     const store = await openStore(config.db, pgOptions);
     let cluster: Cluster | undefined;
     try {

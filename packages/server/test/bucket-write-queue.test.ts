@@ -70,3 +70,31 @@ describe('history flushes in chunks', () => {
     assert.equal(q.of(`g${rowsPerChunk}`, 60).length, 1);
   });
 });
+
+describe('the buffer bound (issue 16)', () => {
+  it('past its capacity the bucket changed longest ago goes, counted once; a bucket changed again moves to the back', () => {
+    const q = new BucketWriteQueue<Row>(3, (r) => r.group);
+    for (const group of ['a', 'b', 'c']) q.add({ group, width: 60, start: 0, v: 1 });
+    q.add({ group: 'a', width: 60, start: 0, v: 2 }); // a changed: b is now the oldest
+    q.add({ group: 'd', width: 60, start: 0, v: 1 });
+    q.add({ group: 'e', width: 60, start: 0, v: 1 });
+    assert.equal(q.size, 3);
+    assert.deepEqual(['a', 'b', 'c', 'd', 'e'].map((g) => q.of(g, 60).length), [1, 0, 0, 1, 1]);
+    assert.equal(q.takeDropped(), 2);
+    assert.equal(q.takeDropped(), 0, 'counted once');
+  });
+
+  it('a write that does not answer within stallMs fails the flush; everything stays queued, the oldest still first', async () => {
+    const q = filled(3);
+    const never = new Promise<never>(() => undefined);
+    await assert.rejects(q.flush((r) => ({ ...r }), () => never, { stallMs: 20 }), /did not answer within 20 ms/);
+    assert.equal(q.size, 3);
+    const order: string[] = [];
+    await q.flush(
+      (r) => ({ ...r }),
+      async (rows) => void order.push(...rows.map((r) => r.group)),
+    );
+    assert.deepEqual(order, ['g0', 'g1', 'g2']);
+    assert.equal(q.size, 0);
+  });
+});

@@ -72,16 +72,15 @@ describe('typed store errors', () => {
   it('a flush that keeps failing is logged once, and once more when it works again', async () => {
     const log = new LogCapture();
     const fastify = Fastify({ logger: { stream: log } });
-    const schedule = new EngineSchedule('history', fastify.log, { flushEveryMs: 10, pruneEveryMs: 60_000 });
+    const schedule = new EngineSchedule('history', fastify.log, { flushEveryMs: 10, pruneEveryMs: 60_000, retryMaxDelayMs: 40, stopStallMs: 1000 });
     let calls = 0;
     let failing = true;
-    await schedule.start(
-      async () => {
+    const flush = () =>
+      schedule.flush(async () => {
         calls++;
         if (failing) throw new Error('database or disk is full');
-      },
-      async () => 0,
-    );
+      });
+    await schedule.start(flush, async () => 0);
     try {
       await eventually(() => calls >= 6);
       assert.equal(log.matching('history flush failed').length, 1);
@@ -89,7 +88,7 @@ describe('typed store errors', () => {
       await eventually(() => log.matching('history flush works again').length === 1);
       assert.equal(log.matching('history flush failed').length, 1);
     } finally {
-      await schedule.stop(async () => undefined);
+      await schedule.stop(async () => undefined, () => 0);
       await fastify.close();
     }
   });

@@ -1,3 +1,4 @@
+import { failureStatusOf } from '../errors.ts';
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../app-context.ts';
@@ -47,7 +48,7 @@ async function register(app: AppContext, failures: AddressLimiter, request: Fast
   try {
     created = await createNode(app, `Auto-${nameOf(request)}`.slice(0, maxNameLength));
   } catch (err) {
-    return reply.code(500).send({ status: 'error', message: `Failed to create client: ${(err as Error).message}` });
+    return reply.code(failureStatusOf(err)).send({ status: 'error', message: `Failed to create client: ${(err as Error).message}` });
   }
   return reply.send({ status: 'success', message: '', data: { uuid: created.uuid, token: created.token } });
 }

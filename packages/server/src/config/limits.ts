@@ -1,5 +1,7 @@
 import { defaultClusterLimits, type ClusterLimits } from '../cluster/limits.ts';
 import { defaultFileLimits, type FileLimits } from '../files/limits.ts';
+import { defaultHistoryLimits, type HistoryLimits } from '../history/limits.ts';
+import { defaultPgPoolLimits, type PgPoolLimits } from '../store/postgres/pool-limits.ts';
 import { defaultTerminalLimits, type TerminalLimits } from '../terminal/limits.ts';
 import type { TokenBucketRule } from '../util/token-buckets.ts';
 
@@ -306,6 +308,10 @@ export interface ServerLimits {
   files: FileLimits;
   /** replicas joined through NATS (cluster/) */
   cluster: ClusterLimits;
+  /** the history write buffer (through a full disk or a PostgreSQL outage) and its retries */
+  history: HistoryLimits;
+  /** PostgreSQL's connect and query timeouts: requests fail fast while it is down */
+  postgres: PgPoolLimits;
   /** themes' saved settings (themes/settings/); every visitor's `/api/public` carries the active theme's */
   themeSettings: {
     /** UTF-8 bytes of one theme's saved settings object as JSON; a larger one is refused (400) */
@@ -484,6 +490,8 @@ export const defaultServerLimits: ServerLimits = {
   },
   files: defaultFileLimits,
   cluster: defaultClusterLimits,
+  history: defaultHistoryLimits,
+  postgres: defaultPgPoolLimits,
   themeSettings: {
     maxSettingsBytes: 256 * 1024,
     maxSettingsDepth: 64,

@@ -1,3 +1,4 @@
+import { failureStatusOf } from '../errors.ts';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../app-context.ts';
 import { rawBody, registerRawBodyRoutes } from '../http/raw-body-scope.ts';
@@ -21,7 +22,7 @@ export function registerGeoipRoutes(fastify: FastifyInstance, app: AppContext): 
         const bad = err instanceof InvalidCountryDb;
         if (!bad) request.log.error({ err }, 'GeoIP database update failed');
         const message = `Failed to update GeoIP database: ${err instanceof Error ? err.message : String(err)}`;
-        return reply.code(bad ? 400 : 500).send({ status: 'error', message });
+        return reply.code(bad ? 400 : failureStatusOf(err)).send({ status: 'error', message });
       }
       await app.audit.log(request.ip, actorUuid(request.caller), 'GeoIP database updated', 'info');
       return reply.send({ status: 'success', message: '' });

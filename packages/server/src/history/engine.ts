@@ -1,11 +1,11 @@
-import { defaultHistoryTimings, type HistoryTimings, type Report, type RetentionTier } from '@komari-ts/protocol';
+import type { Report, RetentionTier } from '@komari-ts/protocol';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Clock } from '../clock.ts';
-import { AppError } from '../errors.ts';
 import type { SettingsService } from '../services/settings-service.ts';
 import type { HistoryRow, Store } from '../store/types.ts';
 import { closeLadder, openView, type LadderOps } from '../util/bucket-ladder.ts';
 import { alignDown, copyBucket, emptyBucket, fold, merge } from './bucket.ts';
+import { defaultHistoryLimits, type HistoryLimits } from './limits.ts';
 import type { HistoryRecorder } from './recorder.ts';
 import { restoreNode, type NodeHistory } from './restore.ts';
 import { trafficDelta } from './traffic.ts';
@@ -18,8 +18,8 @@ export interface HistoryDeps {
   clock: Clock;
   settings: SettingsService;
   log: FastifyBaseLogger;
-  /** flush, prune and queue limits; the defaults beside the tiers unless a test overrides them */
-  timings?: Partial<HistoryTimings>;
+  /** flush and prune intervals, the buffer's bound (limits.history; tests shrink them) */
+  limits?: Partial<HistoryLimits>;
   /** whether this replica runs retention (the cluster's leader; always, alone) */
   isLeader?: () => boolean;
   /** reports held per node while its buckets are read back after a move (cluster limits) */
@@ -36,7 +36,7 @@ export interface HistoryDeps {
 export class HistoryEngine implements HistoryRecorder {
   readonly tiers: readonly RetentionTier[];
   readonly #deps: HistoryDeps;
-  readonly #timings: HistoryTimings;
+  readonly #limits: HistoryLimits;
   readonly #queue: WriteQueue;
   readonly #nodes = new Map<string, NodeHistory>();
   readonly #handover: NodeHandover<[Report, number]>;
@@ -47,9 +47,9 @@ export class HistoryEngine implements HistoryRecorder {
     this.#deps = deps;
     // Widths cannot change under open buckets: a new setting takes effect at the next start.
     this.tiers = deps.settings.get('history_retention').map((t) => ({ ...t }));
-    this.#timings = { ...defaultHistoryTimings, ...deps.timings };
-    this.#schedule = new EngineSchedule('history', deps.log, this.#timings);
-    this.#queue = new WriteQueue(this.#timings.queueCapacity);
+    this.#limits = { ...defaultHistoryLimits, ...deps.limits };
+    this.#schedule = new EngineSchedule('history', deps.log, this.#limits);
+    this.#queue = new WriteQueue(this.#limits.bufferBuckets);
     this.#ladder = {
       widths: this.tiers.map((t) => t.bucketSeconds),
       empty: (like, width, start) => emptyBucket(like.node, width, start),
@@ -71,8 +71,11 @@ export class HistoryEngine implements HistoryRecorder {
     });
   }
 
+  get unwritten(): number {
+    return this.#queue.size;
+  }
+
   record(uuid: string, report: Report, at: number): void {
-    if (this.#queue.full) throw AppError.internal('history queue is full');
     if (this.#handover.intercept(uuid, [report, at])) return;
     let node = this.#nodes.get(uuid);
     if (!node) {
@@ -96,11 +99,11 @@ export class HistoryEngine implements HistoryRecorder {
   }
 
   flush(): Promise<void> {
-    return this.#schedule.exclusive(() => this.#flushNow());
+    return this.#schedule.flush(() => this.#flushNow());
   }
 
   prune(): Promise<number> {
-    return this.#schedule.exclusive(() => {
+    return this.#schedule.prune(() => {
       const now = this.#deps.clock.now();
       const cutoffs = new Map(this.tiers.map((t) => [t.bucketSeconds, alignDown(now - t.keepHours * 3_600_000, t.bucketSeconds)]));
       return this.#deps.store.history.prune(cutoffs);
@@ -149,13 +152,14 @@ export class HistoryEngine implements HistoryRecorder {
 
   async stop(): Promise<void> {
     // Open partial buckets are in the queue already (every fold queues its bucket): start()
-    // reads them back, so nothing accepted before SIGTERM is lost.
-    await this.#schedule.stop(() => this.flush());
+    // reads them back, so nothing accepted before SIGTERM is lost while the database takes it.
+    await this.#schedule.stop(() => this.#flushNow(this.#limits.stopStallMs), () => this.#queue.size);
   }
 
-  async #flushNow(): Promise<void> {
+  async #flushNow(stallMs?: number): Promise<void> {
     const now = this.#deps.clock.now();
     for (const node of this.#nodes.values()) closeLadder(node, now, this.#ladder);
-    await this.#queue.flush(copyBucket, (rows) => this.#deps.store.history.write(rows));
+    this.#schedule.noteDropped(this.#queue.takeDropped(), this.#queue.capacity);
+    await this.#queue.flush(copyBucket, (rows) => this.#deps.store.history.write(rows), { stallMs });
   }
 }

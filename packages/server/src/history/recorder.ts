@@ -9,8 +9,9 @@ export interface HistoryRecorder {
   /** The tiers in force, finest first: the `history_retention` setting as it was at start. */
   readonly tiers: readonly RetentionTier[];
   /**
-   * Folds one validated sample taken at `at` (server time, strictly increasing per node).
-   * Throws AppError when the write queue is full; nothing is folded then.
+   * Folds one validated sample taken at `at` (server time, strictly increasing per node). Never
+   * waits for the database and never refuses: when the write buffer is full the bucket changed
+   * longest ago is dropped instead (counted in the log).
    */
   record(uuid: string, report: Report, at: number): void;
   /**
@@ -18,7 +19,9 @@ export interface HistoryRecorder {
    * from the database if the node reports here again (cluster/live-sync.ts).
    */
   release(uuid: string): void;
-  /** Writes everything pending, open buckets included, in one transaction. */
+  /** Buckets waiting to be written: at most limits.history.bufferBuckets. */
+  readonly unwritten: number;
+  /** Writes everything pending, open buckets included, in transactions; throws when the database fails (all kept). */
   flush(): Promise<void>;
   /** Deletes rows past their tier's retention; returns how many. Runs at start and on a schedule. */
   prune(): Promise<number>;
@@ -37,6 +40,6 @@ export interface HistoryRecorder {
   buckets(uuid: string, width: number, from: number, to: number): Promise<HistoryRow[]>;
   /** Starts the flush and prune timers; reads back open buckets written before a restart. */
   start(): Promise<void>;
-  /** Stops the timers and flushes (SIGTERM path). */
+  /** Stops the timers and flushes (SIGTERM path); throws, after logging how many, when buckets could not be written. */
   stop(): Promise<void>;
 }

@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { toAppError } from '../errors.ts';
-import { StoreFull } from '../store/errors.ts';
+import { isStoreOutage } from '../store/errors.ts';
 import { sendError } from './bind.ts';
 
 /**
@@ -16,9 +16,10 @@ export function registerErrorHandling(fastify: FastifyInstance, bodyLimit: numbe
       return reply.code(413).send({ status: 'error', message: `Request body is too large (limit ${limit} bytes)` });
     }
     if (status < 500) return reply.code(status).send({ status: 'error', message: err.message });
-    // A hand-written route (login, logout) that writes on a full disk: 503, as bound routes answer.
-    if ((err as unknown) instanceof StoreFull) {
-      request.log.warn({ err }, 'write refused: database is full');
+    // A hand-written route (login, logout, the OAuth callback) on a full disk or while PostgreSQL
+    // is down: 503 with the reason, as bound routes and JSON-RPC answer.
+    if (isStoreOutage(err)) {
+      request.log.warn({ err }, `request refused: ${err.message}`);
       return sendError(reply, toAppError(err));
     }
     request.log.error({ err }, 'request failed');

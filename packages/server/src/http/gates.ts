@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../app-context.ts';
-import { isAdmin, type Caller } from '../rpc/caller.ts';
+import { isAdmin, refusal, type Caller } from '../rpc/caller.ts';
+import { sendError } from './bind.ts';
 import { applyCors, isApiPath } from './cors.ts';
 import { hasValidApiKey } from './identity.ts';
 import { resolveCaller } from './identity.ts';
@@ -25,8 +26,9 @@ const privateSiteOpenPrefixes = [
  */
 const privateSiteOpenRoutes = new Set(['/api/preview/client/:uuid/file/download']);
 
-function unauthorized(reply: FastifyReply, message: string): void {
-  void reply.code(401).send({ status: 'error', message });
+/** 401, or 503 "database is unavailable" for a session cookie the database could not check. */
+function unauthorized(reply: FastifyReply, message: string, caller: Caller): void {
+  void sendError(reply, refusal(caller, message));
 }
 
 /** WebSocket origin check (auth.md §10.3); agents pass with `?token=` and no Origin. */
@@ -70,18 +72,18 @@ export function registerGates(fastify: FastifyInstance, app: AppContext): void {
       !privateSiteOpenRoutes.has(request.routeOptions.url ?? '') &&
       app.settings.get('private_site')
     ) {
-      unauthorized(reply, 'Private site is enabled, please login first.');
+      unauthorized(reply, 'Private site is enabled, please login first.', caller);
       return reply;
     }
     // Komari's no-store step sits after Gate A, before the role gates and route handlers.
     if (isApiPath(path)) reply.header('Cache-Control', 'no-store');
     // Role gates belong to routes, as in Komari: an unmatched path falls to the not-found answer.
     if (matched && (path === '/api/admin' || path.startsWith('/api/admin/')) && !isAdmin(caller)) {
-      unauthorized(reply, 'Unauthorized.');
+      unauthorized(reply, 'Unauthorized.', caller);
       return reply;
     }
     if (matched && path.startsWith('/api/clients/') && path !== '/api/clients/register' && !isAdmin(caller) && caller.kind !== 'agent') {
-      unauthorized(reply, 'Unauthorized.');
+      unauthorized(reply, 'Unauthorized.', caller);
       return reply;
     }
     if (wsRoutes.has(path) && request.headers.upgrade?.toLowerCase() === 'websocket' && !wsOriginAllowed(app, request)) {

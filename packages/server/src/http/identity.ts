@@ -3,7 +3,7 @@ import { apiKeyMinLength } from '@komari-ts/protocol';
 import type { FastifyRequest } from 'fastify';
 import type { AppContext } from '../app-context.ts';
 import type { Caller, CallerMeta } from '../rpc/caller.ts';
-import { StoreFull } from '../store/errors.ts';
+import { isStoreOutage, StoreUnavailable } from '../store/errors.ts';
 import { readCookie } from './cookies.ts';
 import { jsonBody } from './json-body.ts';
 
@@ -72,12 +72,25 @@ function metaOf(app: AppContext, request: FastifyRequest): CallerMeta {
   };
 }
 
-/** The "latest seen" refresh is bookkeeping: on a full disk the request goes on without it. */
+/** The "latest seen" refresh is bookkeeping: on a full or lost database the request goes on without it. */
 async function touchSession(app: AppContext, token: string, meta: CallerMeta): Promise<void> {
   try {
     await app.store.sessions.touch(token, app.clock.now(), meta.ip, meta.userAgent);
   } catch (err) {
-    if (!(err instanceof StoreFull)) throw err;
+    if (!isStoreOutage(err)) throw err;
+  }
+}
+
+/**
+ * The session a cookie names, or `unverified` while PostgreSQL is down: such a caller goes on as
+ * a guest (the public pages and the live view keep working) and is never given more.
+ */
+async function sessionOf(app: AppContext, token: string): Promise<Awaited<ReturnType<AppContext['accounts']['resolveSession']>> | 'unverified'> {
+  try {
+    return await app.accounts.resolveSession(token);
+  } catch (err) {
+    if (err instanceof StoreUnavailable) return 'unverified';
+    throw err;
   }
 }
 
@@ -90,8 +103,9 @@ export async function resolveCaller(app: AppContext, request: FastifyRequest): P
   const meta = metaOf(app, request);
   if (hasValidApiKey(app, request)) return { kind: 'apiKey', meta };
   const token = readCookie(request.headers.cookie, 'session_token');
-  const found = await app.accounts.resolveSession(token);
-  if (found) {
+  const found = await sessionOf(app, token);
+  if (found === 'unverified') meta.sessionUnverified = true;
+  else if (found) {
     await touchSession(app, token, meta);
     return { kind: 'user', account: found.account, sessionToken: token, meta };
   }

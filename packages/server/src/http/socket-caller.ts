@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { AppContext } from '../app-context.ts';
 import type { Caller } from '../rpc/caller.ts';
+import { StoreUnavailable } from '../store/errors.ts';
 import { readCookie } from './cookies.ts';
 import { apiKeyMatches, isValidTempKey } from './identity.ts';
 
@@ -22,9 +23,16 @@ export function socketCaller(app: AppContext, request: FastifyRequest): CurrentC
     return async () => (apiKeyMatches(app, authorization) ? first : guest);
   }
   if (first.kind === 'user') {
+    // While PostgreSQL is down the session cannot be checked: a guest, whose refusals say 503.
+    const unverified: Caller = { kind: 'anonymous', meta: { ...first.meta, sessionUnverified: true } };
     return async () => {
-      const found = await app.accounts.resolveSession(first.sessionToken);
-      return found ? { ...first, account: found.account } : guest;
+      try {
+        const found = await app.accounts.resolveSession(first.sessionToken);
+        return found ? { ...first, account: found.account } : guest;
+      } catch (err) {
+        if (err instanceof StoreUnavailable) return unverified;
+        throw err;
+      }
     };
   }
   if (first.kind === 'anonymous' && first.meta.tempKey) {

@@ -26,7 +26,7 @@ export const recordAdminMethods: MethodDef[] = [
         await app.history.clear();
       } catch (err) {
         // Komari's words, run together as it prints them.
-        throw AppError.internal(`Failed to delete Record${messageOf(err)}`);
+        throw AppError.failed(`Failed to delete Record${messageOf(err)}`, err);
       }
       await app.audit.log(caller.meta.ip, actorUuid(caller), 'clear records', 'warn');
       return undefined;

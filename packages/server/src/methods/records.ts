@@ -34,7 +34,7 @@ async function fetchBuckets(app: AppContext, uuid: string, w: LoadWindow, now: n
   try {
     return await loadBuckets(app.history, uuid, { start: Math.max(w.start, earliest), end: w.end }, now);
   } catch (err) {
-    throw AppError.internal(`Failed to fetch records: ${err instanceof Error ? err.message : String(err)}`);
+    throw AppError.failed(`Failed to fetch records: ${err instanceof Error ? err.message : String(err)}`, err);
   }
 }
 

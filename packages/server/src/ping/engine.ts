@@ -1,7 +1,7 @@
-import { defaultHistoryTimings, type HistoryTimings, type RetentionTier } from '@komari-ts/protocol';
+import type { RetentionTier } from '@komari-ts/protocol';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Clock } from '../clock.ts';
-import { AppError } from '../errors.ts';
+import { defaultHistoryLimits, type HistoryLimits } from '../history/limits.ts';
 import type { PingBucketRow, PingHistoryStore, PingSeriesFilter } from '../store/types.ts';
 import { closeLadder, openView, type LadderOps } from '../util/bucket-ladder.ts';
 import { alignDown, copyPingBucket, emptyPingBucket, foldPing, mergePing, seriesKey } from './bucket.ts';
@@ -16,7 +16,8 @@ export interface PingHistoryDeps {
   /** the load-history tiers (`history_retention`), as they were at start */
   tiers: readonly RetentionTier[];
   log: FastifyBaseLogger;
-  timings?: Partial<HistoryTimings>;
+  /** limits.history: the same intervals and bound as load history, a buffer of its own */
+  limits?: Partial<HistoryLimits>;
   /** whether this replica runs retention (the cluster's leader; always, alone) */
   isLeader?: () => boolean;
   /** results held per node while its buckets are read back after a move (cluster limits) */
@@ -33,7 +34,7 @@ export interface PingHistoryDeps {
 export class PingHistory {
   readonly tiers: readonly RetentionTier[];
   readonly #deps: PingHistoryDeps;
-  readonly #timings: HistoryTimings;
+  readonly #limits: HistoryLimits;
   readonly #queue: PingWriteQueue;
   readonly #series = new Map<string, PingSeries>();
   readonly #schedule: EngineSchedule;
@@ -43,9 +44,9 @@ export class PingHistory {
   constructor(deps: PingHistoryDeps) {
     this.#deps = deps;
     this.tiers = deps.tiers.map((t) => ({ ...t }));
-    this.#timings = { ...defaultHistoryTimings, ...deps.timings };
-    this.#schedule = new EngineSchedule('ping history', deps.log, this.#timings);
-    this.#queue = new PingWriteQueue(this.#timings.queueCapacity);
+    this.#limits = { ...defaultHistoryLimits, ...deps.limits };
+    this.#schedule = new EngineSchedule('ping history', deps.log, this.#limits);
+    this.#queue = new PingWriteQueue(this.#limits.bufferBuckets);
     this.#ladder = {
       widths: this.tiers.map((t) => t.bucketSeconds),
       empty: (like, width, start) => emptyPingBucket(like.task, like.node, width, start),
@@ -78,9 +79,16 @@ export class PingHistory {
     this.#handover.release(node);
   }
 
-  /** Folds one result (ms, negative = lost) received at `at`. Throws when the queue is full. */
+  /** Buckets waiting to be written: at most limits.history.bufferBuckets. */
+  get unwritten(): number {
+    return this.#queue.size;
+  }
+
+  /**
+   * Folds one result (ms, negative = lost) received at `at`. Never refuses: a full buffer drops
+   * the bucket changed longest ago (counted in the log).
+   */
   record(task: number, node: string, value: number, at: number): void {
-    if (this.#queue.full) throw AppError.internal('ping history queue is full');
     if (this.#handover.intercept(node, [task, value, at])) return;
     const key = seriesKey(task, node);
     let s = this.#series.get(key);
@@ -94,11 +102,11 @@ export class PingHistory {
   }
 
   flush(): Promise<void> {
-    return this.#schedule.exclusive(() => this.#flushNow());
+    return this.#schedule.flush(() => this.#flushNow());
   }
 
   prune(): Promise<number> {
-    return this.#schedule.exclusive(() => {
+    return this.#schedule.prune(() => {
       const now = this.#deps.clock.now();
       const cutoffs = new Map(this.tiers.map((t) => [t.bucketSeconds, alignDown(now - t.keepHours * 3_600_000, t.bucketSeconds)]));
       return this.#deps.store.prune(cutoffs);
@@ -143,12 +151,13 @@ export class PingHistory {
   }
 
   async stop(): Promise<void> {
-    await this.#schedule.stop(() => this.flush());
+    await this.#schedule.stop(() => this.#flushNow(this.#limits.stopStallMs), () => this.#queue.size);
   }
 
-  async #flushNow(): Promise<void> {
+  async #flushNow(stallMs?: number): Promise<void> {
     const now = this.#deps.clock.now();
     for (const s of this.#series.values()) closeLadder(s, now, this.#ladder);
-    await this.#queue.flush(copyPingBucket, (rows) => this.#deps.store.write(rows));
+    this.#schedule.noteDropped(this.#queue.takeDropped(), this.#queue.capacity);
+    await this.#queue.flush(copyPingBucket, (rows) => this.#deps.store.write(rows), { stallMs });
   }
 }

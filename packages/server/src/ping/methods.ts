@@ -118,7 +118,7 @@ const openMethods: MethodDef[] = [
       try {
         savePingResult(app, caller.node.uuid, p);
       } catch (err) {
-        throw AppError.internal(`Failed to save ping result: ${err instanceof Error ? err.message : String(err)}`);
+        throw AppError.failed(`Failed to save ping result: ${err instanceof Error ? err.message : String(err)}`, err);
       }
       return { status: 'success' };
     },

@@ -58,7 +58,7 @@ export async function pingRecordsRest(app: AppContext, caller: Caller, p: Record
   try {
     rows = await pingBuckets(app.ping.history, { task: q.task, node }, { start: Math.max(now - q.hours * hourMs, earliest), end: now }, now);
   } catch (err) {
-    throw AppError.internal(`Failed to fetch ping records: ${err instanceof Error ? err.message : String(err)}`);
+    throw AppError.failed(`Failed to fetch ping records: ${err instanceof Error ? err.message : String(err)}`, err);
   }
   const hidden = hiddenSet(await app.store.nodes.list(), isAdmin(caller));
   rows = rows.filter((r) => !hidden.has(r.node)).sort((a, b) => b.start - a.start);

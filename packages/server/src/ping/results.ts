@@ -15,7 +15,7 @@ export type PingResult = z.output<typeof pingResultSchema>;
 
 /**
  * Stores one result of `uuid`. A task id that matches no task is accepted and dropped (see
- * PingService.record); throws only when the history queue is full.
+ * PingService.record). Never waits for the database (a full buffer drops its oldest bucket).
  */
 export function savePingResult(app: AppContext, uuid: string, r: PingResult): void {
   app.ping.record(r.task_id, uuid, r.value);

@@ -1,7 +1,7 @@
-import type { HistoryTimings } from '@komari-ts/protocol';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Clock } from '../clock.ts';
 import { AppError } from '../errors.ts';
+import type { HistoryLimits } from '../history/limits.ts';
 import type { PingTaskFields, PingTaskRow, Store } from '../store/types.ts';
 import { PingHistory } from './engine.ts';
 import { PingScheduler, type Dispatch } from './scheduler.ts';
@@ -13,9 +13,10 @@ export interface PingServiceDeps {
   /** the load-history tiers, which ping history shares (decision 6) */
   tiers: PingHistory['tiers'];
   dispatch: Dispatch;
-  timings?: Partial<HistoryTimings>;
   /** whether this replica runs retention (the cluster's leader; always, alone) */
   isLeader?: () => boolean;
+  /** limits.history */
+  limits?: Partial<HistoryLimits>;
 }
 
 function notFound(ids: readonly number[]): AppError {
@@ -39,7 +40,14 @@ export class PingService {
 
   constructor(deps: PingServiceDeps) {
     this.#deps = deps;
-    this.history = new PingHistory({ store: deps.store.ping.history, clock: deps.clock, tiers: deps.tiers, log: deps.log, timings: deps.timings, isLeader: deps.isLeader });
+    this.history = new PingHistory({
+      store: deps.store.ping.history,
+      clock: deps.clock,
+      tiers: deps.tiers,
+      log: deps.log,
+      limits: deps.limits,
+      isLeader: deps.isLeader,
+    });
     this.#scheduler = new PingScheduler(deps.dispatch);
   }
 

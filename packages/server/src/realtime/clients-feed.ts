@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import type { AppContext } from '../app-context.ts';
 import { readCookie } from '../http/cookies.ts';
+import { StoreUnavailable } from '../store/errors.ts';
 import { serveInOrder } from '../http/ws-serial.ts';
 import { refuseGuestsOverCap, watchViewer } from './viewer-sockets.ts';
 
@@ -25,19 +26,32 @@ async function guestView(app: AppContext): Promise<Visibility> {
  * The visibility of one viewer at each `get`. Admin iff the session cookie names a live session
  * (public-api.md §6.14: the API key is not honoured on this socket, as in Komari), looked up again
  * on every `get` so that a viewer whose session ended sees what a guest sees. A guest's hidden set
- * is fixed once, as in Komari.
+ * is fixed once, as in Komari. While PostgreSQL is down the live view goes on: an admin stays
+ * one until the session's expiry last read (nothing else can end a session then: logout and
+ * password changes need the database), and a viewer that connects meanwhile is a guest.
  */
 function viewerVisibility(app: AppContext, request: FastifyRequest): () => Promise<Visibility> {
   const token = readCookie(request.headers.cookie, 'session_token');
   let guest: Promise<Visibility> | undefined;
   const asGuest = () => (guest ??= guestView(app));
-  const atConnect = app.accounts.resolveSession(token).then((found) => (found ? adminView : asGuest()));
+  let expires = 0;
+  const isAdmin = async (): Promise<boolean> => {
+    try {
+      const found = await app.accounts.resolveSession(token);
+      expires = found?.session.expires ?? 0;
+      return found !== undefined;
+    } catch (err) {
+      if (!(err instanceof StoreUnavailable)) throw err;
+      return app.clock.now() <= expires;
+    }
+  };
+  const atConnect = isAdmin().then((found) => (found ? adminView : asGuest()));
   // Marked handled here; a failure surfaces at the first `get`, which closes the socket.
   atConnect.catch(() => {});
   let admin = true;
   return async () => {
     if ((await atConnect) !== adminView || !admin) return asGuest();
-    admin = (await app.accounts.resolveSession(token)) !== undefined;
+    admin = await isAdmin();
     return admin ? adminView : asGuest();
   };
 }

@@ -1,3 +1,5 @@
+import { AppError } from '../errors.ts';
+import { StoreUnavailable } from '../store/errors.ts';
 import type { Account, NodeRow } from '../store/types.ts';
 
 export type Role = 'admin' | 'client' | 'guest';
@@ -20,6 +22,16 @@ export interface CallerMeta {
   tempKey: boolean;
   /** a 2FA code from headers or query, for the sensitive-operation re-check */
   headerTwoFactorCode: string;
+  /**
+   * a session cookie came but the database could not be asked about it (PostgreSQL down): the
+   * caller is a guest for public reads, and what needs more answers 503, not 401
+   */
+  sessionUnverified?: boolean;
+}
+
+/** What a caller refused for its role hears: 503 while its session cannot be checked, else 401. */
+export function refusal(caller: Caller, message = 'Permission denied'): AppError {
+  return caller.meta.sessionUnverified ? AppError.unavailable(new StoreUnavailable().message) : AppError.denied(message);
 }
 
 export function isAdmin(caller: Caller): boolean {

@@ -3,7 +3,7 @@ import type { AppContext } from '../app-context.ts';
 import { AppError, toAppError } from '../errors.ts';
 import { requiredRole } from './acl.ts';
 import { bindParams } from './bind-params.ts';
-import { hasRole, type Caller } from './caller.ts';
+import { hasRole, refusal, type Caller } from './caller.ts';
 import { rpcError, rpcResult } from './envelope.ts';
 
 /** Admin methods that only read, by their names' verbs: no other replica needs to hear of them. */
@@ -23,9 +23,9 @@ export async function invoke(app: AppContext, caller: Caller, method: string, ra
     !privateSiteOpen.has(method) &&
     app.settings.get('private_site')
   ) {
-    throw AppError.denied('Private site enabled, please login first');
+    throw refusal(caller, 'Private site enabled, please login first');
   }
-  if (!hasRole(caller, requiredRole(method))) throw AppError.denied();
+  if (!hasRole(caller, requiredRole(method))) throw refusal(caller);
   const def = app.registry.get(method);
   if (!def) throw new AppError(RpcCode.MethodNotFound, 'method not found', method);
   if (def.sensitive) await app.accounts.checkSensitive(caller, rawParams);

@@ -15,11 +15,18 @@ export function cachedNodes(inner: NodeStore): NodeStore {
 
   const load = (): Promise<Map<string, NodeRow>> => {
     if (rows) return Promise.resolve(rows);
-    loading ??= inner.list().then((list) => {
-      rows = new Map(list.map((r) => [r.uuid, r]));
-      tokens = new Map(list.map((r) => [r.token, r]));
-      return rows;
-    });
+    loading ??= inner.list().then(
+      (list) => {
+        rows = new Map(list.map((r) => [r.uuid, r]));
+        tokens = new Map(list.map((r) => [r.token, r]));
+        return rows;
+      },
+      (err: unknown) => {
+        // a database down at the first read must not fail every later read
+        loading = undefined;
+        throw err;
+      },
+    );
     return loading;
   };
 

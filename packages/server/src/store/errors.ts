@@ -32,3 +32,19 @@ export class StoreFull extends StoreError {
 
 /** The database file cannot be used (empty, not a database, corrupt); the message names it. */
 export class StoreFileError extends StoreError {}
+
+/**
+ * The database cannot be reached now (PostgreSQL down, restarting, or not answering within the
+ * pool's timeouts). Nothing was done; the same call works again once it is back, without a
+ * restart: the pool opens new connections by itself.
+ */
+export class StoreUnavailable extends StoreError {
+  constructor(options?: ErrorOptions) {
+    super('database is unavailable', options);
+  }
+}
+
+/** A failure the database's state explains (full, unreachable), not a bug: worth a 503, not a 500. */
+export function isStoreOutage(err: unknown): err is StoreFull | StoreUnavailable {
+  return err instanceof StoreFull || err instanceof StoreUnavailable;
+}

@@ -23,7 +23,7 @@ async function readSettings(app: AppContext): Promise<XtermjsSettings> {
   try {
     return normalizeXtermjsSettings(stored.data);
   } catch (err) {
-    throw AppError.internal(`Failed to get xtermjs settings: ${(err as Error).message}`);
+    throw AppError.failed(`Failed to get xtermjs settings: ${(err as Error).message}`, err);
   }
 }
 

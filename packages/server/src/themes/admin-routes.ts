@@ -1,3 +1,4 @@
+import { failureStatusOf } from '../errors.ts';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -54,7 +55,7 @@ export function registerThemeAdminRoutes(fastify: FastifyInstance, app: AppConte
       await app.settings.update({ theme: short });
     } catch (err) {
       request.log.error({ err }, 'theme setting not saved');
-      return failWith(reply, 500, themeAdminMessages.setFailed((err as Error).message));
+      return failWith(reply, failureStatusOf(err), themeAdminMessages.setFailed((err as Error).message));
     }
     await audit(app, request, `set theme ${short}`);
     return reply.send({ status: 'success', message: themeAdminMessages.set, data: { theme: short } });

@@ -8,98 +8,135 @@ import { setImmediate as yieldToLoop } from 'node:timers/promises';
  */
 export const rowsPerChunk = 250;
 
+interface Entry<R> {
+  key: string;
+  group: string;
+  /** `${width}:${start}` */
+  at: string;
+  row: R;
+  /** bumped by every change: a write of an older state does not take the entry off the queue */
+  version: number;
+}
+
+export interface FlushOptions {
+  /** a chunk whose write has not answered after this long counts as failed (a stop's last flush) */
+  stallMs?: number;
+}
+
+/** `p`, or a rejection once `ms` pass first; `p`'s own later failure is then ignored. */
+function within<T>(p: Promise<T>, ms: number | undefined): Promise<T> {
+  if (ms === undefined) return p;
+  p.catch(() => undefined);
+  let timer: NodeJS.Timeout | undefined;
+  const stalled = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`the database did not answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([p, stalled]).finally(() => clearTimeout(timer));
+}
+
 /**
- * The bounded queue between a history engine and the store: buckets changed since the last write,
- * one entry per (group, width, start), where a group is a node (load history) or a task/node
- * series (ping history). It holds the live bucket, so a bucket folded many times between two
- * flushes is written once, in its latest state.
+ * The bounded buffer between a history engine and the store: buckets changed since they were last
+ * written, one entry per (group, width, start), where a group is a node (load history) or a
+ * task/node series (ping history). It holds the live bucket, so a bucket folded many times between
+ * two flushes is written once, in its latest state. A bucket leaves only once a write of its
+ * latest state succeeded, so a failing database (full disk, PostgreSQL down) keeps everything
+ * until it comes back, up to `capacity`: past it the bucket changed longest ago is dropped and
+ * counted (`takeDropped`). Open buckets change all the time and are never the ones dropped first;
+ * a dropped closed bucket's figures live on in the coarser tiers it was merged into.
  */
 export class BucketWriteQueue<R extends { width: number; start: number }> {
   readonly capacity: number;
   readonly #groupOf: (row: R) => string;
-  readonly #byGroup = new Map<string, Map<string, R>>();
-  /** drained by a flush that is still writing: reads must still see them */
-  #inFlight = new Map<string, Map<string, R>>();
-  #size = 0;
+  /** every unwritten bucket, the one changed longest ago first */
+  readonly #order = new Map<string, Entry<R>>();
+  readonly #byGroup = new Map<string, Map<string, Entry<R>>>();
+  #dropped = 0;
 
   constructor(capacity: number, groupOf: (row: R) => string) {
-    this.capacity = capacity;
+    this.capacity = Math.max(1, capacity);
     this.#groupOf = groupOf;
   }
 
   get size(): number {
-    return this.#size;
+    return this.#order.size;
   }
 
-  get full(): boolean {
-    return this.#size >= this.capacity;
+  /** Buckets dropped to stay within capacity since the last call. */
+  takeDropped(): number {
+    const n = this.#dropped;
+    this.#dropped = 0;
+    return n;
   }
 
   add(b: R): void {
     const group = this.#groupOf(b);
+    const at = `${b.width}:${b.start}`;
+    const key = `${group}\n${at}`;
+    const old = this.#order.get(key);
+    if (old) {
+      // to the end: changed last
+      this.#order.delete(key);
+      old.row = b;
+      old.version++;
+      this.#order.set(key, old);
+      return;
+    }
+    if (this.#order.size >= this.capacity) this.#dropOldest();
+    const e: Entry<R> = { key, group, at, row: b, version: 0 };
+    this.#order.set(key, e);
     let rows = this.#byGroup.get(group);
     if (!rows) this.#byGroup.set(group, (rows = new Map()));
-    const at = `${b.width}:${b.start}`;
-    if (!rows.has(at)) this.#size++;
-    rows.set(at, b);
+    rows.set(at, e);
   }
 
   /**
-   * Writes every queued bucket in transactions of `rowsPerChunk`, yielding to the event loop in
-   * between. Each chunk is copied just before its write, so it carries the latest folds (a fold
-   * also queues its bucket again). Until the flush ends, reads (`of`) still see the drained
-   * buckets. When a chunk fails, it and every chunk not yet written are queued again and the
-   * error is thrown; chunks already written stay written.
+   * Writes every queued bucket, the oldest first, in transactions of `rowsPerChunk`, yielding to
+   * the event loop in between. Each chunk is copied just before its write, so it carries the
+   * latest folds. A written bucket leaves the queue unless it changed during the write. When a
+   * chunk fails, the error is thrown: it and every later chunk stay queued, in their place;
+   * chunks already written stay written. Reads (`of`) see every bucket until it is written.
    */
-  async flush(copy: (row: R) => R, write: (rows: R[]) => Promise<unknown>): Promise<void> {
-    const live: R[] = [];
-    for (const rows of this.#byGroup.values()) live.push(...rows.values());
-    this.#inFlight = new Map(this.#byGroup);
-    this.#byGroup.clear();
-    this.#size = 0;
-    try {
-      for (let i = 0; i < live.length; i += rowsPerChunk) {
-        try {
-          await write(live.slice(i, i + rowsPerChunk).map(copy));
-        } catch (err) {
-          this.requeue(live.slice(i));
-          throw err;
-        }
-        if (i + rowsPerChunk < live.length) await yieldToLoop();
-      }
-    } finally {
-      this.#inFlight = new Map();
+  async flush(copy: (row: R) => R, write: (rows: R[]) => Promise<unknown>, o: FlushOptions = {}): Promise<void> {
+    const pending = [...this.#order.values()];
+    for (let i = 0; i < pending.length; i += rowsPerChunk) {
+      const chunk = pending.slice(i, i + rowsPerChunk);
+      const versions = chunk.map((e) => e.version);
+      await within(write(chunk.map((e) => copy(e.row))), o.stallMs);
+      chunk.forEach((e, j) => {
+        if (e.version === versions[j] && this.#order.get(e.key) === e) this.#remove(e);
+      });
+      if (i + rowsPerChunk < pending.length) await yieldToLoop();
     }
   }
 
-  /** Puts back buckets whose write failed, unless a newer state was queued since. */
-  requeue(buckets: readonly R[]): void {
-    for (const b of buckets) {
-      if (!this.#byGroup.get(this.#groupOf(b))?.has(`${b.width}:${b.start}`)) this.add(b);
-    }
-  }
-
-  /** Queued (and in-flight) buckets of one group and width: what reads lay over the stored rows. */
+  /** Queued buckets of one group and width: what reads lay over the stored rows. */
   of(group: string, width: number): R[] {
-    const queued = this.#byGroup.get(group);
-    const flying = this.#inFlight.get(group);
-    const out = [...(queued?.values() ?? [])];
-    if (flying) for (const [at, b] of flying) if (!queued?.has(at)) out.push(b);
-    return out.filter((b) => b.width === width);
+    const out: R[] = [];
+    for (const e of this.#byGroup.get(group)?.values() ?? []) if (e.row.width === width) out.push(e.row);
+    return out;
   }
 
-  /** Drops the queued buckets of every group whose first bucket matches. */
+  /** Drops (uncounted: on purpose) the queued buckets of every group whose first bucket matches. */
   dropWhere(match: (row: R) => boolean): void {
     for (const [group, rows] of this.#byGroup) {
       const first = rows.values().next().value;
-      if (first && match(first)) {
-        this.#size -= rows.size;
-        this.#byGroup.delete(group);
-      }
+      if (!first || !match(first.row)) continue;
+      for (const e of rows.values()) this.#order.delete(e.key);
+      this.#byGroup.delete(group);
     }
-    for (const [group, rows] of this.#inFlight) {
-      const first = rows.values().next().value;
-      if (first && match(first)) this.#inFlight.delete(group);
-    }
+  }
+
+  #dropOldest(): void {
+    const oldest = this.#order.values().next().value;
+    if (!oldest) return;
+    this.#remove(oldest);
+    this.#dropped++;
+  }
+
+  #remove(e: Entry<R>): void {
+    this.#order.delete(e.key);
+    const rows = this.#byGroup.get(e.group);
+    rows?.delete(e.at);
+    if (rows?.size === 0) this.#byGroup.delete(e.group);
   }
 }

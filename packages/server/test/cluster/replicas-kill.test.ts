@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { defaultHistoryTimings } from '@komari-ts/protocol';
+import { defaultHistoryLimits } from '../../src/history/limits.ts';
 import { defaultClusterLimits } from '../../src/cluster/limits.ts';
 import { eventually, feedOf } from '../helpers/agent-common.ts';
 import { answerJson, startCaptureServer, type CaptureServer } from '../helpers/capture-server.ts';
@@ -23,7 +23,7 @@ import { TcpProxy } from '../helpers/tcp-proxy.ts';
 
 const agentMain = fileURLToPath(new URL('../../../agent/src/main.ts', import.meta.url));
 const password = 'kill9-password-1';
-const flushMs = defaultHistoryTimings.flushEveryMs;
+const flushMs = defaultHistoryLimits.flushEveryMs;
 const { replicaTimeoutMs, leaderTryEveryMs } = defaultClusterLimits;
 /** the agent's report interval (-i) and retry interval (-c), seconds */
 const agentIntervalS = 1;

@@ -1,3 +1,4 @@
+import { failureStatusOf } from '../../errors.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../app-context.ts';
 import { jsonBody } from '../../http/json-body.ts';
@@ -43,7 +44,7 @@ function isObject(v: unknown): v is Record<string, unknown> {
  * `POST /api/clients/uploadBasicInfo` (§6.3, §4.2, §4.3): the body is checked first, then the
  * query `token` alone names the node (a body token or `?Authorization=` passes the gate but not
  * this check). When the agent sent neither address, the request's address is saved (v1 only).
- * A save error answers 500 with the message as a string where Komari JSON-encodes the Go error
+ * A save error answers 500 (503 when the database is full or down) with the message as a string where Komari JSON-encodes the Go error
  * value (`{}`): agents look only at the status, and the text says what was wrong.
  */
 async function uploadBasicInfo(app: AppContext, request: FastifyRequest, reply: FastifyReply) {
@@ -57,7 +58,7 @@ async function uploadBasicInfo(app: AppContext, request: FastifyRequest, reply: 
   try {
     await saveBasicInfo(app, node.uuid, body.value, request.ip);
   } catch (err) {
-    return reply.code(500).send({ status: 'error', error: (err as Error).message });
+    return reply.code(failureStatusOf(err)).send({ status: 'error', error: (err as Error).message });
   }
   return reply.send({ status: 'success' });
 }

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../app-context.ts';
 import { otpauthQrPng } from '../../auth/otpauth-qr.ts';
 import { generateTotpSecret, matchTotpStep } from '../../auth/totp.ts';
-import { toAppError } from '../../errors.ts';
+import { failureStatusOf, toAppError } from '../../errors.ts';
 import type { Caller } from '../../rpc/caller.ts';
 import { sendError } from '../bind.ts';
 import { readCookie, serializeCookie } from '../cookies.ts';
@@ -47,7 +47,7 @@ export function registerTwoFactorRoutes(fastify: FastifyInstance, app: AppContex
       reply.header('X-2FA-Secret', secret);
       return reply.type('image/png').send(png);
     } catch (err) {
-      return fail(reply, 500, `Failed to generate 2FA: ${toAppError(err).message}`);
+      return fail(reply, failureStatusOf(err), `Failed to generate 2FA: ${toAppError(err).message}`);
     }
   });
 
@@ -75,7 +75,7 @@ export function registerTwoFactorRoutes(fastify: FastifyInstance, app: AppContex
       await app.store.accounts.claimTotpStep(uuid, step);
       await app.audit.log(caller.meta.ip, uuid, '2FA enabled', 'warn');
     } catch (err) {
-      return fail(reply, 500, `Failed to enable 2FA: ${toAppError(err).message}`);
+      return fail(reply, failureStatusOf(err), `Failed to enable 2FA: ${toAppError(err).message}`);
     }
     reply.header('Set-Cookie', serializeCookie(secretCookie, '', { maxAge: 0, httpOnly: true }));
     return reply.send({ status: 'success', message: '', data: '2FA enabled successfully' });
@@ -97,7 +97,7 @@ export function registerTwoFactorRoutes(fastify: FastifyInstance, app: AppContex
       app.accounts.credentialsChanged(uuid, 'two-factor');
       await app.audit.log(caller.meta.ip, uuid, '2FA disabled', 'warn');
     } catch (err) {
-      return fail(reply, 500, `Failed to disable 2FA: ${toAppError(err).message}`);
+      return fail(reply, failureStatusOf(err), `Failed to disable 2FA: ${toAppError(err).message}`);
     }
     return reply.send({ status: 'success', message: '', data: '' });
   });

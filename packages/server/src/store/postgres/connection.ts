@@ -1,4 +1,6 @@
 import pg from 'pg';
+import { isPgUnavailable } from './errors.ts';
+import { defaultPgPoolLimits, type PgPoolLimits } from './pool-limits.ts';
 
 /** `postgres://` and `postgresql://` select the PostgreSQL store; anything else is a SQLite file. */
 export function isPostgresUrl(db: string): boolean {
@@ -18,6 +20,8 @@ export interface PostgresOptions {
    * created and migrated (what `komari migrate` reads from must not spring into being).
    */
   existing?: boolean;
+  /** connect and query timeouts; the defaults unless set */
+  limits?: PgPoolLimits;
 }
 
 /** A schema name safe to put in SQL unquoted-equivalent: letters, digits and `_`, not too long. */
@@ -32,10 +36,20 @@ export function checkSchemaName(schema: string): string {
  */
 export async function openPool(url: string, o: PostgresOptions = {}): Promise<pg.Pool> {
   const schema = checkSchemaName(o.schema ?? 'public');
-  // search_path as a startup parameter: set before the first query of every connection, no race.
-  const pool = new pg.Pool({ connectionString: url, max: o.maxConnections ?? 10, options: `-c search_path=${schema}` });
-  // An idle client that loses its server must not crash the process; the next query reports it.
+  const limits = o.limits ?? defaultPgPoolLimits;
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: o.maxConnections ?? 10,
+    // search_path as a startup parameter: set before the first query of every connection, no race.
+    options: `-c search_path=${schema}`,
+    connectionTimeoutMillis: limits.connectTimeoutMs,
+    query_timeout: limits.queryTimeoutMs,
+  });
+  // A client that loses its server emits 'error': the pool listens on idle ones, nobody on one
+  // checked out (a transaction between statements), and an unheard 'error' ends the process.
+  // The query in flight, or the next one, fails anyway and reports it (StoreUnavailable).
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   try {
     // A connection is made either way, so an unreachable server fails here, for the caller's retries.
     await pool.query(o.existing ? 'SELECT 1' : `CREATE SCHEMA IF NOT EXISTS "${schema}"`);
@@ -46,18 +60,24 @@ export async function openPool(url: string, o: PostgresOptions = {}): Promise<pg
   return pool;
 }
 
-/** Runs `fn` in one transaction on one connection: committed when it returns, rolled back when it throws. */
+/**
+ * Runs `fn` in one transaction on one connection: committed when it returns, rolled back when it
+ * throws. A connection lost or stalled midway is dropped, not rolled back (a ROLLBACK would wait
+ * behind the stalled query) and not put back in the pool: closing it ends the transaction.
+ */
 export async function inPgTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
+  let lost: Error | undefined;
   try {
     await client.query('BEGIN');
     const out = await fn(client);
     await client.query('COMMIT');
     return out;
   } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
+    if (isPgUnavailable(err)) lost = err as Error;
+    else await client.query('ROLLBACK').catch(() => undefined);
     throw err;
   } finally {
-    client.release();
+    client.release(lost);
   }
 }

@@ -3,6 +3,8 @@ import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
 import type pg from 'pg';
 import { StoreError } from '../errors.ts';
 import { openSqliteStore } from '../sqlite/open.ts';
+import { isPgUnavailable } from './errors.ts';
+import { defaultPgPoolLimits, type PgPoolLimits } from './pool-limits.ts';
 import type { DatabaseFiles } from '../types.ts';
 
 /** Rows read from PostgreSQL and written to SQLite per round trip while snapshotting. */
@@ -36,7 +38,7 @@ function sqliteValueOf(v: unknown): SQLInputValue {
  * only, and a snapshot is a SQLite file with SQLite's schema, so a backup taken here restores on
  * either engine.
  */
-export function pgFiles(pool: pg.Pool): DatabaseFiles {
+export function pgFiles(pool: pg.Pool, limits: PgPoolLimits = defaultPgPoolLimits): DatabaseFiles {
   return {
     async size() {
       const sql = `SELECT COALESCE(SUM(pg_total_relation_size(c.oid)), 0)::text AS bytes FROM pg_class c
@@ -47,7 +49,12 @@ export function pgFiles(pool: pg.Pool): DatabaseFiles {
       const tables = await tablesOf(pool);
       if (tables.length === 0) return;
       // Outside any transaction (VACUUM refuses one): pool.query runs it on its own.
-      await pool.query(`VACUUM (ANALYZE) ${tables.map(quote).join(', ')}`);
+      // pg reads a per-query `query_timeout` over the pool's; its types do not list it
+      const vacuum: pg.QueryConfig & { query_timeout: number } = {
+        text: `VACUUM (ANALYZE) ${tables.map(quote).join(', ')}`,
+        query_timeout: limits.maintenanceQueryTimeoutMs,
+      };
+      await pool.query(vacuum);
     },
     async snapshotTo(path) {
       if (existsSync(path)) throw new StoreError(`cannot snapshot the database into ${path}: the file exists`);
@@ -75,8 +82,12 @@ export function pgFiles(pool: pg.Pool): DatabaseFiles {
         await client.query('COMMIT');
       } catch (err) {
         if (target.isTransaction) target.exec('ROLLBACK');
-        await client.query('ROLLBACK').catch(() => undefined);
-        client.release();
+        // a lost connection is dropped, not rolled back (inPgTransaction says why)
+        if (isPgUnavailable(err)) client.release(err as Error);
+        else {
+          await client.query('ROLLBACK').catch(() => undefined);
+          client.release();
+        }
         target.close();
         // No half-made snapshot left where a backup would pick it up.
         for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true });

@@ -13,13 +13,14 @@ import type { Store } from '../types.ts';
 import { pgAccounts } from './accounts.ts';
 import { pgAudit } from './audit.ts';
 import { openPool, type PostgresOptions } from './connection.ts';
-import { mappingPgErrors } from './errors.ts';
+import { mappingPgErrors, pgCodeOf } from './errors.ts';
 import { pgFiles } from './files.ts';
 import { pgHistory } from './history.ts';
 import { pgLoginGuard } from './login-guard.ts';
 import { migratePg } from './migrations.ts';
 import { pgNodes } from './nodes.ts';
 import { pgOidcProviders } from './oidc-providers.ts';
+import { defaultPgPoolLimits } from './pool-limits.ts';
 import { pgSessions } from './sessions.ts';
 import { pgSettings } from './settings.ts';
 import { defaultPgStartLimits, type PgStartLimits } from './start-limits.ts';
@@ -34,16 +35,6 @@ export interface OpenPostgresOptions extends PostgresOptions {
 /** Errors that mean "not there (yet)": worth another try. Anything else (a wrong password) is final. */
 const transientCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', '57P03']);
 
-function codeOf(err: unknown): string | undefined {
-  for (let e = err; e instanceof Error; e = e.cause) {
-    const { code } = e as Error & { code?: unknown };
-    if (typeof code === 'string') return code;
-    // a refused dual-stack connect arrives as an AggregateError of both attempts
-    if (e instanceof AggregateError) return codeOf(e.errors[0]);
-  }
-  return undefined;
-}
-
 /** host:port of the URL, never its user or password. */
 export function pgAddressOf(url: string): string {
   try {
@@ -56,7 +47,7 @@ export function pgAddressOf(url: string): string {
 
 /** The reason without the URL: pg's messages name host and port at most, but be sure. */
 function reasonOf(err: unknown, url: string): string {
-  const code = codeOf(err);
+  const code = pgCodeOf(err);
   const message = err instanceof Error ? err.message : String(err);
   const text = code && !message.includes(code) ? `${code}: ${message}` : message || code || 'unknown error';
   return text.split(url).join('<KOMARI_DB>');
@@ -72,7 +63,7 @@ async function poolWithRetry(url: string, o: OpenPostgresOptions): Promise<pg.Po
     try {
       return await openPool(url, o);
     } catch (err) {
-      const code = codeOf(err);
+      const code = pgCodeOf(err);
       const left = limits.giveUpAfterMs - (Date.now() - started);
       if (!code || !transientCodes.has(code)) {
         throw new StoreFileError(`cannot open PostgreSQL at ${where}: ${reasonOf(err, url)}`, { cause: err });
@@ -88,11 +79,6 @@ async function poolWithRetry(url: string, o: OpenPostgresOptions): Promise<pg.Po
   }
 }
 
-/**
- * The store on PostgreSQL: a pool (waiting for the server at start, within startLimits), the
- * schema migrated, every repository with PostgreSQL errors mapped to StoreErrors. The URL is
- * never repeated in a message: it may carry a password.
- */
 /**
  * Every repository of the store on `pool`, each with its errors mapped onto the store errors; the
  * node repository without its cache (the store conformance suite tests it raw).
@@ -123,29 +109,45 @@ async function hasStore(pool: pg.Pool): Promise<boolean> {
   return r.rows[0]?.t != null;
 }
 
+/**
+ * The store on PostgreSQL: a pool (waiting for the server at start, within startLimits), the
+ * schema migrated, every repository with PostgreSQL errors mapped to StoreErrors (a lost
+ * connection to StoreUnavailable). The URL is never repeated in a message: it may carry a
+ * password.
+ */
 export async function openPostgresStore(url: string, o: OpenPostgresOptions = {}): Promise<Store> {
-  const pool = await poolWithRetry(url, o);
-  if (o.existing && !(await hasStore(pool))) {
-    await pool.end().catch(() => undefined);
+  const limits = o.limits ?? defaultPgPoolLimits;
+  // Migrations may take long (an index over years of history): their own connection, without
+  // the query timeout of everyday work.
+  const migrating = await poolWithRetry(url, { ...o, maxConnections: 1, limits: { ...limits, queryTimeoutMs: limits.maintenanceQueryTimeoutMs } });
+  if (o.existing && !(await hasStore(migrating))) {
+    await migrating.end().catch(() => undefined);
     throw new StoreFileError(`PostgreSQL at ${pgAddressOf(url)} has no komari-ts database in schema ${o.schema ?? 'public'}`);
   }
   try {
-    await migratePg(pool);
+    await migratePg(migrating);
   } catch (err) {
-    await pool.end().catch(() => undefined);
     throw new StoreFileError(`cannot migrate PostgreSQL at ${pgAddressOf(url)}: ${reasonOf(err, url)}`, { cause: err });
+  } finally {
+    await migrating.end().catch(() => undefined);
   }
+  const pool = await poolWithRetry(url, { ...o, limits });
   let closed = false;
   const repos = pgRepositories(pool);
   return {
     engine: 'postgres',
     ...repos,
-    files: mappingPgErrors(pgFiles(pool)),
+    files: mappingPgErrors(pgFiles(pool, limits)),
     nodes: cachedNodes(repos.nodes),
     async close() {
       if (closed) return;
       closed = true;
-      await pool.end();
+      // A query stalled on a lost connection holds its client until its own timeout: a stop
+      // waits for it this long at most, then goes on (the process is about to exit).
+      let timer: NodeJS.Timeout | undefined;
+      const waited = new Promise<void>((resolve) => (timer = setTimeout(resolve, limits.closeWaitMs)));
+      await Promise.race([pool.end(), waited]);
+      clearTimeout(timer);
     },
   };
 }

@@ -9,6 +9,9 @@ const known: Record<string, string> = {
   [codeRequiredMessage]: 'login.errors.codeRequired',
   'Invalid 2FA code': 'login.errors.invalidCode',
   'Password login is disabled': 'login.errors.passwordDisabled',
+  // 503 while the database is full or PostgreSQL is down (the server's -32051)
+  'database is unavailable': 'login.errors.databaseUnavailable',
+  'database is full': 'login.errors.databaseFull',
 };
 
 /** A translated sentence for a failed login; unknown server texts are shown as they came. */
