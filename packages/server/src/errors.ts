@@ -1,5 +1,5 @@
 import { RpcCode } from '@komari-ts/protocol';
-import { isStoreOutage } from './store/errors.ts';
+import { isStoreOutage, StoreInvalidText } from './store/errors.ts';
 
 /**
  * komari-ts's code for "too many failed attempts, wait": Komari has no rate limits and so no code
@@ -86,6 +86,7 @@ export function httpStatusOf(code: number): number {
 export function toAppError(err: unknown, fallback = 'Internal error'): AppError {
   if (err instanceof AppError) return err;
   if (isStoreOutage(err)) return AppError.unavailable(err.message);
+  if (err instanceof StoreInvalidText) return AppError.invalidParams(err.message);
   const message = err instanceof Error ? err.message : String(err);
   return AppError.internal(message || fallback);
 }
@@ -94,6 +95,7 @@ export function toAppError(err: unknown, fallback = 'Internal error'): AppError 
  * The status of a failure a hand-written route catches and words itself: 503 when the database
  * is full or unreachable (try again later), else 500.
  */
-export function failureStatusOf(err: unknown): 500 | 503 {
+export function failureStatusOf(err: unknown): 400 | 500 | 503 {
+  if (err instanceof StoreInvalidText) return 400;
   return isStoreOutage(err) ? 503 : 500;
 }

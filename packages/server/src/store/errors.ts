@@ -48,3 +48,13 @@ export class StoreUnavailable extends StoreError {
 export function isStoreOutage(err: unknown): err is StoreFull | StoreUnavailable {
   return err instanceof StoreFull || err instanceof StoreUnavailable;
 }
+
+/**
+ * Text the database cannot hold (PostgreSQL refuses the NUL character, which SQLite keeps): the
+ * caller sent it, so it is the caller's error (400), and nothing was written.
+ */
+export class StoreInvalidText extends StoreError {
+  constructor(options?: ErrorOptions) {
+    super('text must not contain NUL characters', options);
+  }
+}

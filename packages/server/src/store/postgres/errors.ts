@@ -1,9 +1,11 @@
-import { StoreConflict, StoreError, StoreFull, StoreUnavailable } from '../errors.ts';
+import { StoreConflict, StoreError, StoreFull, StoreInvalidText, StoreUnavailable } from '../errors.ts';
 import { withErrorMapping } from '../map-errors.ts';
 
 /** PostgreSQL SQLSTATE codes (https://www.postgresql.org/docs/current/errcodes-appendix.html). */
 const uniqueViolation = '23505';
 const diskFull = '53100';
+/** character_not_in_repertoire (a NUL in text), untranslatable_character (\\u0000 in jsonb) */
+const invalidTextCodes = new Set(['22021', '22P05']);
 
 /**
  * Codes that mean "the server is not there for us now", not "the query is wrong": Node's socket
@@ -67,6 +69,7 @@ export function pgStoreErrorOf(err: unknown): unknown {
   const code = (err as PgError | null)?.code;
   if (code === diskFull) return new StoreFull({ cause: err });
   if (code === uniqueViolation) return new StoreConflict(conflictField(err as PgError), { cause: err });
+  if (code !== undefined && invalidTextCodes.has(code)) return new StoreInvalidText({ cause: err });
   if (isPgUnavailable(err)) return new StoreUnavailable({ cause: err });
   return err;
 }
