@@ -74,8 +74,13 @@ export class NatsLink {
     }
   }
 
-  async close(): Promise<void> {
+  /** Drains (what was published goes out), but a stop never waits on NATS longer than `graceMs`. */
+  async close(graceMs = 2000): Promise<void> {
     if (this.#nc.isClosed()) return;
-    await this.#nc.drain().catch(() => this.#nc.close());
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), graceMs)));
+    const drained = await Promise.race([this.#nc.drain().catch(() => undefined), late]);
+    clearTimeout(timer);
+    if (drained === 'late' || !this.#nc.isClosed()) await this.#nc.close().catch(() => undefined);
   }
 }
