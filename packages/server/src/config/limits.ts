@@ -1,3 +1,6 @@
+import { type AlertLimits, defaultAlertLimits } from '../alerts/limits.ts';
+import { type OAuthLimits, defaultOAuthLimits } from '../oauth/limits.ts';
+import { type ThemeDownloadLimits, type ThemeInstallLimits, type ThemeServingLimits, type ThemeSettingsLimits, defaultThemeDownloadLimits, defaultThemeInstallLimits, defaultThemeServingLimits, defaultThemeSettingsLimits } from '../themes/limits.ts';
 import { defaultClusterLimits, type ClusterLimits } from '../cluster/limits.ts';
 import { defaultFileLimits, type FileLimits } from '../files/limits.ts';
 import { defaultHistoryLimits, type HistoryLimits } from '../history/limits.ts';
@@ -134,29 +137,7 @@ export interface ServerLimits {
   };
   terminal: TerminalLimits;
   /** OAuth / OIDC single sign-on (oauth/) */
-  oauth: {
-    /** an issued state is accepted this long, once (the cookie itself lives 3600 s, as in Komari) */
-    stateTtlMs: number;
-    /** states waiting for their callback; past it the oldest of the address holding the most is dropped */
-    maxPendingStates: number;
-    /** failed callbacks per client IP before 429 */
-    perIp: LimitRule;
-    /**
-     * logins started (`GET /api/oauth`) per client address before 429: each start may make the
-     * server fetch from the provider (QQ's aggregator, OIDC discovery), and a person starts a few
-     */
-    startsPerIp: LimitRule;
-    /** one request to a provider (token, user info, discovery, JWKS) is abandoned after this */
-    fetchTimeoutMs: number;
-    /** bytes of one provider answer; a longer one fails the login */
-    maxResponseBytes: number;
-    /** OIDC discovery documents and key sets are re-read after this */
-    discoveryTtlMs: number;
-    /** issuers whose discovery document and key set are cached */
-    maxCachedIssuers: number;
-    /** tolerated clock difference when checking an ID token's exp and iat */
-    clockSkewMs: number;
-  };
+  oauth: OAuthLimits;
   /** `public:recordVisitorEvent` per client address (Komari's only rate limit, rpc2.md §10.2.4) */
   visitorEvents: TokenBucketRule;
   /** backups (backup/) */
@@ -188,53 +169,9 @@ export interface ServerLimits {
     sweepEveryMs: number;
   };
   /** installing theme packages (themes/install/, themes.md §1); Komari's bounds and words */
-  themes: {
-    /** entries a package may hold, folders included (Komari: 10,000) */
-    maxEntries: number;
-    /** bytes one file may inflate to, counted while inflating (Komari: 128 MiB) */
-    maxFileBytes: number;
-    /** bytes all files may inflate to together, counted while inflating (Komari: 512 MiB) */
-    maxTotalBytes: number;
-    /** bytes of `komari-theme.json`, which is read into memory (Komari: 1 MiB) */
-    maxManifestBytes: number;
-    /** bytes of one entry's name (the names are held while the package is checked: ≤ maxEntries × this) */
-    maxEntryNameBytes: number;
-    /** bytes of the raw body of the older `PUT /api/admin/theme/upload`, kept on disk */
-    maxPutBytes: number;
-    /** `PUT /api/admin/theme/upload` requests at once; past it 429 (each may hold maxPutBytes on disk and an extraction) */
-    maxConcurrentPuts: number;
-  };
+  themes: ThemeInstallLimits;
   /** alerts: evaluation, delivery and what is kept (alerts/) */
-  alerts: {
-    /** one attempt to deliver to one channel is abandoned after this */
-    sendTimeoutMs: number;
-    /** attempts per channel per notice (Komari: 3) */
-    attempts: number;
-    /** wait before the second attempt; each further wait is four times the previous */
-    retryBaseMs: number;
-    /** notices being delivered at once, all channels together; past it a new notice is dropped (logged, and recorded as such) */
-    maxPendingDeliveries: number;
-    /** alert history rows kept (firing incidents are never dropped) */
-    historyKeep: number;
-    /** notices held during quiet hours for the summary; past it only the count grows */
-    maxHeldNotices: number;
-    /** how often the offline watcher looks at grace deadlines */
-    offlineTickMs: number;
-    /** how often load, latency/loss, traffic, expiry and quiet-hours checks run */
-    evaluateTickMs: number;
-    /**
-     * after a start, how long nodes that were online before it have to reconnect before their
-     * grace begins to count: agents back off when the server was away
-     */
-    startupGraceMs: number;
-    /** bytes of a template or a rendered message; longer is cut */
-    maxMessageBytes: number;
-    /**
-     * channels, load rules and latency/loss rules, each: with a rule's node list (≤ 10,000) and a
-     * config field (≤ 16 KiB) bounded too, what rules hold in memory is bounded
-     */
-    maxRules: number;
-  };
+  alerts: AlertLimits;
   /** saved commands (clipboard/); Komari bounds none of these */
   clipboard: {
     /** characters of an entry's name (Komari's column is a varchar(255)) */
@@ -256,17 +193,7 @@ export interface ServerLimits {
     maxRecordBytes: number;
   };
   /** what the web UI serves besides theme files as they are (themes/) */
-  themeServing: {
-    /** an uploaded favicon, held in memory to check its magic bytes (Komari: 5 MB) */
-    maxFaviconBytes: number;
-    /**
-     * a theme's service-worker script, read whole to put the isolation guard in front of it
-     * (sw-guard.ts); a larger one is refused, so no worker runs without the guard
-     */
-    maxServiceWorkerScriptBytes: number;
-    /** built-in UI asset paths listed into that guard (the web build has ~60) */
-    maxGuardAssetPaths: number;
-  };
+  themeServing: ThemeServingLimits;
   /** a Komari database brought over (import/komari/), which a restore runs inside the server */
   komariImport: {
     /** characters of all result rows of one exec task, held together to write it; a larger task is left out */
@@ -313,30 +240,9 @@ export interface ServerLimits {
   /** PostgreSQL's connect and query timeouts: requests fail fast while it is down */
   postgres: PgPoolLimits;
   /** themes' saved settings (themes/settings/); every visitor's `/api/public` carries the active theme's */
-  themeSettings: {
-    /** UTF-8 bytes of one theme's saved settings object as JSON; a larger one is refused (400) */
-    maxSettingsBytes: number;
-    /**
-     * nesting depth of that object (arrays and objects); a deeper one is refused (400) before it is
-     * measured, since measuring recurses and a deep enough body would overflow the stack (a 500)
-     */
-    maxSettingsDepth: number;
-    /** bytes of a `komari-theme.json` read for its managed items (Komari's install limit); a larger one has none */
-    maxManifestBytes: number;
-  };
+  themeSettings: ThemeSettingsLimits;
   /** themes installed from a URL or a GitHub release (themes/import/, http-client/) */
-  themeDownload: {
-    /** bytes of a theme package, counted while it streams to disk (Komari's market: 100 MiB) */
-    maxBytes: number;
-    /** the whole download, redirects included (Komari's market: 45 s) */
-    timeoutMs: number;
-    /** redirects followed, each hop checked (Komari's market: 10) */
-    maxRedirects: number;
-    /** bytes of GitHub's `releases/latest` answer, read into memory */
-    maxApiAnswerBytes: number;
-    /** imports and updates downloading at once (each may hold maxBytes on disk); one more is refused (429) */
-    maxConcurrent: number;
-  };
+  themeDownload: ThemeDownloadLimits;
 }
 
 export const defaultServerLimits: ServerLimits = {
@@ -402,17 +308,7 @@ export const defaultServerLimits: ServerLimits = {
     reauth: { maxFailures: 10, windowMs: 10 * 60_000 },
   },
   terminal: defaultTerminalLimits,
-  oauth: {
-    stateTtlMs: 10 * 60_000,
-    maxPendingStates: 1000,
-    perIp: { maxFailures: 10, windowMs: 10 * 60_000 },
-    startsPerIp: { maxFailures: 30, windowMs: 60_000 },
-    fetchTimeoutMs: 10_000,
-    maxResponseBytes: 256 * 1024,
-    discoveryTtlMs: 60 * 60_000,
-    maxCachedIssuers: 8,
-    clockSkewMs: 60_000,
-  },
+  oauth: defaultOAuthLimits,
   visitorEvents: { burst: 10, perMinute: 30, maxKeys: 10_000 },
   backup: {
     keepDownloads: 5,
@@ -429,38 +325,14 @@ export const defaultServerLimits: ServerLimits = {
     idleTtlMs: 30 * 60_000,
     sweepEveryMs: 60_000,
   },
-  themes: {
-    maxEntries: 10_000,
-    maxFileBytes: 128 * 1024 * 1024,
-    maxTotalBytes: 512 * 1024 * 1024,
-    maxManifestBytes: 1024 * 1024,
-    maxEntryNameBytes: 1024,
-    maxPutBytes: 1024 ** 3,
-    maxConcurrentPuts: 2,
-  },
-  alerts: {
-    sendTimeoutMs: 10_000,
-    attempts: 3,
-    retryBaseMs: 2_000,
-    maxPendingDeliveries: 1000,
-    historyKeep: 5000,
-    maxHeldNotices: 500,
-    offlineTickMs: 1000,
-    evaluateTickMs: 60_000,
-    startupGraceMs: 60_000,
-    maxMessageBytes: 16 * 1024,
-    maxRules: 200,
-  },
+  themes: defaultThemeInstallLimits,
+  alerts: defaultAlertLimits,
   geoip: {
     maxUploadBytes: 64 * 1024 * 1024,
     maxRecordPointers: 10_000,
     maxRecordBytes: 1024 * 1024,
   },
-  themeServing: {
-    maxFaviconBytes: 5 * 1024 * 1024,
-    maxServiceWorkerScriptBytes: 8 * 1024 * 1024,
-    maxGuardAssetPaths: 10_000,
-  },
+  themeServing: defaultThemeServingLimits,
   komariImport: {
     maxExecTaskResultChars: 16 * 1024 * 1024,
     maxUnknownSettings: 500,
@@ -492,19 +364,8 @@ export const defaultServerLimits: ServerLimits = {
   cluster: defaultClusterLimits,
   history: defaultHistoryLimits,
   postgres: defaultPgPoolLimits,
-  themeSettings: {
-    maxSettingsBytes: 256 * 1024,
-    maxSettingsDepth: 64,
-    maxManifestBytes: 1024 * 1024,
-  },
-  themeDownload: {
-    maxBytes: 100 * 1024 * 1024,
-    timeoutMs: 45_000,
-    maxRedirects: 10,
-    // a release with a hundred assets is ~300 KiB of JSON
-    maxApiAnswerBytes: 2 * 1024 * 1024,
-    maxConcurrent: 2,
-  },
+  themeSettings: defaultThemeSettingsLimits,
+  themeDownload: defaultThemeDownloadLimits,
 };
 
 export type LimitOverrides = { [K in keyof ServerLimits]?: Partial<ServerLimits[K]> };
