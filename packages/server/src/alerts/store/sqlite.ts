@@ -1,161 +1,10 @@
 import type { DatabaseSync, SQLInputValue } from 'node:sqlite';
 import { inTransaction } from '../../store/sqlite/transaction.ts';
-import type {
-  AlertRecord,
-  AlertStore,
-  ChannelChoice,
-  ChannelRow,
-  LoadRule,
-  OfflineRule,
-  PingRule,
-  QuietWindow,
-} from './types.ts';
+import { alertRows, json, sqliteAlertRows, type Columns } from './rows.ts';
+import type { AlertStore } from './types.ts';
 
-type Row = Record<string, unknown>;
 
-function json<T>(text: unknown, fallback: T): T {
-  if (text === null || text === undefined) return fallback;
-  try {
-    return JSON.parse(String(text)) as T;
-  } catch {
-    return fallback;
-  }
-}
-
-const orNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
-const channelsText = (c: ChannelChoice | undefined): string | null => (c ? JSON.stringify(c) : null);
-const quietText = (q: QuietWindow | null | undefined): string | null => (q ? JSON.stringify(q) : null);
-
-function toOffline(r: Row): OfflineRule {
-  return {
-    client: String(r.client),
-    enable: r.enable === 1,
-    gracePeriod: Number(r.grace_period),
-    lastNotified: orNull(r.last_notified),
-    channels: json<ChannelChoice>(r.channels, null),
-    quiet: json<QuietWindow | null>(r.quiet, null),
-  };
-}
-
-function toLoad(r: Row): LoadRule {
-  return {
-    id: Number(r.id),
-    name: String(r.name),
-    clients: json<string[]>(r.clients, []),
-    metric: String(r.metric),
-    threshold: Number(r.threshold),
-    ratio: Number(r.ratio),
-    interval: Number(r.interval),
-    lastNotified: orNull(r.last_notified),
-    consecutive: Number(r.consecutive),
-    reminderMinutes: Number(r.reminder_minutes),
-    notifyResolved: r.notify_resolved === 1,
-    channels: json<ChannelChoice>(r.channels, null),
-    quiet: json<QuietWindow | null>(r.quiet, null),
-  };
-}
-
-function toPing(r: Row): PingRule {
-  return {
-    id: Number(r.id),
-    name: String(r.name),
-    enabled: r.enabled === 1,
-    taskId: Number(r.task_id),
-    clients: json<string[]>(r.clients, []),
-    lossPercent: Number(r.loss_percent),
-    latencyMs: Number(r.latency_ms),
-    windowMinutes: Number(r.window_minutes),
-    reminderMinutes: Number(r.reminder_minutes),
-    notifyResolved: r.notify_resolved === 1,
-    channels: json<ChannelChoice>(r.channels, null),
-    quiet: json<QuietWindow | null>(r.quiet, null),
-  };
-}
-
-function toChannel(r: Row): ChannelRow {
-  return {
-    id: Number(r.id),
-    kind: String(r.kind),
-    name: String(r.name),
-    config: json<Record<string, unknown>>(r.config, {}),
-    enabled: r.enabled === 1,
-    template: String(r.template),
-    createdAt: Number(r.created_at),
-  };
-}
-
-function toRecord(r: Row): AlertRecord {
-  return {
-    id: Number(r.id),
-    kind: String(r.kind),
-    ruleId: orNull(r.rule_id),
-    node: String(r.node),
-    nodes: json(r.nodes, []),
-    event: String(r.event),
-    message: String(r.message),
-    firedAt: Number(r.fired_at),
-    resolvedAt: orNull(r.resolved_at),
-    open: r.open === 1,
-    results: json(r.results, []),
-  };
-}
-
-/** Column name → how a field of a rule is written; a patch writes only the fields it has. */
-type Columns = Record<string, [column: string, encode: (v: never) => SQLInputValue]>;
-
-const bool = (v: boolean): number => (v ? 1 : 0);
-const same = (v: SQLInputValue): SQLInputValue => v;
-
-const loadColumns: Columns = {
-  name: ['name', same],
-  clients: ['clients', (v: string[]) => JSON.stringify(v)],
-  metric: ['metric', same],
-  threshold: ['threshold', same],
-  ratio: ['ratio', same],
-  interval: ['interval', same],
-  consecutive: ['consecutive', same],
-  reminderMinutes: ['reminder_minutes', same],
-  notifyResolved: ['notify_resolved', bool],
-  channels: ['channels', channelsText],
-  quiet: ['quiet', quietText],
-};
-
-const pingColumns: Columns = {
-  name: ['name', same],
-  enabled: ['enabled', bool],
-  taskId: ['task_id', same],
-  clients: ['clients', (v: string[]) => JSON.stringify(v)],
-  lossPercent: ['loss_percent', same],
-  latencyMs: ['latency_ms', same],
-  windowMinutes: ['window_minutes', same],
-  reminderMinutes: ['reminder_minutes', same],
-  notifyResolved: ['notify_resolved', bool],
-  channels: ['channels', channelsText],
-  quiet: ['quiet', quietText],
-};
-
-const channelColumns: Columns = {
-  kind: ['kind', same],
-  name: ['name', same],
-  config: ['config', (v: Record<string, unknown>) => JSON.stringify(v)],
-  enabled: ['enabled', bool],
-  template: ['template', same],
-};
-
-const trafficReportColumns: Columns = {
-  enable: ['enable', bool],
-  daily: ['daily', bool],
-  weekly: ['weekly', bool],
-  monthly: ['monthly', bool],
-};
-
-const offlineColumns: Columns = {
-  enable: ['enable', bool],
-  gracePeriod: ['grace_period', same],
-  lastNotified: ['last_notified', same],
-  channels: ['channels', channelsText],
-  quiet: ['quiet', quietText],
-};
+const { toOffline, toLoad, toPing, toChannel, toRecord, loadColumns, pingColumns, channelColumns, trafficReportColumns, offlineColumns } = alertRows(sqliteAlertRows);
 
 function assignments(columns: Columns, patch: Record<string, unknown>): { sql: string; values: SQLInputValue[] } {
   const parts: string[] = [];
@@ -163,7 +12,7 @@ function assignments(columns: Columns, patch: Record<string, unknown>): { sql: s
   for (const [field, [column, encode]] of Object.entries(columns)) {
     if (!(field in patch) || patch[field] === undefined) continue;
     parts.push(`${column} = ?`);
-    values.push(encode(patch[field] as never));
+    values.push(encode(patch[field] as never) as SQLInputValue);
   }
   return { sql: parts.join(', '), values };
 }
@@ -322,7 +171,7 @@ export function sqliteAlerts(db: DatabaseSync): AlertStore {
     async addRecord(r) {
       const res = db
         .prepare('INSERT INTO alert_history (kind, rule_id, node, nodes, event, message, fired_at, open) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-        .run(r.kind, r.ruleId, r.node, JSON.stringify(r.nodes), r.event, r.message, r.firedAt, bool(r.open));
+        .run(r.kind, r.ruleId, r.node, JSON.stringify(r.nodes), r.event, r.message, r.firedAt, r.open ? 1 : 0);
       return Number(res.lastInsertRowid);
     },
     async appendResults(id, results) {
