@@ -16,7 +16,10 @@ export interface ClusterLimits {
   reloadDebounceMs: number;
   /** reports held for a node while its history is read back from the database (it moved here) */
   adoptPendingReports: number;
-  /** nodes a heartbeat may name; a larger one is refused as malformed */
+  /**
+   * nodes one heartbeat message names (a replica holding more sends its beat in parts: 10,000
+   * uuids are ~390 KB, under NATS's 1 MiB); a message naming more is refused as malformed
+   */
   maxHeartbeatNodes: number;
   /**
    * how long a replica an agent dialled for a terminal it does not hold waits for the replica that
@@ -40,7 +43,7 @@ export const defaultClusterLimits: ClusterLimits = {
   leaderTryEveryMs: 1000,
   reloadDebounceMs: 100,
   adoptPendingReports: 120,
-  maxHeartbeatNodes: 200_000,
+  maxHeartbeatNodes: 10_000,
   terminalFindTimeoutMs: 2000,
   maxTerminalFinds: 64,
   maxRelayedTerminals: 1024,

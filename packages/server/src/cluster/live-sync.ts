@@ -1,21 +1,10 @@
 import type { AppContext } from '../app-context.ts';
 import type { Report } from '@komari-ts/protocol';
 import { StampedReport } from '../realtime/stamped-report.ts';
+import { HeldByReplica, heartbeatParts, isHeartbeatPart } from './heartbeats.ts';
 
 /** `[uuid, at, report]`: one accepted report as it travels between replicas */
 type Forwarded = [string, number, Report];
-
-interface Heartbeat {
-  from: string;
-  /** nodes online because of the sender (a socket there, or a POST within the presence TTL) */
-  nodes: string[];
-}
-
-function isHeartbeat(v: unknown, max: number): v is Heartbeat {
-  if (typeof v !== 'object' || v === null) return false;
-  const h = v as Heartbeat;
-  return typeof h.from === 'string' && Array.isArray(h.nodes) && h.nodes.length <= max && h.nodes.every((n) => typeof n === 'string');
-}
 
 const uuidLike = /^[0-9a-zA-Z-]{1,64}$/;
 
@@ -36,8 +25,13 @@ export function startLiveSync(app: AppContext): () => void {
   let pending: Forwarded[] = [];
   let dropped = 0;
   let badLogged = 0;
-  /** per replica, the nodes its last heartbeat named, and when it was heard */
-  const heldBy = new Map<string, { nodes: Set<string>; heard: number }>();
+  let refusedLogged = 0;
+  const heldBy = new HeldByReplica();
+  let seq = 0;
+  const beat = (nodes: readonly string[]) => {
+    seq++;
+    for (const part of heartbeatParts(cluster.replicaId, seq, nodes, l.maxHeartbeatNodes)) cluster.publish('heartbeat', part);
+  };
 
   const offRecord = app.bus.subscribe('report.ingested', (s) => {
     if (pending.length >= l.maxForwardReports) {
@@ -72,8 +66,8 @@ export function startLiveSync(app: AppContext): () => void {
     // arriving after that beat would hold the node online elsewhere again for replicaTimeoutMs.
     forward();
     // a replica gone silent: its nodes expire in the live view (live.sweep); forget its list
-    for (const [replica, h] of heldBy) if (h.heard + l.replicaTimeoutMs < clock.now()) heldBy.delete(replica);
-    cluster.publish('heartbeat', { from: cluster.replicaId, nodes: live.heldHere() } satisfies Heartbeat);
+    heldBy.forgetSilent(clock.now() - l.replicaTimeoutMs);
+    beat(live.heldHere());
     if (dropped > 0) {
       log.warn({ dropped }, 'cluster: reports were dropped from the forward to other replicas (their live view only; history has them)');
       dropped = 0;
@@ -82,6 +76,11 @@ export function startLiveSync(app: AppContext): () => void {
     if (bad > badLogged) {
       log.warn({ count: bad - badLogged }, 'cluster: messages that were not JSON were ignored');
       badLogged = bad;
+    }
+    const refused = 'publishFailures' in cluster ? Number(cluster.publishFailures) : 0;
+    if (refused > refusedLogged) {
+      log.warn({ count: refused - refusedLogged }, 'cluster: NATS refused messages (too large, or the connection is closed)');
+      refusedLogged = refused;
     }
   }
 
@@ -106,12 +105,10 @@ export function startLiveSync(app: AppContext): () => void {
   });
 
   const offHeartbeat = cluster.subscribe('heartbeat', (m) => {
-    if (!isHeartbeat(m, l.maxHeartbeatNodes) || m.from === cluster.replicaId) return;
+    if (!isHeartbeatPart(m, l.maxHeartbeatNodes) || m.from === cluster.replicaId) return;
     const until = clock.now() + l.replicaTimeoutMs;
-    const now = new Set(m.nodes);
-    for (const uuid of heldBy.get(m.from)?.nodes ?? []) if (!now.has(uuid)) live.releaseRemote(uuid, m.from);
-    heldBy.set(m.from, { nodes: now, heard: clock.now() });
-    for (const uuid of now) {
+    for (const uuid of heldBy.take(m, clock.now())) live.releaseRemote(uuid, m.from);
+    for (const uuid of m.nodes) {
       if (live.ownerOf(uuid) === 'here') continue;
       live.holdRemote(uuid, m.from, until);
       app.history.release(uuid);
@@ -136,7 +133,7 @@ export function startLiveSync(app: AppContext): () => void {
     clearTimeout(soon);
     forward();
     // leaving: the others let go of this replica's nodes now rather than after replicaTimeoutMs
-    cluster.publish('heartbeat', { from: cluster.replicaId, nodes: [] } satisfies Heartbeat);
+    beat([]);
     offRecord();
     offReports();
     offHeartbeat();

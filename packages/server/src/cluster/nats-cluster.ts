@@ -27,6 +27,11 @@ export class NatsCluster implements Cluster {
     return this.#link.badMessages;
   }
 
+  /** messages NATS refused (too large, closed) */
+  get publishFailures(): number {
+    return this.#link.publishFailures;
+  }
+
   isLeader(): boolean {
     return this.#leader;
   }

@@ -25,9 +25,17 @@ export class NatsLink {
     return new NatsLink(nc, prefix);
   }
 
+  /** messages NATS refused to take (too large, connection closed); the live sync logs the count */
+  publishFailures = 0;
+
+  /** Never throws: it runs in timers, where a throw would end the process. */
   publish(topic: string, data: unknown): void {
     if (this.#nc.isClosed()) return;
-    this.#nc.publish(`${this.#prefix}.${topic}`, encoder.encode(JSON.stringify(data)));
+    try {
+      this.#nc.publish(`${this.#prefix}.${topic}`, encoder.encode(JSON.stringify(data)));
+    } catch {
+      this.publishFailures++;
+    }
   }
 
   subscribe(topic: string, fn: (data: unknown) => void): () => void {

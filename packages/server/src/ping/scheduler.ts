@@ -18,44 +18,53 @@ export function pingCommand(t: PingTaskRow): AgentCommand {
 
 /**
  * Komari's ping schedule (agent-protocol.md §5): tasks grouped by interval, one timer per distinct
- * interval, first firing one interval after (re)scheduling; each firing sends the task to every
+ * interval, first firing one interval after it is created; each firing sends the task to every
  * node in its `clients`. A node that is offline simply misses it; a POST-only v2 node gets a
- * queued event that expires in 3 s (agents/event-queue.ts).
+ * queued event that expires in 3 s (agents/event-queue.ts). A reschedule keeps the timer of an
+ * interval that still has tasks (its group is swapped): replicas reschedule on every change made
+ * elsewhere, and restarting the timers each time would let a stream of edits starve every ping.
  */
 export class PingScheduler {
   readonly #dispatch: Dispatch;
-  #timers: NodeJS.Timeout[] = [];
+  readonly #timers = new Map<number, NodeJS.Timeout>();
+  readonly #groups = new Map<number, PingTaskRow[]>();
 
   constructor(dispatch: Dispatch) {
     this.#dispatch = dispatch;
   }
 
-  /** Replaces every timer with the schedule of `tasks`. Intervals below 1 s are never scheduled. */
+  /** The schedule of `tasks` from now on. Intervals below 1 s are never scheduled. */
   schedule(tasks: readonly PingTaskRow[]): void {
-    this.stop();
-    const groups = new Map<number, PingTaskRow[]>();
+    this.#groups.clear();
     for (const t of tasks) {
       if (!(t.interval >= 1) || t.clients.length === 0) continue;
-      const group = groups.get(t.interval);
+      const group = this.#groups.get(t.interval);
       if (group) group.push(t);
-      else groups.set(t.interval, [t]);
+      else this.#groups.set(t.interval, [t]);
     }
-    for (const [interval, group] of groups) {
-      const timer = setInterval(() => this.#fire(group), interval * 1000);
+    for (const [interval, timer] of this.#timers) {
+      if (this.#groups.has(interval)) continue;
+      clearInterval(timer);
+      this.#timers.delete(interval);
+    }
+    for (const interval of this.#groups.keys()) {
+      if (this.#timers.has(interval)) continue;
+      const timer = setInterval(() => this.#fire(this.#groups.get(interval) ?? []), interval * 1000);
       // The server's close hook clears it; unref keeps a stray one from holding the process.
       timer.unref();
-      this.#timers.push(timer);
+      this.#timers.set(interval, timer);
     }
   }
 
   /** How many timers run (one per distinct interval). */
   get timerCount(): number {
-    return this.#timers.length;
+    return this.#timers.size;
   }
 
   stop(): void {
-    for (const t of this.#timers) clearInterval(t);
-    this.#timers = [];
+    for (const t of this.#timers.values()) clearInterval(t);
+    this.#timers.clear();
+    this.#groups.clear();
   }
 
   #fire(group: readonly PingTaskRow[]): void {

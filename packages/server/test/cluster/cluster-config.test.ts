@@ -64,15 +64,17 @@ async function hostile(nc: NatsConnection, prefix: string, s: TestServer): Promi
     nc.publish(`${prefix}.reports`, enc.encode('{not json'));
     nc.publish(`${prefix}.reports`, enc.encode(JSON.stringify({ from: 'x', reports: '[["n", "not a time", {}]]' })));
     nc.publish(`${prefix}.reports`, enc.encode(JSON.stringify({ from: 'x', reports: 42 })));
-    nc.publish(`${prefix}.heartbeat`, enc.encode(JSON.stringify({ from: 'x', nodes: [1, 2, 3] })));
-    nc.publish(`${prefix}.heartbeat`, enc.encode(JSON.stringify({ from: 'x', nodes: Array.from({ length: 11 }, (_, i) => `n${i}`) })));
+    nc.publish(`${prefix}.heartbeat`, enc.encode(JSON.stringify({ from: 'x', seq: 1, part: 0, parts: 1, nodes: [1, 2, 3] })));
+    nc.publish(`${prefix}.heartbeat`, enc.encode(JSON.stringify({ from: 'x', seq: 2, part: 0, parts: 1, nodes: Array.from({ length: 11 }, (_, i) => `n${i}`) })));
+    nc.publish(`${prefix}.heartbeat`, enc.encode(JSON.stringify({ from: 'x', seq: 3, part: 5, parts: 2, nodes: ['n1'] })));
+    nc.publish(`${prefix}.heartbeat`, enc.encode(JSON.stringify({ from: 'x', nodes: ['n1'] })));
     nc.publish(`${prefix}.event`, enc.encode(JSON.stringify({ from: 'x', name: 'node.deleted', event: { uuid: '../../etc' } })));
     nc.publish(`${prefix}.event`, enc.encode(JSON.stringify({ from: 'x', name: 'no.such.event', event: {} })));
     nc.publish(`${prefix}.cmd.${s.ctx.cluster.replicaId}`, enc.encode(JSON.stringify({ uuid: 'n', cmd: { v2: 'x' } })));
     await nc.flush();
     await eventually(() => natsClusterOf(s!).badMessages === before + 1);
     // a heartbeat every later message is compared with: a well-formed one is taken
-    nc.publish(`${prefix}.heartbeat`, enc.encode(JSON.stringify({ from: 'other', nodes: ['some-node'] })));
+    nc.publish(`${prefix}.heartbeat`, enc.encode(JSON.stringify({ from: 'other', seq: 1, part: 0, parts: 1, nodes: ['some-node'] })));
     await nc.flush();
     await eventually(() => s.ctx.live.ownerOf('some-node') === 'other');
     assert.equal(s.ctx.live.ownerOf('n1'), undefined, 'the oversized heartbeat named nobody');
