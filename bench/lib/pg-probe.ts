@@ -23,9 +23,10 @@ export class PgProbe {
   readonly schema: string;
   /** every replica's PGAPPNAME starts with this, so its backends can be told from anyone else's */
   readonly appPrefix: string;
-  readonly #client: pg.Client;
+  /** a small pool: the CPU watches ask every second while the window's snapshots query too */
+  readonly #client: pg.Pool;
 
-  private constructor(client: pg.Client, schema: string) {
+  private constructor(client: pg.Pool, schema: string) {
     this.#client = client;
     this.schema = schema;
     this.appPrefix = `komari-bench-${schema}-r`;
@@ -33,8 +34,8 @@ export class PgProbe {
 
   /** Connects; the schema is only named here (the first replica creates it). */
   static async open(url: string): Promise<PgProbe> {
-    const client = new pg.Client({ connectionString: url, application_name: 'komari-bench-probe' });
-    await client.connect();
+    const client = new pg.Pool({ connectionString: url, application_name: 'komari-bench-probe', max: 3 });
+    await client.query('SELECT 1'); // a wrong URL fails here, before any server starts
     return new PgProbe(client, `bench_${randomBytes(6).toString('hex')}`);
   }
 
@@ -72,7 +73,7 @@ export class PgProbe {
   /** Other sessions busy on the instance now: their work shares the background writers and the WAL. */
   async othersActive(): Promise<number> {
     const { rows } = await this.#client.query<{ n: string }>(
-      "SELECT count(*)::text AS n FROM pg_stat_activity WHERE backend_type = 'client backend' AND state = 'active' AND pid <> pg_backend_pid() AND NOT starts_with(coalesce(application_name, ''), $1)",
+      "SELECT count(*)::text AS n FROM pg_stat_activity WHERE backend_type = 'client backend' AND state = 'active' AND application_name <> 'komari-bench-probe' AND NOT starts_with(coalesce(application_name, ''), $1)",
       [this.appPrefix],
     );
     return Number(rows[0]!.n);

@@ -183,9 +183,13 @@ async function startFleets(o: ReplicaOptions, counts: number[], bases: number[],
       durationMs: (o.warmupS + o.durationS + 1) * 1000 + setupMs, pingTasks: 0, pingIntervalS: o.pingIntervalS, connectWhenTold: true,
     }));
   });
-  await Promise.all(fleets.map((f) => f.waitFor('created', setupMs)));
+  // a fleet that fails says why on its last stdout line
+  const said = (f: Child) => (err: unknown) => {
+    throw new Error(`${(err as Error).message}: ${JSON.stringify(fleetResult(f))}`);
+  };
+  await Promise.all(fleets.map((f) => f.waitFor('created', setupMs).catch(said(f))));
   const settleMs = await waitQuiet(servers, 2000, 120_000);
-  const running = Promise.all(fleets.map((f) => f.waitFor('running', setupMs)));
+  const running = Promise.all(fleets.map((f) => f.waitFor('running', setupMs).catch(said(f))));
   for (const f of fleets) f.proc.send({ type: 'connect' });
   await running;
   return settleMs;
