@@ -8,7 +8,8 @@
  *   node bench/fleet.ts --url http://127.0.0.1:25774 --api-key <key> --agents 200 --duration 10
  *
  * The benchmarks fork it with BENCH_FLEET (JSON options) and an IPC channel: it says
- * `{type: 'running'}` once every agent is connected and reporting starts.
+ * `{type: 'running'}` once every agent is connected and reporting starts; `{type: 'stop'}` from
+ * the parent ends the reports early (fleets of several replicas stop together).
  */
 import { Child } from './lib/child.ts';
 import { readFlags } from './lib/args.ts';
@@ -28,6 +29,14 @@ export interface FleetOptions {
   /** ping tasks created before the nodes (default-on, so every node runs them) */
   pingTasks: number;
   pingIntervalS: number;
+  /** the first agent's index (node name `bench-<i>`, probe `k<i>:`): fleets sharing one viewer use apart ranges */
+  indexBase?: number;
+  /**
+   * After creating its nodes, say `{type: 'created'}` and connect only on `{type: 'connect'}`:
+   * replicas re-read their caches after every node added elsewhere, and a connected agent must
+   * not sit silent through that (bench/lib/replica-phase.ts).
+   */
+  connectWhenTold?: boolean;
 }
 
 export const defaultMix = 'v2ws:50,v1ws:30,v2post:10,v1post:10';
@@ -68,6 +77,12 @@ async function adminPost(http: HttpClient, o: FleetOptions, path: string, body: 
   return JSON.parse(res.text);
 }
 
+/** Set by `{type: 'stop'}` from the parent: the schedule ends before its duration (fleets stopped together). */
+let stopAsked = false;
+/** Resolved by `{type: 'connect'}` (options.connectWhenTold). */
+let connectTold: () => void = () => undefined;
+const connectAsked = new Promise<void>((resolve) => (connectTold = resolve));
+
 /** Sends every report when its slot comes: agent i at t0 + i/N·interval + k·interval. */
 async function runSchedule(agents: readonly SimAgent[], o: FleetOptions): Promise<number[]> {
   const lags: number[] = [];
@@ -81,7 +96,7 @@ async function runSchedule(agents: readonly SimAgent[], o: FleetOptions): Promis
       const now = performance.now();
       for (;;) {
         const due = t0 + k * o.intervalMs + j * slot;
-        if (due >= end) return resolve();
+        if (due >= end || stopAsked) return resolve();
         if (due > now) break;
         lags.push(now - due);
         agents[j]!.report();
@@ -102,10 +117,15 @@ export async function runFleet(o: FleetOptions): Promise<Record<string, unknown>
     await adminPost(http, o, '/api/admin/ping/add', { name: `bench-${i}`, type: 'icmp', target: '127.0.0.1', interval: o.pingIntervalS, default_on: true });
   }
   const indices = Array.from({ length: o.agents }, (_, i) => i);
-  const nodes = await pool(indices, 32, (i) => adminPost(http, o, '/api/admin/client/add', { name: `bench-${i}` }));
+  const base = o.indexBase ?? 0;
+  const nodes = await pool(indices, 32, (i) => adminPost(http, o, '/api/admin/client/add', { name: `bench-${base + i}` }));
   const createMs = performance.now() - t0;
+  if (o.connectWhenTold) {
+    process.send?.({ type: 'created' });
+    await connectAsked;
+  }
   const env = { http, wsBase: o.url.replace(/^http/, 'ws'), counters, intervalS: o.intervalMs / 1000 };
-  const agents = nodes.map((n: { token: string }, i) => new SimAgent(env, i, n.token, kindOf(i, o.mix)));
+  const agents = nodes.map((n: { token: string }, i) => new SimAgent(env, base + i, n.token, kindOf(i, o.mix)));
   await pool(agents, 64, (a) => a.start());
   const setupMs = performance.now() - t0;
   process.send?.({ type: 'running' });
@@ -154,6 +174,10 @@ if (import.meta.main) {
     process.exit(2);
   }, 60_000 + o.agents * 20 + o.durationMs + 30_000);
   process.on('disconnect', () => process.exit(3));
+  process.on('message', (m: { type?: unknown }) => {
+    if (m?.type === 'stop') stopAsked = true;
+    if (m?.type === 'connect') connectTold();
+  });
   runFleet(o).then(
     (result) => {
       clearTimeout(deadline);

@@ -8,6 +8,13 @@
  *   node bench/ingest.ts                                  # 500 agents, 1 s interval, 20 s window
  *   node bench/ingest.ts --agents 10000 --duration 60     # the budget run
  *   node bench/ingest.ts --agents 2000 --profile          # with a CPU profile of the server
+ *
+ * With `--replicas N --db postgres://…` (issue 16 §4) the same fleet then runs split across N
+ * replicas on a fresh PostgreSQL schema joined through NATS (bench/lib/replica-phase.ts), and its
+ * figures print beside this run's SQLite server: reports/s, CPU per report of the servers and of
+ * PostgreSQL's backends, rows and WAL written, NATS bytes, report → other replica's dashboard.
+ *
+ *   nice -n 10 node bench/ingest.ts --agents 2000 --skip-bare --replicas 2 --db postgres://postgres@127.0.0.1:5432/test
  */
 import { Child } from './lib/child.ts';
 import { readFlags } from './lib/args.ts';
@@ -15,6 +22,8 @@ import { printProfile } from './lib/profile.ts';
 import { coresBetween, RssWatch, sampleProc, type ProcSample } from './lib/proc.ts';
 import { startServerChild } from './lib/server.ts';
 import { conditions, mib, ms, sleep, summarize, table, type Summary } from './lib/stats.ts';
+import { runReplicaPhase } from './lib/replica-phase.ts';
+import { printReplicas } from './lib/replica-report.ts';
 import { LatencyViewer } from './lib/viewer.ts';
 import { defaultMix, fleetResult, forkFleet } from './fleet.ts';
 
@@ -31,7 +40,12 @@ const f = readFlags('ingest benchmark: komari-ts vs a bare ws server, same fleet
   'no-ws-compression': { default: false, help: 'both servers decline permessage-deflate on v2 sockets (KOMARI_AGENT_WS_COMPRESSION=0)' },
   profile: { default: false, help: 'CPU-profile the komari-ts server over the window and summarise it' },
   json: { default: false, help: 'also print the figures as one JSON line' },
+  replicas: { default: 0, help: 'then the same fleet split across this many replicas on PostgreSQL (--db) joined through NATS; 0: none' },
+  db: { default: '', help: 'the PostgreSQL URL for --replicas (a fresh schema per run, dropped after)' },
+  nats: { default: 'nats://127.0.0.1:4222', help: 'the NATS server joining the replicas' },
+  split: { default: '', help: 'shares of the fleet per replica, e.g. 1,0 (all on the first); empty: even' },
 });
+if (f.replicas > 0 && !/^postgres(ql)?:\/\//.test(f.db)) throw new Error('--replicas needs --db postgres://…: replicas share one PostgreSQL database');
 
 // Both server children inherit this: the same compression terms on both sides of the ratio.
 process.env.KOMARI_AGENT_WS_COMPRESSION = f['no-ws-compression'] ? '0' : '1';
@@ -156,3 +170,18 @@ const k = await komariPhase();
 const bare = f['skip-bare'] ? undefined : await barePhase();
 print(k, bare);
 if (profilePath) printProfile(profilePath);
+if (f.replicas > 0) await replicasPhase(k);
+
+async function replicasPhase(k: Phase): Promise<void> {
+  const r = await runReplicaPhase({
+    db: f.db, nats: f.nats, replicas: f.replicas, split: f.split, agents: f.agents, intervalS: f.interval, warmupS: f.warmup, durationS: f.duration,
+    mix: f.mix, pingTasks: f['ping-tasks'], pingIntervalS: f['ping-interval'], pollMs: f['poll-ms'],
+  });
+  const per = (key: string) => (k.server.b[key]! - k.server.a[key]!) / k.server.seconds;
+  printReplicas({
+    acceptedPerS: k.acceptedPerS, cores: k.cores, usPerReport: k.usPerReport, rssMax: k.rssMax, latency: k.latency!,
+    historyRowsPerS: per('historyRows'), pingRowsPerS: per('pingRows'), fleetCores: k.fleetCores, fleet: fleetLine(k),
+    msPerHistoryTx: (k.server.b.historyWriteMs! - k.server.a.historyWriteMs!) / Math.max(1, k.server.b.historyTx! - k.server.a.historyTx!),
+  }, r, f.agents / f.interval);
+  if (f.json) console.log(JSON.stringify({ bench: 'ingest-replicas', flags: f, replicas: r }));
+}

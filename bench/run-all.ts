@@ -2,6 +2,8 @@
  * `npm run bench`: every benchmark at its small default size, one after another, each in its
  * own process with a time limit. `npm run bench -- <name> [flags]` runs one benchmark with flags,
  * e.g. `npm run bench -- ingest --agents 10000 --duration 60`; `<name> --help` lists its flags.
+ * Flags also come from BENCH_<FLAG>: `BENCH_REPLICAS=2 BENCH_DB=postgres://… npm run bench` adds
+ * ingest's replicas-on-PostgreSQL phase (bench/lib/replica-phase.ts), which needs NATS too.
  */
 import { spawn } from 'node:child_process';
 import { loadavg } from 'node:os';

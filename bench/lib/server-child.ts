@@ -4,6 +4,9 @@
  * instrumentation wraps methods from outside (no server source changes): accepted reports are
  * counted where ingest ends (LiveView.record), SQLite writes where the engines hand rows to the
  * store. Run by the benchmarks: node bench/lib/server-child.ts (env BENCH_DB, BENCH_API_KEY).
+ * BENCH_DB may be a postgres:// URL, with KOMARI_PG_SCHEMA and KOMARI_CLUSTER for a replica
+ * (bench/lib/replica-phase.ts); a replica also counts the reports it ingested itself (the live
+ * view records forwarded ones too) and the bytes it publishes to the other replicas.
  */
 import { statSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
@@ -18,11 +21,15 @@ import { serveRequests } from './child.ts';
 const db = process.env.BENCH_DB!;
 // a random key: the server refuses a short or patterned one (issue 12)
 const apiKey = process.env.BENCH_API_KEY ?? randomToken(32);
-const config = loadBootConfig({ listen: '127.0.0.1:0', db }, { KOMARI_LOG_LEVEL: 'silent', ADMIN_PASSWORD: 'bench-password-1', KOMARI_AGENT_WS_COMPRESSION: process.env.KOMARI_AGENT_WS_COMPRESSION ?? '1' });
+const onPostgres = /^postgres(ql)?:\/\//.test(db);
+const config = loadBootConfig({ listen: '127.0.0.1:0', db }, {
+  KOMARI_LOG_LEVEL: 'silent', ADMIN_PASSWORD: 'bench-password-1', KOMARI_AGENT_WS_COMPRESSION: process.env.KOMARI_AGENT_WS_COMPRESSION ?? '1',
+  ...(onPostgres && { KOMARI_DATA_DIR: process.env.BENCH_DIR, KOMARI_PG_SCHEMA: process.env.KOMARI_PG_SCHEMA, KOMARI_CLUSTER: process.env.KOMARI_CLUSTER }),
+});
 const server = await startServer(config, () => {});
 await server.ctx.settings.update({ api_key: apiKey });
 
-const counters = { accepted: 0, historyTx: 0, historyRows: 0, historyWriteMs: 0, pingTx: 0, pingRows: 0, pingWriteMs: 0 };
+const counters = { accepted: 0, ingested: 0, historyTx: 0, historyRows: 0, historyWriteMs: 0, pingTx: 0, pingRows: 0, pingWriteMs: 0 };
 
 const live = server.ctx.live;
 const record = live.record.bind(live);
@@ -40,6 +47,28 @@ function timed<R extends { length: number }>(write: (rows: R) => Promise<void>, 
     counters[`${kind}Rows`] += rows.length;
   };
 }
+/** per topic, messages and bytes this replica published (what NATS carries out of it) */
+const nats: Record<string, { msgs: number; bytes: number }> = {};
+/** when the ping tasks were last re-read (a replica re-reads its caches after a change elsewhere) */
+let lastReload = performance.now();
+const cluster = server.ctx.cluster;
+if (cluster.joined) {
+  server.ctx.bus.subscribe('report.ingested', () => void counters.ingested++);
+  const pingService = server.ctx.ping;
+  const reload = pingService.reload.bind(pingService);
+  pingService.reload = () => {
+    lastReload = performance.now();
+    return reload();
+  };
+  const publish = cluster.publish.bind(cluster);
+  cluster.publish = (topic: string, data: unknown) => {
+    const n = (nats[topic.startsWith('cmd.') ? 'cmd' : topic] ??= { msgs: 0, bytes: 0 });
+    n.msgs++;
+    n.bytes += Buffer.byteLength(JSON.stringify(data));
+    publish(topic, data);
+  };
+}
+
 const history = server.ctx.store.history;
 history.write = timed(history.write.bind(history), 'history');
 const ping = server.ctx.store.ping.history;
@@ -92,8 +121,10 @@ serveRequests({
   'heap-snapshot': (m: { path: string }) => ({ path: writeHeapSnapshot(m.path), memory: process.memoryUsage() }),
   /** V8's spaces (size vs used: what the GC keeps beyond live objects) */
   'heap-spaces': () => ({ memory: process.memoryUsage(), spaces: getHeapSpaceStatistics() }),
-  stats: () => ({ ...counters, dbBytes: size(db) + size(`${db}-wal`), memory: process.memoryUsage() }),
+  stats: () => ({ ...counters, dbBytes: size(db) + size(`${db}-wal`), memory: process.memoryUsage(), nats: structuredClone(nats) }),
   rows: () => rowCounts(),
+  /** how long since this replica last re-read its ping tasks (bench/lib/replica-phase.ts waits for quiet) */
+  quiet: () => ({ ms: performance.now() - lastReload }),
   /** one node's recent window: reports kept and the bytes its bound counts */
   recent: (m: { uuid: string }) => ({ reports: live.recent(m.uuid).length, bytes: live.recentBytes(m.uuid) }),
   stop: async () => {

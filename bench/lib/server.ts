@@ -30,16 +30,21 @@ export interface ServerChildOptions {
   db?: string;
   /** keep the temp directory (and any profile) */
   keep?: boolean;
+  /** more environment for the server (a replica: KOMARI_PG_SCHEMA, KOMARI_CLUSTER, PGAPPNAME, BENCH_API_KEY) */
+  env?: Record<string, string>;
 }
 
-/** A komari-ts server in a child process (bench/lib/server-child.ts), on 127.0.0.1, port chosen by the OS. */
+/**
+ * A komari-ts server in a child process (bench/lib/server-child.ts), on 127.0.0.1, port chosen by
+ * the OS; `db` may be a postgres:// URL (then the temp directory is its data folder).
+ */
 export async function startServerChild(o: ServerChildOptions = {}): Promise<ServerChild> {
   const dir = mkdtempSync(join(tmpdir(), 'komari-bench-'));
   const db = o.db ?? join(dir, 'komari.db');
   // profiles outlive the run: they are the evidence BENCHMARKS.md cites
   const keepDir = join(tmpdir(), 'komari-bench-profiles');
   mkdirSync(keepDir, { recursive: true });
-  const child = new Child(new URL('./server-child.ts', import.meta.url).pathname, [], { env: { BENCH_DB: db }, execArgv: serverFlags() });
+  const child = new Child(new URL('./server-child.ts', import.meta.url).pathname, [], { env: { ...o.env, BENCH_DB: db, BENCH_DIR: dir }, execArgv: serverFlags() });
   const ready = await child.waitFor('ready', 60_000);
   return {
     child,

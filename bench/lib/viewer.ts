@@ -10,29 +10,33 @@ import { probePattern } from './report-gen.ts';
  */
 export class LatencyViewer {
   readonly latencies: number[] = [];
+  /** the same latencies by the group `groupOf` names for the agent (e.g. the replica it reports to) */
+  readonly byGroup = new Map<string, number[]>();
   gets = 0;
   bytes = 0;
   readonly #ws: WebSocket;
   readonly #pollMs: number;
+  readonly #groupOf: ((agent: number) => string) | undefined;
   readonly #last = new Map<number, number>();
   #windowStart = Infinity;
   #collecting = false;
   #closed = false;
 
-  private constructor(ws: WebSocket, pollMs: number) {
+  private constructor(ws: WebSocket, pollMs: number, groupOf?: (agent: number) => string) {
     this.#ws = ws;
     this.#pollMs = pollMs;
+    this.#groupOf = groupOf;
     ws.on('message', (data) => this.#onAnswer(data.toString()));
     ws.on('error', () => {});
   }
 
-  static async open(url: string, pollMs = 0): Promise<LatencyViewer> {
+  static async open(url: string, pollMs = 0, groupOf?: (agent: number) => string): Promise<LatencyViewer> {
     const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/api/clients`, { headers: { Origin: url } });
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());
       ws.once('error', reject);
     });
-    const v = new LatencyViewer(ws, pollMs);
+    const v = new LatencyViewer(ws, pollMs, groupOf);
     ws.send('get');
     return v;
   }
@@ -46,7 +50,13 @@ export class LatencyViewer {
       const sentAt = Number(m[2]);
       if (sentAt <= (this.#last.get(agent) ?? 0)) continue;
       this.#last.set(agent, sentAt);
-      if (this.#collecting && sentAt >= this.#windowStart) this.latencies.push(now - sentAt);
+      if (!this.#collecting || sentAt < this.#windowStart) continue;
+      this.latencies.push(now - sentAt);
+      if (!this.#groupOf) continue;
+      const group = this.#groupOf(agent);
+      const list = this.byGroup.get(group) ?? [];
+      if (list.length === 0) this.byGroup.set(group, list);
+      list.push(now - sentAt);
     }
     if (this.#closed) return;
     const ask = () => this.#ws.readyState === WebSocket.OPEN && this.#ws.send('get');
