@@ -49,6 +49,7 @@ import { allMethods } from './methods/index.ts';
 import { OAuthService } from './oauth/oauth-service.ts';
 import type { OAuthEndpoints } from './oauth/providers/types.ts';
 import { registerOAuthRoutes } from './oauth/routes.ts';
+import { registerOpenApiRoute } from './openapi/route.ts';
 import { registerClientsFeed } from './realtime/clients-feed.ts';
 import { dispatchCommand } from './agents/dispatch.ts';
 import { PingService } from './ping/service.ts';
@@ -239,6 +240,7 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
   registerThemeImportRoutes(fastify, ctx);
   registerThemeRoutes(fastify, ctx, new ThemeFiles(defaultThemeRoot(config), installedThemesRoot(config)), dataDir);
   registerGeoipRoutes(fastify, ctx);
+  registerOpenApiRoute(fastify, ctx, routes, bindings);
 
   jobs.add(
     { name: 'maintenance', everyMs: maintenanceEveryMs, run: () => runMaintenance(ctx), leaderOnly: true },

@@ -9,6 +9,8 @@ import { splitListen, type BootConfig } from './config/boot-config.ts';
 import { raiseFdLimit, type FdRaise } from './fd-limit.ts';
 import { RestoreLock, type DataSwap, type RestartOutcome } from './lifecycle.ts';
 import { openStore } from './store/open-store.ts';
+import { acquireServerLock, type ServerLock } from './store/sqlite/server-lock.ts';
+import { systemClock } from './clock.ts';
 import type { OpenPostgresOptions } from './store/postgres/open.ts';
 import { defaultPgStartLimits } from './store/postgres/start-limits.ts';
 import type { Store } from './store/types.ts';
@@ -128,7 +130,18 @@ export async function startServer(
     return outcome;
   }
 
-  current = await open();
+  // Held across in-process restarts (a restore reopens the store, the process stays the server).
+  const lock: ServerLock = acquireServerLock(config.db, new Date((opts.clock ?? systemClock).now()));
+  try {
+    current = await open();
+  } catch (err) {
+    lock.release();
+    throw err;
+  }
+  if (lock.tookOver) {
+    const { pid, host, startedAt } = lock.tookOver;
+    current.built.fastify.log.warn({ pid, host, startedAt }, `took over the lock of a server that is gone (pid ${pid}, started ${startedAt})`);
+  }
   logFdLimit(current.built, fd);
   const addr = current.built.fastify.server.address();
   if (typeof addr === 'object' && addr) port = addr.port; // port 0: the restart reuses the one chosen
@@ -144,7 +157,7 @@ export async function startServer(
       return current.built.routes;
     },
     url,
-    stop: () => close(current),
+    stop: () => close(current).finally(() => lock.release()),
     onRestart: (l) => void listeners.push(l),
   };
   // A backup.zip dropped into the data folder (Komari's restore-on-next-start) goes through the

@@ -26,6 +26,21 @@ const privateSiteOpenPrefixes = [
  */
 const privateSiteOpenRoutes = new Set(['/api/preview/client/:uuid/file/download']);
 
+/** Whether a guest reaches `path` (a request's path, or a route's pattern) on a private site. */
+export function openOnPrivateSite(path: string, routeUrl: string | undefined): boolean {
+  return privateSiteOpenPrefixes.some((p) => path.startsWith(p)) || privateSiteOpenRoutes.has(routeUrl ?? '');
+}
+
+/**
+ * The role gate a path falls under (a request's path, or a route's pattern): `/api/admin/*` is
+ * for admins, `/api/clients/*` for agents (and admins) but registration, which checks its own key.
+ */
+export function gateOf(path: string): 'admin' | 'agent' | undefined {
+  if (path === '/api/admin' || path.startsWith('/api/admin/')) return 'admin';
+  if (path.startsWith('/api/clients/') && path !== '/api/clients/register') return 'agent';
+  return undefined;
+}
+
 /** 401, or 503 "database is unavailable" for a session cookie the database could not check. */
 function unauthorized(reply: FastifyReply, message: string, caller: Caller): void {
   void sendError(reply, refusal(caller, message));
@@ -68,8 +83,7 @@ export function registerGates(fastify: FastifyInstance, app: AppContext): void {
       caller.kind === 'anonymous' &&
       !caller.meta.tempKey &&
       isApiPath(path) &&
-      !privateSiteOpenPrefixes.some((p) => path.startsWith(p)) &&
-      !privateSiteOpenRoutes.has(request.routeOptions.url ?? '') &&
+      !openOnPrivateSite(path, request.routeOptions.url) &&
       app.settings.get('private_site')
     ) {
       unauthorized(reply, 'Private site is enabled, please login first.', caller);
@@ -78,11 +92,12 @@ export function registerGates(fastify: FastifyInstance, app: AppContext): void {
     // Komari's no-store step sits after Gate A, before the role gates and route handlers.
     if (isApiPath(path)) reply.header('Cache-Control', 'no-store');
     // Role gates belong to routes, as in Komari: an unmatched path falls to the not-found answer.
-    if (matched && (path === '/api/admin' || path.startsWith('/api/admin/')) && !isAdmin(caller)) {
+    const gate = matched ? gateOf(path) : undefined;
+    if (gate === 'admin' && !isAdmin(caller)) {
       unauthorized(reply, 'Unauthorized.', caller);
       return reply;
     }
-    if (matched && path.startsWith('/api/clients/') && path !== '/api/clients/register' && !isAdmin(caller) && caller.kind !== 'agent') {
+    if (gate === 'agent' && !isAdmin(caller) && caller.kind !== 'agent') {
       unauthorized(reply, 'Unauthorized.', caller);
       return reply;
     }
