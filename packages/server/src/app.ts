@@ -52,6 +52,8 @@ import { registerOAuthRoutes } from './oauth/routes.ts';
 import { registerClientsFeed } from './realtime/clients-feed.ts';
 import { dispatchCommand } from './agents/dispatch.ts';
 import { PingService } from './ping/service.ts';
+import { registerPrometheusRoute } from './prometheus/route.ts';
+import { ServerMeters } from './prometheus/server-meters.ts';
 import { LiveView } from './realtime/live-view.ts';
 import { ViewerSockets } from './realtime/viewer-sockets.ts';
 import { MethodRegistry } from './rpc/registry.ts';
@@ -161,6 +163,7 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
       limits: limits.history,
       dispatch: (uuid, cmd) => dispatchCommand(ctx, uuid, cmd, { localOnly: true }),
       isLeader: () => cluster.isLeader(),
+      recentWindow: limits.prometheus.pingLossWindow,
     }),
     terminal: new TerminalBroker(audit, fastify.log, limits.terminal),
     terminalRelay: undefined as unknown as TerminalRelay,
@@ -176,6 +179,7 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
     restore: undefined as unknown as RestoreService,
     fileGrants: new FileGrants(clock),
     files: createFileManager(limits.files, clock),
+    meters: new ServerMeters({ bus, files: store.files, clock, limits: limits.prometheus }),
     themeManifests: new ManifestItems(defaultThemeRoot(config), installedThemesRoot(config), limits.themeSettings.maxManifestBytes),
     outboundForTests: opts.outboundForTests,
   };
@@ -239,6 +243,7 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
   registerThemeImportRoutes(fastify, ctx);
   registerThemeRoutes(fastify, ctx, new ThemeFiles(defaultThemeRoot(config), installedThemesRoot(config)), dataDir);
   registerGeoipRoutes(fastify, ctx);
+  registerPrometheusRoute(fastify, ctx);
 
   jobs.add(
     { name: 'maintenance', everyMs: maintenanceEveryMs, run: () => runMaintenance(ctx), leaderOnly: true },
@@ -256,6 +261,7 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
     await jobs.stop();
     await ctx.alerts.stop();
     ctx.viewers.stop();
+    ctx.meters.stop();
     // Reports accepted before shutdown are written before the store closes; both at once, so a
     // database that does not answer costs one stall, and one failing does not skip the other.
     const stopped = await Promise.allSettled([ctx.history.stop(), ctx.ping.stop()]);
