@@ -3,14 +3,16 @@
  * komari-ts server in this process, N nodes created through the admin API, each with a latest
  * report (ingested in process, paced over every second as agents would send them, so the scrape
  * is measured while reports keep arriving), and ping tasks listing every node with results. The
- * two routes are requested in turn with the API key, one request at a time; prints p50/p99 of
- * each, their sizes, and the in-process build time of the exposition alone.
+ * routes are requested in turn with the API key (the scrape plain and gzipped, as Prometheus asks),
+ * one request at a time; prints p50/p99 of each, their sizes, and the in-process build time of
+ * the exposition alone.
  *
  *   nice -n 10 node bench/metrics-scrape.ts                      # 1000 nodes, 300 requests each
  *   nice -n 10 node bench/metrics-scrape.ts --nodes 5000 --tasks 5
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { ingestReport, parseReport } from '../packages/server/src/agents/ingest.ts';
 import { loadBootConfig } from '../packages/server/src/config/boot-config.ts';
@@ -84,12 +86,15 @@ try {
     loop();
   }
 
-  const timings: Record<'metrics' | 'nodes', number[]> = { metrics: [], nodes: [] };
-  const sizes = { metrics: 0, nodes: 0 };
-  const paths = { metrics: '/metrics', nodes: '/api/nodes' } as const;
+  type Route = 'metrics' | 'gzip' | 'nodes';
+  const timings: Record<Route, number[]> = { metrics: [], gzip: [], nodes: [] };
+  const sizes: Record<Route, number> = { metrics: 0, gzip: 0, nodes: 0 };
+  const paths = { metrics: '/metrics', gzip: '/metrics', nodes: '/api/nodes' } as const;
+  const orders: ReadonlyArray<readonly Route[]> = [['metrics', 'gzip', 'nodes'], ['nodes', 'metrics', 'gzip'], ['gzip', 'nodes', 'metrics']];
   for (let round = 0; round < 20 + f.requests; round++) {
-    for (const which of round % 2 === 0 ? (['metrics', 'nodes'] as const) : (['nodes', 'metrics'] as const)) {
-      const res = await http.get(paths[which], auth);
+    for (const which of orders[round % orders.length]!) {
+      // Prometheus sends Accept-Encoding: gzip; the other two are read uncompressed
+      const res = await http.get(paths[which], which === 'gzip' ? { ...auth, 'accept-encoding': 'gzip' } : auth);
       if (res.status !== 200) throw new Error(`${paths[which]}: ${res.status} ${res.text.slice(0, 200)}`);
       sizes[which] = Buffer.byteLength(res.text);
       if (round >= 20) timings[which].push(res.ms);
@@ -98,21 +103,25 @@ try {
   const build: number[] = [];
   for (let i = 0; i < f.requests; i++) {
     const t = performance.now();
-    await buildExposition(ctx);
+    // encoded, as a reply must: the text is a rope until something reads it whole
+    Buffer.from(await buildExposition(ctx));
     build.push(performance.now() - t);
   }
+  sizes.gzip = gzipSync(await buildExposition(ctx), { level: 1 }).length;
   clearTimeout(paced);
 
   const lines = (await http.get('/metrics', auth)).text.split('\n').filter((l) => l && !l.startsWith('#')).length;
   console.log(`${f.nodes} nodes online, ${f.tasks} ping tasks over every node; ${f.requests} requests of each route, in turn, one at a time; reports ${f.rate > 0 ? `${f.nodes * f.rate}/s` : 'paused'}`);
   const m = summarize(timings.metrics);
+  const g = summarize(timings.gzip);
   const n = summarize(timings.nodes);
   const b = summarize(build);
   table([
     ['', 'p50', 'p99', 'max', 'body'],
     ['GET /metrics', ms(m.p50), ms(m.p99), ms(m.max), `${kib(sizes.metrics)} (${lines} samples)`],
+    ['GET /metrics, Accept-Encoding: gzip', ms(g.p50), ms(g.p99), ms(g.max), `~${kib(sizes.gzip)}`],
     ['GET /api/nodes (baseline)', ms(n.p50), ms(n.p99), ms(n.max), kib(sizes.nodes)],
-    ['buildExposition (in process)', ms(b.p50), ms(b.p99), ms(b.max), ''],
+    ['build + UTF-8 encode (in process)', ms(b.p50), ms(b.p99), ms(b.max), ''],
   ]);
 } finally {
   http.close();

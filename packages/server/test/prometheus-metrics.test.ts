@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { request, type IncomingHttpHeaders } from 'node:http';
+import { gunzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 import { addNode, sampleReport } from './helpers/agent-common.ts';
 import { hasSample, parseExposition, sampleOf, type Exposition } from './helpers/exposition-parser.ts';
@@ -65,6 +67,29 @@ describe('GET /metrics: Prometheus text format for admins and the API key', () =
     const e = parseExposition(res.text);
     for (const name of e.types.keys()) assert.match(name, /^komari_/);
     for (const [name, type] of e.types) if (name.endsWith('_total')) assert.equal(type, 'counter', name);
+  });
+
+  it('gzips the scrape for Accept-Encoding: gzip, as Prometheus asks, and not for identity', async () => {
+    const raw = (encoding: string) =>
+      new Promise<{ headers: IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
+        const req = request(`${s.url}/metrics`, { headers: { authorization: `Bearer ${apiKey}`, 'accept-encoding': encoding } }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    const zipped = await raw('gzip');
+    assert.equal(zipped.headers['content-encoding'], 'gzip');
+    assert.equal(zipped.headers['content-type'], 'text/plain; version=0.0.4; charset=utf-8');
+    const e = parseExposition(gunzipSync(zipped.body).toString('utf8'));
+    assert.equal(sampleOf(e, 'komari_node_online', { uuid: web.uuid }), 1);
+    for (const encoding of ['identity', 'gzip;q=0']) {
+      const plain = await raw(encoding);
+      assert.equal(plain.headers['content-encoding'], undefined, encoding);
+      parseExposition(plain.body.toString('utf8'));
+    }
   });
 
   it('answers an admin session cookie too', async () => {

@@ -47,7 +47,8 @@ export function formatValue(v: number): string {
  * declared: the writer refuses to declare a name twice, which would be a programming error.
  */
 export class ExpositionWriter {
-  readonly #lines: string[] = [];
+  /** one string grown by `+=`: V8 keeps it as a rope and flattens it once, faster than joining 30,000 lines */
+  #text = '';
   readonly #declared = new Set<string>();
   #current: Family | undefined;
 
@@ -55,7 +56,7 @@ export class ExpositionWriter {
     if (this.#declared.has(f.name)) throw new Error(`metric family ${f.name} declared twice`);
     this.#declared.add(f.name);
     this.#current = f;
-    this.#lines.push(`# HELP ${f.name} ${escapeHelp(f.help)}`, `# TYPE ${f.name} ${f.type}`);
+    this.#text += `# HELP ${f.name} ${escapeHelp(f.help)}\n# TYPE ${f.name} ${f.type}\n`;
     return this;
   }
 
@@ -63,7 +64,7 @@ export class ExpositionWriter {
   sample(labels: string, value: number): this {
     const name = this.#current?.name;
     if (!name) throw new Error('a sample before any metric family');
-    this.#lines.push(labels ? `${name}{${labels}} ${formatValue(value)}` : `${name} ${formatValue(value)}`);
+    this.#text += labels ? `${name}{${labels}} ${formatValue(value)}\n` : `${name} ${formatValue(value)}\n`;
     return this;
   }
 
@@ -73,6 +74,6 @@ export class ExpositionWriter {
   }
 
   text(): string {
-    return this.#lines.length === 0 ? '' : `${this.#lines.join('\n')}\n`;
+    return this.#text;
   }
 }
