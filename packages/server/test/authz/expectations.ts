@@ -110,6 +110,7 @@ export const restRoutes: Record<string, Expectation> = {
   'GET /api/me': everyone,
   'GET /api/public': everyone,
   'GET /api/version': everyone,
+  'GET /metrics': adminOnly,
   'GET /api/nodes': everyone,
   'GET /api/recent/:uuid': everyone,
   'GET /api/records/load': { ...everyone, probe: { query: 'uuid={node}' } },
