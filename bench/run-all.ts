@@ -8,7 +8,7 @@
 import { spawn } from 'node:child_process';
 import { loadavg } from 'node:os';
 
-const benches = ['ingest', 'fanout', 'history', 'storage', 'micro', 'agent', 'web-dashboard', 'attack-report-flood', 'attack-sockets', 'alerts', 'offline-alert', 'backup', 'komari-import', 'file-transfer', 'theme-install'] as const;
+const benches = ['ingest', 'fanout', 'history', 'storage', 'micro', 'agent', 'web-dashboard', 'attack-report-flood', 'attack-sockets', 'alerts', 'offline-alert', 'backup', 'komari-import', 'file-transfer', 'theme-install', 'metrics-scrape'] as const;
 const limitMs = 30 * 60_000;
 /** Sizes for the run of every benchmark where a benchmark's own default is its budget run. */
 const smallArgs: Record<string, string[]> = {
@@ -19,6 +19,7 @@ const smallArgs: Record<string, string[]> = {
   alerts: ['--nodes', '2000'],
   'komari-import': ['--nodes', '20'],
   'file-transfer': ['--mib', '256'],
+  'metrics-scrape': ['--requests', '100'],
 };
 
 function run(name: string, args: string[]): Promise<number> {

@@ -17,6 +17,7 @@ import type { HistoryRecorder } from './history/recorder.ts';
 import type { RestoreService } from './backup/restore-service.ts';
 import type { OAuthService } from './oauth/oauth-service.ts';
 import type { PingService } from './ping/service.ts';
+import type { ServerMeters } from './prometheus/server-meters.ts';
 import type { LiveView } from './realtime/live-view.ts';
 import type { ViewerSockets } from './realtime/viewer-sockets.ts';
 import type { MethodRegistry } from './rpc/registry.ts';
@@ -85,6 +86,8 @@ export interface AppContext {
   files: FileManager;
   /** managed items of theme manifests, parsed once per file version (themes/settings/) */
   themeManifests: ManifestItems;
+  /** what `/metrics` counts about the server itself: reports ingested, event-loop delay, database size */
+  meters: ServerMeters;
   /** TESTS ONLY (http-client/test-hooks.ts): absent in the running server */
   outboundForTests?: OutboundTestHooks;
 }

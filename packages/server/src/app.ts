@@ -53,6 +53,8 @@ import { registerOpenApiRoute } from './openapi/route.ts';
 import { registerClientsFeed } from './realtime/clients-feed.ts';
 import { dispatchCommand } from './agents/dispatch.ts';
 import { PingService } from './ping/service.ts';
+import { registerPrometheusRoute } from './prometheus/route.ts';
+import { ServerMeters } from './prometheus/server-meters.ts';
 import { LiveView } from './realtime/live-view.ts';
 import { ViewerSockets } from './realtime/viewer-sockets.ts';
 import { MethodRegistry } from './rpc/registry.ts';
@@ -162,6 +164,7 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
       limits: limits.history,
       dispatch: (uuid, cmd) => dispatchCommand(ctx, uuid, cmd, { localOnly: true }),
       isLeader: () => cluster.isLeader(),
+      recentWindow: limits.prometheus.pingLossWindow,
     }),
     terminal: new TerminalBroker(audit, fastify.log, limits.terminal),
     terminalRelay: undefined as unknown as TerminalRelay,
@@ -177,6 +180,7 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
     restore: undefined as unknown as RestoreService,
     fileGrants: new FileGrants(clock),
     files: createFileManager(limits.files, clock),
+    meters: new ServerMeters({ bus, files: store.files, clock, limits: limits.prometheus }),
     themeManifests: new ManifestItems(defaultThemeRoot(config), installedThemesRoot(config), limits.themeSettings.maxManifestBytes),
     outboundForTests: opts.outboundForTests,
   };
@@ -241,6 +245,7 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
   registerThemeRoutes(fastify, ctx, new ThemeFiles(defaultThemeRoot(config), installedThemesRoot(config)), dataDir);
   registerGeoipRoutes(fastify, ctx);
   registerOpenApiRoute(fastify, ctx, routes, bindings);
+  registerPrometheusRoute(fastify, ctx);
 
   jobs.add(
     { name: 'maintenance', everyMs: maintenanceEveryMs, run: () => runMaintenance(ctx), leaderOnly: true },
@@ -258,6 +263,7 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
     await jobs.stop();
     await ctx.alerts.stop();
     ctx.viewers.stop();
+    ctx.meters.stop();
     // Reports accepted before shutdown are written before the store closes; both at once, so a
     // database that does not answer costs one stall, and one failing does not skip the other.
     const stopped = await Promise.allSettled([ctx.history.stop(), ctx.ping.stop()]);

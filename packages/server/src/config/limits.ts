@@ -4,6 +4,7 @@ import { type ThemeDownloadLimits, type ThemeInstallLimits, type ThemeServingLim
 import { defaultClusterLimits, type ClusterLimits } from '../cluster/limits.ts';
 import { defaultFileLimits, type FileLimits } from '../files/limits.ts';
 import { defaultHistoryLimits, type HistoryLimits } from '../history/limits.ts';
+import { defaultPrometheusLimits, type PrometheusLimits } from '../prometheus/limits.ts';
 import { defaultPgPoolLimits, type PgPoolLimits } from '../store/postgres/pool-limits.ts';
 import { defaultTerminalLimits, type TerminalLimits } from '../terminal/limits.ts';
 import type { TokenBucketRule } from '../util/token-buckets.ts';
@@ -239,6 +240,8 @@ export interface ServerLimits {
   history: HistoryLimits;
   /** PostgreSQL's connect and query timeouts: requests fail fast while it is down */
   postgres: PgPoolLimits;
+  /** `GET /metrics` (prometheus/): the ping loss window, how fresh the database size and event-loop lag are */
+  prometheus: PrometheusLimits;
   /** themes' saved settings (themes/settings/); every visitor's `/api/public` carries the active theme's */
   themeSettings: ThemeSettingsLimits;
   /** themes installed from a URL or a GitHub release (themes/import/, http-client/) */
@@ -364,6 +367,7 @@ export const defaultServerLimits: ServerLimits = {
   cluster: defaultClusterLimits,
   history: defaultHistoryLimits,
   postgres: defaultPgPoolLimits,
+  prometheus: defaultPrometheusLimits,
   themeSettings: defaultThemeSettingsLimits,
   themeDownload: defaultThemeDownloadLimits,
 };

@@ -71,8 +71,14 @@ export class HistoryEngine implements HistoryRecorder {
     });
   }
 
+  lastFlush: { durationMs: number; at: number } | undefined;
+
   get unwritten(): number {
     return this.#queue.size;
+  }
+
+  get droppedTotal(): number {
+    return this.#schedule.droppedTotal;
   }
 
   record(uuid: string, report: Report, at: number): void {
@@ -160,6 +166,8 @@ export class HistoryEngine implements HistoryRecorder {
     const now = this.#deps.clock.now();
     for (const node of this.#nodes.values()) closeLadder(node, now, this.#ladder);
     this.#schedule.noteDropped(this.#queue.takeDropped(), this.#queue.capacity);
+    const started = performance.now();
     await this.#queue.flush(copyBucket, (rows) => this.#deps.store.history.write(rows), { stallMs });
+    this.lastFlush = { durationMs: performance.now() - started, at: this.#deps.clock.now() };
   }
 }

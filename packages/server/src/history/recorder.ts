@@ -21,6 +21,10 @@ export interface HistoryRecorder {
   release(uuid: string): void;
   /** Buckets waiting to be written: at most limits.history.bufferBuckets. */
   readonly unwritten: number;
+  /** the last flush that succeeded: how long it took and when it ended (ms), for `/metrics` */
+  readonly lastFlush: { durationMs: number; at: number } | undefined;
+  /** buckets the full write buffer dropped since start (each also logged) */
+  readonly droppedTotal: number;
   /** Writes everything pending, open buckets included, in transactions; throws when the database fails (all kept). */
   flush(): Promise<void>;
   /** Deletes rows past their tier's retention; returns how many. Runs at start and on a schedule. */

@@ -4,6 +4,7 @@ import { AppError } from '../errors.ts';
 import type { HistoryLimits } from '../history/limits.ts';
 import type { PingTaskFields, PingTaskRow, Store } from '../store/types.ts';
 import { PingHistory } from './engine.ts';
+import { RecentPings } from './recent.ts';
 import { PingScheduler, type Dispatch } from './scheduler.ts';
 
 export interface PingServiceDeps {
@@ -17,6 +18,8 @@ export interface PingServiceDeps {
   isLeader?: () => boolean;
   /** limits.history */
   limits?: Partial<HistoryLimits>;
+  /** results per series the recent loss ratio of `/metrics` covers (limits.prometheus.pingLossWindow) */
+  recentWindow?: number;
 }
 
 function notFound(ids: readonly number[]): AppError {
@@ -32,6 +35,8 @@ export class PingService {
   readonly history: PingHistory;
   /** per-node ping summaries of common:getNodesLatestStatus, cached as Komari does */
   readonly summaryCache = new Map<string, { until: number; value: Record<string, unknown> }>();
+  /** the last results of each series, in memory, for `/metrics` */
+  readonly recent: RecentPings;
   readonly #deps: PingServiceDeps;
   readonly #scheduler: PingScheduler;
   #tasks: readonly PingTaskRow[] = [];
@@ -49,6 +54,7 @@ export class PingService {
       isLeader: deps.isLeader,
     });
     this.#scheduler = new PingScheduler(deps.dispatch);
+    this.recent = new RecentPings(deps.recentWindow ?? 100);
   }
 
   /** Every task, ordered by weight then id. */
@@ -83,6 +89,7 @@ export class PingService {
   record(taskId: number, uuid: string, value: number): boolean {
     if (!this.#byId.has(taskId)) return false;
     this.history.record(taskId, uuid, value, this.#deps.clock.now());
+    this.recent.record(taskId, uuid, value);
     return true;
   }
 
@@ -110,7 +117,10 @@ export class PingService {
     } finally {
       await this.reload();
     }
-    for (const id of new Set(ids)) await this.history.forget({ task: id });
+    for (const id of new Set(ids)) {
+      this.recent.forgetTask(id);
+      await this.history.forget({ task: id });
+    }
   }
 
   async order(weights: ReadonlyMap<number, number>): Promise<void> {
@@ -128,6 +138,7 @@ export class PingService {
   async forgetNode(uuid: string): Promise<void> {
     if ((await this.#deps.store.ping.tasks.removeClient(uuid)) > 0) await this.reload();
     this.summaryCache.delete(uuid);
+    this.recent.forgetNode(uuid);
     await this.history.forget({ node: uuid });
   }
 

@@ -110,6 +110,13 @@ export class LiveView {
     this.#update(uuid);
   }
 
+  /** Agent sockets registered here, by protocol (`/metrics`); a fleet's worth of map entries. */
+  socketCounts(): { v1: number; v2: number } {
+    let v1 = 0;
+    for (const conn of this.#sockets.values()) if (conn.protocol === 1) v1++;
+    return { v1, v2: this.#sockets.size - v1 };
+  }
+
   socketOf(uuid: string): AgentConnection | undefined {
     return this.#sockets.get(uuid);
   }

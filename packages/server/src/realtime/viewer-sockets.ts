@@ -58,6 +58,11 @@ export class ViewerSockets {
     return this.#guests;
   }
 
+  /** viewer sockets open now, admins' included */
+  get open(): number {
+    return this.#watched.size;
+  }
+
   /** Checked before the upgrade: may one more guest socket from `ip` open? */
   refusal(ip: string): Refusal | undefined {
     if ((this.#guestsPerGroup.get(addressGroup(ip)) ?? 0) >= this.#limits.maxGuestSocketsPerIp) {

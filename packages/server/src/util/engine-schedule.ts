@@ -65,6 +65,11 @@ export class EngineSchedule {
     this.#pruneTimer.unref();
   }
 
+  /** buckets the full buffer dropped since start (`/metrics`) */
+  get droppedTotal(): number {
+    return this.#droppedTotal;
+  }
+
   /** Logs buckets the full buffer dropped (`dropped` since the last call), with the total since start. */
   noteDropped(dropped: number, capacity: number): void {
     if (dropped === 0) return;

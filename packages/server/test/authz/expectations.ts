@@ -111,6 +111,7 @@ export const restRoutes: Record<string, Expectation> = {
   'GET /api/public': everyone,
   'GET /api/version': everyone,
   'GET /api/openapi.json': everyone,
+  'GET /metrics': adminOnly,
   'GET /api/nodes': everyone,
   'GET /api/recent/:uuid': everyone,
   'GET /api/records/load': { ...everyone, probe: { query: 'uuid={node}' } },
