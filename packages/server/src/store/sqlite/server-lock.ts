@@ -1,5 +1,5 @@
-import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { isPostgresUrl } from '../postgres/connection.ts';
 import { selfIdentity, stillRunning, type ProcessIdentity } from './process-identity.ts';
@@ -72,6 +72,8 @@ function createExclusive(path: string, me: ProcessIdentity): boolean {
 export function acquireServerLock(db: string, now: Date): ServerLock {
   if (db === ':memory:' || isPostgresUrl(db)) return noLock;
   const path = `${resolve(db)}.lock`;
+  // the first start creates the database's folder (store/sqlite/open.ts); the lock comes first
+  mkdirSync(dirname(path), { recursive: true });
   const me = selfIdentity(now);
   let tookOver: ProcessIdentity | undefined;
   for (let attempt = 0; attempt < 3; attempt++) {
