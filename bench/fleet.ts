@@ -8,7 +8,8 @@
  *   node bench/fleet.ts --url http://127.0.0.1:25774 --api-key <key> --agents 200 --duration 10
  *
  * The benchmarks fork it with BENCH_FLEET (JSON options) and an IPC channel: it says
- * `{type: 'running'}` once every agent is connected and reporting starts.
+ * `{type: 'running'}` once every agent is connected and reporting starts, and stops reporting
+ * early on `{type: 'stop'}` (a window that ran late on a busy machine still has its fleet).
  */
 import { Child } from './lib/child.ts';
 import { readFlags } from './lib/args.ts';
@@ -68,6 +69,9 @@ async function adminPost(http: HttpClient, o: FleetOptions, path: string, body: 
   return JSON.parse(res.text);
 }
 
+/** Set by a `{type: 'stop'}` message: the schedule ends at once (the benchmark's window is over). */
+let stopRequested = false;
+
 /** Sends every report when its slot comes: agent i at t0 + i/N·interval + k·interval. */
 async function runSchedule(agents: readonly SimAgent[], o: FleetOptions): Promise<number[]> {
   const lags: number[] = [];
@@ -81,13 +85,13 @@ async function runSchedule(agents: readonly SimAgent[], o: FleetOptions): Promis
       const now = performance.now();
       for (;;) {
         const due = t0 + k * o.intervalMs + j * slot;
-        if (due >= end) return resolve();
+        if (due >= end || stopRequested) return resolve();
         if (due > now) break;
         lags.push(now - due);
         agents[j]!.report();
         if (++j === agents.length) [j, k] = [0, k + 1];
       }
-      setTimeout(loop, Math.max(0, t0 + k * o.intervalMs + j * slot - performance.now()));
+      setTimeout(loop, Math.min(100, Math.max(0, t0 + k * o.intervalMs + j * slot - performance.now())));
     };
     loop();
   });
@@ -154,6 +158,9 @@ if (import.meta.main) {
     process.exit(2);
   }, 60_000 + o.agents * 20 + o.durationMs + 30_000);
   process.on('disconnect', () => process.exit(3));
+  process.on('message', (m: { type?: string }) => {
+    if (m?.type === 'stop') stopRequested = true;
+  });
   runFleet(o).then(
     (result) => {
       clearTimeout(deadline);
