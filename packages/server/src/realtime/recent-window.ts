@@ -114,20 +114,26 @@ export class RecentWindow {
   #lastMessage = '';
   /** the extras of the records that have them, oldest first */
   #extras: Extras[] = [];
+  /** the newest report's extras (kept when the window itself has dropped every report) */
+  #lastExtras: Extras | undefined;
+  /** whether the newest report was kept whole (not cut to its numbers), so newest() gives it back */
+  #lastWhole = false;
 
   constructor(limits: RecentWindowLimits) {
     this.#limits = limits;
   }
 
-  push(s: StampedReport): void {
+  /** Keeps a report; false when it could not keep it whole (newest() does not give it back then). */
+  push(s: StampedReport): boolean {
     const { maxReportsPerNode, maxBytesPerNode } = this.#limits;
-    if (maxReportsPerNode < 1 || maxNumberBytes > maxBytesPerNode) return;
+    if (maxReportsPerNode < 1 || maxNumberBytes > maxBytesPerNode) return (this.#lastWhole = false);
     const v = numbersOf(s, scratch);
     let message = s.report.message;
     let extras = extrasOf(s.report);
     let p = plan(v, this.#ends, width, message, this.#lastMessage, extras !== undefined, planned);
     // texts too big for the whole budget: the report is kept as its numbers
-    if (p.bytes + (extras?.held ?? 0) > maxBytesPerNode) {
+    const whole = p.bytes + (extras?.held ?? 0) <= maxBytesPerNode;
+    if (!whole) {
       [message, extras] = ['', undefined];
       p = plan(v, this.#ends, width, message, this.#lastMessage, false, planned);
     }
@@ -139,8 +145,20 @@ export class RecentWindow {
     this.#ends.set(v, width);
     this.#lastMessage = message;
     if (extras) this.#extras.push(extras);
+    this.#lastExtras = extras;
+    this.#lastWhole = whole;
     this.#count++;
     this.#bytes += bytes;
+    return whole;
+  }
+
+  /**
+   * The newest report pushed, rebuilt from its numbers (kept even once the window has dropped it),
+   * when it was kept whole: the live view's latest report without holding its object tree.
+   */
+  newest(uuid: string): StampedReport | undefined {
+    if (!this.#lastWhole) return undefined;
+    return reportOf(uuid, this.#ends.subarray(width), this.#lastMessage, this.#lastExtras);
   }
 
   /** Drops reports received before `since` (ms). */
