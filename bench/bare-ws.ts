@@ -10,6 +10,7 @@ import http from 'node:http';
 import { getHeapSpaceStatistics, writeHeapSnapshot } from 'node:v8';
 import { gunzipSync } from 'node:zlib';
 import { WebSocketServer, type RawData } from 'ws';
+import { agentDeflateOptions } from '../packages/server/src/agents/v2/deflate-options.ts';
 import { serveRequests } from './lib/child.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -51,10 +52,10 @@ const server = http.createServer((req, res) => {
   req.on('data', (c: Buffer) => chunks.push(c));
   req.on('end', () => answerPost(req, Buffer.concat(chunks), res));
 });
-// Same compression terms as komari-ts: deflate accepted on the v2 path only.
+// Same compression terms as komari-ts (its very options object): deflate accepted on the v2 path only.
 const v1 = new WebSocketServer({ noServer: true, perMessageDeflate: false });
 const compress = process.env.KOMARI_AGENT_WS_COMPRESSION !== '0';
-const v2 = new WebSocketServer({ noServer: true, perMessageDeflate: compress && { serverNoContextTakeover: true, clientNoContextTakeover: true } });
+const v2 = new WebSocketServer({ noServer: true, perMessageDeflate: compress && agentDeflateOptions });
 for (const wss of [v1, v2]) {
   wss.on('connection', (ws) => {
     ws.on('message', (d) => countReport(parse(textOf(d)), wss === v1));

@@ -102,7 +102,7 @@ async function runSchedule(agents: readonly SimAgent[], o: FleetOptions): Promis
         agents[j]!.report();
         if (++j === agents.length) [j, k] = [0, k + 1];
       }
-      setTimeout(loop, Math.max(0, t0 + k * o.intervalMs + j * slot - performance.now()));
+      setTimeout(loop, Math.min(100, Math.max(0, t0 + k * o.intervalMs + j * slot - performance.now())));
     };
     loop();
   });

@@ -77,7 +77,8 @@ interface Phase {
 async function runPhase(t: Target, withViewer: boolean): Promise<Phase> {
   const fleet = forkFleet({
     url: t.url, apiKey: t.apiKey, agents: f.agents, intervalMs: f.interval * 1000, mix: f.mix,
-    durationMs: (f.warmup + f.duration + 1) * 1000, pingTasks: f['ping-tasks'], pingIntervalS: f['ping-interval'],
+    // the window ends it (`stop` below); the duration is only the bound if that never comes
+    durationMs: (f.warmup + f.duration + 120) * 1000, pingTasks: f['ping-tasks'], pingIntervalS: f['ping-interval'],
   });
   await fleet.waitFor('running', 60_000 + f.agents * 20);
   const viewer = withViewer ? await LatencyViewer.open(t.url, f['poll-ms']) : undefined;
@@ -93,6 +94,7 @@ async function runPhase(t: Target, withViewer: boolean): Promise<Phase> {
   await t.end?.();
   const rssMax = rss.stop();
   const seconds = (pb.at - pa.at) / 1000;
+  fleet.proc.send({ type: 'stop' });
   await fleet.exit(30_000);
   viewer?.close();
   const acceptedPerS = (b.accepted! - a.accepted!) / seconds;

@@ -14,5 +14,8 @@ npm run --silent build:web >/dev/null
 # The local agent runs from its bundle (half the memory of the .ts source); rebuilt when stale.
 node packages/agent/scripts/build.ts --if-stale >/dev/null || echo "agent build failed: the local agent runs from source" >&2
 export KOMARI_LOCAL_AGENT="${KOMARI_LOCAL_AGENT:-1}"
-# Node flags: packages/server/src/config/node-flags.ts says why (a 32 MiB young generation).
+# Node flags and malloc settings: packages/server/src/config/node-flags.ts says why (a 32 MiB young
+# generation; fewer, less fragmented malloc arenas).
+export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
+export MALLOC_MMAP_THRESHOLD_="${MALLOC_MMAP_THRESHOLD_:-131072}"
 exec node --max-semi-space-size=16 packages/server/src/cli.ts server "$@"

@@ -1,8 +1,11 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { serverNodeFlags } from '../../packages/server/src/config/node-flags.ts';
+import { serverMallocEnv, serverNodeFlags } from '../../packages/server/src/config/node-flags.ts';
 import { Child } from './child.ts';
+
+/** The server's malloc settings (as scripts/start.sh exports them); BENCH_SERVER_MALLOC=- leaves glibc's defaults, to compare. */
+const mallocEnv = (): Record<string, string> => (process.env.BENCH_SERVER_MALLOC === '-' ? {} : { ...serverMallocEnv });
 
 /** The server's own flags (as scripts/start.sh runs it); BENCH_SERVER_FLAGS replaces them ("-": none), to compare. */
 function serverFlags(): string[] {
@@ -44,7 +47,7 @@ export async function startServerChild(o: ServerChildOptions = {}): Promise<Serv
   // profiles outlive the run: they are the evidence BENCHMARKS.md cites
   const keepDir = join(tmpdir(), 'komari-bench-profiles');
   mkdirSync(keepDir, { recursive: true });
-  const child = new Child(new URL('./server-child.ts', import.meta.url).pathname, [], { env: { ...o.env, BENCH_DB: db, BENCH_DIR: dir }, execArgv: serverFlags() });
+  const child = new Child(new URL('./server-child.ts', import.meta.url).pathname, [], { env: { ...mallocEnv(), ...o.env, BENCH_DB: db, BENCH_DIR: dir }, execArgv: serverFlags() });
   const ready = await child.waitFor('ready', 60_000);
   return {
     child,

@@ -189,6 +189,6 @@ describe('v2 agent endpoint: refusals and malformed input', () => {
     raw.write(Buffer.concat([Buffer.from([0xc1, 0x80 | payload.length]), mask, masked]));
     const closed = await agent.closed;
     assert.notEqual(closed.code, 1000);
-    assert.equal(stored(a.uuid), before);
+    assert.deepEqual(stored(a.uuid), before);
   });
 });

@@ -59,6 +59,21 @@ describe('v2 agents: WebSocket with permessage-deflate and POST with gzip bodies
     await agent.close();
   });
 
+  it('a compressed socket report larger than the inflate chunk (4 KiB), sent in fragments, arrives whole', async () => {
+    const agent = await V2SocketAgent.connect(s, wsNode.token);
+    // text that deflate cannot shrink much, so both the compressed and the inflated message span several chunks
+    let x = 7;
+    const message = Array.from({ length: 3900 }, () => String.fromCharCode(33 + ((x = (x * 48271) % 2147483647) % 90))).join('');
+    const text = JSON.stringify({ jsonrpc: '2.0', method: 'agent.report', params: { report: sampleReport({ uptime: 4242, message }) } });
+    const cut = Math.floor(text.length / 3);
+    agent.ws.send(text.slice(0, cut), { fin: false });
+    agent.ws.send(text.slice(cut, 2 * cut), { fin: false });
+    agent.ws.send(text.slice(2 * cut), { fin: true });
+    await eventually(async () => (await feedOf(s.url)).data[wsNode.uuid]?.uptime === 4242);
+    assert.equal((await feedOf(s.url)).data[wsNode.uuid].message, message);
+    await agent.close();
+  });
+
   it('closing the v2 socket turns its node offline at once: socket reports do not hold the 35 s presence', async () => {
     const agent = await V2SocketAgent.connect(s, wsNode.token);
     agent.send({ jsonrpc: '2.0', method: 'agent.report', params: { report: sampleReport() } });

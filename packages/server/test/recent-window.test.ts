@@ -40,14 +40,18 @@ describe('the recent window packed as numbers', () => {
     assert.equal(JSON.stringify(reportWire(back!, { withUuid: false })), JSON.stringify(reportWire(stamp('n1', rich, 2), { withUuid: false })));
   });
 
-  it('keeps a report whose only text is its message as that string, and gives it back unchanged', () => {
+  it("keeps a message in its report's record, and a repeated one as a reference to the one before", () => {
     const w = new RecentWindow(defaultServerLimits.recent);
     const probe = report(3, { message: 'k17:1796659095558' });
     w.push(stamp('n1', probe, 5));
-    // 19 numbers and the string (16 + its length): no object around it, no cpu object kept
-    assert.equal(w.bytes, 19 * 8 + 16 + probe.message.length);
-    const [back] = w.reports('n1');
+    const first = w.bytes;
+    // fewer bytes than the 19 doubles alone, the message's 17 UTF-8 bytes included
+    assert.ok(first < 19 * 8, `${first} bytes`);
+    w.push(stamp('n1', report(4, { message: probe.message }), 1005));
+    assert.ok(w.bytes - first < first - probe.message.length, `the repeat took ${w.bytes - first} bytes`);
+    const [back, again] = w.reports('n1');
     assert.deepEqual(back!.report, probe);
+    assert.equal(again!.report.message, probe.message);
     assert.equal(JSON.stringify(reportWire(back!, { withUuid: true, cpuZeroAs: 0.01 })), JSON.stringify(reportWire(stamp('n1', probe, 5), { withUuid: true, cpuZeroAs: 0.01 })));
   });
 

@@ -58,9 +58,9 @@ export function ingestReport(app: AppContext, uuid: string, received: Report, op
   // A request that passed the gate just before its node was deleted must not bring it back.
   if (app.live.isDeleted(uuid)) throw AppError.notFound('client deleted', uuid);
   const report = boundReport(received, app.limits.report);
-  const prev = app.live.latest(uuid);
+  const prevAt = app.live.latestAt(uuid);
   const now = app.clock.now();
-  const at = prev && prev.at >= now ? prev.at + 1 : now;
+  const at = prevAt !== undefined && prevAt >= now ? prevAt + 1 : now;
   app.history.record(uuid, report, at);
   const stamped = stamp(uuid, report, at);
   app.live.record(stamped);

@@ -106,8 +106,8 @@ export class FeedPayloads {
     const live = this.#app.live;
     const visible = (uuid: string) => !hidden.has(uuid) && (only === undefined || uuid === only);
     const online = live.onlineUuids().filter(visible);
-    const reports = [...live.latestAll()].filter((s) => visible(s.uuid)).sort((a, b) => (a.uuid < b.uuid ? -1 : 1));
-    return `{"data":{"online":${JSON.stringify(online)},"data":{${reports.map((s) => s.feedEntry).join(',')}}},"status":"success"}`;
+    const uuids = [...live.latestUuids()].filter(visible).sort();
+    return `{"data":{"online":${JSON.stringify(online)},"data":{${uuids.map((uuid) => live.latestFeedEntry(uuid)).join(',')}}},"status":"success"}`;
   }
 }
 

@@ -1,47 +1,46 @@
 import type { Report } from '@komari-ts/protocol';
 import type { ServerLimits } from '../config/limits.ts';
+import { atOf, maxNumberBytes, plan, RecordReader, repeatsMessage, width, write, type Planned } from './report-codec.ts';
 import { StampedReport } from './stamped-report.ts';
 
-/** The numeric fields of a report, in the order they are packed (schema order inside each part). */
-const width = 19;
-const numberBytes = width * Float64Array.BYTES_PER_ELEMENT;
-/** V8's cost of a small object and of a string header, roughly: the byte budget is an estimate */
+/** V8's cost of a small object and of a string header, roughly: the extras' share of the budget is an estimate */
 const objectBytes = 64;
 const stringHeaderBytes = 16;
-const firstCapacity = 64;
+/** the first buffer: a few reports; #room() sizes it to what the window holds */
+const firstBufferBytes = 512;
 
 export type RecentWindowLimits = Pick<ServerLimits['recent'], 'maxReportsPerNode' | 'maxBytesPerNode'>;
 
-/** What a report carries beyond the numbers (cpu name, gpu, message, …), and what it holds. */
+/** What a report carries beyond its numbers and message (cpu name, gpu, method), and what it holds. */
 interface Extras {
   cpu: Report['cpu'];
-  message: string;
   gpu?: Report['gpu'];
   method?: string;
   held: number;
 }
 
-function pack(d: Float64Array, i: number, s: StampedReport): void {
+function numbersOf(s: StampedReport, d: Float64Array): Float64Array {
   const r = s.report;
-  d[i] = s.at;
-  d[i + 1] = r.cpu.usage;
-  d[i + 2] = r.ram.total;
-  d[i + 3] = r.ram.used;
-  d[i + 4] = r.swap.total;
-  d[i + 5] = r.swap.used;
-  d[i + 6] = r.load.load1;
-  d[i + 7] = r.load.load5;
-  d[i + 8] = r.load.load15;
-  d[i + 9] = r.disk.total;
-  d[i + 10] = r.disk.used;
-  d[i + 11] = r.network.up;
-  d[i + 12] = r.network.down;
-  d[i + 13] = r.network.totalUp;
-  d[i + 14] = r.network.totalDown;
-  d[i + 15] = r.connections.tcp;
-  d[i + 16] = r.connections.udp;
-  d[i + 17] = r.uptime;
-  d[i + 18] = r.process;
+  d[0] = s.at;
+  d[1] = r.cpu.usage;
+  d[2] = r.ram.total;
+  d[3] = r.ram.used;
+  d[4] = r.swap.total;
+  d[5] = r.swap.used;
+  d[6] = r.load.load1;
+  d[7] = r.load.load5;
+  d[8] = r.load.load15;
+  d[9] = r.disk.total;
+  d[10] = r.disk.used;
+  d[11] = r.network.up;
+  d[12] = r.network.down;
+  d[13] = r.network.totalUp;
+  d[14] = r.network.totalDown;
+  d[15] = r.connections.tcp;
+  d[16] = r.connections.udp;
+  d[17] = r.uptime;
+  d[18] = r.process;
+  return d;
 }
 
 /** What V8 holds for `text`: one byte a unit when every unit fits Latin-1, else two. */
@@ -59,95 +58,119 @@ function gpuBytes(gpu: Report['gpu']): number {
   return n;
 }
 
-/**
- * What the window keeps of a report beyond its numbers: nothing for a plain one; the `message`
- * string alone when that is its only text (no object and no `cpu` around it: ~100 bytes a report
- * less, as a heap snapshot counted); an Extras otherwise.
- */
-type Kept = Extras | string | undefined;
-
-function keptOf(r: Report): Kept {
-  const { cpu, message, gpu, method } = r;
-  const bareCpu = cpu.name === undefined && cpu.cores === undefined && cpu.arch === undefined;
-  if (gpu === undefined && method === undefined && bareCpu) return message === '' ? undefined : message;
-  const held = 2 * objectBytes + textBytes(message) + textBytes(cpu.name) + textBytes(cpu.arch) + textBytes(method) + gpuBytes(gpu);
-  return { cpu, message, gpu, method, held };
+/** The extras of a report, or undefined for a plain one (usage is its only cpu figure, no GPU, no method). */
+function extrasOf(r: Report): Extras | undefined {
+  const { cpu, gpu, method } = r;
+  if (gpu === undefined && method === undefined && cpu.name === undefined && cpu.cores === undefined && cpu.arch === undefined) return undefined;
+  return { cpu, gpu, method, held: 2 * objectBytes + textBytes(cpu.name) + textBytes(cpu.arch) + textBytes(method) + gpuBytes(gpu) };
 }
 
-const heldOf = (k: Kept) => (k === undefined ? 0 : typeof k === 'string' ? textBytes(k) : k.held);
-
-function unpack(uuid: string, d: Float64Array, i: number, kept: Kept): StampedReport {
-  const v = (k: number) => d[i + k]!;
-  const extras = typeof kept === 'string' ? undefined : kept;
+function reportOf(uuid: string, v: Float64Array, message: string, extras: Extras | undefined): StampedReport {
   const report: Report = {
-    cpu: extras ? { ...extras.cpu, usage: v(1) } : { usage: v(1) },
-    ram: { total: v(2), used: v(3) },
-    swap: { total: v(4), used: v(5) },
-    load: { load1: v(6), load5: v(7), load15: v(8) },
-    disk: { total: v(9), used: v(10) },
-    network: { up: v(11), down: v(12), totalUp: v(13), totalDown: v(14) },
-    connections: { tcp: v(15), udp: v(16) },
-    uptime: v(17),
-    process: v(18),
-    message: typeof kept === 'string' ? kept : (extras?.message ?? ''),
+    cpu: extras ? { ...extras.cpu, usage: v[1]! } : { usage: v[1]! },
+    ram: { total: v[2]!, used: v[3]! },
+    swap: { total: v[4]!, used: v[5]! },
+    load: { load1: v[6]!, load5: v[7]!, load15: v[8]! },
+    disk: { total: v[9]!, used: v[10]! },
+    network: { up: v[11]!, down: v[12]!, totalUp: v[13]!, totalDown: v[14]! },
+    connections: { tcp: v[15]!, udp: v[16]! },
+    uptime: v[17]!,
+    process: v[18]!,
+    message,
   };
   if (extras?.gpu) report.gpu = extras.gpu;
   if (extras?.method !== undefined) report.method = extras.method;
-  return new StampedReport(uuid, report, v(0));
+  return new StampedReport(uuid, report, v[0]!);
 }
 
+// Scratch space shared by every window (one report is packed or read at a time, synchronously):
+// per window it would be ~400 bytes a node more.
+const scratch = new Float64Array(width);
+const planned: Planned = { tags: new Uint8Array(width), textBytes: 0, textTag: 0, bytes: 0 };
+const reader = new RecordReader();
+
 /**
- * One node's reports of the last minute, packed as numbers: 19 doubles a report instead of a
- * tree of objects (~150 bytes against ~1.2 KB), so 10,000 agents at 1 s keep ~100 MB for
- * `/api/recent` rather than ~760 MB (BENCHMARKS.md). Reports with text or GPU figures keep those
- * beside the numbers. Whatever the agent sends, the window holds at most `maxReportsPerNode`
- * reports and `maxBytesPerNode` bytes (estimated as V8 holds them); the oldest go first.
+ * One node's reports of the last minute, in one byte buffer: each report a record of its numbers
+ * as differences from the report before (report-codec.ts) and its message, ~55 bytes for an
+ * official agent's report instead of 19 doubles and a string (~190 bytes), and instead of a tree
+ * of objects (~1.2 KB). `#ends` holds the numbers of the report before the oldest record and of
+ * the newest, so the oldest can be dropped and a new one appended without reading the others. Reports with cpu
+ * details, GPU figures or a method keep those as objects beside the buffer. Whatever the agent
+ * sends, the window holds at most `maxReportsPerNode` reports and `maxBytesPerNode` bytes (the
+ * records' bytes and the extras as V8 holds them); the oldest go first.
  */
 export class RecentWindow {
   readonly #limits: RecentWindowLimits;
-  #data: Float64Array;
-  #extras: Kept[];
-  #start = 0;
+  #buf = new Uint8Array(firstBufferBytes);
+  #view = new DataView(this.#buf.buffer);
+  /** the records live in #buf[#head, #end) */
+  #head = 0;
+  #end = 0;
   #count = 0;
   #bytes = 0;
+  /** the numbers of the report before the oldest record [0, width), and of the newest [width, 2·width) */
+  readonly #ends = new Float64Array(2 * width);
+  #baseMessage = '';
+  #lastMessage = '';
+  /** the extras of the records that have them, oldest first */
+  #extras: Extras[] = [];
+  /** the newest report's extras (kept when the window itself has dropped every report) */
+  #lastExtras: Extras | undefined;
+  /** whether the newest report was kept whole (not cut to its numbers), so newest() gives it back */
+  #lastWhole = false;
 
   constructor(limits: RecentWindowLimits) {
     this.#limits = limits;
-    const capacity = Math.min(firstCapacity, limits.maxReportsPerNode);
-    this.#data = new Float64Array(capacity * width);
-    this.#extras = new Array<Kept>(capacity);
   }
 
-  get #capacity(): number {
-    return this.#extras.length;
-  }
-
-  push(s: StampedReport): void {
+  /** Keeps a report; false when it could not keep it whole (newest() does not give it back then). */
+  push(s: StampedReport): boolean {
     const { maxReportsPerNode, maxBytesPerNode } = this.#limits;
-    let extras = keptOf(s.report);
+    if (maxReportsPerNode < 1 || maxNumberBytes > maxBytesPerNode) return (this.#lastWhole = false);
+    const v = numbersOf(s, scratch);
+    let message = s.report.message;
+    let extras = extrasOf(s.report);
+    let p = plan(v, this.#ends, width, message, this.#lastMessage, extras !== undefined, planned);
     // texts too big for the whole budget: the report is kept as its numbers
-    if (numberBytes + heldOf(extras) > maxBytesPerNode) extras = undefined;
-    const bytes = numberBytes + heldOf(extras);
-    if (bytes > maxBytesPerNode || maxReportsPerNode < 1) return;
+    const whole = p.bytes + (extras?.held ?? 0) <= maxBytesPerNode;
+    if (!whole) {
+      [message, extras] = ['', undefined];
+      p = plan(v, this.#ends, width, message, this.#lastMessage, false, planned);
+    }
+    const bytes = p.bytes + (extras?.held ?? 0);
     while (this.#count >= maxReportsPerNode || this.#bytes + bytes > maxBytesPerNode) this.#dropOldest();
-    if (this.#count === this.#capacity) this.#grow();
-    const slot = (this.#start + this.#count) % this.#capacity;
-    pack(this.#data, slot * width, s);
-    this.#extras[slot] = extras;
+    this.#room(p.bytes);
+    write(this.#buf, this.#view, this.#end, p, v, this.#ends, width, message);
+    this.#end += p.bytes;
+    this.#ends.set(v, width);
+    this.#lastMessage = message;
+    if (extras) this.#extras.push(extras);
+    this.#lastExtras = extras;
+    this.#lastWhole = whole;
     this.#count++;
     this.#bytes += bytes;
+    return whole;
+  }
+
+  /**
+   * The newest report pushed, rebuilt from its numbers (kept even once the window has dropped it),
+   * when it was kept whole: the live view's latest report without holding its object tree.
+   */
+  newest(uuid: string): StampedReport | undefined {
+    if (!this.#lastWhole) return undefined;
+    return reportOf(uuid, this.#ends.subarray(width), this.#lastMessage, this.#lastExtras);
   }
 
   /** Drops reports received before `since` (ms). */
   trim(since: number): void {
-    while (this.#count > 0 && this.#data[this.#start * width]! < since) this.#dropOldest();
+    while (this.#count > 0 && this.#oldestAt() < since) this.#dropOldest();
   }
 
   get size(): number {
     return this.#count;
   }
 
-  /** What the kept reports hold, by the estimate `maxBytesPerNode` bounds. */
+  /** What the kept reports hold: their records' bytes and their extras as V8 holds them (`maxBytesPerNode` bounds it). */
   get bytes(): number {
     return this.#bytes;
   }
@@ -155,33 +178,58 @@ export class RecentWindow {
   /** Oldest first, as fresh StampedReports. */
   reports(uuid: string): StampedReport[] {
     const out: StampedReport[] = [];
-    for (let k = 0; k < this.#count; k++) {
-      const slot = (this.#start + k) % this.#capacity;
-      out.push(unpack(uuid, this.#data, slot * width, this.#extras[slot]));
+    const r = reader;
+    r.reset(this.#ends, 0, this.#baseMessage);
+    let extra = 0;
+    for (let off = this.#head; off < this.#end; ) {
+      off = r.step(this.#buf, this.#view, off);
+      out.push(reportOf(uuid, r.values, r.message, r.extras ? this.#extras[extra++] : undefined));
     }
     return out;
   }
 
-  #dropOldest(): void {
-    this.#bytes -= numberBytes + heldOf(this.#extras[this.#start]);
-    this.#extras[this.#start] = undefined;
-    this.#start = (this.#start + 1) % this.#capacity;
-    this.#count--;
+  /** the receive time of the oldest report */
+  #oldestAt(): number {
+    return atOf(this.#buf, this.#view, this.#head, this.#ends[0]!);
   }
 
-  /** Doubles the ring, never past `maxReportsPerNode`. */
-  #grow(): void {
-    const cap = this.#capacity;
-    const next = Math.min(cap * 2, this.#limits.maxReportsPerNode);
-    const data = new Float64Array(next * width);
-    const extras = new Array<Kept>(next);
-    for (let k = 0; k < this.#count; k++) {
-      const slot = (this.#start + k) % cap;
-      data.set(this.#data.subarray(slot * width, (slot + 1) * width), k * width);
-      extras[k] = this.#extras[slot];
+  #dropOldest(): void {
+    const r = reader;
+    r.reset(this.#ends, 0, this.#baseMessage);
+    const next = r.step(this.#buf, this.#view, this.#head, false);
+    this.#ends.set(r.values, 0);
+    if (r.message === '' && r.textTag >= 2) {
+      // the dropped message is kept only for a next record that repeats it
+      this.#baseMessage = next === this.#end ? this.#lastMessage : repeatsMessage(this.#buf, next) ? r.text(this.#buf) : '';
+    } else this.#baseMessage = r.message;
+    let bytes = next - this.#head;
+    if (r.extras) bytes += this.#extras.shift()!.held;
+    this.#bytes -= bytes;
+    this.#head = next;
+    this.#count--;
+    if (this.#count === 0) this.#head = this.#end = 0;
+  }
+
+  /**
+   * Room for `need` bytes at the end. The records are moved to the front when that makes room (a
+   * few KiB copied every few reports); the buffer grows by half at least, and is cut back to an
+   * eighth more than the records need when they fill less than two thirds of it (after the first
+   * minute, or once large messages are gone).
+   */
+  #room(need: number): void {
+    const cap = this.#buf.length;
+    if (this.#end + need <= cap) return;
+    const live = this.#end - this.#head;
+    const fit = Math.ceil(((live + need) * 1.125) / 64) * 64;
+    if (live + need <= cap && (live + need) * 1.5 > cap) {
+      this.#buf.copyWithin(0, this.#head, this.#end);
+    } else {
+      const buf = new Uint8Array(live + need > cap ? Math.max(fit, Math.ceil(cap * 1.5)) : fit);
+      buf.set(this.#buf.subarray(this.#head, this.#end));
+      this.#buf = buf;
+      this.#view = new DataView(buf.buffer);
     }
-    this.#data = data;
-    this.#extras = extras;
-    this.#start = 0;
+    this.#head = 0;
+    this.#end = live;
   }
 }

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { releaseUpgradeResponse } from '../../http/release-upgrade.ts';
+import { agentDeflateOptions } from './deflate-options.ts';
 
 /**
  * Komari turns on permessage-deflate for this route only (agent-protocol.md §7.1). In `ws`
@@ -16,16 +17,6 @@ import { releaseUpgradeResponse } from '../../http/release-upgrade.ts';
  * Returns a route-level preHandler: it runs after the gates (identity, 401, Origin check), and on
  * an upgrade request takes the socket over before @fastify/websocket's own upgrade.
  */
-/**
- * Frames inflating at once (ws: 10). Each inflate is a trip through the zlib thread pool whose
- * completion waits for the event loop; with ingest keeping the loop busy, 10 at a time capped a
- * 10,000-agent fleet at ~2,500 v2 frames/s while the CPU idled, and the queue grew until the
- * agents' read deadline dropped every v2 socket (BENCHMARKS.md). Inflating on the main thread
- * instead (inflateRawSync through ws's extension object) was tried: under load it starved the
- * history flushes and measured worse.
- */
-const zlibConcurrency = 512;
-
 export function compressedUpgrade(
   fastify: FastifyInstance,
   maxPayload: number,
@@ -35,7 +26,7 @@ export function compressedUpgrade(
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload,
-    perMessageDeflate: compress ? { serverNoContextTakeover: true, clientNoContextTakeover: true, concurrencyLimit: zlibConcurrency } : false,
+    perMessageDeflate: compress ? agentDeflateOptions : false,
   });
   fastify.addHook('preClose', (done) => {
     for (const client of wss.clients) client.close(1001, 'server shutting down');
