@@ -102,3 +102,37 @@ describe('pruning keeps each tier within its retention', () => {
     assert.equal(first.traffic_up, 0, 'no baseline survives: the first sample after forget counts 0');
   });
 });
+
+describe('a prune larger than one batch (limits.history.pruneBatchRows)', () => {
+  const clock = new ManualClock('2026-06-01T00:00:30Z');
+  let s: TestServer;
+
+  before(async () => {
+    s = await startTestServer({ clock, limits: { history: { pruneBatchRows: 7 } } });
+  });
+  after(() => s.dispose());
+
+  it('deletes the whole backlog in batches, keeps every newer row, and lets a flush in between', async () => {
+    const now = clock.now();
+    const old = (node: string, i: number) => ({
+      node, width: 60, start: now - 48 * hour + i * minute, count: 1, gpuCount: 0,
+      sum: { cpu: 1, gpu: 0, ram: 0, swap: 0, load: 0, disk: 0, net_in: 0, net_out: 0, process: 0, connections: 0, connections_udp: 0 },
+      max: { cpu: 1, gpu: 0, ram: 0, swap: 0, load: 0, disk: 0, net_in: 0, net_out: 0, process: 0, connections: 0, connections_udp: 0 },
+      lastAt: now - 48 * hour + i * minute + 1, netTotalUp: 0, netTotalDown: 0, ramTotal: 0, swapTotal: 0, diskTotal: 0, trafficUp: 0, trafficDown: 0,
+    });
+    // 30 rows per node past the 24 h of the minute tier, 10 per node within it
+    await s.ctx.store.history.write(['a', 'b'].flatMap((n) => Array.from({ length: 40 }, (_, i) => old(n, i < 30 ? i : 24 * 60 + i))));
+    await s.ctx.store.ping.history.write(Array.from({ length: 20 }, (_, i) => ({
+      task: 1, node: 'a', width: 60, start: now - 48 * hour + i * minute, sent: 1, lost: 0, sum: 5, min: 5, max: 5, last: 5, lastAt: 0,
+    })));
+    const order: string[] = [];
+    const pruned = s.ctx.history.prune().then((n) => (order.push('prune'), n));
+    const flushed = s.ctx.history.flush().then(() => order.push('flush'));
+    const [n] = await Promise.all([pruned, flushed]);
+    assert.equal(n, 60);
+    assert.deepEqual(order, ['flush', 'prune'], 'the flush ran between two batches, not after the whole prune');
+    for (const node of ['a', 'b']) assert.equal((await s.ctx.store.history.range(node, 60, -Infinity, Infinity)).length, 10);
+    assert.equal(await s.ctx.ping.history.prune(), 20);
+    assert.deepEqual(await s.ctx.store.ping.history.range({}, 60, -Infinity, Infinity), []);
+  });
+});

@@ -30,11 +30,15 @@ export function allocateTargets(lengths: readonly number[], maxTotal: number): n
   return out;
 }
 
+/** The indices pickEvenly keeps of n points: round(i·(n−1)/(k−1)); k = 1 keeps the last one. */
+export function pickIndices(n: number, k: number): number[] {
+  if (k <= 0 || n === 0) return [];
+  if (k >= n) return Array.from({ length: n }, (_, i) => i);
+  if (k === 1) return [n - 1];
+  return Array.from({ length: k }, (_, i) => Math.round((i * (n - 1)) / (k - 1)));
+}
+
 /** k points of `items` at indices round(i·(n−1)/(k−1)); k = 1 keeps the last point. */
 export function pickEvenly<T>(items: readonly T[], k: number): T[] {
-  const n = items.length;
-  if (k <= 0 || n === 0) return [];
-  if (k >= n) return [...items];
-  if (k === 1) return [items[n - 1]!];
-  return Array.from({ length: k }, (_, i) => items[Math.round((i * (n - 1)) / (k - 1))]!);
+  return pickIndices(items.length, k).map((i) => items[i]!);
 }

@@ -10,6 +10,8 @@ import type { HistoryRecorder } from './recorder.ts';
 import { restoreNode, type NodeHistory } from './restore.ts';
 import { trafficDelta } from './traffic.ts';
 import { WriteQueue } from './write-queue.ts';
+import { defaultServerLimits } from '../config/limits.ts';
+import { pruneInBatches } from '../util/batched-prune.ts';
 import { EngineSchedule } from '../util/engine-schedule.ts';
 import { NodeHandover } from '../util/node-handover.ts';
 
@@ -24,6 +26,8 @@ export interface HistoryDeps {
   isLeader?: () => boolean;
   /** reports held per node while its buckets are read back after a move (cluster limits) */
   adoptPendingReports?: number;
+  /** rows per retention-prune transaction (limits.history.pruneBatchRows) */
+  pruneBatchRows?: number;
 }
 
 /**
@@ -109,12 +113,12 @@ export class HistoryEngine implements HistoryRecorder {
   }
 
   prune(): Promise<number> {
-    return this.#schedule.prune(() => {
-      const now = this.#deps.clock.now();
-      const cutoffs = new Map(this.tiers.map((t) => [t.bucketSeconds, alignDown(now - t.keepHours * 3_600_000, t.bucketSeconds)]));
-      return this.#deps.store.history.prune(cutoffs);
-    });
+    const now = this.#deps.clock.now();
+    const cutoffs = new Map(this.tiers.map((t) => [t.bucketSeconds, alignDown(now - t.keepHours * 3_600_000, t.bucketSeconds)]));
+    // each batch its own exclusive, logged prune step: flushes run between them
+    return pruneInBatches((max) => this.#deps.store.history.prune(cutoffs, max), this.#deps.pruneBatchRows ?? defaultServerLimits.history.pruneBatchRows, (step) => this.#schedule.prune(step));
   }
+
 
   forget(uuid: string): Promise<void> {
     return this.#schedule.exclusive(async () => {
@@ -136,12 +140,20 @@ export class HistoryEngine implements HistoryRecorder {
   async buckets(uuid: string, width: number, from: number, to: number): Promise<HistoryRow[]> {
     const rows = new Map<number, HistoryRow>();
     for (const r of await this.#deps.store.history.range(uuid, width, from, to)) rows.set(r.start, r);
-    const memory = [...this.#queue.of(uuid, width)];
+    for (const b of this.#memoryOf(uuid, width, from, to)) rows.set(b.start, b);
+    return [...rows.values()].sort((a, b) => a.start - b.start);
+  }
+
+  memoryBuckets(width: number, from: number, to: number): HistoryRow[] {
+    return [...this.#nodes.keys()].flatMap((uuid) => this.#memoryOf(uuid, width, from, to));
+  }
+
+  #memoryOf(uuid: string, width: number, from: number, to: number): HistoryRow[] {
+    const memory = this.#queue.of(uuid, width);
     const node = this.#nodes.get(uuid);
     const open = node && openView(node, this.tiers.findIndex((t) => t.bucketSeconds === width), this.#ladder);
     if (open) memory.push(open);
-    for (const b of memory) if (b.start >= from && b.start <= to) rows.set(b.start, b);
-    return [...rows.values()].sort((a, b) => a.start - b.start);
+    return memory.filter((b) => b.start >= from && b.start <= to);
   }
 
   async start(): Promise<void> {

@@ -21,9 +21,17 @@ export interface HistoryLimits {
    * that drops packets); what it could not write is counted in the log
    */
   stopStallMs: number;
+  /**
+   * rows one retention prune deletes per transaction; a prune of more repeats, yielding to the
+   * event loop (and to history flushes) between batches, so a large backlog (a shortened
+   * retention, a server that was down for weeks) never holds the writer for long
+   */
+  pruneBatchRows: number;
 }
 
 export const defaultHistoryLimits: HistoryLimits = {
+  // ~10 ms of deleting on SQLite, on a loaded 2-core machine (BENCHMARKS.md, History)
+  pruneBatchRows: 1000,
   flushEveryMs: 2_000,
   pruneEveryMs: 3_600_000,
   // ~1.2 buckets per node a minute (1-minute, 5-minute, hourly, daily tiers) plus the open ones:

@@ -87,6 +87,15 @@ const rpcFields: Record<string, readonly (keyof LoadRecord)[]> = {
   connections: ['connections', 'connections_udp'],
 };
 
+/**
+ * The fewest UTF-8 bytes one record of `uuid` takes in a common:getRecords answer: the smallest
+ * projection (one 3-letter field of value 0), the shortest time formatTime prints, a separator.
+ * A lower bound, so an answer refused by it could never have fitted.
+ */
+export function minRecordBytes(uuid: string): number {
+  return Buffer.byteLength(JSON.stringify({ client: uuid, time: '1970-01-01T00:00:00Z', cpu: 0 })) + 1;
+}
+
 export function projectRpc(r: LoadRecord, loadType: string): Record<string, unknown> {
   const out: Record<string, unknown> = { client: r.client, time: r.time };
   for (const k of (Object.hasOwn(rpcFields, loadType) ? rpcFields[loadType] : rpcFields.cpu)!) out[k] = r[k];

@@ -42,6 +42,12 @@ export interface HistoryRecorder {
    * of them are the live buckets.
    */
   buckets(uuid: string, width: number, from: number, to: number): Promise<HistoryRow[]>;
+  /**
+   * Every node's buckets of one tier still in memory (queued or in progress) with from ≤ start
+   * ≤ to: what buckets() lays over the stored rows, in the order it lays them (a later one of the
+   * same node and start wins). Read-only, as buckets().
+   */
+  memoryBuckets(width: number, from: number, to: number): HistoryRow[];
   /** Starts the flush and prune timers; reads back open buckets written before a restart. */
   start(): Promise<void>;
   /** Stops the timers and flushes (SIGTERM path); throws, after logging how many, when buckets could not be written. */

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import type { AppContext } from '../app-context.ts';
 import { AppError } from '../errors.ts';
 import { allocateTargets, pickEvenly } from '../history/downsample.ts';
-import { projectRest, projectRpc, restLoadTypes, toLoadRecord } from '../history/load-records.ts';
+import { planFleetRead, readFleetPlan } from '../history/fleet-load.ts';
+import { minRecordBytes, projectRest, projectRpc, restLoadTypes, toLoadRecord } from '../history/load-records.ts';
 import { loadBuckets, type LoadWindow } from '../history/load-window.ts';
 import { pingRecordsRpc } from '../ping/records-rpc.ts';
 import { isAdmin, type Caller } from '../rpc/caller.ts';
@@ -90,24 +91,43 @@ function windowOf(p: GetRecordsParams, now: number): LoadWindow {
   return { start: Math.max(now - hours * hourMs, earliest), end: now };
 }
 
+/** One node's buckets, reduced to maxCount points (the whole node is read: at most a few thousand rows). */
+async function oneNode(app: AppContext, uuid: string, w: LoadWindow, now: number, maxCount: number): Promise<[string, HistoryRow[]][]> {
+  const buckets = await fetchBuckets(app, uuid, w, now);
+  return buckets.length > 0 ? [[uuid, pickEvenly(buckets, allocateTargets([buckets.length], maxCount)[0]!)]] : [];
+}
+
+/**
+ * Every visible node's kept buckets, counted first and read after (history/fleet-load.ts). An
+ * answer that could not fit the RPC byte cap whatever its values is refused before any row is read.
+ */
+async function allNodes(app: AppContext, caller: Caller, w: LoadWindow, now: number, maxCount: number): Promise<[string, HistoryRow[]][]> {
+  const window = { start: Math.max(w.start, earliest), end: w.end };
+  try {
+    const plan = await planFleetRead(app.history, app.store.history, await visibleUuids(app, caller), window, now, maxCount);
+    const max = app.limits.rpc.maxResponseBytes;
+    const least = plan.nodes.reduce((n, p) => n + p.picks.length * minRecordBytes(p.uuid), 0);
+    if (least > max) throw AppError.internal(`response too large: answers are limited to ${max} bytes per request`);
+    return await readFleetPlan(app.store.history, plan);
+  } catch (err) {
+    if (err instanceof AppError) throw err;
+    throw AppError.internal(`Failed to fetch records: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
 /** common:getRecords type=load: records grouped per node, reduced to maxCount points in all. */
 async function loadGroups(app: AppContext, caller: Caller, p: GetRecordsParams, w: LoadWindow, now: number) {
-  const uuids = p.uuid ? [p.uuid] : await visibleUuids(app, caller);
+  const maxCount = p.maxCount || defaultRecordsMaxCount;
   // Buckets are converted to records only once picked: over a whole fleet most are not.
-  const groups: [string, Awaited<ReturnType<typeof fetchBuckets>>][] = [];
-  for (const uuid of uuids) {
-    const buckets = await fetchBuckets(app, uuid, w, now);
-    if (buckets.length > 0) groups.push([uuid, buckets]);
-  }
-  const targets = allocateTargets(groups.map(([, r]) => r.length), p.maxCount || defaultRecordsMaxCount);
+  const groups = p.uuid ? await oneNode(app, p.uuid, w, now, maxCount) : await allNodes(app, caller, w, now, maxCount);
   const loadType = p.load_type && p.load_type !== 'all' ? p.load_type : undefined;
   const records: Record<string, unknown[]> = {};
   let count = 0;
-  groups.forEach(([uuid, list], i) => {
-    const kept = pickEvenly(list, targets[i]!).map(toLoadRecord);
+  for (const [uuid, list] of groups) {
+    const kept = list.map(toLoadRecord);
     count += kept.length;
     records[uuid] = loadType ? kept.map((r) => projectRpc(r, loadType)) : kept;
-  });
+  }
   const range = { from: formatTime(w.start), to: formatTime(w.end) };
   return loadType ? { count, records, load_type: loadType, ...range } : { count, records, ...range };
 }

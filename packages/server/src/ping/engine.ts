@@ -8,6 +8,8 @@ import { alignDown, copyPingBucket, emptyPingBucket, foldPing, mergePing, series
 import { restoreSeries, type PingSeries } from './restore.ts';
 import { matches, PingWriteQueue } from './write-queue.ts';
 import { NodeHandover } from '../util/node-handover.ts';
+import { defaultServerLimits } from '../config/limits.ts';
+import { pruneInBatches } from '../util/batched-prune.ts';
 import { EngineSchedule } from '../util/engine-schedule.ts';
 
 export interface PingHistoryDeps {
@@ -22,6 +24,8 @@ export interface PingHistoryDeps {
   isLeader?: () => boolean;
   /** results held per node while its buckets are read back after a move (cluster limits) */
   adoptPendingReports?: number;
+  /** rows per retention-prune transaction (limits.history.pruneBatchRows) */
+  pruneBatchRows?: number;
 }
 
 /**
@@ -106,12 +110,12 @@ export class PingHistory {
   }
 
   prune(): Promise<number> {
-    return this.#schedule.prune(() => {
-      const now = this.#deps.clock.now();
-      const cutoffs = new Map(this.tiers.map((t) => [t.bucketSeconds, alignDown(now - t.keepHours * 3_600_000, t.bucketSeconds)]));
-      return this.#deps.store.prune(cutoffs);
-    });
+    const now = this.#deps.clock.now();
+    const cutoffs = new Map(this.tiers.map((t) => [t.bucketSeconds, alignDown(now - t.keepHours * 3_600_000, t.bucketSeconds)]));
+    // each batch its own exclusive, logged prune step: flushes run between them
+    return pruneInBatches((max) => this.#deps.store.prune(cutoffs, max), this.#deps.pruneBatchRows ?? defaultServerLimits.history.pruneBatchRows, (step) => this.#schedule.prune(step));
   }
+
 
   /** Deletes the history of every matching series, in memory and stored. */
   forget(filter: PingSeriesFilter): Promise<void> {

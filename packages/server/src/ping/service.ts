@@ -20,6 +20,8 @@ export interface PingServiceDeps {
   limits?: Partial<HistoryLimits>;
   /** results per series the recent loss ratio of `/metrics` covers (limits.prometheus.pingLossWindow) */
   recentWindow?: number;
+  /** rows per retention-prune transaction (limits.history.pruneBatchRows) */
+  pruneBatchRows?: number;
 }
 
 function notFound(ids: readonly number[]): AppError {
@@ -52,6 +54,7 @@ export class PingService {
       log: deps.log,
       limits: deps.limits,
       isLeader: deps.isLeader,
+      pruneBatchRows: deps.pruneBatchRows,
     });
     this.#scheduler = new PingScheduler(deps.dispatch);
     this.recent = new RecentPings(deps.recentWindow ?? 100);

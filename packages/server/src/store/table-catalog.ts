@@ -129,6 +129,8 @@ export const storeTables: readonly TableSpec[] = [
       traffic_up: real, traffic_down: real,
     },
   },
+  // which buckets of a node and width hold samples, 32 to a row (history/fleet-load.ts)
+  { name: 'history_slots', columns: { node: int, width: int, block: int, bits: int } },
   { name: 'tasks', columns: { seq: int, task_id: text, clients: text, command: text, created_at: int }, idColumn: 'seq' },
   {
     name: 'task_results',

@@ -86,7 +86,7 @@ export async function populateEveryTable(r: Repositories, now: number, tag = 'p'
   }
   await r.ping.history.write(pings);
   // prune remembers the tiers written (ping_tiers, history_tiers); cutoffs at 0 delete nothing
-  await r.ping.history.prune(new Map([[60, 0], [3600, 0]]));
+  await r.ping.history.prune(new Map([[60, 0], [3600, 0]]), 1000);
   const rows: HistoryRow[] = [];
   for (const [n, node] of nodes.entries()) {
     for (let i = 0; i < 40; i++) rows.push(historyRow(node, 60, Math.floor((now - (i + 1) * minute) / minute) * minute, i + n));
@@ -94,7 +94,7 @@ export async function populateEveryTable(r: Repositories, now: number, tag = 'p'
     rows.push(historyRow(node, 3600, Math.floor(now / 3_600_000) * 3_600_000, n + 100));
   }
   await r.history.write(rows);
-  await r.history.prune(new Map([[60, 0], [300, 0], [3600, 0]]));
+  await r.history.prune(new Map([[60, 0], [300, 0], [3600, 0]]), 1000);
   await r.execTasks.create({ taskId: `${tag}-task-1`, clients: nodes.slice(0, 2), command: 'uname -a', createdAt: now - 100 }, [
     { taskId: `${tag}-task-1`, client: nodes[0]!, result: '', exitCode: null, finishedAt: null, createdAt: now - 100 },
     { taskId: `${tag}-task-1`, client: nodes[1]!, result: '', exitCode: null, finishedAt: null, createdAt: now - 100 },

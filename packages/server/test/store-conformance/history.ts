@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import type { HistoryGauge, HistoryRow, HistoryStore } from '../../src/store/types.ts';
+import { forEachSlot } from '../../src/store/history-slots.ts';
+import { pruneInBatches } from '../../src/util/batched-prune.ts';
 import type { OpenedEngine } from './engines.ts';
 
 const gauges: HistoryGauge[] = [
@@ -22,6 +24,10 @@ function bucket(node: string, width: number, start: number, seed = 1): HistoryRo
     diskTotal: seed * 15, trafficUp: seed * 16, trafficDown: seed * 17,
   };
 }
+
+/** A whole prune, as the engine runs it: bounded steps until one deletes fewer than the bound. */
+const pruneAll = (h: HistoryStore, cutoffs: ReadonlyMap<number, number>, batch = 1000) =>
+  pruneInBatches((max) => h.prune(cutoffs, max), batch);
 
 /** HistoryStore: rollup buckets as SQLite keeps them (store/sqlite/history.ts). */
 export function historySuite(open: () => Promise<OpenedEngine>): void {
@@ -140,29 +146,29 @@ export function historySuite(open: () => Promise<OpenedEngine>): void {
     withHistory(async (h) => {
       const rows = ['a', 'b', 'c'].flatMap((n) => [0, 1, 2, 3].flatMap((i) => [bucket(n, 60, i * minute), bucket(n, 300, i * minute)]));
       await h.write(rows);
-      const deleted = await h.prune(new Map([[60, 2 * minute], [300, minute]]));
+      const deleted = await pruneAll(h, new Map([[60, 2 * minute], [300, minute]]));
       assert.equal(deleted, 3 * 2 + 3 * 1);
       for (const n of ['a', 'b', 'c']) {
         assert.deepEqual((await all(h, n, 60)).map((r) => r.start / minute), [2, 3]);
         assert.deepEqual((await all(h, n, 300)).map((r) => r.start / minute), [1, 2, 3]);
       }
-      assert.equal(await h.prune(new Map([[60, 2 * minute], [300, minute]])), 0);
+      assert.equal(await pruneAll(h, new Map([[60, 2 * minute], [300, minute]])), 0);
     }));
 
   it('prune drops a width it pruned before and that is no longer configured, never one it never saw', () =>
     withHistory(async (h) => {
       await h.write([bucket('a', 60, 0), bucket('a', 300, 0), bucket('b', 300, 0), bucket('a', 900, 0)]);
       // 900 was never configured: the first prune does not know it is a tier, so leaves it.
-      assert.equal(await h.prune(new Map([[60, -1], [300, -1]])), 0);
-      assert.equal(await h.prune(new Map([[60, -1]])), 2);
+      assert.equal(await pruneAll(h, new Map([[60, -1], [300, -1]])), 0);
+      assert.equal(await pruneAll(h, new Map([[60, -1]])), 2);
       assert.deepEqual(await all(h, 'a', 300), []);
       assert.deepEqual(await all(h, 'b', 300), []);
       assert.equal((await all(h, 'a', 60)).length, 1);
       assert.equal((await all(h, 'a', 900)).length, 1);
       // Retired once, forgotten: rows of 300 written again stay until it is configured again.
       await h.write([bucket('a', 300, 0)]);
-      assert.equal(await h.prune(new Map([[60, -1]])), 0);
-      assert.equal(await h.prune(new Map()), 1);
+      assert.equal(await pruneAll(h, new Map([[60, -1]])), 0);
+      assert.equal(await pruneAll(h, new Map()), 1);
     }));
 
   it('holds many nodes in one write larger than one statement, and prunes them all', () =>
@@ -176,8 +182,91 @@ export function historySuite(open: () => Promise<OpenedEngine>): void {
         assert.deepEqual(got[49], bucket(n, 60, 49 * minute, j));
       }
       assert.equal(await h.insertMissing(rows), 0);
-      assert.equal(await h.prune(new Map([[60, 10 * minute]])), 60 * 10);
+      assert.equal(await pruneAll(h, new Map([[60, 10 * minute]])), 60 * 10);
       assert.equal((await all(h, nodes[30]!, 60)).length, 40);
+    }));
+
+  it('prune deletes at most maxRows a call; repeated, it removes a backlog larger than one batch and keeps every newer row', () =>
+    withHistory(async (h) => {
+      const nodes = ['a', 'b', 'c'];
+      const rows = nodes.flatMap((n, j) => Array.from({ length: 30 }, (_, i) => bucket(n, 60, i * minute, j)));
+      await h.write(rows);
+      await pruneAll(h, new Map([[60, -1], [900, -1]])); // 900 is a tier from now on
+      await h.write(nodes.flatMap((n) => Array.from({ length: 10 }, (_, i) => bucket(n, 900, i * 15 * minute))));
+      // 900 is retired now: its 30 rows go too, over several calls
+      const cutoffs = new Map([[60, 20 * minute]]);
+      const calls: number[] = [];
+      for (let n = 7; n === 7; ) {
+        n = await h.prune(cutoffs, 7);
+        calls.push(n);
+      }
+      assert.ok(calls.every((n) => n <= 7));
+      assert.equal(calls.reduce((a, b) => a + b, 0), 3 * 20 + 30);
+      assert.ok(calls.length >= 13, String(calls));
+      for (const n of nodes) {
+        assert.deepEqual(await all(h, n, 60), rows.filter((r) => r.node === n && r.start >= 20 * minute));
+        assert.deepEqual(await all(h, n, 900), []);
+      }
+      // forgotten once its last row went: rows of 900 written again stay
+      await h.write([bucket('a', 900, 0)]);
+      assert.equal(await pruneAll(h, cutoffs), 0);
+    }));
+
+  it('slots mark each node’s buckets stored with samples, through writes, overwrites, insertMissing, prunes and deletes', () =>
+    withHistory(async (h) => {
+      const marked = async (width: number, from = -Infinity, to = Infinity) => {
+        const out: Record<string, number[]> = {};
+        for (const [node, blocks] of [...(await h.slots(width, from, to))].sort(([x], [y]) => x.localeCompare(y))) {
+          const starts: number[] = [];
+          forEachSlot(blocks, width, from, to, (s) => starts.push(s / minute));
+          out[node] = starts;
+        }
+        return out;
+      };
+      const empty = (node: string, start: number) => ({ ...bucket(node, 60, start), count: 0 });
+      await h.write([
+        ...[0, 1, 2, 5, 6, 31, 32, 70].map((i) => bucket('a', 60, i * minute)), empty('a', 3 * minute),
+        ...Array.from({ length: 10 }, (_, i) => bucket('b', 60, i * minute)),
+        bucket('c', 60, -minute), bucket('c', 60, -40 * minute), bucket('c', 300, 0),
+      ]);
+      assert.deepEqual(await marked(60), {
+        a: [0, 1, 2, 5, 6, 31, 32, 70], b: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], c: [-40, -1],
+      });
+      assert.deepEqual(await marked(60, 5 * minute, 31 * minute), { a: [5, 6, 31], b: [5, 6, 7, 8, 9] });
+      assert.deepEqual(await marked(300), { c: [0] });
+      assert.deepEqual(await marked(60.5), {});
+      // an overwrite decides: samples set the bit, none clear it
+      await h.write([empty('a', minute), bucket('a', 60, 3 * minute), empty('b', 9 * minute), bucket('b', 60, 9 * minute)]);
+      assert.deepEqual((await marked(60)).a, [0, 2, 3, 5, 6, 31, 32, 70]);
+      assert.deepEqual((await marked(60)).b, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+      // insertMissing changes only what it inserts
+      await h.insertMissing([bucket('a', 60, minute), bucket('a', 60, 7 * minute), empty('a', 8 * minute)]);
+      assert.deepEqual((await marked(60)).a, [0, 2, 3, 5, 6, 7, 31, 32, 70]);
+      await pruneAll(h, new Map([[60, 6 * minute]]), 3);
+      assert.deepEqual(await marked(60), { a: [6, 7, 31, 32, 70], b: [6, 7, 8, 9] });
+      await h.deleteNode('b');
+      assert.deepEqual(Object.keys(await marked(60)), ['a']);
+      await h.deleteAll();
+      assert.deepEqual(await marked(60), {});
+      assert.deepEqual(await marked(300), {});
+    }));
+
+  it('groupRows reads the rows of listed groups, count 0 too, within the window; rangeAll every node’s', () =>
+    withHistory(async (h) => {
+      const empty = { ...bucket('a', 60, 3 * minute), count: 0 };
+      const a = [0, 1, 2, 5, 6].map((i) => bucket('a', 60, i * minute, i));
+      const b = Array.from({ length: 10 }, (_, i) => bucket('b', 60, i * minute, i));
+      await h.write([...a, empty, ...b]);
+      const rowsOf = async (groupMs: number, groups: Record<string, number[]>, to = Infinity) =>
+        (await h.groupRows({ width: 60, from: 0, to, groupMs }, new Map(Object.entries(groups))))
+          .sort((x, y) => x.node.localeCompare(y.node) || x.start - y.start);
+      assert.deepEqual(await rowsOf(3 * minute, { a: [3 * minute], b: [0] }), [empty, a[3], b[0], b[1], b[2]]);
+      assert.deepEqual(await rowsOf(3 * minute, { a: [3 * minute] }, 4 * minute), [empty]);
+      assert.deepEqual(await rowsOf(minute, { b: [9 * minute, 4 * minute], nobody: [0] }), [b[4], b[9]]);
+      const range = await h.rangeAll(60, 5 * minute, 7 * minute);
+      assert.deepEqual(range.filter((r) => r.node === 'a'), [a[3], a[4]]);
+      assert.deepEqual(range.filter((r) => r.node === 'b'), [b[5], b[6], b[7]]);
+      assert.deepEqual(await h.rangeAll(300, -Infinity, Infinity), []);
     }));
 
   it('deleteNode removes that node’s rows of every width and no other’s; deleteAll removes all', () =>

@@ -1,11 +1,16 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import type { PingBucketRow, PingHistoryStore } from '../../src/store/types.ts';
+import { pruneInBatches } from '../../src/util/batched-prune.ts';
 import type { OpenedEngine } from './engines.ts';
 
 const row = (task: number, node: string, width: number, start: number, over: Partial<PingBucketRow> = {}): PingBucketRow => ({
   task, node, width, start, sent: 10, lost: 3, sum: 123.456, min: 7, max: 38.5, last: -1, lastAt: start + 999, ...over,
 });
+
+/** A whole prune, as the engine runs it: bounded steps until one deletes fewer than the bound. */
+const pruneAll = (h: PingHistoryStore, cutoffs: ReadonlyMap<number, number>, batch = 1000) =>
+  pruneInBatches((max) => h.prune(cutoffs, max), batch);
 
 /** PingHistoryStore: buckets per (task, node) series, batched upserts, ranges, pruning and deletes. */
 export function pingHistorySuite(open: () => Promise<OpenedEngine>): void {
@@ -81,19 +86,36 @@ export function pingHistorySuite(open: () => Promise<OpenedEngine>): void {
     withHist(async (h) => {
       await h.write([row(1, 'a', 60, 0), row(1, 'a', 60, 60_000), row(1, 'a', 3600, 0), row(2, 'b', 60, 0), row(2, 'b', 900, 0)]);
       // 900 was never configured: its rows are not a retired tier's and stay.
-      assert.equal(await h.prune(new Map([[60, 60_000], [3600, 0]])), 2);
+      assert.equal(await pruneAll(h, new Map([[60, 60_000], [3600, 0]])), 2);
       assert.deepEqual(await h.series(), [{ task: 1, node: 'a' }, { task: 2, node: 'b' }]);
       assert.equal((await h.range({}, 60, 0, 1e12)).length, 1);
       // 3600 is retired now: every row of it goes.
-      assert.equal(await h.prune(new Map([[60, 0]])), 1);
+      assert.equal(await pruneAll(h, new Map([[60, 0]])), 1);
       assert.deepEqual(await h.range({}, 3600, 0, 1e12), []);
-      assert.equal(await h.prune(new Map([[60, 1e12], [900, 1]])), 2);
+      assert.equal(await pruneAll(h, new Map([[60, 1e12], [900, 1]])), 2);
       assert.deepEqual(await h.series(), []);
-      assert.equal(await h.prune(new Map()), 0);
+      assert.equal(await pruneAll(h, new Map()), 0);
       // A series can be written again after it was dropped.
       await h.write([row(1, 'a', 60, 0)]);
       assert.deepEqual(await h.series(), [{ task: 1, node: 'a' }]);
       assert.deepEqual(await h.latest(1, 'a', 60), row(1, 'a', 60, 0));
+    }));
+
+  it('prune deletes at most maxRows a call; repeated, it removes a backlog larger than one batch, keeps newer rows, then drops emptied series', () =>
+    withHist(async (h) => {
+      const rows = [1, 2].flatMap((task) => Array.from({ length: 20 }, (_, i) => row(task, 'a', 60, i * 60_000)));
+      await h.write([...rows, row(3, 'b', 60, 0)]);
+      const cutoffs = new Map([[60, 15 * 60_000]]);
+      const calls: number[] = [];
+      for (let n = 4; n === 4; ) {
+        n = await h.prune(cutoffs, 4);
+        calls.push(n);
+        if (n === 4) assert.equal((await h.series()).length, 3, 'series are dropped by the last call only');
+      }
+      assert.ok(calls.every((n) => n <= 4));
+      assert.equal(calls.reduce((a, b) => a + b, 0), 2 * 15 + 1);
+      assert.deepEqual(await h.range({}, 60, 0, 1e12), rows.filter((r) => r.start >= 15 * 60_000).sort((x, y) => x.start - y.start || x.task - y.task));
+      assert.deepEqual(await h.series(), [{ task: 1, node: 'a' }, { task: 2, node: 'a' }]);
     }));
 
   it('deleteSeries: by task (a task deleted), by node (a node deleted), both, or all', () =>
@@ -118,7 +140,7 @@ export function pingHistorySuite(open: () => Promise<OpenedEngine>): void {
       await h.write(Array.from({ length: n }, (_, i) => row(i, 'a', 60, 0)));
       await Promise.all([
         ...Array.from({ length: n }, (_, i) => h.write([row(i, 'a', 60, 120_000)])),
-        ...Array.from({ length: 6 }, () => h.prune(new Map([[60, 60_000]]))),
+        ...Array.from({ length: 6 }, () => pruneAll(h, new Map([[60, 60_000]]))),
       ]);
       assert.equal((await h.range({}, 60, 120_000, 120_000)).length, n);
       assert.equal((await h.series()).length, n);

@@ -108,33 +108,16 @@ export function pgPingHistory(pool: pg.Pool): PingHistoryStore {
     async series() {
       return (await pool.query('SELECT task, node FROM ping_series ORDER BY id')).rows.map((r) => ({ task: Number(r.task), node: String(r.node) }));
     },
-    async prune(cutoffs) {
-      return inPgTransaction(pool, async (c) => {
-        await c.query(lockSeries);
-        let deleted = 0;
-        if (cutoffs.size > 0) {
-          // Every width's cutoff in one statement, reached per series through the primary key
-          // (series, width, start) as SQLite's prune does.
-          const res = await c.query(
-            `DELETE FROM ping_buckets b USING ping_series s, unnest($1::bigint[], $2::bigint[]) AS v(width, before)
-             WHERE b.series = s.id AND b.width = v.width AND b.start < v.before`,
-            [[...cutoffs.keys()], [...cutoffs.values()]],
-          );
-          deleted += res.rowCount ?? 0;
-        }
-        const known = (await c.query('SELECT width FROM ping_tiers')).rows.map((r) => Number(r.width));
-        const retired = known.filter((w) => !cutoffs.has(w));
-        if (retired.length > 0) {
-          deleted += (await c.query('DELETE FROM ping_buckets WHERE width = ANY($1::bigint[])', [retired])).rowCount ?? 0;
-          await c.query('DELETE FROM ping_tiers WHERE width = ANY($1::bigint[])', [retired]);
-        }
-        if (cutoffs.size > 0) {
-          await c.query('INSERT INTO ping_tiers (width) SELECT unnest($1::bigint[]) ON CONFLICT DO NOTHING', [[...cutoffs.keys()]]);
-        }
+    async prune(cutoffs, maxRows) {
+      const max = Math.max(1, Math.floor(maxRows));
+      const deleted = await inPgTransaction(pool, (c) => deleteSome(c, cutoffs, max));
+      if (deleted === max) return deleted;
+      await inPgTransaction(pool, async (c) => {
         // Series with no rows left are dropped, so the series table stays bounded too.
+        await c.query(lockSeries);
         await c.query('DELETE FROM ping_series s WHERE NOT EXISTS (SELECT 1 FROM ping_buckets b WHERE b.series = s.id)');
-        return deleted;
       });
+      return deleted;
     },
     async deleteSeries(filter) {
       if (filter.task !== undefined && !possibleTask(filter.task)) return 0;
@@ -147,4 +130,30 @@ export function pgPingHistory(pool: pg.Pool): PingHistoryStore {
       });
     },
   };
+}
+
+/**
+ * Up to `maxRows` rows past their width's cutoff, then of retired widths (a retired width leaves
+ * ping_tiers once its last row is gone), each reached per series through the primary key
+ * (series, width, start) as SQLite's prune does. Writers are not locked out: they write rows
+ * newer than any cutoff. PostgreSQL has no DELETE … LIMIT: a bounded SELECT picks the ctids.
+ */
+async function deleteSome(c: pg.PoolClient, cutoffs: ReadonlyMap<number, number>, maxRows: number): Promise<number> {
+  let left = maxRows;
+  const some = async (where: string, args: unknown[]) => {
+    const sql = `DELETE FROM ping_buckets WHERE ctid = ANY(ARRAY(
+      SELECT b.ctid FROM ping_buckets b WHERE b.series = ANY(ARRAY(SELECT id FROM ping_series)) AND ${where} LIMIT $${args.length + 1}))`;
+    left -= (await c.query(sql, [...args, left])).rowCount ?? 0;
+  };
+  for (const [width, before] of cutoffs) if (left > 0) await some('b.width = $1 AND b.start < $2', [width, before]);
+  const known = (await c.query('SELECT width FROM ping_tiers')).rows.map((r) => Number(r.width));
+  for (const w of known.filter((k) => !cutoffs.has(k))) {
+    if (left === 0) break;
+    await some('b.width = $1', [w]);
+    if (left > 0) await c.query('DELETE FROM ping_tiers WHERE width = $1', [w]);
+  }
+  if (cutoffs.size > 0) {
+    await c.query('INSERT INTO ping_tiers (width) SELECT unnest($1::bigint[]) ON CONFLICT DO NOTHING', [[...cutoffs.keys()]]);
+  }
+  return maxRows - left;
 }

@@ -78,8 +78,8 @@ export function sqlitePingHistory(db: DatabaseSync): PingHistoryStore {
     async series() {
       return db.prepare('SELECT task, node FROM ping_series ORDER BY id').all().map((r) => ({ task: Number(r.task), node: String(r.node) }));
     },
-    async prune(cutoffs) {
-      const n = inTransaction(db, () => pruneAll(db, cutoffs));
+    async prune(cutoffs, maxRows) {
+      const n = inTransaction(db, () => pruneSome(db, cutoffs, Math.max(1, Math.floor(maxRows))));
       ids.clear(); // emptied series lose their numbers
       return n;
     },
@@ -96,19 +96,27 @@ export function sqlitePingHistory(db: DatabaseSync): PingHistoryStore {
   };
 }
 
-function pruneAll(db: DatabaseSync, cutoffs: ReadonlyMap<number, number>): number {
+/**
+ * Up to `maxRows` rows, as history's pruneSome (store/sqlite/history.ts); the call that finds
+ * fewer left also drops the series it emptied.
+ */
+function pruneSome(db: DatabaseSync, cutoffs: ReadonlyMap<number, number>, maxRows: number): number {
+  let left = maxRows;
   const perSeries = 'series IN (SELECT id FROM ping_series) AND width = ?';
-  let deleted = 0;
-  for (const [width, before] of cutoffs) {
-    deleted += Number(db.prepare(`DELETE FROM ping_buckets WHERE ${perSeries} AND start < ?`).run(width, before).changes);
-  }
+  const deleteSome = (where: string, ...args: SQLInputValue[]) => {
+    const sql = `DELETE FROM ping_buckets WHERE (series, width, start) IN
+      (SELECT series, width, start FROM ping_buckets WHERE ${where} LIMIT ?)`;
+    left -= Number(db.prepare(sql).run(...args, left).changes);
+  };
+  for (const [width, before] of cutoffs) if (left > 0) deleteSome(`${perSeries} AND start < ?`, width, before);
   const known = db.prepare('SELECT width FROM ping_tiers').all().map((r) => Number(r.width));
   for (const width of known.filter((w) => !cutoffs.has(w))) {
-    deleted += Number(db.prepare(`DELETE FROM ping_buckets WHERE ${perSeries}`).run(width).changes);
-    db.prepare('DELETE FROM ping_tiers WHERE width = ?').run(width);
+    if (left === 0) break;
+    deleteSome(perSeries, width);
+    if (left > 0) db.prepare('DELETE FROM ping_tiers WHERE width = ?').run(width);
   }
   for (const width of cutoffs.keys()) db.prepare('INSERT OR IGNORE INTO ping_tiers (width) VALUES (?)').run(width);
   // Series with no rows left are dropped, so the series table stays bounded too.
-  db.exec('DELETE FROM ping_series WHERE NOT EXISTS (SELECT 1 FROM ping_buckets b WHERE b.series = ping_series.id)');
-  return deleted;
+  if (left > 0) db.exec('DELETE FROM ping_series WHERE NOT EXISTS (SELECT 1 FROM ping_buckets b WHERE b.series = ping_series.id)');
+  return maxRows - left;
 }

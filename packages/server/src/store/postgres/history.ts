@@ -1,36 +1,12 @@
 import type pg from 'pg';
-import type { HistoryGauge, HistoryRow, HistoryStore } from '../types.ts';
+import { decodeHistoryRow, historyColumnNames, historyColumns } from '../history-columns.ts';
+import { blockSql, slotChanges, type SlotChange } from '../history-slots.ts';
+import type { HistoryRow, HistoryStore } from '../types.ts';
 import { inPgTransaction } from './connection.ts';
+import { bigintKey, bound, pgHistoryGroups } from './history-groups.ts';
 
-// Object keys, not a list, so adding a gauge to HistoryGauge fails to typecheck until it has a column.
-const gaugeColumns: Record<HistoryGauge, true> = {
-  cpu: true, gpu: true, ram: true, swap: true, load: true, disk: true,
-  net_in: true, net_out: true, process: true, connections: true, connections_udp: true,
-};
-const gauges = Object.keys(gaugeColumns) as HistoryGauge[];
-
-type Column = readonly [name: string, type: 'bigint' | 'float8', get: (r: HistoryRow) => number];
-
-/** Every stored column but the node, in one order for the arrays, the INSERT and the reads. */
-const columns: readonly Column[] = [
-  ['width', 'bigint', (r) => r.width],
-  ['start', 'bigint', (r) => r.start],
-  ['count', 'bigint', (r) => r.count],
-  ['gpu_count', 'bigint', (r) => r.gpuCount],
-  ['last_at', 'bigint', (r) => r.lastAt],
-  ['net_total_up', 'float8', (r) => r.netTotalUp],
-  ['net_total_down', 'float8', (r) => r.netTotalDown],
-  ['ram_total', 'float8', (r) => r.ramTotal],
-  ['swap_total', 'float8', (r) => r.swapTotal],
-  ['disk_total', 'float8', (r) => r.diskTotal],
-  ['traffic_up', 'float8', (r) => r.trafficUp],
-  ['traffic_down', 'float8', (r) => r.trafficDown],
-  ...gauges.flatMap((g): Column[] => [
-    [`${g}_sum`, 'float8', (r) => r.sum[g]],
-    [`${g}_max`, 'float8', (r) => r.max[g]],
-  ]),
-];
-const names = columns.map(([c]) => c);
+const columns = historyColumns;
+const names = historyColumnNames;
 const valueNames = names.filter((c) => c !== 'width' && c !== 'start');
 
 /**
@@ -48,8 +24,41 @@ const insertSql = (conflict: 'update' | 'nothing') => `
   ON CONFLICT (node, width, start) DO ${conflict === 'update'
     ? `UPDATE SET ${valueNames.map((c) => `${c} = EXCLUDED.${c}`).join(', ')}`
     : 'NOTHING'}`;
-const upsertSql = insertSql('update');
-const insertNewSql = insertSql('nothing');
+
+/**
+ * A batch's rows with their slot bits (store/history-slots.ts) in one statement: rows stored with
+ * samples set their bits (a no-op leaves the slot row untouched, no new row version); the node,
+ * width and start of rows stored without samples come back, to clear theirs (never, in practice:
+ * the engine writes no empty bucket). Slot rows are taken in key order, as clearSlots takes them.
+ */
+const writeSql = (conflict: 'update' | 'nothing') => `
+  WITH ins AS (${insertSql(conflict)} RETURNING node, width, start, count),
+  slots AS (
+    INSERT INTO history_slots (node, width, block, bits)
+    SELECT node, width, block, bit_or(1::bigint << ((start - block) / (width * 1000))::int) FROM (
+      SELECT node, width, start, ${blockSql('start', 'width')} AS block FROM ins WHERE count > 0
+    ) b GROUP BY node, width, block ORDER BY node, width, block
+    ON CONFLICT (node, width, block) DO UPDATE SET bits = history_slots.bits | EXCLUDED.bits
+    WHERE history_slots.bits | EXCLUDED.bits <> history_slots.bits)
+  SELECT (SELECT count(*) FROM ins)::int AS n,
+    (SELECT json_agg(json_build_array(node, width, start)) FROM ins WHERE count = 0) AS empty`;
+const upsertSql = writeSql('update');
+const insertNewSql = writeSql('nothing');
+
+/** Clears slot bits (deleted rows, rows stored without samples) and drops slot rows left empty. */
+async function clearSlots(c: pg.PoolClient, changes: readonly SlotChange[]): Promise<void> {
+  if (changes.length === 0) return;
+  const keys = [changes.map((x) => x.node), changes.map((x) => x.width), changes.map((x) => x.block)];
+  const k = 'unnest($1::bigint[], $2::bigint[], $3::bigint[]) AS k(node, width, block)';
+  const match = 's.node = k.node AND s.width = k.width AND s.block = k.block';
+  await c.query(`SELECT 1 FROM history_slots s JOIN ${k} ON ${match} ORDER BY s.node, s.width, s.block FOR UPDATE OF s`, keys);
+  await c.query(
+    `UPDATE history_slots s SET bits = s.bits & ~k.clear
+     FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[]) AS k(node, width, block, clear) WHERE ${match}`,
+    [...keys, changes.map((x) => x.clear)],
+  );
+  await c.query(`DELETE FROM history_slots s USING ${k} WHERE ${match} AND s.bits = 0`, keys);
+}
 
 /**
  * Numbers every uuid of the batch and locks their rows until commit (ON CONFLICT … WHERE false
@@ -96,96 +105,58 @@ function params(rows: readonly HistoryRow[]): unknown[] {
 
 const hasNaN = (r: HistoryRow) => columns.some(([, , get]) => Number.isNaN(get(r)));
 
-// SQLite keeps an integral REAL as an integer, so −0 reads back as 0. `pg` already sends −0 as
-// "0"; `+ 0` keeps a −0 some other writer stored from reading back as −0.
-const num = (v: unknown) => Number(v) + 0;
-
-function toRow(uuid: string, d: Record<string, unknown>): HistoryRow {
-  const sum = {} as Record<HistoryGauge, number>;
-  const max = {} as Record<HistoryGauge, number>;
-  for (const g of gauges) {
-    sum[g] = num(d[`${g}_sum`]);
-    max[g] = num(d[`${g}_max`]);
-  }
-  return {
-    node: uuid,
-    width: num(d.width),
-    start: num(d.start),
-    count: num(d.count),
-    gpuCount: num(d.gpu_count),
-    sum,
-    max,
-    lastAt: num(d.last_at),
-    netTotalUp: num(d.net_total_up),
-    netTotalDown: num(d.net_total_down),
-    ramTotal: num(d.ram_total),
-    swapTotal: num(d.swap_total),
-    diskTotal: num(d.disk_total),
-    trafficUp: num(d.traffic_up),
-    trafficDown: num(d.traffic_down),
-  };
-}
-
-const bigintMin = '-9223372036854775808';
-const bigintMax = '9223372036854775807';
-
-/**
- * A range bound as a BIGINT parameter: starts are integers, so from ≤ start is ceil(from) ≤ start
- * (and start ≤ to is start ≤ floor(to)); bounds past BIGINT's range clamp to its ends. Comparing
- * with the number as a float instead would cast the column and lose the index.
- */
-function bound(x: number, round: (x: number) => number): number | string {
-  const v = round(x);
-  if (v <= -(2 ** 63)) return bigintMin;
-  if (v >= 2 ** 63) return bigintMax;
-  return v;
-}
-
-/** A number a BIGINT equals, or undefined when no stored width can (then nothing matches). */
-const bigintKey = (x: number) => (Number.isSafeInteger(x) ? x : undefined);
-
 /**
  * SQLite's history rollups (store/sqlite/history.ts) on PostgreSQL: the same tables, keys and
  * answers. Writes send a batch as one array per column (INSERT … SELECT FROM unnest), so a
  * flush of thousands of buckets is a few round trips, not one per row.
  */
 export function pgHistory(pool: pg.Pool): HistoryStore {
-  async function writeAll(sql: string, input: readonly HistoryRow[], keep: 'first' | 'last'): Promise<number> {
+  /** `replace`: write's upsert (the last of a key wins); else insertMissing's (stored rows and the first win). */
+  async function writeAll(replace: boolean, input: readonly HistoryRow[]): Promise<number> {
     if (input.length === 0) return 0;
-    const rows = distinct(input, keep);
+    const rows = distinct(input, replace ? 'last' : 'first');
     const chunks: unknown[][] = [];
     for (let i = 0; i < rows.length; i += historyRowsPerStatement) chunks.push(params(rows.slice(i, i + historyRowsPerStatement)));
     return inPgTransaction(pool, async (c) => {
       await c.query(nodesSql, [[...new Set(rows.map((r) => r.node))]]);
       let n = 0;
-      for (const p of chunks) n += (await c.query(sql, p)).rowCount ?? 0;
+      for (const p of chunks) {
+        const res = (await c.query<{ n: number; empty: [string, string, string][] | null }>(replace ? upsertSql : insertNewSql, p)).rows[0]!;
+        n += res.n;
+        // An empty row inserted where none was sets nothing: only an overwrite can clear a bit.
+        if (res.empty && replace) {
+          await clearSlots(c, slotChanges(res.empty.map(([node, width, start]) => ({ node: Number(node), width: Number(width), start: Number(start), present: false }))));
+        }
+      }
       return n;
     });
   }
 
   return {
     async write(rows) {
-      await writeAll(upsertSql, rows, 'last');
+      await writeAll(true, rows);
     },
     // SQLite's INSERT OR IGNORE skips a row its NOT NULL refuses (a NaN) as it skips a duplicate.
-    insertMissing: (rows) => writeAll(insertNewSql, rows.filter((r) => !hasNaN(r)), 'first'),
+    insertMissing: (rows) => writeAll(false, rows.filter((r) => !hasNaN(r))),
     async range(node, width, from, to) {
       const w = bigintKey(width);
       if (w === undefined || Number.isNaN(from) || Number.isNaN(to)) return [];
-      const res = await pool.query(`${selectSql} AND b.start BETWEEN $3 AND $4 ORDER BY b.start`, [
-        node, w, bound(from, Math.ceil), bound(to, Math.floor),
-      ]);
-      return res.rows.map((d: Record<string, unknown>) => toRow(node, d));
+      const res = await pool.query<unknown[]>({
+        text: `${selectSql} AND b.start BETWEEN $3 AND $4 ORDER BY b.start`,
+        values: [node, w, bound(from, Math.ceil), bound(to, Math.floor)],
+        rowMode: 'array',
+      });
+      return res.rows.map((a) => decodeHistoryRow(node, a));
     },
     async latest(node, width) {
       const w = bigintKey(width);
       if (w === undefined) return undefined;
-      const d = (await pool.query(`${selectSql} ORDER BY b.start DESC LIMIT 1`, [node, w])).rows[0] as
-        | Record<string, unknown>
-        | undefined;
-      return d === undefined ? undefined : toRow(node, d);
+      const res = await pool.query<unknown[]>({ text: `${selectSql} ORDER BY b.start DESC LIMIT 1`, values: [node, w], rowMode: 'array' });
+      const a = res.rows[0];
+      return a === undefined ? undefined : decodeHistoryRow(node, a);
     },
-    prune: (cutoffs) => inPgTransaction(pool, (c) => pruneAll(c, cutoffs)),
+    ...pgHistoryGroups(pool),
+    prune: (cutoffs, maxRows) => inPgTransaction(pool, (c) => pruneSome(c, cutoffs, Math.max(1, Math.floor(maxRows)))),
     deleteNode: (node) =>
       inPgTransaction(pool, async (c) => {
         const id = (await c.query('SELECT id FROM history_nodes WHERE uuid = $1 FOR UPDATE', [node])).rows[0]?.id;
@@ -204,25 +175,36 @@ export function pgHistory(pool: pg.Pool): HistoryStore {
 }
 
 /**
- * As SQLite's: per configured width the rows before its cutoff, then every row of a width seen
- * before and no longer configured. `node = ANY(ARRAY(…))` gives the planner the node list as an
- * array, so each delete is one index range per node on the (node, width, start) key; a join on
- * history_nodes planned as a scan of the whole table (80 ms against 6 ms on 600k rows).
+ * As SQLite's: up to `maxRows` rows, per configured width those before its cutoff, then every row
+ * of a width seen before and no longer configured, which leaves history_tiers once its last row
+ * is gone. `node = ANY(ARRAY(…))` gives the planner the node list as an array, so each delete is
+ * one index range per node on the (node, width, start) key; a join on history_nodes planned as a
+ * scan of the whole table (80 ms against 6 ms on 600k rows). PostgreSQL has no DELETE … LIMIT:
+ * the rows are picked by a bounded SELECT of their ctid.
  */
-async function pruneAll(c: pg.PoolClient, cutoffs: ReadonlyMap<number, number>): Promise<number> {
-  const perNode = 'DELETE FROM history_buckets WHERE node = ANY(ARRAY(SELECT id FROM history_nodes)) AND width = $1';
-  let deleted = 0;
+async function pruneSome(c: pg.PoolClient, cutoffs: ReadonlyMap<number, number>, maxRows: number): Promise<number> {
+  let left = maxRows;
+  const perNode = 'node = ANY(ARRAY(SELECT id FROM history_nodes)) AND width = $1';
+  const deleteSome = async (where: string, args: unknown[]) => {
+    const sql = `DELETE FROM history_buckets WHERE ctid = ANY(ARRAY(
+      SELECT ctid FROM history_buckets WHERE ${where} LIMIT $${args.length + 1})) RETURNING node, width, start`;
+    const gone = (await c.query<{ node: string; width: string; start: string }>(sql, [...args, left])).rows;
+    await clearSlots(c, slotChanges(gone.map((r) => ({ node: Number(r.node), width: Number(r.width), start: Number(r.start), present: false }))));
+    left -= gone.length;
+  };
   const configured: number[] = [];
   for (const [width, before] of cutoffs) {
     const w = bigintKey(width);
     if (w === undefined || Number.isNaN(before)) continue;
     configured.push(w);
-    deleted += (await c.query(`${perNode} AND start < $2`, [w, bound(before, Math.ceil)])).rowCount ?? 0;
+    if (left > 0) await deleteSome(`${perNode} AND start < $2`, [w, bound(before, Math.ceil)]);
   }
   const known = (await c.query('SELECT width FROM history_tiers')).rows.map((r: { width: string }) => Number(r.width));
-  const retired = known.filter((w) => !cutoffs.has(w));
-  for (const w of retired) deleted += (await c.query(perNode, [w])).rowCount ?? 0;
-  if (retired.length > 0) await c.query('DELETE FROM history_tiers WHERE width = ANY($1::bigint[])', [retired]);
+  for (const w of known.filter((k) => !cutoffs.has(k))) {
+    if (left === 0) break;
+    await deleteSome(perNode, [w]);
+    if (left > 0) await c.query('DELETE FROM history_tiers WHERE width = $1', [w]);
+  }
   await c.query('INSERT INTO history_tiers (width) SELECT unnest($1::bigint[]) ON CONFLICT DO NOTHING', [configured]);
-  return deleted;
+  return maxRows - left;
 }

@@ -1,66 +1,17 @@
 import type { DatabaseSync, SQLInputValue } from 'node:sqlite';
-import type { HistoryGauge, HistoryRow, HistoryStore } from '../types.ts';
+import { decodeHistoryRow, historyColumnNames, historyColumns } from '../history-columns.ts';
+import { slotChanges } from '../history-slots.ts';
+import type { HistoryRow, HistoryStore } from '../types.ts';
+import { arrayStatement, selectColumns, sqliteHistoryGroups } from './history-groups.ts';
+import { SqliteSlots } from './history-slots.ts';
 import { inTransaction } from './transaction.ts';
 
-// Object keys, not a list, so adding a gauge to HistoryGauge fails to typecheck until it has a column.
-const gaugeColumns: Record<HistoryGauge, true> = {
-  cpu: true, gpu: true, ram: true, swap: true, load: true, disk: true,
-  net_in: true, net_out: true, process: true, connections: true, connections_udp: true,
-};
-const gauges = Object.keys(gaugeColumns) as HistoryGauge[];
-
-const scalarColumns = [
-  ['count', (r: HistoryRow) => r.count],
-  ['gpu_count', (r: HistoryRow) => r.gpuCount],
-  ['last_at', (r: HistoryRow) => r.lastAt],
-  ['net_total_up', (r: HistoryRow) => r.netTotalUp],
-  ['net_total_down', (r: HistoryRow) => r.netTotalDown],
-  ['ram_total', (r: HistoryRow) => r.ramTotal],
-  ['swap_total', (r: HistoryRow) => r.swapTotal],
-  ['disk_total', (r: HistoryRow) => r.diskTotal],
-  ['traffic_up', (r: HistoryRow) => r.trafficUp],
-  ['traffic_down', (r: HistoryRow) => r.trafficDown],
-] as const;
-
-const valueColumns = [
-  ...scalarColumns.map(([c]) => c),
-  ...gauges.flatMap((g) => [`${g}_sum`, `${g}_max`]),
-];
-const insertSql = (conflict: 'REPLACE' | 'IGNORE') => `INSERT OR ${conflict} INTO history_buckets (node, width, start, ${valueColumns.join(', ')})
-  VALUES (${Array(valueColumns.length + 3).fill('?').join(', ')})`;
+const scalarColumns = historyColumns.filter(([c]) => c !== 'width' && c !== 'start');
+const insertSql = (conflict: 'REPLACE' | 'IGNORE') => `INSERT OR ${conflict} INTO history_buckets (node, ${historyColumnNames.join(', ')})
+  VALUES (${Array(historyColumnNames.length + 1).fill('?').join(', ')})`;
 
 function values(nodeId: number, r: HistoryRow): SQLInputValue[] {
-  return [
-    nodeId, r.width, r.start,
-    ...scalarColumns.map(([, get]) => get(r)),
-    ...gauges.flatMap((g) => [r.sum[g], r.max[g]]),
-  ];
-}
-
-function toRow(uuid: string, d: Record<string, unknown>): HistoryRow {
-  const sum = {} as Record<HistoryGauge, number>;
-  const max = {} as Record<HistoryGauge, number>;
-  for (const g of gauges) {
-    sum[g] = Number(d[`${g}_sum`]);
-    max[g] = Number(d[`${g}_max`]);
-  }
-  return {
-    node: uuid,
-    width: Number(d.width),
-    start: Number(d.start),
-    count: Number(d.count),
-    gpuCount: Number(d.gpu_count),
-    sum,
-    max,
-    lastAt: Number(d.last_at),
-    netTotalUp: Number(d.net_total_up),
-    netTotalDown: Number(d.net_total_down),
-    ramTotal: Number(d.ram_total),
-    swapTotal: Number(d.swap_total),
-    diskTotal: Number(d.disk_total),
-    trafficUp: Number(d.traffic_up),
-    trafficDown: Number(d.traffic_down),
-  };
+  return [nodeId, r.width, r.start, ...scalarColumns.map(([, , get]) => get(r))];
 }
 
 /**
@@ -81,76 +32,106 @@ export function sqliteHistory(db: DatabaseSync): HistoryStore {
   };
   const insert = db.prepare(insertSql('REPLACE'));
   const insertNew = db.prepare(insertSql('IGNORE'));
-  // Node numbers handed out inside a rolled-back transaction do not exist.
-  const writeAll = (stmt: typeof insert, rows: readonly HistoryRow[]): number => {
+  const slots = new SqliteSlots(db);
+  /** Writes rows and their slots; `replace` false keeps stored rows (insertMissing). Returns rows written. */
+  const writeAll = (replace: boolean, rows: readonly HistoryRow[]): number => {
     try {
       return inTransaction(db, () => {
-        let n = 0;
-        for (const r of rows) n += Number(stmt.run(...values(idOf(r.node, true)!, r)).changes);
-        return n;
+        const written: { node: number; width: number; start: number; present: boolean }[] = [];
+        for (const r of rows) {
+          const node = idOf(r.node, true)!;
+          if (Number((replace ? insert : insertNew).run(...values(node, r)).changes) > 0) {
+            written.push({ node, width: r.width, start: r.start, present: r.count > 0 });
+          }
+        }
+        slots.apply(slotChanges(written));
+        return written.length;
       });
     } catch (err) {
+      // Node numbers handed out and slots remembered inside a rolled-back transaction do not exist.
       ids.clear();
+      slots.forget();
       throw err;
     }
   };
-  const rangeStmt = db.prepare(
-    'SELECT * FROM history_buckets WHERE node = ? AND width = ? AND start BETWEEN ? AND ? ORDER BY start',
-  );
-  const latestStmt = db.prepare('SELECT * FROM history_buckets WHERE node = ? AND width = ? ORDER BY start DESC LIMIT 1');
+  const rangeStmt = arrayStatement(db, `SELECT ${selectColumns} FROM history_buckets b
+    WHERE b.node = ? AND b.width = ? AND b.start BETWEEN ? AND ? ORDER BY b.start`);
+  const latestStmt = arrayStatement(db, `SELECT ${selectColumns} FROM history_buckets b
+    WHERE b.node = ? AND b.width = ? ORDER BY b.start DESC LIMIT 1`);
 
   return {
     async write(rows) {
-      writeAll(insert, rows);
+      writeAll(true, rows);
     },
     async insertMissing(rows) {
-      return writeAll(insertNew, rows);
+      return writeAll(false, rows);
     },
     async range(node, width, from, to) {
       const id = idOf(node, false);
       if (id === undefined) return [];
-      return rangeStmt.all(id, width, from, to).map((d) => toRow(node, d));
+      return (rangeStmt.all(id, width, from, to) as unknown as unknown[][]).map((a) => decodeHistoryRow(node, a));
     },
     async latest(node, width) {
       const id = idOf(node, false);
-      const d = id === undefined ? undefined : latestStmt.get(id, width);
-      return d === undefined ? undefined : toRow(node, d);
+      const a = id === undefined ? undefined : (latestStmt.get(id, width) as unknown as unknown[] | undefined);
+      return a === undefined ? undefined : decodeHistoryRow(node, a);
     },
-    async prune(cutoffs) {
-      return inTransaction(db, () => pruneAll(db, cutoffs));
+    ...sqliteHistoryGroups(db),
+    async prune(cutoffs, maxRows) {
+      try {
+        return inTransaction(db, () => pruneSome(db, slots, cutoffs, Math.max(1, Math.floor(maxRows))));
+      } finally {
+        slots.forget();
+      }
     },
     async deleteNode(node) {
       const id = idOf(node, false);
       if (id === undefined) return 0;
       return inTransaction(db, () => {
         const n = db.prepare('DELETE FROM history_buckets WHERE node = ?').run(id).changes;
+        db.prepare('DELETE FROM history_slots WHERE node = ?').run(id);
         db.prepare('DELETE FROM history_nodes WHERE id = ?').run(id);
         ids.delete(node);
+        slots.forget();
         return Number(n);
       });
     },
     async deleteAll() {
       return inTransaction(db, () => {
         const n = db.prepare('DELETE FROM history_buckets').run().changes;
+        db.prepare('DELETE FROM history_slots').run();
         db.prepare('DELETE FROM history_nodes').run();
         ids.clear();
+        slots.forget();
         return Number(n);
       });
     },
   };
 }
 
-function pruneAll(db: DatabaseSync, cutoffs: ReadonlyMap<number, number>): number {
+/**
+ * Up to `maxRows` rows past their cutoffs, then of retired widths, their slots cleared in the same
+ * transaction. A retired width leaves history_tiers only once its last row is gone, so a prune cut
+ * short by the bound finds it again.
+ */
+function pruneSome(db: DatabaseSync, slots: SqliteSlots, cutoffs: ReadonlyMap<number, number>, maxRows: number): number {
+  let left = maxRows;
   const perNode = 'node IN (SELECT id FROM history_nodes) AND width = ?';
-  let deleted = 0;
-  for (const [width, before] of cutoffs) {
-    deleted += Number(db.prepare(`DELETE FROM history_buckets WHERE ${perNode} AND start < ?`).run(width, before).changes);
-  }
+  // SQLite has no DELETE … LIMIT unless built with it: the keys come from a bounded SELECT.
+  const deleteSome = (where: string, ...args: SQLInputValue[]) => {
+    const sql = `DELETE FROM history_buckets WHERE (node, width, start) IN
+      (SELECT node, width, start FROM history_buckets WHERE ${where} LIMIT ?) RETURNING node, width, start`;
+    const gone = db.prepare(sql).all(...args, left);
+    slots.apply(slotChanges(gone.map((r) => ({ node: Number(r.node), width: Number(r.width), start: Number(r.start), present: false }))));
+    left -= gone.length;
+  };
+  for (const [width, before] of cutoffs) if (left > 0) deleteSome(`${perNode} AND start < ?`, width, before);
   const known = db.prepare('SELECT width FROM history_tiers').all().map((r) => Number(r.width));
   for (const width of known.filter((w) => !cutoffs.has(w))) {
-    deleted += Number(db.prepare(`DELETE FROM history_buckets WHERE ${perNode}`).run(width).changes);
-    db.prepare('DELETE FROM history_tiers WHERE width = ?').run(width);
+    if (left === 0) break;
+    deleteSome(perNode, width);
+    if (left > 0) db.prepare('DELETE FROM history_tiers WHERE width = ?').run(width);
   }
   for (const width of cutoffs.keys()) db.prepare('INSERT OR IGNORE INTO history_tiers (width) VALUES (?)').run(width);
-  return deleted;
+  return maxRows - left;
 }
