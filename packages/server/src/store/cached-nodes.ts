@@ -12,12 +12,17 @@ export function cachedNodes(inner: NodeStore): NodeStore {
   let rows: Map<string, NodeRow> | undefined;
   let tokens = new Map<string, NodeRow>();
   let loading: Promise<Map<string, NodeRow>> | undefined;
+  /** moves on every invalidate: a list read before it must not become the copy after it */
+  let generation = 0;
 
   const load = (): Promise<Map<string, NodeRow>> => {
     if (rows) return Promise.resolve(rows);
+    const started = generation;
     loading ??= inner.list().then(
       (list) => {
-        rows = new Map(list.map((r) => [r.uuid, r]));
+        const fresh = new Map(list.map((r) => [r.uuid, r]));
+        if (started !== generation) return fresh;
+        rows = fresh;
         tokens = new Map(list.map((r) => [r.token, r]));
         return rows;
       },
@@ -83,6 +88,7 @@ export function cachedNodes(inner: NodeStore): NodeStore {
       for (const uuid of weights.keys()) await refresh(uuid);
     },
     invalidate() {
+      generation++;
       rows = undefined;
       loading = undefined;
     },

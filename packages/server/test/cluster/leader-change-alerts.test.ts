@@ -28,6 +28,8 @@ describe('offline alerts when the leader changes (issue 16 §2)', { skip: cluste
     return node;
   }
   async function connect(s: TestServer, token: string): Promise<V2SocketAgent> {
+    // a node added on another replica is known here once its change has been re-read (~100 ms)
+    await eventually(async () => (await s.ctx.store.nodes.byToken(token)) !== undefined);
     const agent = await V2SocketAgent.connect(s, token);
     agents.push(agent);
     agent.send(report);
