@@ -80,3 +80,58 @@ describe('the in-memory node rows in front of SQLite', () => {
     assert.equal(await nodes.remove('uuid-b'), false);
   });
 });
+
+describe('the node rows in front of a database other servers write too', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'komari-nodes-shared-'));
+  const sqlite = new DatabaseSync(join(dir, 'komari.db'));
+  migrate(sqlite);
+  after(() => {
+    sqlite.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  // `db` stands for the other replica: it writes rows this cache never saw
+  const db = sqliteNodes(sqlite);
+  const reads = { byToken: 0 };
+  const counted: NodeStore = { ...db, byToken: (t) => (reads.byToken++, db.byToken(t)) };
+
+  it('finds a node another server added by its token, once, then from memory', async () => {
+    const nodes = cachedNodes(counted, { tokenMissReadsPerSecond: 5 });
+    await nodes.list();
+    const added = blankNode('uuid-elsewhere', 'elsewhere', 1);
+    await db.create(added);
+    assert.equal((await nodes.byToken(added.token))?.uuid, 'uuid-elsewhere');
+    const before = reads.byToken;
+    assert.equal((await nodes.byToken(added.token))?.uuid, 'uuid-elsewhere');
+    assert.equal(reads.byToken, before, 'the second lookup is answered from memory');
+  });
+
+  it('asks the database about unknown tokens at most the given number of times a second', async () => {
+    const nodes = cachedNodes(counted, { tokenMissReadsPerSecond: 5 });
+    await nodes.list();
+    const before = reads.byToken;
+    for (let i = 0; i < 200; i++) assert.equal(await nodes.byToken(`wrong-${i}`), undefined);
+    // the loop may straddle a second's edge: two windows at most
+    assert.ok(reads.byToken - before <= 10, `${reads.byToken - before} reads reached the database`);
+    assert.ok(reads.byToken - before >= 5);
+  });
+
+  it('without the option (one server owns the file) an unknown token never reaches the database', async () => {
+    const nodes = cachedNodes(counted);
+    await nodes.list();
+    const before = reads.byToken;
+    await db.create(blankNode('uuid-unseen', 'unseen', 2));
+    assert.equal(await nodes.byToken((await db.get('uuid-unseen'))!.token), undefined);
+    assert.equal(reads.byToken, before);
+  });
+
+  it('a lookup that raced an invalidate answers from the list it read, not from a stale copy', async () => {
+    const nodes = cachedNodes(db);
+    await nodes.list();
+    const added = blankNode('uuid-raced', 'raced', 3);
+    await db.create(added);
+    nodes.invalidate!();
+    const lookup = nodes.byToken(added.token);
+    nodes.invalidate!();
+    assert.equal((await lookup)?.uuid, 'uuid-raced');
+  });
+});

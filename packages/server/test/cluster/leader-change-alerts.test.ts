@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { addNode, eventually, sampleReport } from '../helpers/agent-common.ts';
 import { answerJson, startCaptureServer, type CaptureServer } from '../helpers/capture-server.ts';
-import { clusterSkipReason, natsClusterOf, startReplicas } from '../helpers/cluster.ts';
+import { clusterSkipReason, natsClusterOf, startReplicas, untilTokenKnown } from '../helpers/cluster.ts';
 import { http, type TestServer } from '../helpers/server.ts';
 import { V2SocketAgent } from '../helpers/v2-agent.ts';
 
@@ -28,8 +28,7 @@ describe('offline alerts when the leader changes (issue 16 §2)', { skip: cluste
     return node;
   }
   async function connect(s: TestServer, token: string): Promise<V2SocketAgent> {
-    // a node added on another replica is known here once its change has been re-read (~100 ms)
-    await eventually(async () => (await s.ctx.store.nodes.byToken(token)) !== undefined);
+    await untilTokenKnown(s, token);
     const agent = await V2SocketAgent.connect(s, token);
     agents.push(agent);
     agent.send(report);

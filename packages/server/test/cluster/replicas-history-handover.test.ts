@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { addNode, eventually, sampleReport } from '../helpers/agent-common.ts';
 import { ManualClock } from '../helpers/clock.ts';
-import { clusterSkipReason, startReplicas } from '../helpers/cluster.ts';
+import { clusterSkipReason, startReplicas, untilTokenKnown } from '../helpers/cluster.ts';
 import type { TestServer } from '../helpers/server.ts';
 import { V2SocketAgent } from '../helpers/v2-agent.ts';
 
@@ -35,6 +35,7 @@ describe('a node whose agent moves to another replica keeps one history (issue 1
     first.ws.terminate();
     await eventually(() => a.ctx.live.ownerOf(node.uuid) === undefined);
 
+    await untilTokenKnown(b, node.token);
     const second = await V2SocketAgent.connect(b, node.token);
     for (let i = 0; i < 2; i++) second.send(report());
     await eventually(async () => (await countIn(b, node.uuid)) === 5, 3000);

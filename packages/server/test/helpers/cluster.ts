@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NatsCluster } from '../../src/cluster/nats-cluster.ts';
+import { eventually } from './agent-common.ts';
 import { freshPgSchema, testPgUrl } from './postgres.ts';
 import { startTestServer, type TestServer, type TestServerOptions } from './server.ts';
 
@@ -44,4 +45,9 @@ export async function startReplicas(
 /** The replica's cluster, to ask for leadership now instead of waiting for a tick. */
 export function natsClusterOf(s: TestServer): NatsCluster {
   return s.ctx.cluster as NatsCluster;
+}
+
+/** Waits until a node added on another replica is known here: its change is re-read after ~100 ms. */
+export async function untilTokenKnown(s: TestServer, token: string): Promise<void> {
+  await eventually(async () => (await s.ctx.store.nodes.byToken(token)) !== undefined);
 }

@@ -7,7 +7,7 @@ import { pgPingHistory } from '../../ping/store/postgres-history.ts';
 import { pgPingTasks } from '../../ping/store/postgres-tasks.ts';
 import { pgRemoteControl } from '../../remote-control/store/postgres.ts';
 import { pgThemeConfigs } from '../../themes/settings/store/postgres.ts';
-import { cachedNodes } from '../cached-nodes.ts';
+import { cachedNodes, sharedDatabaseNodeCache } from '../cached-nodes.ts';
 import { StoreFileError } from '../errors.ts';
 import type { Store } from '../types.ts';
 import { pgAccounts } from './accounts.ts';
@@ -138,7 +138,7 @@ export async function openPostgresStore(url: string, o: OpenPostgresOptions = {}
     engine: 'postgres',
     ...repos,
     files: mappingPgErrors(pgFiles(pool, limits)),
-    nodes: cachedNodes(repos.nodes),
+    nodes: cachedNodes(repos.nodes, sharedDatabaseNodeCache),
     async close() {
       if (closed) return;
       closed = true;
