@@ -6,6 +6,8 @@
  *
  *   node bench/history.ts                    # 200 nodes
  *   node bench/history.ts --nodes 1000       # the budget run
+ *   node bench/history.ts --nodes 1000 --db postgres://postgres@127.0.0.1:5432/test
+ *                                            # the same on PostgreSQL (a fresh schema, dropped after)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +15,7 @@ import { join } from 'node:path';
 import { readFlags } from './lib/args.ts';
 import { seedHistory } from './lib/history-seed.ts';
 import { HttpClient } from './lib/http-client.ts';
+import { PgProbe } from './lib/pg-probe.ts';
 import { sampleProc } from './lib/proc.ts';
 import { printProfile } from './lib/profile.ts';
 import { rng } from './lib/report-gen.ts';
@@ -25,6 +28,7 @@ const f = readFlags('history benchmark: /api/records/load and common:getRecords 
   requests: { default: 200, help: '/api/records/load requests per window' },
   'rpc-requests': { default: 10, help: 'common:getRecords (all nodes) requests per window' },
   profile: { default: false, help: 'CPU-profile the server over the requests and summarise it' },
+  db: { default: '', help: 'a postgres:// URL: the history lives in a fresh schema there (dropped after); empty: a temp SQLite file' },
 });
 const hoursList = [1, 24, 720];
 
@@ -48,10 +52,14 @@ async function repeat(n: number, one: () => Promise<{ ms: number; text: string; 
 
 console.log(conditions());
 const dir = mkdtempSync(join(tmpdir(), 'komari-bench-history-'));
+const pg = f.db ? await PgProbe.open(f.db) : undefined;
 try {
-  const seeded = await seedHistory(join(dir, 'komari.db'), f.nodes, f.days);
-  console.log(`seeded ${f.nodes} nodes × ${f.days} days: ${seeded.rows} bucket rows in ${(seeded.ms / 1000).toFixed(1)} s`);
-  const s = await startServerChild({ db: join(dir, 'komari.db') });
+  const db = f.db || join(dir, 'komari.db');
+  const seeded = await seedHistory(db, f.nodes, f.days, Date.now(), pg?.schema);
+  const engine = pg ? `PostgreSQL (schema ${pg.schema})` : 'SQLite';
+  console.log(`seeded ${f.nodes} nodes × ${f.days} days on ${engine}: ${seeded.rows} bucket rows in ${(seeded.ms / 1000).toFixed(1)} s`);
+  if (pg) console.log(`  history_buckets ${mib((await pg.size('history_buckets')).bytes)}`);
+  const s = await startServerChild({ db, ...(pg && { env: { KOMARI_PG_SCHEMA: pg.schema } }) });
   const http = new HttpClient(s.url, 60_000);
   const pick = rng(42);
   const rows: (string | number)[][] = [['request', 'p50', 'p99', 'max', 'records/answer', 'answer size', 'budget']];
@@ -82,7 +90,7 @@ try {
     }
     if (f.profile) profile = await s.profileStop();
     const proc = sampleProc(s.child.pid);
-    console.log(`\nhistory: ${f.nodes} nodes, ${f.days} days of rollups at the default retention; sequential requests`);
+    console.log(`\nhistory on ${engine}: ${f.nodes} nodes, ${f.days} days of rollups at the default retention; sequential requests`);
     table(rows);
     console.log(`  server RSS ${mib(proc.rss)} (peak ${mib(proc.peakRss)})`);
   } finally {
@@ -92,4 +100,6 @@ try {
   if (profile) printProfile(profile);
 } finally {
   rmSync(dir, { recursive: true, force: true });
+  await pg?.dropSchema();
+  await pg?.close();
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { defaultRetention, type RetentionTier } from '@komari-ts/protocol';
+import { openPostgresStore } from '../../packages/server/src/store/postgres/open.ts';
 import { openSqliteStore } from '../../packages/server/src/store/sqlite/open.ts';
 import type { HistoryGauge, HistoryRow, NodeRow } from '../../packages/server/src/store/types.ts';
 import { rng } from './report-gen.ts';
@@ -60,11 +61,12 @@ export interface Seeded {
 /**
  * Writes `nodes` nodes with `days` of closed rollup buckets at the default retention straight
  * into the store (store API, batched transactions), ending at `now`. The server started on the
- * file afterwards sees them as history written by a month of agents.
+ * file afterwards sees them as history written by a month of agents. `db` may be a postgres://
+ * URL, then `pgSchema` names the schema (created and migrated here, as a server would).
  */
-export async function seedHistory(db: string, nodes: number, days: number, now = Date.now()): Promise<Seeded> {
+export async function seedHistory(db: string, nodes: number, days: number, now = Date.now(), pgSchema?: string): Promise<Seeded> {
   const t0 = performance.now();
-  const store = openSqliteStore(db);
+  const store = /^postgres(ql)?:\/\//.test(db) ? await openPostgresStore(db, { schema: pgSchema }) : openSqliteStore(db);
   const uuids: string[] = [];
   let rows = 0;
   try {
