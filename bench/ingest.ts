@@ -25,7 +25,7 @@ import { conditions, mib, ms, sleep, summarize, table, type Summary } from './li
 import { runReplicaPhase } from './lib/replica-phase.ts';
 import { printReplicas } from './lib/replica-report.ts';
 import { LatencyViewer } from './lib/viewer.ts';
-import { defaultMix, fleetResult, forkFleet } from './fleet.ts';
+import { defaultMix, fleetResult, forkFleet, kindOf } from './fleet.ts';
 
 const f = readFlags('ingest benchmark: komari-ts vs a bare ws server, same fleet', {
   agents: { default: 500, help: 'simulated agents' },
@@ -69,6 +69,8 @@ interface Phase {
   fleetCores: number;
   fleet: Record<string, unknown>;
   latency?: Summary;
+  /** the same latencies by the agent's kind (v2ws, v1ws, v2post, v1post) */
+  latencyByKind?: Map<string, Summary>;
   viewerGetsPerS?: number;
   viewerBytes?: number;
   server: { a: Record<string, number>; b: Record<string, number>; seconds: number };
@@ -81,7 +83,7 @@ async function runPhase(t: Target, withViewer: boolean): Promise<Phase> {
     durationMs: (f.warmup + f.duration + 120) * 1000, pingTasks: f['ping-tasks'], pingIntervalS: f['ping-interval'],
   });
   await fleet.waitFor('running', 60_000 + f.agents * 20);
-  const viewer = withViewer ? await LatencyViewer.open(t.url, f['poll-ms']) : undefined;
+  const viewer = withViewer ? await LatencyViewer.open(t.url, f['poll-ms'], (agent) => kindOf(agent, f.mix)) : undefined;
   await sleep(f.warmup * 1000);
   const snap = async (): Promise<[Record<string, number>, ProcSample, ProcSample]> => [await t.stats(), sampleProc(t.pid), sampleProc(fleet.pid)];
   await t.begin?.();
@@ -102,7 +104,8 @@ async function runPhase(t: Target, withViewer: boolean): Promise<Phase> {
   return {
     acceptedPerS, cores, usPerReport: (cores * 1e6) / acceptedPerS, rssMax, peakRss: pb.peakRss,
     fleetCores: coresBetween(fa, fb), fleet: fleetResult(fleet),
-    latency: viewer && summarize(viewer.latencies), viewerGetsPerS: viewer && viewer.gets / seconds, viewerBytes: viewer && viewer.bytes / Math.max(1, viewer.gets),
+    latency: viewer && summarize(viewer.latencies),
+    latencyByKind: viewer && new Map([...viewer.byGroup].map(([kind, l]) => [kind, summarize(l)])), viewerGetsPerS: viewer && viewer.gets / seconds, viewerBytes: viewer && viewer.bytes / Math.max(1, viewer.gets),
     server: { a, b, seconds },
   };
 }
@@ -151,6 +154,7 @@ function print(k: Phase, bare: Phase | undefined): void {
     ['CPU per report', `${k.usPerReport.toFixed(0)} µs`, bare ? `${bare.usPerReport.toFixed(0)} µs` : '-', ''],
     ['server RSS (max in window / peak)', `${mib(k.rssMax)} / ${mib(k.peakRss)}`, bare ? `${mib(bare.rssMax)} / ${mib(bare.peakRss)}` : '-', '≤ 1 GiB'],
     ['send → dashboard p50 / p99', `${ms(lat.p50)} / ${ms(lat.p99)} (n=${lat.n}, max ${ms(lat.max)})`, '-', 'p99 ≤ 250 ms'],
+    ...[...(k.latencyByKind ?? [])].sort().map(([kind, l]) => [`  ${kind} agents`, `${ms(l.p50)} / ${ms(l.p99)} (n=${l.n})`, '-', '']),
     ['dashboard gets/s, payload', `${k.viewerGetsPerS!.toFixed(1)}, ${(k.viewerBytes! / 1024).toFixed(0)} KiB`, '-', ''],
     ['SQLite history rows/s, tx/s, ms/tx', `${per('historyRows').toFixed(0)}, ${per('historyTx').toFixed(2)}, ${txMs.toFixed(1)}`, '-', ''],
     ['SQLite ping rows/s', per('pingRows').toFixed(0), '-', ''],
