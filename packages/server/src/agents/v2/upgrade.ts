@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { releaseUpgradeResponse } from '../../http/release-upgrade.ts';
 import { agentDeflateOptions } from './deflate-options.ts';
+import { inflateHere } from './inflate-here.ts';
 
 /**
  * Komari turns on permessage-deflate for this route only (agent-protocol.md §7.1). In `ws`
@@ -39,6 +40,7 @@ export function compressedUpgrade(
     // A client may not send frames before the 101, so no bytes follow the handshake yet.
     wss.handleUpgrade(request.raw, request.raw.socket, Buffer.alloc(0), (socket) => {
       releaseUpgradeResponse(request);
+      inflateHere(socket, maxPayload);
       serve(socket, request);
     });
   };
