@@ -111,7 +111,7 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
   const clock = opts.clock ?? systemClock;
   const limits = resolveLimits(opts.limits);
   const fastify = Fastify({
-    logger: opts.logger === false ? false : loggerOptions(config.logLevel, opts.logStream),
+    logger: opts.logger === false ? false : loggerOptions({ level: config.logLevel, format: config.logFormat, color: config.logColor }, opts.logStream),
     bodyLimit: config.bodyLimit,
     requestTimeout: limits.http.requestTimeoutMs,
     http: { headersTimeout: limits.http.headersTimeoutMs, connectionsCheckingInterval: limits.http.timeoutCheckEveryMs },

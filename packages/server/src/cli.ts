@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 import { existsSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { networkInterfaces } from 'node:os';
 import { parseArgs } from 'node:util';
 import { AccountService } from './auth/account-service.ts';
 import { systemClock } from './clock.ts';
@@ -10,6 +12,7 @@ import { importKomari } from './import/komari/import-komari.ts';
 import { formatImportReport } from './import/komari/report-text.ts';
 import { withKomariSource } from './import/komari/source.ts';
 import { startLocalAgent } from './local-agent.ts';
+import { bannerText, bannerUrls, type FirstAdmin } from './logging/banner.ts';
 import { pgOptionsOf, startServer } from './main.ts';
 import { runMigrate } from './migrate/run-migrate.ts';
 import { AuditService } from './services/audit-service.ts';
@@ -92,10 +95,18 @@ async function main(argv: string[]): Promise<void> {
 
   switch (command) {
     case 'server': {
-      const server = await startServer(config);
+      const created: FirstAdmin[] = [];
+      const server = await startServer(config, (admin) => created.push(admin));
       let localAgent = config.localAgent ? await startLocalAgent(server.ctx, server.fastify.server.address()) : undefined;
+      // Last, so the addresses (and a first start's password) are what the operator sees.
+      const announce = () => {
+        const urls = bannerUrls(server.fastify.server.address() as AddressInfo, config.publicUrl, networkInterfaces());
+        console.log(bannerText(urls, created.shift()));
+      };
+      announce();
       // A restore swaps the database: this host's node may be another one (or none) now.
       server.onRestart(async (ctx) => {
+        if (created.length > 0) announce(); // restored data without an account: a new one was made
         if (!config.localAgent) return;
         await localAgent?.stop();
         localAgent = await startLocalAgent(ctx, server.fastify.server.address());

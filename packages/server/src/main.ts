@@ -8,6 +8,7 @@ import { restoreDroppedBackup } from './backup/restore-at-start.ts';
 import { splitListen, type BootConfig } from './config/boot-config.ts';
 import { raiseFdLimit, type FdRaise } from './fd-limit.ts';
 import { RestoreLock, type DataSwap, type RestartOutcome } from './lifecycle.ts';
+import type { FirstAdmin } from './logging/banner.ts';
 import { openStore } from './store/open-store.ts';
 import { acquireServerLock, type ServerLock } from './store/sqlite/server-lock.ts';
 import { systemClock } from './clock.ts';
@@ -61,11 +62,13 @@ interface Current {
  * The composition root and the one owner of the server's lifecycle: open the store, migrate,
  * build the app, create the first account, listen; restart in-process over swapped data (a
  * restore) with a rollback to the old files when the new ones do not come up; stop in reverse
- * order. `print` receives the one-time admin password line; `opts` is for tests.
+ * order. `onAdminCreated` hears of the first account when this start (or a restore over data
+ * without one) created it, with its password when made up here: the CLI prints it in its banner,
+ * the one place it ever appears (never in a log line). `opts` is for tests.
  */
 export async function startServer(
   config: BootConfig,
-  print: (line: string) => void = console.log,
+  onAdminCreated: (admin: FirstAdmin) => void = () => {},
   opts: StartOptions = {},
 ): Promise<RunningServer> {
   const fd = raiseFdLimit();
@@ -85,7 +88,7 @@ export async function startServer(
       const built = await buildApp({ ...opts, config, store, cluster, logger: config.logLevel !== 'silent', openFiles: fd.after?.soft, lifecycle });
       const created = await built.ctx.accounts.ensureFirstAccount(config.adminUsername, config.adminPassword);
       if (created) {
-        print(`Default admin account created. Username: ${created.username} , Password: ${created.password}`);
+        onAdminCreated({ username: created.username, generatedPassword: config.adminPassword === undefined ? created.password : undefined });
       }
       await built.fastify.listen({ host, port });
       return { built, store, cluster };

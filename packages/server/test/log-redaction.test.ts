@@ -69,6 +69,9 @@ describe('secrets never reach the request log', () => {
       await eventually(() => cli.stdout().includes('sentinel=cli'));
       assert.ok(cli.stdout().includes('/api/nodes?token=***'));
       assert.ok(!cli.stdout().includes('cli-secret-5120'));
+      // ADMIN_PASSWORD's value is the operator's: the banner names the variable, never the value.
+      assert.ok(cli.stdout().includes('Admin account created: admin, with the password of ADMIN_PASSWORD.'));
+      assert.ok(!cli.stdout().includes('log-pw-1') && !cli.stderr().includes('log-pw-1'));
     } finally {
       await cli.stop();
       rmSync(dir, { recursive: true, force: true });

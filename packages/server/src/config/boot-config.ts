@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { logFormats } from '../logging/log-format.ts';
 
 /**
  * Boot configuration: flags win over `KOMARI_*` environment variables, which win over defaults.
@@ -24,6 +25,7 @@ const sourceOf: Record<string, string> = {
   adminPassword: 'ADMIN_PASSWORD',
   wsDisableOrigin: 'KOMARI_WS_DISABLE_ORIGIN',
   logLevel: 'KOMARI_LOG_LEVEL',
+  logFormat: 'KOMARI_LOG_FORMAT',
   version: 'KOMARI_VERSION',
   hash: 'KOMARI_COMMIT',
   localAgent: 'KOMARI_LOCAL_AGENT (--local-agent / --no-local-agent)',
@@ -71,6 +73,10 @@ export const bootConfigSchema = z.object({
   adminPassword: z.string().min(1).optional(),
   wsDisableOrigin: z.boolean().default(false),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** unset: pretty on a terminal, JSON lines otherwise (logging/log-format.ts) */
+  logFormat: z.enum(logFormats, { error: `must be ${logFormats.join(' or ')}` }).optional(),
+  /** ANSI colours in pretty lines on a terminal; NO_COLOR (https://no-color.org) turns them off */
+  logColor: z.boolean().default(true),
   version: z.string().default('0.1.0'),
   hash: z.string().default('unknown'),
   /**
@@ -129,6 +135,8 @@ export function loadBootConfig(flags: BootFlags, env: NodeJS.ProcessEnv): BootCo
     adminPassword: env.ADMIN_PASSWORD || undefined,
     wsDisableOrigin: bool(env.KOMARI_WS_DISABLE_ORIGIN),
     logLevel: env.KOMARI_LOG_LEVEL,
+    logFormat: env.KOMARI_LOG_FORMAT?.toLowerCase() || undefined,
+    logColor: !env.NO_COLOR,
     version: env.KOMARI_VERSION,
     hash: env.KOMARI_COMMIT,
     webRoot: env.KOMARI_WEB_ROOT,

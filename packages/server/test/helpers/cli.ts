@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bannerTitle } from '../../src/logging/banner.ts';
 import { listensOn } from './port-owner.ts';
 
 /** The real CLI entry point, run with the same Node binary as the tests. */
@@ -19,7 +20,7 @@ export type EnvPatch = Record<string, string | undefined>;
  * with the Node running the tests first on PATH (scripts look Node up there). No local agent
  * (KOMARI_LOCAL_AGENT=0, which the README's start script would otherwise turn on) unless asked.
  */
-function cleanEnv(extra: EnvPatch): NodeJS.ProcessEnv {
+export function cleanEnv(extra: EnvPatch): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}` };
   for (const [k, v] of Object.entries(process.env)) {
     if (k === 'PATH' || k.startsWith('KOMARI_') || k.startsWith('ADMIN_') || k.startsWith('NODE_TEST')) continue;
@@ -76,8 +77,8 @@ export interface CliServer {
 
 /**
  * `node cli.ts server` (or another command line, such as the README's start script) as a child
- * process over `dbPath`, listening on a free port. Resolves once the child itself listens there
- * and GET /ping answers (the first-start password line is printed before the server listens).
+ * process over `dbPath`, listening on a free port. Resolves once the child itself listens there,
+ * GET /ping answers and it has printed its banner (with a first start's password), its last word.
  * A port another process took first is tried again with a new one.
  */
 export async function spawnCliServer(
@@ -116,7 +117,7 @@ async function spawnOn(port: number, dbPath: string, env: EnvPatch, command: rea
       throw new Error(`server exited early (${child.exitCode}): ${err}`);
     }
     try {
-      if (listensOn(child.pid!, port) && (await fetch(`${url}/ping`)).ok) break;
+      if (out.includes(bannerTitle) && listensOn(child.pid!, port) && (await fetch(`${url}/ping`)).ok) break;
     } catch {
       // not listening yet
     }
