@@ -10,14 +10,15 @@ import type { TaskHandlers } from './transport/runner.ts';
 /**
  * The tasks the server can ask for, wired to the settings. `--disable-web-ssh` turns off every
  * form of remote control: exec, the terminal, the file manager and version switching.
+ * `pingBinary` replaces `ping` from PATH for icmp probes (tests run without one).
  */
-export function handlersFor(config: AgentConfig, log: Logger): TaskHandlers {
+export function handlersFor(config: AgentConfig, log: Logger, o: { pingBinary?: string } = {}): TaskHandlers {
   const disabled = config.disableWebSsh;
   const family = config.preferIpVersion === '4' ? 4 : config.preferIpVersion === '6' ? 6 : undefined;
   const files = new FileManager({ disabled, fileRoot: config.fileRoot, insecure: config.ignoreUnsafeCert, ...(family ? { family } : {}) });
   return {
     exec: (command) => runExec(command, { disabled }),
-    ping: (type, target) => runPing(type, target, { log: (m) => log.debug(m) }),
+    ping: (type, target) => runPing(type, target, { log: (m) => log.debug(m), ...(o.pingBinary ? { pingBinary: o.pingBinary } : {}) }),
     terminal: (r) =>
       openTerminal({ ...r, disabled, ignoreUnsafeCert: config.ignoreUnsafeCert, log: (m) => log.warn(m) }),
     file: (op, ctx) => files.run(op, ctx),

@@ -1,4 +1,5 @@
 import type { BasicInfo, Report } from '@komari-ts/protocol';
+import type { ProbeErrorWire } from '@komari-ts/protocol/probe-error';
 
 /** What the collectors give the transport: one report per tick, basic info at start and every info interval. */
 export interface Collector {
@@ -9,6 +10,12 @@ export interface Collector {
 
 /** The result of one ping probe: milliseconds, or -1 when lost (agent-protocol.md §5). */
 export type PingValue = number;
+
+/** A probe's value and, when it could not run at all, why (sent as the result's `probe_error`). */
+export interface PingOutcome {
+  value: PingValue;
+  error?: ProbeErrorWire;
+}
 
 export interface ExecOutcome {
   /** stdout, then stderr after a newline, CRLF → LF */

@@ -40,25 +40,35 @@ describe('ping tasks against real sockets', () => {
   });
 
   it('tcp: connect time to a listening socket is a small number of ms', async () => {
-    const ms = await runPing('tcp', `127.0.0.1:${tcpPort}`);
+    const { value: ms, error } = await runPing('tcp', `127.0.0.1:${tcpPort}`);
+    assert.equal(error, undefined);
     assert.ok(ms >= 0 && ms < 200, `got ${ms}`);
     assert.ok(Number.isInteger(ms));
   });
 
-  it('tcp: a closed port is -1', async () => {
-    assert.equal(await runPing('tcp', `127.0.0.1:${await freePort()}`), -1);
+  it('tcp: a closed port is a loss, -1 with no probe error (the probe ran)', async () => {
+    assert.deepEqual(await runPing('tcp', `127.0.0.1:${await freePort()}`), { value: -1 });
   });
 
-  it('tcp: a name that does not resolve is -1', async () => {
-    assert.equal(await runPing('tcp', 'no-such-host.invalid:80'), -1);
+  it('tcp: a name that does not resolve is -1 with probe error resolve_failed', async () => {
+    const r = await runPing('tcp', 'no-such-host.invalid:80');
+    assert.equal(r.value, -1);
+    assert.equal(r.error?.code, 'resolve_failed');
+    assert.match(r.error?.message ?? '', /^cannot resolve no-such-host\.invalid \(/);
+  });
+
+  it('tcp: a port out of range is -1 with probe error invalid_target', async () => {
+    assert.deepEqual(await runPing('tcp', '127.0.0.1:70000'), { value: -1, error: { code: 'invalid_target', message: 'port 70000 is not 1-65535' } });
   });
 
   it('http: 200 and 302 give ms, 500 gives -1, http:// is prepended when missing', async () => {
-    const ok = await runPing('http', `http://127.0.0.1:${webPort}/`);
+    const ok = (await runPing('http', `http://127.0.0.1:${webPort}/`)).value;
     assert.ok(ok >= 0 && ok < 500, `got ${ok}`);
-    assert.ok((await runPing('http', `127.0.0.1:${webPort}/moved`)) >= 0);
-    assert.equal(await runPing('http', `http://127.0.0.1:${webPort}/fail`), -1);
-    assert.equal(await runPing('http', `http://127.0.0.1:${await freePort()}/`), -1);
+    assert.ok((await runPing('http', `127.0.0.1:${webPort}/moved`)).value >= 0);
+    // a 500 and a refused connect are losses, not probe errors
+    assert.deepEqual(await runPing('http', `http://127.0.0.1:${webPort}/fail`), { value: -1 });
+    assert.deepEqual(await runPing('http', `http://127.0.0.1:${await freePort()}/`), { value: -1 });
+    assert.equal((await runPing('http', 'http://[::1')).error?.code, 'invalid_target');
   });
 
   it('icmp: 127.0.0.1 answers with a small number of ms through the system ping', async (t) => {
@@ -66,18 +76,23 @@ describe('ping tasks against real sockets', () => {
       t.skip('no `ping` binary on this machine (Debian: apt-get install iputils-ping): the icmp case is skipped');
       return;
     }
-    const ms = await runPing('icmp', '127.0.0.1');
+    const { value: ms, error } = await runPing('icmp', '127.0.0.1');
+    assert.equal(error, undefined);
     assert.ok(ms >= 0 && ms < 200, `got ${ms}`);
-    assert.ok((await runPing('icmp', '[127.0.0.1]:443')) >= 0, 'port and brackets are stripped');
+    assert.ok((await runPing('icmp', '[127.0.0.1]:443')).value >= 0, 'port and brackets are stripped');
   });
 
-  it('icmp without a ping binary is -1, logged once', async () => {
+  it('icmp without a ping binary is -1 with probe error no_ping_binary, logged once', async () => {
     const path = process.env.PATH;
     const logs: string[] = [];
     process.env.PATH = '/nonexistent';
     try {
-      assert.equal(await runPing('icmp', '127.0.0.1', { log: (m) => logs.push(m) }), -1);
-      assert.equal(await runPing('icmp', '127.0.0.1', { log: (m) => logs.push(m) }), -1);
+      for (let i = 0; i < 2; i++) {
+        const r = await runPing('icmp', '127.0.0.1', { log: (m) => logs.push(m) });
+        assert.equal(r.value, -1);
+        assert.equal(r.error?.code, 'no_ping_binary');
+        assert.match(r.error?.message ?? '', /^no `ping` program on this host/);
+      }
     } finally {
       process.env.PATH = path;
     }
@@ -85,8 +100,10 @@ describe('ping tasks against real sockets', () => {
     assert.match(logs[0]!, /no `ping` binary/);
   });
 
-  it('an unknown type is -1', async () => {
-    assert.equal(await runPing('udp', `127.0.0.1:${tcpPort}`), -1);
+  it('an unknown type is -1 with probe error unsupported', async () => {
+    const r = await runPing('udp', `127.0.0.1:${tcpPort}`);
+    assert.equal(r.value, -1);
+    assert.equal(r.error?.code, 'unsupported');
   });
 });
 

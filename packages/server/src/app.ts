@@ -167,6 +167,7 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
       dispatch: (uuid, cmd) => dispatchCommand(ctx, uuid, cmd, { localOnly: true }),
       isLeader: () => cluster.isLeader(),
       recentWindow: limits.prometheus.pingLossWindow,
+      probeErrors: limits.probeErrors,
     }),
     terminal: new TerminalBroker(audit, fastify.log, limits.terminal),
     terminalRelay: undefined as unknown as TerminalRelay,

@@ -1,5 +1,6 @@
-import type { PingValue } from '../types.ts';
+import type { PingOutcome, PingValue } from '../types.ts';
 import { icmpOnce } from './icmp.ts';
+import { ProbeFailure } from './probe-failure.ts';
 import { httpOnce, tcpOnce } from './probes.ts';
 
 /** Ping probes as the official agent runs them (agent-protocol.md §5): integer ms, -1 = lost. */
@@ -8,6 +9,8 @@ export interface PingOptions {
   /** per measurement; 3 s like the official agent */
   timeoutMs?: number;
   log?: (message: string) => void;
+  /** the program icmp probes run: `ping` from PATH unless given (a name or a path) */
+  pingBinary?: string;
 }
 
 const HIGH_LATENCY_MS = 1000;
@@ -17,12 +20,15 @@ const RETRANSMISSION_DROP_MS = 800;
 
 const defaultLog = (message: string) => console.error(`[komari-agent] ${message}`);
 
-/** One measurement of a target; anything thrown (e.g. DNS failure) is a loss. */
-async function measureOnce(type: string, target: string, timeoutMs: number, log: (m: string) => void): Promise<number> {
+/**
+ * One measurement of a target. A ProbeFailure (the probe could not run) goes up to runPing;
+ * anything else thrown is a loss.
+ */
+async function measureOnce(type: string, target: string, timeoutMs: number, o: { log: (m: string) => void; binary: string }): Promise<number> {
   try {
     switch (type) {
       case 'icmp':
-        return await icmpOnce(target, timeoutMs, log);
+        return await icmpOnce(target, timeoutMs, o);
       case 'tcp':
         return await tcpOnce(target, timeoutMs);
       case 'http':
@@ -30,7 +36,8 @@ async function measureOnce(type: string, target: string, timeoutMs: number, log:
       default:
         return -1;
     }
-  } catch {
+  } catch (err) {
+    if (err instanceof ProbeFailure) throw err;
     return -1;
   }
 }
@@ -58,11 +65,20 @@ export async function withHighLatencyRule(type: string, measure: () => Promise<n
 
 /**
  * Runs one ping task: `icmp` (system `ping`, no root), `tcp` (connect time to host:port, port 80
- * by default) or `http` (GET, DNS excluded, 200–399); any other type is -1. Never rejects.
+ * by default) or `http` (GET, DNS excluded, 200–399); any other type is -1. A probe that could
+ * not run is -1 with the reason as a `probe_error`; one that ran and got no answer is a plain -1.
+ * Never rejects.
  */
-export async function runPing(type: 'icmp' | 'tcp' | 'http' | string, target: string, opts: PingOptions = {}): Promise<PingValue> {
+export async function runPing(type: 'icmp' | 'tcp' | 'http' | string, target: string, opts: PingOptions = {}): Promise<PingOutcome> {
   const timeoutMs = opts.timeoutMs ?? 3000;
-  const log = opts.log ?? defaultLog;
-  if (type !== 'icmp' && type !== 'tcp' && type !== 'http') return -1;
-  return withHighLatencyRule(type, () => measureOnce(type, target, timeoutMs, log));
+  const measure = { log: opts.log ?? defaultLog, binary: opts.pingBinary ?? 'ping' };
+  if (type !== 'icmp' && type !== 'tcp' && type !== 'http') {
+    return { value: -1, error: new ProbeFailure('unsupported', `probe type ${JSON.stringify(type.slice(0, 32))} is not one this agent runs`).toWire() };
+  }
+  try {
+    return { value: await withHighLatencyRule(type, () => measureOnce(type, target, timeoutMs, measure)) };
+  } catch (err) {
+    if (err instanceof ProbeFailure) return { value: -1, error: err.toWire() };
+    return { value: -1 };
+  }
 }

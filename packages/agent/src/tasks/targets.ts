@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { resolveHost } from '../wire/resolve.ts';
+import { ProbeFailure } from './probe-failure.ts';
 
 /** A host split from its port the way Go's net.SplitHostPort does; undefined when the target has no port. */
 export function splitHostPort(target: string): { host: string; port: string } | undefined {
@@ -19,10 +20,17 @@ export interface Resolved {
 
 /**
  * A probe target's host to an address, resolved as the agent resolves its server (wire/resolve.ts),
- * before any timing starts.
+ * before any timing starts. A name nobody knows is a `resolve_failed` probe error, not a loss: the
+ * probe never ran.
  */
 export async function resolveTarget(host: string): Promise<Resolved> {
-  const address = await resolveHost(host);
+  let address: string;
+  try {
+    address = await resolveHost(host);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? (err instanceof Error ? err.message : 'no answer');
+    throw new ProbeFailure('resolve_failed', `cannot resolve ${host} (${code})`);
+  }
   return { address, family: isIP(address) === 6 ? 6 : 4 };
 }
 

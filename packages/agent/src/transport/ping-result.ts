@@ -17,10 +17,18 @@ export interface PingRoute {
 
 const timeoutMs = 30_000;
 
+/** The v1 POST body: the official agent's three keys, and our `probe_error` when there is one. */
+function v1PostBody(r: PingResult): Record<string, unknown> {
+  const body: Record<string, unknown> = { task_id: r.task_id, value: r.value, ping_type: r.ping_type };
+  if (r.probe_error) body.probe_error = r.probe_error;
+  return body;
+}
+
 /**
  * A ping result as the official agent sends it (agent-protocol.md §12): on the open socket
  * (v2 `agent.pingResult` notification, v1 `{"type":"ping_result",…}` frame), else by POST
  * (`agent.pingResult`, never counted as a protocol failure; v1 `/api/clients/ping/result`).
+ * A probe that could not run adds `probe_error` (komari-ts; other servers ignore unknown keys).
  * Never rejects: a result that cannot be delivered is logged.
  */
 export async function deliverPingResult(r: PingResult, route: PingRoute): Promise<void> {
@@ -33,7 +41,7 @@ export async function deliverPingResult(r: PingResult, route: PingRoute): Promis
   }
   try {
     if (route.protocol === 2) await postV2(post, 'agent.pingResult', r, { timeoutMs, counted: false, signal: route.signal });
-    else await postPlain(post, paths.pingResult, { task_id: r.task_id, value: r.value, ping_type: r.ping_type }, timeoutMs, route.signal);
+    else await postPlain(post, paths.pingResult, v1PostBody(r), timeoutMs, route.signal);
   } catch (err) {
     log.warn(`ping result for task ${r.task_id} lost: ${errorText(err)}`);
   }

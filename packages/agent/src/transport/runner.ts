@@ -1,6 +1,7 @@
 import type { FileContext, FileOperation, FileResult } from '../tasks/files/manager.ts';
 import { fileLimits } from '../tasks/files/limits.ts';
-import type { ExecOutcome, PingValue } from '../types.ts';
+import type { ProbeErrorWire } from '@komari-ts/protocol/probe-error';
+import type { ExecOutcome, PingOutcome } from '../types.ts';
 import type { Command, QueuedEvent } from './commands.ts';
 import { paths, requestId } from './endpoints.ts';
 import { sleep } from './failures.ts';
@@ -12,7 +13,7 @@ import { postResult } from './rpc-result.ts';
 export interface TaskHandlers {
   /** runs a command; `--disable-web-ssh` is the handler's to honour */
   exec(command: string): Promise<ExecOutcome>;
-  ping(type: string, target: string): Promise<PingValue>;
+  ping(type: string, target: string): Promise<PingOutcome>;
   /** dials `/api/clients/terminal?token=&id=` and serves the session */
   terminal(request: TerminalRequest): Promise<void> | void;
   /** one `agent.file` operation; never rejects (`--disable-web-ssh` is the handler's to honour) */
@@ -36,6 +37,8 @@ export interface PingResult {
   ping_type: string;
   value: number;
   finished_at: string;
+  /** komari-ts only, with value -1 when the probe could not run; other servers ignore the key */
+  probe_error?: ProbeErrorWire;
 }
 
 export interface RunnerDeps {
@@ -100,9 +103,11 @@ export class CommandRunner {
     const { handlers } = this.#deps;
     if (command.kind === 'exec') return this.#exec(command.taskId, command.command);
     if (command.kind === 'ping') {
-      const value = await handlers.ping(command.type, command.target).catch(() => -1);
+      const outcome = await handlers.ping(command.type, command.target).catch((): PingOutcome => ({ value: -1 }));
       const finished_at = new Date().toISOString();
-      return this.#deps.sendPingResult({ task_id: command.taskId, ping_type: command.type, value, finished_at });
+      const result: PingResult = { task_id: command.taskId, ping_type: command.type, value: outcome.value, finished_at };
+      if (outcome.error) result.probe_error = outcome.error;
+      return this.#deps.sendPingResult(result);
     }
     const { endpoints } = this.#deps.post;
     if (command.kind === 'terminal') {

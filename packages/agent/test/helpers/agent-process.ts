@@ -14,8 +14,9 @@ export interface AgentProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-export function spawnAgent(args: string[], o: { cwd?: string } = {}): AgentProcess {
-  const child = spawn(process.execPath, args, { ...o, env: { PATH: process.env.PATH ?? '' }, stdio: ['ignore', 'ignore', 'pipe'] });
+/** `env` adds to (or replaces) the agent's environment, which is otherwise PATH alone. */
+export function spawnAgent(args: string[], o: { cwd?: string; env?: Record<string, string> } = {}): AgentProcess {
+  const child = spawn(process.execPath, args, { cwd: o.cwd, env: { PATH: process.env.PATH ?? '', ...o.env }, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
   const exited = once(child, 'exit') as Promise<[number | null, string | null]>;

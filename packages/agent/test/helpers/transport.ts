@@ -64,7 +64,7 @@ export class RecordingHandlers implements TaskHandlers {
 
   ping(type: string, target: string) {
     this.pings.push([type, target]);
-    return Promise.resolve(5);
+    return Promise.resolve({ value: 5 });
   }
 
   terminal(request: TerminalRequest) {

@@ -61,6 +61,7 @@ export function startBusBridge(app: AppContext): () => void {
           app.events.forget(uuid);
           void app.history.forget(uuid).catch(() => undefined);
           void app.ping.history.forget({ node: uuid }).catch(() => undefined);
+          app.ping.errors.forgetNode(uuid);
           publishHere('node.deleted', { uuid });
           scheduleReload();
           return;

@@ -4,6 +4,7 @@ import { type ThemeDownloadLimits, type ThemeInstallLimits, type ThemeServingLim
 import { defaultClusterLimits, type ClusterLimits } from '../cluster/limits.ts';
 import { defaultFileLimits, type FileLimits } from '../files/limits.ts';
 import { defaultHistoryLimits, type HistoryLimits } from '../history/limits.ts';
+import { defaultProbeErrorLimits, type ProbeErrorLimits } from '../ping/limits.ts';
 import { defaultPrometheusLimits, type PrometheusLimits } from '../prometheus/limits.ts';
 import { defaultPgPoolLimits, type PgPoolLimits } from '../store/postgres/pool-limits.ts';
 import { defaultTerminalLimits, type TerminalLimits } from '../terminal/limits.ts';
@@ -242,6 +243,8 @@ export interface ServerLimits {
   postgres: PgPoolLimits;
   /** `GET /metrics` (prometheus/): the ping loss window, how fresh the database size and event-loop lag are */
   prometheus: PrometheusLimits;
+  /** why ping probes could not run, per task and node, in memory (ping/limits.ts) */
+  probeErrors: ProbeErrorLimits;
   /** themes' saved settings (themes/settings/); every visitor's `/api/public` carries the active theme's */
   themeSettings: ThemeSettingsLimits;
   /** themes installed from a URL or a GitHub release (themes/import/, http-client/) */
@@ -368,6 +371,7 @@ export const defaultServerLimits: ServerLimits = {
   history: defaultHistoryLimits,
   postgres: defaultPgPoolLimits,
   prometheus: defaultPrometheusLimits,
+  probeErrors: defaultProbeErrorLimits,
   themeSettings: defaultThemeSettingsLimits,
   themeDownload: defaultThemeDownloadLimits,
 };

@@ -3,6 +3,7 @@ import type { AppContext } from '../app-context.ts';
 import { AppError } from '../errors.ts';
 import { isAdmin } from '../rpc/caller.ts';
 import { defineMethod, noParams, type MethodDef } from '../rpc/registry.ts';
+import { adminProbeErrors } from './probe-error-wire.ts';
 import { pingRecordsRest } from './records-rest.ts';
 import { pingResultSchema, savePingResult } from './results.ts';
 import { editSchema, publicTaskWire, taskFields, taskFieldsSchema, taskWire, validTaskId } from './task-input.ts';
@@ -21,9 +22,16 @@ function taskIds(ids: readonly unknown[]): number[] {
 const adminMethods: MethodDef[] = [
   defineMethod({
     name: 'admin:getAllPingTasks',
-    summary: 'Every ping task with its target, by weight then id',
+    summary: 'Every ping task with its target, by weight then id; `probe_errors` lists nodes whose last probe could not run',
     params: noParams,
-    handler: (_p, { app }) => app.ping.tasks().map(taskWire),
+    handler: (_p, { app }) => {
+      const errors = app.ping.errors.byTask();
+      return app.ping.tasks().map((t) => {
+        const list = errors.get(t.id);
+        // komari-ts's extra key, only when there is something to say: Komari's shape otherwise
+        return list ? { ...taskWire(t), probe_errors: adminProbeErrors(list) } : taskWire(t);
+      });
+    },
   }),
   defineMethod({
     name: 'admin:addPingTask',

@@ -3,6 +3,8 @@ import { AppError } from '../errors.ts';
 import { isAdmin, type Caller } from '../rpc/caller.ts';
 import type { PingBucketRow, PingTaskRow } from '../store/types.ts';
 import { atoi, text } from './params.ts';
+import { probeErrorWire } from './probe-error-wire.ts';
+import type { ProbeErrorEntry } from './probe-errors.ts';
 import { exactStats } from './stats.ts';
 import { basicInfo, hiddenSet, pingRecord, taskHead, tasksFor, withoutHiddenClients } from './wire.ts';
 import { pingBuckets } from './window.ts';
@@ -35,12 +37,17 @@ async function parseQuery(app: AppContext, caller: Caller, p: Record<string, unk
   return { uuid, task, hours };
 }
 
-/** One task of the answer with its stats over its rows: exact loss, min, max and avg; total = records. */
-function taskEntry(t: PingTaskRow, rows: readonly PingBucketRow[], withClients: boolean) {
+/**
+ * One task of the answer with its stats over its rows: exact loss, min, max and avg; total = records.
+ * Asked about one node, a task whose last probe there could not run also carries `probe_error`
+ * (komari-ts's extra key; the code only, unless the caller is an admin).
+ */
+function taskEntry(t: PingTaskRow, rows: readonly PingBucketRow[], o: { withClients: boolean; error?: ProbeErrorEntry; admin: boolean }) {
   const mine = rows.filter((r) => r.task === t.id);
   const s = exactStats(mine);
   const entry = { ...taskHead(t), loss: s.loss, min: s.min, max: s.max, avg: s.avg, total: mine.length };
-  return withClients ? { ...entry, clients: t.clients } : entry;
+  const withError = o.error ? { ...entry, probe_error: probeErrorWire(o.error, o.admin) } : entry;
+  return o.withClients ? { ...withError, clients: t.clients } : withError;
 }
 
 /**
@@ -60,9 +67,13 @@ export async function pingRecordsRest(app: AppContext, caller: Caller, p: Record
   } catch (err) {
     throw AppError.failed(`Failed to fetch ping records: ${err instanceof Error ? err.message : String(err)}`, err);
   }
-  const hidden = hiddenSet(await app.store.nodes.list(), isAdmin(caller));
+  const admin = isAdmin(caller);
+  const hidden = hiddenSet(await app.store.nodes.list(), admin);
   rows = rows.filter((r) => !hidden.has(r.node)).sort((a, b) => b.start - a.start);
-  const tasks = tasksFor(app.ping.tasks(), q.task, node).map((t) => taskEntry(withoutHiddenClients(t, hidden), rows, q.task !== undefined && !node));
+  const withClients = q.task !== undefined && !node;
+  const tasks = tasksFor(app.ping.tasks(), q.task, node).map((t) =>
+    taskEntry(withoutHiddenClients(t, hidden), rows, { withClients, admin, error: node ? app.ping.errors.get(t.id, node) : undefined }),
+  );
   const out: Record<string, unknown> = { count: rows.length };
   if (rows.length > 0) out.basic_info = basicInfo(rows);
   out.records = rows.map(pingRecord);

@@ -4,6 +4,9 @@ import { AppError } from '../errors.ts';
 import type { HistoryLimits } from '../history/limits.ts';
 import type { PingTaskFields, PingTaskRow, Store } from '../store/types.ts';
 import { PingHistory } from './engine.ts';
+import { defaultProbeErrorLimits, type ProbeErrorLimits } from './limits.ts';
+import type { ProbeErrorInput } from './probe-error-input.ts';
+import { ProbeErrors } from './probe-errors.ts';
 import { RecentPings } from './recent.ts';
 import { PingScheduler, type Dispatch } from './scheduler.ts';
 
@@ -22,6 +25,8 @@ export interface PingServiceDeps {
   recentWindow?: number;
   /** rows per retention-prune transaction (limits.history.pruneBatchRows) */
   pruneBatchRows?: number;
+  /** limits.probeErrors */
+  probeErrors?: ProbeErrorLimits;
 }
 
 function notFound(ids: readonly number[]): AppError {
@@ -39,6 +44,8 @@ export class PingService {
   readonly summaryCache = new Map<string, { until: number; value: Record<string, unknown> }>();
   /** the last results of each series, in memory, for `/metrics` */
   readonly recent: RecentPings;
+  /** why the last probe of a task on a node could not run, until a result without a reason */
+  readonly errors: ProbeErrors;
   readonly #deps: PingServiceDeps;
   readonly #scheduler: PingScheduler;
   #tasks: readonly PingTaskRow[] = [];
@@ -58,6 +65,7 @@ export class PingService {
     });
     this.#scheduler = new PingScheduler(deps.dispatch);
     this.recent = new RecentPings(deps.recentWindow ?? 100);
+    this.errors = new ProbeErrors(deps.probeErrors ?? defaultProbeErrorLimits);
   }
 
   /** Every task, ordered by weight then id. */
@@ -87,12 +95,17 @@ export class PingService {
   /**
    * One result from a node, stamped with server time. A task id that matches no task stores
    * nothing and returns false: the task was likely deleted while the probe ran, and the agent
-   * could do nothing about an error.
+   * could do nothing about an error. A lost result with a reason keeps the reason for the pair
+   * (when the node runs the task); any other result clears it, since the probe ran.
    */
-  record(taskId: number, uuid: string, value: number): boolean {
-    if (!this.#byId.has(taskId)) return false;
-    this.history.record(taskId, uuid, value, this.#deps.clock.now());
+  record(taskId: number, uuid: string, value: number, error?: ProbeErrorInput): boolean {
+    const task = this.#byId.get(taskId);
+    if (!task) return false;
+    const now = this.#deps.clock.now();
+    this.history.record(taskId, uuid, value, now);
     this.recent.record(taskId, uuid, value);
+    if (error && value < 0 && task.clients.includes(uuid)) this.errors.set(taskId, uuid, error.code, error.message, now);
+    else this.errors.clear(taskId, uuid);
     return true;
   }
 
@@ -122,6 +135,7 @@ export class PingService {
     }
     for (const id of new Set(ids)) {
       this.recent.forgetTask(id);
+      this.errors.forgetTask(id);
       await this.history.forget({ task: id });
     }
   }
@@ -142,6 +156,7 @@ export class PingService {
     if ((await this.#deps.store.ping.tasks.removeClient(uuid)) > 0) await this.reload();
     this.summaryCache.delete(uuid);
     this.recent.forgetNode(uuid);
+    this.errors.forgetNode(uuid);
     await this.history.forget({ node: uuid });
   }
 
@@ -151,6 +166,11 @@ export class PingService {
     this.#tasks = tasks;
     this.#byId = new Map(tasks.map((t) => [t.id, t]));
     this.summaryCache.clear();
+    // a task deleted, or a node taken off it, here or on another replica: its reasons go
+    if (this.errors.size > 0) {
+      const clients = new Map(tasks.map((t) => [t.id, new Set(t.clients)]));
+      this.errors.retain((task, node) => clients.get(task)?.has(node) ?? false);
+    }
     // A change that finishes after the server closed must not start timers again.
     if (!this.#stopped) this.#scheduler.schedule(tasks);
   }

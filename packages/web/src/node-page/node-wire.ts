@@ -1,6 +1,7 @@
 // Wire shapes the node page reads (public-api.md §3.1, §6.11, §6.12): the node, the report echo
 // and the load record are shared with the server (@komari-ts/protocol); the rest is read here.
 import type { LoadRecord } from '@komari-ts/protocol';
+import type { ProbeErrorView } from '../lib/probe-error.ts';
 
 export type { LoadRecord, NodeWire, ReportEcho as LiveReport } from '@komari-ts/protocol';
 
@@ -28,6 +29,8 @@ export interface PingTaskStats {
   max: number;
   avg: number;
   total: number;
+  /** komari-ts: why this task's last probe on the node could not run (the code only for guests) */
+  probe_error?: ProbeErrorView;
 }
 
 export interface PingRecords {

@@ -2,6 +2,7 @@
 // figures for that window.
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
+import { probeCode, probeDetail, probeReason } from '../lib/probe-error.ts';
 import { HistoryStatus } from './history-status.tsx';
 import type { PingTaskStats } from './node-wire.ts';
 import { latencyModel, lossModel, pingTasks } from './ping-series.ts';
@@ -15,10 +16,14 @@ export function PingCharts({ uuid, hours }: { uuid: string; hours: number }) {
   const view = useMemo(() => {
     if (!shown) return undefined;
     const { records, tasks = [] } = shown.body;
-    const lines = pingTasks(records, tasks);
+    // A probe that could not run says why in the legend, not only as a line at 100 % loss.
+    const named = tasks.map((task) =>
+      task.probe_error ? { ...task, name: t('probe-errors:legend', { name: task.name, reason: probeReason(t, task.probe_error.code) }) } : task,
+    );
+    const lines = pingTasks(records, named);
     const latency = latencyModel(records, lines);
     return { tasks, latency, loss: lossModel(records, lines, shown.hours), range: windowOf(shown.hours, latency.xs) };
-  }, [shown]);
+  }, [shown, t]);
   return (
     <section className="history-block" data-testid="ping-charts" data-hours={shown?.hours} aria-busy={state.loading}>
       <h2>{t('ping.title')}</h2>
@@ -62,7 +67,15 @@ function PingTaskTable({ tasks }: { tasks: readonly PingTaskStats[] }) {
         <tbody>
           {tasks.map((task) => (
             <tr key={task.id} data-task={task.id}>
-              <td>{task.name}</td>
+              <td>
+                {task.name}
+                {task.probe_error && (
+                  <span className="probe-error-note" data-testid="probe-error" data-code={probeCode(task.probe_error.code)} title={probeDetail(t, task.probe_error)}>
+                    <span aria-hidden="true">⚠ </span>
+                    {probeReason(t, task.probe_error.code)}
+                  </span>
+                )}
+              </td>
               <td>{task.type.toUpperCase()}</td>
               <td>{t('ping.seconds', { n: task.interval })}</td>
               <td>{task.total > 0 ? ms(task.avg) : '—'}</td>

@@ -1,5 +1,6 @@
 // Ping tasks through the admin REST routes (admin-api.md §4), and the checks made before saving.
 import { apiGet, apiSend } from '../../lib/api.ts';
+import type { ProbeErrorView } from '../../lib/probe-error.ts';
 
 export const pingTypes = ['icmp', 'tcp', 'http'] as const;
 export type PingType = (typeof pingTypes)[number];
@@ -16,9 +17,11 @@ export interface PingTask {
   type: string;
   target: string;
   interval: number;
+  /** komari-ts: nodes whose last probe of this task could not run; absent when none */
+  probe_errors?: Array<ProbeErrorView & { client: string }>;
 }
 
-export type PingTaskFields = Omit<PingTask, 'id' | 'weight'>;
+export type PingTaskFields = Omit<PingTask, 'id' | 'weight' | 'probe_errors'>;
 
 export const listPingTasks = (signal?: AbortSignal) => apiGet<PingTask[]>('/api/admin/ping/', signal).then((l) => l ?? []);
 export const addPingTask = (f: PingTaskFields) => apiSend<{ task_id: number }>('/api/admin/ping/add', f);

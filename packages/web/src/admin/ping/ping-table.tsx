@@ -3,6 +3,7 @@
 import { useTranslation } from 'react-i18next';
 import { RowActions } from '../shared/row-actions.tsx';
 import { pingTypes, type PingTask, type PingType } from './ping-api.ts';
+import { ProbeErrorBadges } from './probe-error-badges.tsx';
 
 const isPingType = (v: string): v is PingType => (pingTypes as readonly string[]).includes(v);
 
@@ -34,6 +35,7 @@ export function PingTable({ tasks, nameOf, onEdit, onDelete }: Props) {
             <tr key={task.id} data-task-id={task.id}>
               <td className="tools-stack-main">
                 <strong>{task.name}</strong>
+                {task.probe_errors && task.probe_errors.length > 0 && <ProbeErrorBadges errors={task.probe_errors} nameOf={nameOf} />}
               </td>
               <td className="tools-stack-meta">
                 <span className="ping-type">{isPingType(task.type) ? t(`types.${task.type}`) : task.type}</span>
