@@ -47,7 +47,7 @@ describe('admin → servers in a real browser', { skip: noBrowser }, () => {
       assert.ok(official.endsWith(` -e ${s.url} -t ${token}`), official);
       await p.page.getByTestId('copy-ts').click();
       await p.page.getByTestId('copy-ts').getByText('Copied').waitFor();
-      assert.equal(await p.page.evaluate(() => navigator.clipboard.readText()), `node packages/agent/src/main.ts -e ${s.url} -t ${token}`);
+      assert.equal(await p.page.evaluate(() => navigator.clipboard.readText()), `curl -fsSL ${s.url}/api/agent/install.sh | sh -s -- -e ${s.url} -t ${token}`);
       await p.page.getByTestId('node-add').getByRole('button', { name: 'Close' }).last().click();
       const web = row(p.page, added!.uuid);
       await web.waitFor();

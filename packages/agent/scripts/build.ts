@@ -1,6 +1,8 @@
 /**
  * `npm run build -w packages/agent` (or `node packages/agent/scripts/build.ts [--if-stale]`): bundles the agent,
- * src/main.ts, into one minified CommonJS file, dist/komari-agent.cjs.
+ * src/main.ts, into one minified CommonJS file, dist/komari-agent.cjs, and writes beside it
+ * install.sh, the installer the server serves (scripts/install.sh with the agent's Node flags
+ * filled in), so wherever the bundle goes (a checkout, the server's package) its installer goes too.
  *
  * Why a build at all (README, Agent; BENCHMARKS.md, Agent): run as .ts, Node loads its
  * TypeScript stripper (a wasm compiler, ~28 MiB of RSS) before the first line of the agent; run as
@@ -10,7 +12,7 @@
  * This module is also imported for its paths and freshness check (by the server's local agent
  * and the agent benchmark), so rolldown is imported only when a build actually runs.
  */
-import { chmodSync, mkdirSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -21,6 +23,12 @@ const sourceDir = join(agentDir, 'src');
 export const agentSourcePath = join(sourceDir, 'main.ts');
 /** The built agent: what the server's local agent runs. */
 export const builtAgentPath = join(agentDir, 'dist', 'komari-agent.cjs');
+/** The installer's source; `@NODE_FLAGS@` and `@MIN_NODE_MAJOR@` are filled in at build time. */
+export const installScriptSource = join(agentDir, 'scripts', 'install.sh');
+/** The built installer beside a built agent (`GET /api/agent/install.sh` serves it). */
+export const installScriptBeside = (bundle: string): string => join(dirname(bundle), 'install.sh');
+/** The oldest Node.js major the installer accepts on a host; older ones get the server's runtime. */
+export const minAgentNodeMajor = 24;
 
 /**
  * Node flags the built agent is run with (measured in BENCHMARKS.md, Agent). A 1 MB young
@@ -50,18 +58,38 @@ function inputs(): string[] {
   } catch {
     // an installation with the bundle only: nothing to be older than
   }
-  return [...files.map((f) => join(sourceDir, f)), join(agentDir, 'package.json'), fileURLToPath(import.meta.url)];
+  return [...files.map((f) => join(sourceDir, f)), join(agentDir, 'package.json'), installScriptSource, fileURLToPath(import.meta.url)];
 }
 
-/** True when the bundle (dist/komari-agent.cjs unless given) exists and no input is newer. */
+/** True when the bundle (dist/komari-agent.cjs unless given) and its install.sh exist and no input is newer. */
 export function isBuildFresh(path = builtAgentPath): boolean {
   const built = mtimeOf(path);
-  return built !== undefined && inputs().every((f) => (mtimeOf(f) ?? 0) <= built);
+  const script = mtimeOf(installScriptBeside(path));
+  if (built === undefined || script === undefined) return false;
+  const oldest = Math.min(built, script);
+  return inputs().every((f) => (mtimeOf(f) ?? 0) <= oldest);
+}
+
+/** Writes `text` to `path` through a temporary name, so a reader never sees half a file. */
+function writeWhole(path: string, text: string, mode: number): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, text);
+  chmodSync(tmp, mode);
+  renameSync(tmp, path);
+}
+
+/** scripts/install.sh with the values it takes from this file. */
+export function installScriptText(): string {
+  return readFileSync(installScriptSource, 'utf8')
+    .replaceAll('@NODE_FLAGS@', agentNodeFlags.join(' '))
+    .replaceAll('@MIN_NODE_MAJOR@', String(minAgentNodeMajor));
 }
 
 /**
- * Builds the bundle (dist/komari-agent.cjs unless given), written under a temporary name and
- * renamed, so a process starting it meanwhile never reads half a file.
+ * Builds the bundle (dist/komari-agent.cjs unless given) and its install.sh beside it, each written
+ * under a temporary name and renamed, so a process starting it meanwhile never reads half a file.
+ * The script is written first: a bundle newer than its script is what `isBuildFresh` checks.
  */
 export async function buildAgent(path = builtAgentPath): Promise<{ path: string; bytes: number }> {
   const { rolldown } = await import('rolldown');
@@ -75,11 +103,8 @@ export async function buildAgent(path = builtAgentPath): Promise<{ path: string;
     const code = output[0].code.replace(/^#!.*\n/, '');
     const flags = agentNodeFlags.join(' ');
     const text = `#!/usr/bin/env -S node ${flags}\n// Built by packages/agent/scripts/build.ts from packages/agent/src; do not edit.\n${code}`;
-    mkdirSync(dirname(path), { recursive: true });
-    const tmp = `${path}.${process.pid}.tmp`;
-    writeFileSync(tmp, text);
-    chmodSync(tmp, 0o755);
-    renameSync(tmp, path);
+    writeWhole(installScriptBeside(path), installScriptText(), 0o644);
+    writeWhole(path, text, 0o755);
     return { path, bytes: Buffer.byteLength(text) };
   } finally {
     await bundle.close();

@@ -2,6 +2,7 @@ import websocket from '@fastify/websocket';
 import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { AppContext } from './app-context.ts';
+import { registerAgentInstallRoutes } from './agent-install/routes.ts';
 import { AgentCapabilities } from './agents/capabilities.ts';
 import { AgentEventQueue } from './agents/event-queue.ts';
 import { newStartupConfigCalls } from './agents/startup-config/calls.ts';
@@ -249,6 +250,7 @@ export async function buildApp(opts: BuildOptions): Promise<BuiltApp> {
   registerGeoipRoutes(fastify, ctx);
   registerOpenApiRoute(fastify, ctx, routes, bindings);
   registerPrometheusRoute(fastify, ctx);
+  registerAgentInstallRoutes(fastify, ctx);
 
   jobs.add(
     { name: 'maintenance', everyMs: maintenanceEveryMs, run: () => runMaintenance(ctx), leaderOnly: true },

@@ -1,3 +1,4 @@
+import { type AgentInstallLimits, defaultAgentInstallLimits } from '../agent-install/limits.ts';
 import { type AlertLimits, defaultAlertLimits } from '../alerts/limits.ts';
 import { type OAuthLimits, defaultOAuthLimits } from '../oauth/limits.ts';
 import { type ThemeDownloadLimits, type ThemeInstallLimits, type ThemeServingLimits, type ThemeSettingsLimits, defaultThemeDownloadLimits, defaultThemeInstallLimits, defaultThemeServingLimits, defaultThemeSettingsLimits } from '../themes/limits.ts';
@@ -249,6 +250,8 @@ export interface ServerLimits {
   themeSettings: ThemeSettingsLimits;
   /** themes installed from a URL or a GitHub release (themes/import/, http-client/) */
   themeDownload: ThemeDownloadLimits;
+  /** the agent install line's downloads (agent-install/): the runtime's size and how many at once */
+  agentInstall: AgentInstallLimits;
 }
 
 export const defaultServerLimits: ServerLimits = {
@@ -374,6 +377,7 @@ export const defaultServerLimits: ServerLimits = {
   probeErrors: defaultProbeErrorLimits,
   themeSettings: defaultThemeSettingsLimits,
   themeDownload: defaultThemeDownloadLimits,
+  agentInstall: defaultAgentInstallLimits,
 };
 
 export type LimitOverrides = { [K in keyof ServerLimits]?: Partial<ServerLimits[K]> };

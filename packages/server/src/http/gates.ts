@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { agentInstallRoutes } from '../agent-install/paths.ts';
 import type { AppContext } from '../app-context.ts';
 import { isAdmin, refusal, type Caller } from '../rpc/caller.ts';
 import { sendError } from './bind.ts';
@@ -22,9 +23,11 @@ const privateSiteOpenPrefixes = [
 /**
  * Routes a guest may reach on a private site, matched by route rather than path prefix so nothing
  * else under them opens: the file preview's token is itself the capability (one path of one
- * node, minted by an admin who passed the files gate, for minutes), like a share link.
+ * node, minted by an admin who passed the files gate, for minutes), like a share link. The agent
+ * install line's downloads are run by a new host, which has no session; they hold nothing of
+ * the site (the installer, the agent and a Node runtime) and are bounded (agent-install/limits.ts).
  */
-const privateSiteOpenRoutes = new Set(['/api/preview/client/:uuid/file/download']);
+const privateSiteOpenRoutes = new Set(['/api/preview/client/:uuid/file/download', ...Object.values(agentInstallRoutes)]);
 
 /** Whether a guest reaches `path` (a request's path, or a route's pattern) on a private site. */
 export function openOnPrivateSite(path: string, routeUrl: string | undefined): boolean {

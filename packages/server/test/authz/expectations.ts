@@ -112,6 +112,10 @@ export const restRoutes: Record<string, Expectation> = {
   'GET /api/version': everyone,
   'GET /api/openapi.json': everyone,
   'GET /metrics': adminOnly,
+  'GET /api/agent/install.sh': everyone,
+  'GET /api/agent/komari-agent.cjs': everyone,
+  // a platform no server runs on: the route's answer (404) without streaming a runtime to each caller
+  'GET /api/agent/node': { ...everyone, probe: { query: 'os=none&arch=none' } },
   'GET /api/nodes': everyone,
   'GET /api/recent/:uuid': everyone,
   'GET /api/records/load': { ...everyone, probe: { query: 'uuid={node}' } },

@@ -1,5 +1,5 @@
-// The two ways to start an agent for a node: Komari's official agent installer and komari-ts's
-// own agent, each with a copy button.
+// The ways to start an agent for a node: Komari's official agent installer and komari-ts's own
+// install line (served by this server, /api/agent/install.sh; curl or wget), each with a copy button.
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { copyText } from './clipboard.ts';
@@ -13,7 +13,8 @@ export function installCommands(origin: string, token: string, disableRemote = f
       id: 'official',
       command: `bash <(curl -sL https://raw.githubusercontent.com/komari-monitor/komari-agent/refs/heads/main/install.sh) -e ${origin} -t ${token}${flag}`,
     },
-    { id: 'ts', command: `node packages/agent/src/main.ts -e ${origin} -t ${token}${flag}` },
+    { id: 'ts', command: `curl -fsSL ${origin}/api/agent/install.sh | sh -s -- -e ${origin} -t ${token}${flag}` },
+    { id: 'tsWget', command: `wget -qO- ${origin}/api/agent/install.sh | sh -s -- -e ${origin} -t ${token}${flag}` },
   ];
 }
 
