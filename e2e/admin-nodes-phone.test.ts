@@ -80,6 +80,8 @@ describe('admin → servers on a 390 px phone: every action on screen and clicka
         await dialog.locator('input[name=traffic_limit]').fill('-1');
         await dialog.locator('button[type=submit]').click();
         await dialog.getByTestId('edit-error').getByText(w.tooBig).waitFor();
+        // the dialog scrolls up and down on a phone, never sideways
+        await dialog.locator('button[type=submit]').scrollIntoViewIfNeeded();
         await onScreen(page, dialog.locator('button[type=submit]'), 'the dialog’s save button');
         await dialog.getByRole('button', { name: w.cancel }).click();
         const unchanged = (await http(s.url, `/api/admin/client/${node.uuid}`, { cookie })).json;

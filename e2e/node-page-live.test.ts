@@ -88,7 +88,7 @@ describe('the node page: 1 h by default, a live range, a real 0 ms (issue 17 §5
 
   it('the reports kept are bounded: by the live window of the newest, by count, without repeats', () => {
     const at = (s: number): LiveReport => ({ updated_at: new Date(Date.UTC(2026, 0, 1) + s * 1000).toISOString() }) as LiveReport;
-    const limits = { windowSeconds: 60, maxReports: 40, pollMs: 1000, pingHours: 1 };
+    const limits = { windowSeconds: 60, maxReports: 40 };
     let kept: LiveReport[] = [];
     for (let s = 0; s < 1000; s++) kept = mergeReports(kept, [at(s), at(s)], limits);
     assert.equal(kept.length, 40, 'never more than maxReports');

@@ -71,13 +71,15 @@ describe('a ping task runs on at least one server today, unless it is for every 
     assert.equal((await list()).find((t) => t.id === id).clients.length, 3);
   });
 
-  it('`all` of the wrong type is refused', async () => {
+  it('`all` of the wrong type is refused; null is no `all` (as Komari reads a null field)', async () => {
     const before = await list();
-    for (const all of ['yes', 1, null, []]) {
+    for (const all of ['yes', 1, 'true', []]) {
       const res = await post('add', { ...task, all });
       assert.equal(res.status, 400, `${JSON.stringify(all)}: ${res.text}`);
       assert.match(res.json.message, /^Invalid request body: all: /);
     }
+    const none = await post('add', { ...task, all: null });
+    assert.deepEqual([none.status, none.json.message], [400, serverMessages.pingClientsRequired]);
     assert.deepEqual(await list(), before);
   });
 });

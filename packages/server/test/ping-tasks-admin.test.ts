@@ -80,7 +80,7 @@ describe('ping tasks: admin methods, public list, agent list (admin-api.md §4)'
     await refused('edit', { tasks: [] }, 'Invalid request data');
     await refused('edit', { tasks: [null] }, 'Invalid request data');
     await refused('edit', {}, 'Invalid request data');
-    await refused('edit', { tasks: [{ id: 1, name: 'n', target: '1.1.1.1', type: 'icmp', interval: 1.5 }] }, /^interval must be/);
+    await refused('edit', { tasks: [{ id: 1, name: 'n', target: '1.1.1.1', type: 'icmp', interval: 1.5, clients: [a!.uuid] }] }, /^interval must be/);
     await refused('edit', { tasks: [{ id: 'one', name: 'n', target: '1.1.1.1', type: 'icmp', interval: 5 }] }, /^Invalid request body: tasks\.0\.id/);
     await refused('edit', { tasks: [{ name: 'n', target: '1.1.1.1', type: 'icmp', interval: 5 }] }, 'Invalid task id: undefined');
     const res = await post('edit', { tasks: [{ id: second, weight: 77, name: 'Google DNS', target: 'dns.google', type: 'icmp', interval: 10, clients: [a!.uuid, a!.uuid], default_on: true }] });

@@ -5,7 +5,13 @@ import type { LiveReport } from './node-wire.ts';
 
 const secondsOf = (r: LiveReport) => Date.parse(r.updated_at) / 1000;
 
-export function mergeReports(old: readonly LiveReport[], add: readonly LiveReport[], limits = nodePageLimits.live): LiveReport[] {
+/** The bounds mergeReports keeps to (the page's own by default). */
+export interface WindowLimits {
+  windowSeconds: number;
+  maxReports: number;
+}
+
+export function mergeReports(old: readonly LiveReport[], add: readonly LiveReport[], limits: WindowLimits = nodePageLimits.live): LiveReport[] {
   const byTime = new Map<string, LiveReport>();
   for (const r of [...old, ...add]) byTime.set(r.updated_at, r);
   const sorted = [...byTime.values()].sort((a, b) => secondsOf(a) - secondsOf(b));
