@@ -20,8 +20,8 @@ const MiB = 1024 * 1024;
 const agentMain = fileURLToPath(new URL('../packages/agent/src/main.ts', import.meta.url));
 
 const texts = {
-  en: { saved: (n: string) => `${n} saved.`, codeTitle: 'Two-factor code', submit: 'Continue', invalid: 'Invalid 2FA code' },
-  'zh-CN': { saved: (n: string) => `已保存 ${n}。`, codeTitle: '两步验证码', submit: '继续', invalid: 'Invalid 2FA code' },
+  en: { saved: (n: string) => `${n} saved.`, codeTitle: 'Two-factor code', submit: 'Continue', invalid: 'The two-factor code is wrong or has expired.' },
+  'zh-CN': { saved: (n: string) => `已保存 ${n}。`, codeTitle: '两步验证码', submit: '继续', invalid: '两步验证码错误或已过期。' },
 } as const;
 
 /** About 3 MiB of text, with a line in Chinese so the bytes are UTF-8, not ASCII. */

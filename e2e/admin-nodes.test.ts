@@ -59,7 +59,7 @@ describe('admin → servers in a real browser', { skip: noBrowser }, () => {
       await dialog.locator('input[name=name]').fill('web-1-renamed');
       await dialog.locator('input[name=traffic_limit]').fill('-1');
       await dialog.locator('button[type=submit]').click();
-      await dialog.getByTestId('edit-error').getByText(/traffic_limit/).waitFor();
+      await dialog.getByTestId('edit-error').getByText('The traffic limit must be zero or more.').waitFor();
       const unchanged = (await byName('web-1'))!;
       assert.equal(unchanged.traffic_limit, 0);
 

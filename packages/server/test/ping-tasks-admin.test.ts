@@ -76,11 +76,11 @@ describe('ping tasks: admin methods, public list, agent list (admin-api.md §4)'
   it('edit overwrites every listed task but its weight; an unknown id fails the whole batch', async () => {
     const [a, , c] = nodes;
     const second = (await post('add', { name: 'Google', target: '8.8.8.8', type: 'icmp', interval: 30, clients: [c!.uuid] })).json.data.task_id as number;
-    await refused('edit', { tasks: [{ id: 1, name: 'changed', target: '1.1.1.1', type: 'icmp', interval: 5, clients: [] }, { id: 99, name: 'y', target: 'y.com', type: 'icmp', interval: 5 }] }, 'record not found: ping task 99', 404);
+    await refused('edit', { tasks: [{ id: 1, name: 'changed', target: '1.1.1.1', type: 'icmp', interval: 5, clients: [a!.uuid] }, { id: 99, name: 'y', target: 'y.com', type: 'icmp', interval: 5, clients: [a!.uuid] }] }, 'record not found: ping task 99', 404);
     await refused('edit', { tasks: [] }, 'Invalid request data');
     await refused('edit', { tasks: [null] }, 'Invalid request data');
     await refused('edit', {}, 'Invalid request data');
-    await refused('edit', { tasks: [{ id: 1, name: 'n', target: '1.1.1.1', type: 'icmp', interval: 1.5 }] }, /^interval must be/);
+    await refused('edit', { tasks: [{ id: 1, name: 'n', target: '1.1.1.1', type: 'icmp', interval: 1.5, clients: [a!.uuid] }] }, /^interval must be/);
     await refused('edit', { tasks: [{ id: 'one', name: 'n', target: '1.1.1.1', type: 'icmp', interval: 5 }] }, /^Invalid request body: tasks\.0\.id/);
     await refused('edit', { tasks: [{ name: 'n', target: '1.1.1.1', type: 'icmp', interval: 5 }] }, 'Invalid task id: undefined');
     const res = await post('edit', { tasks: [{ id: second, weight: 77, name: 'Google DNS', target: 'dns.google', type: 'icmp', interval: 10, clients: [a!.uuid, a!.uuid], default_on: true }] });
@@ -128,10 +128,10 @@ describe('ping tasks: admin methods, public list, agent list (admin-api.md §4)'
   it('a new node joins default-on tasks only; a deleted node leaves every task', async () => {
     const [a] = nodes;
     const before = await list();
-    const dflt = (await post('add', { name: 'everyone', target: '9.9.9.9', type: 'icmp', interval: 60, default_on: true })).json.data.task_id;
+    const dflt = (await post('add', { name: 'everyone', target: '9.9.9.9', type: 'icmp', interval: 60, default_on: true, clients: [nodes[1]!.uuid] })).json.data.task_id;
     const d = await addNode(s, cookie, 'd');
     for (const t of await list()) assert.equal(t.clients.includes(d.uuid), t.default_on, `task ${t.id}`);
-    assert.deepEqual((await list()).find((t) => t.id === dflt).clients, [d.uuid]);
+    assert.deepEqual((await list()).find((t) => t.id === dflt).clients, [nodes[1]!.uuid, d.uuid]);
     assert.equal((await http(s.url, `/api/admin/client/${a!.uuid}/remove`, { method: 'POST', cookie })).status, 200);
     for (const t of await list()) assert.equal(t.clients.includes(a!.uuid), false);
     assert.ok(before.some((t) => t.clients.includes(a!.uuid)), 'the node was in a task before');

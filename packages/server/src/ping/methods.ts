@@ -38,7 +38,7 @@ const adminMethods: MethodDef[] = [
     summary: 'Create a ping task; returns its id',
     params: taskFieldsSchema,
     namedOnly: true,
-    handler: async (p, { app }) => ({ task_id: await app.ping.add(taskFields(p, await knownNodes(app), 'add')) }),
+    handler: async (p, { app }) => ({ task_id: await app.ping.add(taskFields(p, await knownNodes(app))) }),
   }),
   defineMethod({
     name: 'admin:editPingTask',
@@ -50,7 +50,7 @@ const adminMethods: MethodDef[] = [
       const known = await knownNodes(app);
       const edits = tasks.map((t) => {
         const [id] = taskIds([t!.id]);
-        return { ...taskFields(t!, known, 'edit'), id: id! };
+        return { ...taskFields(t!, known), id: id! };
       });
       await app.ping.edit(edits);
       return undefined;

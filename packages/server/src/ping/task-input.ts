@@ -1,3 +1,4 @@
+import { serverMessages } from '@komari-ts/protocol/error-codes';
 import { z } from 'zod';
 import { AppError } from '../errors.ts';
 import type { PingTaskFields, PingTaskRow } from '../store/types.ts';
@@ -12,6 +13,11 @@ export const taskFieldsSchema = z.object({
   interval: z.number().optional(),
   clients: z.array(z.string()).nullish(),
   default_on: z.boolean().optional(),
+  /**
+   * komari-ts: "every server, now and later": `clients` becomes every node there is and
+   * `default_on` true. Komari has no such key; its UIs never send it.
+   */
+  all: z.boolean().optional(),
 });
 export type TaskFieldsInput = z.output<typeof taskFieldsSchema>;
 
@@ -42,14 +48,31 @@ function checkClients(clients: readonly string[], known: ReadonlySet<string>): s
 }
 
 /**
+ * The servers a task runs on, checked in Komari's order (right after the required fields).
+ * Komari refuses an add without servers unless `default_on`; but `default_on` alone reaches only
+ * servers added later, so with servers present such a task runs nowhere today: an admin's add or
+ * edit of one is refused unless `all` asks for every server (an import keeps what Komari had).
+ * With no server at all, `default_on` already means every server, now and later.
+ */
+function taskClients(p: TaskFieldsInput, known: ReadonlySet<string>, from: TaskSource): { clients: string[]; defaultOn: boolean } {
+  if (p.all === true && from === 'admin') return { clients: [...known], defaultOn: true };
+  const clients = p.clients ?? [];
+  const defaultOn = p.default_on ?? false;
+  if (clients.length === 0 && !defaultOn) throw bad(serverMessages.pingClientsRequired);
+  if (clients.length === 0 && known.size > 0 && from === 'admin') throw bad(serverMessages.pingNoServerToday);
+  return { clients, defaultOn };
+}
+
+/** An admin saving a task, or a Komari database being imported. */
+export type TaskSource = 'admin' | 'import';
+
+/**
  * Validates one task's fields for add or edit; every failure is -32602 (400) with what is wrong,
  * before anything is written. `known` holds the uuids of existing nodes.
  */
-export function taskFields(p: TaskFieldsInput, known: ReadonlySet<string>, mode: 'add' | 'edit'): PingTaskFields {
+export function taskFields(p: TaskFieldsInput, known: ReadonlySet<string>, from: TaskSource = 'admin'): PingTaskFields {
   const { name, target, type, interval } = requireFields(p);
-  const clients = p.clients ?? [];
-  const defaultOn = p.default_on ?? false;
-  if (mode === 'add' && !defaultOn && clients.length === 0) throw bad('clients is required when default_on is false');
+  const { clients, defaultOn } = taskClients(p, known, from);
   if (!isPingType(type)) throw bad(`type must be one of ${pingLimits.types.join(', ')}`);
   if (name.length > pingLimits.maxNameLength) throw bad(`name must be at most ${pingLimits.maxNameLength} characters`);
   if (!Number.isInteger(interval) || interval < 1 || interval > pingLimits.maxIntervalSeconds) {

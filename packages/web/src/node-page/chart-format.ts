@@ -3,14 +3,17 @@ import { formatBytes, formatSpeed } from '../lib/format.ts';
 
 const day = 86_400;
 
-/** x-axis tick labels: clock times for short windows, dates at midnight for long ones. */
-export function timeTicks(lang: string, spanSeconds: number): (s: number) => string {
+/**
+ * x-axis tick labels: clock times for short windows, dates at midnight for long ones. The span is
+ * asked at each label, as a live chart's window moves after the chart is built.
+ */
+export function timeTicks(lang: string, spanSeconds: () => number): (s: number) => string {
   const clock = new Intl.DateTimeFormat(lang, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
   const date = new Intl.DateTimeFormat(lang, { month: 'numeric', day: 'numeric' });
   return (s) => {
     const d = new Date(s * 1000);
     const midnight = d.getHours() === 0 && d.getMinutes() === 0;
-    return spanSeconds > 2 * day && midnight ? date.format(d) : clock.format(d);
+    return spanSeconds() > 2 * day && midnight ? date.format(d) : clock.format(d);
   };
 }
 

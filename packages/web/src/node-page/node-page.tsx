@@ -9,7 +9,9 @@ import { NodeDetails } from './node-details.tsx';
 import { NodeHeader } from './node-header.tsx';
 import type { NodeWire } from './node-wire.ts';
 import { PingCharts } from './ping-charts.tsx';
-import { RangePicker, ranges } from './range-picker.tsx';
+import { isRangeChoice, RangePicker, type RangeChoice } from './range-picker.tsx';
+import { LiveCharts } from './live-charts.tsx';
+import { nodePageLimits } from './limits.ts';
 import { useAgentVersion, useNode } from './use-node.ts';
 import { useLiveNode } from './use-live-node.ts';
 import './node-page.css';
@@ -52,20 +54,22 @@ export default function NodePage({ uuid }: { uuid: string }) {
 
 const rangeKey = 'node-range';
 
-function savedRange(): number {
-  const h = Number(localStorage.getItem(rangeKey));
-  return ranges.some((r) => r.hours === h) ? h : 6;
+/** The range picked last time on this browser; an hour on a first visit. */
+function savedRange(): RangeChoice {
+  const saved = localStorage.getItem(rangeKey);
+  const value = saved === 'live' ? saved : Number(saved);
+  return saved !== null && isRangeChoice(value) ? value : nodePageLimits.defaultHours;
 }
 
 function KnownNode({ node }: { node: NodeWire }) {
   const { t } = useTranslation('node');
-  const live = useLiveNode(node.uuid);
+  const [range, setRange] = useState<RangeChoice>(savedRange);
+  const live = useLiveNode(node.uuid, range === 'live');
   usePageTitle(node.name);
   const version = useAgentVersion(node.uuid);
-  const [hours, setHours] = useState(savedRange);
-  const pick = (h: number) => {
-    setHours(h);
-    localStorage.setItem(rangeKey, String(h));
+  const pick = (r: RangeChoice) => {
+    setRange(r);
+    localStorage.setItem(rangeKey, String(r));
   };
   return (
     <div className="node-page">
@@ -77,10 +81,10 @@ function KnownNode({ node }: { node: NodeWire }) {
         </div>
         <div className="history-head">
           <h2>{t('history.title')}</h2>
-          <RangePicker hours={hours} onChange={pick} />
+          <RangePicker range={range} onChange={pick} />
         </div>
-        <LoadCharts node={node} hours={hours} />
-        <PingCharts uuid={node.uuid} hours={hours} />
+        {range === 'live' ? <LiveCharts node={node} reports={live.reports} /> : <LoadCharts node={node} hours={range} />}
+        <PingCharts uuid={node.uuid} hours={range === 'live' ? nodePageLimits.live.pingHours : range} />
       </main>
     </div>
   );

@@ -49,7 +49,10 @@ export function PingCharts({ uuid, hours }: { uuid: string; hours: number }) {
 function PingTaskTable({ tasks }: { tasks: readonly PingTaskStats[] }) {
   const { t } = useTranslation('node');
   if (tasks.length === 0) return null;
-  const ms = (v: number) => (v > 0 ? `${v} ms` : '—');
+  // A real 0 ms (a probe on the same host) is a value; only a task without any answered probe
+  // in the window has none: Komari then sends 0 for its min/avg/max, and the loss is 100 %.
+  const answered = (task: PingTaskStats) => task.total > 0 && task.loss < 100;
+  const ms = (task: PingTaskStats, v: number) => (answered(task) ? `${v} ms` : '—');
   return (
     <div className="table-scroll ping-table">
       <table className="grid">
@@ -78,10 +81,10 @@ function PingTaskTable({ tasks }: { tasks: readonly PingTaskStats[] }) {
               </td>
               <td>{task.type.toUpperCase()}</td>
               <td>{t('ping.seconds', { n: task.interval })}</td>
-              <td>{task.total > 0 ? ms(task.avg) : '—'}</td>
-              <td>{task.total > 0 ? ms(task.min) : '—'}</td>
-              <td>{task.total > 0 ? ms(task.max) : '—'}</td>
-              <td className={task.loss > 0 ? 'error-text' : undefined}>{task.total > 0 ? `${+task.loss.toFixed(1)}%` : '—'}</td>
+              <td data-stat="avg">{ms(task, task.avg)}</td>
+              <td data-stat="min">{ms(task, task.min)}</td>
+              <td data-stat="max">{ms(task, task.max)}</td>
+              <td data-stat="loss" className={task.loss > 0 ? 'error-text' : undefined}>{task.total > 0 ? `${+task.loss.toFixed(1)}%` : '—'}</td>
             </tr>
           ))}
         </tbody>

@@ -1,5 +1,9 @@
-// The history window: the five ranges Komari's users pick from, shared by load and ping charts.
+// The window the charts show: live (the last minutes, updating every second), or one of the five
+// history ranges Komari's users pick from, shared by load and ping charts.
 import { useTranslation } from 'react-i18next';
+
+/** `live`, or a history window in hours */
+export type RangeChoice = 'live' | number;
 
 export const ranges = [
   { hours: 1, key: 'h1' },
@@ -9,22 +13,29 @@ export const ranges = [
   { hours: 720, key: 'd30' },
 ] as const;
 
-export function RangePicker({ hours, onChange }: { hours: number; onChange: (hours: number) => void }) {
+export function isRangeChoice(v: unknown): v is RangeChoice {
+  return v === 'live' || ranges.some((r) => r.hours === v);
+}
+
+export function RangePicker({ range, onChange }: { range: RangeChoice; onChange: (range: RangeChoice) => void }) {
   const { t } = useTranslation('node');
+  const button = (value: RangeChoice, label: string) => (
+    <button
+      key={value}
+      type="button"
+      data-range={value}
+      data-hours={value === 'live' ? undefined : value}
+      aria-pressed={value === range}
+      className={value === range ? 'primary' : undefined}
+      onClick={() => onChange(value)}
+    >
+      {label}
+    </button>
+  );
   return (
     <div className="range-picker" role="group" aria-label={t('range.label')}>
-      {ranges.map((r) => (
-        <button
-          key={r.hours}
-          type="button"
-          data-hours={r.hours}
-          aria-pressed={r.hours === hours}
-          className={r.hours === hours ? 'primary' : undefined}
-          onClick={() => onChange(r.hours)}
-        >
-          {t(`range.${r.key}`)}
-        </button>
-      ))}
+      {button('live', t('range.live'))}
+      {ranges.map((r) => button(r.hours, t(`range.${r.key}`)))}
     </div>
   );
 }

@@ -31,13 +31,21 @@ export function TimeChart(p: TimeChartProps) {
   const { t, i18n } = useTranslation('node');
   const colors = useThemeColors();
   const wrap = useRef<HTMLDivElement>(null);
+  const plot = useRef<uPlot | undefined>(undefined);
   const points = countPoints(p.model);
   const data = useMemo(() => [p.model.xs, ...p.model.series.map((s) => s.values)] as uPlot.AlignedData, [p.model]);
+  // New data and a moved window reach a live chart every second: they go into the chart that is
+  // there (setData), read through refs; only a change of look or of series builds a new one.
+  const latest = useRef({ data, range: p.range });
+  latest.current = { data, range: p.range };
+  const shape = p.model.series.map((s) => s.label).join('\n');
+  const drawn = points > 0;
 
   useEffect(() => {
     const el = wrap.current;
-    if (!el || points === 0) return;
-    const u = new uPlot(options(p, colors, i18n.language, t('chart.time'), el.clientWidth), data, el);
+    if (!el || !drawn) return;
+    const u = new uPlot(options(p, () => latest.current.range, colors, i18n.language, t('chart.time'), el.clientWidth), latest.current.data, el);
+    plot.current = u;
     // Resizing inside the observer's callback can re-trigger it; the next frame breaks the loop.
     let frame = 0;
     const ro = new ResizeObserver(() => {
@@ -49,8 +57,13 @@ export function TimeChart(p: TimeChartProps) {
       cancelAnimationFrame(frame);
       ro.disconnect();
       u.destroy();
+      plot.current = undefined;
     };
-  }, [data, colors, i18n.language, t, points, p.range[0], p.range[1], p.axis, p.yMax, p.syncKey, p.fill]);
+  }, [colors, i18n.language, t, drawn, shape, p.axis, p.yMax, p.syncKey, p.fill]);
+
+  useEffect(() => {
+    plot.current?.setData(data);
+  }, [data, p.range[0], p.range[1]]);
 
   return (
     <section className="card chart-card" data-chart={p.id} data-points={points}>
@@ -60,17 +73,17 @@ export function TimeChart(p: TimeChartProps) {
   );
 }
 
-function options(p: TimeChartProps, c: ThemeColors, lang: string, timeLabel: string, width: number): uPlot.Options {
+function options(p: TimeChartProps, range: () => [number, number], c: ThemeColors, lang: string, timeLabel: string, width: number): uPlot.Options {
   const fmt = axisFormats[p.axis];
   const axisStyle = { stroke: c.muted, grid: { stroke: c.border, width: 1 }, ticks: { stroke: c.border, width: 1 } };
-  const ticks = timeTicks(lang, p.range[1] - p.range[0]);
+  const ticks = timeTicks(lang, () => range()[1] - range()[0]);
   const when = fullTime(lang);
   return {
     width,
     height,
     cursor: { drag: { x: false, y: false }, sync: p.syncKey ? { key: p.syncKey } : undefined },
     scales: {
-      x: { time: true, range: () => [p.range[0], p.range[1]] },
+      x: { time: true, range: () => range() },
       y: { range: (_u, _min, max) => [0, p.yMax ?? (max > 0 ? max * 1.1 : 1)] },
     },
     axes: [

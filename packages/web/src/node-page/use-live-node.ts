@@ -1,13 +1,12 @@
 // Live state of one node: the last minute from /api/recent, then the /api/clients socket asked
-// `get <uuid>` every 2 s. Reports are merged by `updated_at`, so a repeated answer adds nothing.
+// `get <uuid>`: every second while the live range is shown, every 2 s otherwise. Reports are
+// merged by `updated_at`, so a repeated answer adds nothing; the oldest drop off past the bound.
 import { useEffect, useState } from 'react';
 import { apiGet } from '../lib/api.ts';
 import { openClientsFeed } from '../lib/clients-feed.ts';
+import { nodePageLimits } from './limits.ts';
+import { mergeReports } from './live-window.ts';
 import type { LiveReport } from './node-wire.ts';
-
-const pollMs = 2000;
-/** reports kept for the sparklines: a few minutes at the usual cadence */
-const keep = 180;
 
 export interface LiveNode {
   reports: LiveReport[];
@@ -15,37 +14,32 @@ export interface LiveNode {
   online: boolean | undefined;
 }
 
-function merge(old: readonly LiveReport[], add: readonly LiveReport[]): LiveReport[] {
-  const byTime = new Map<string, LiveReport>();
-  for (const r of [...old, ...add]) byTime.set(r.updated_at, r);
-  return [...byTime.values()].sort((a, b) => Date.parse(a.updated_at) - Date.parse(b.updated_at)).slice(-keep);
-}
-
-export function useLiveNode(uuid: string): LiveNode {
+export function useLiveNode(uuid: string, fast: boolean): LiveNode {
   const [reports, setReports] = useState<LiveReport[]>([]);
   const [online, setOnline] = useState<boolean>();
 
+  // on opening, and again when the live range is chosen: the minute the socket did not see
   useEffect(() => {
     const ctl = new AbortController();
     apiGet<LiveReport[]>(`/api/recent/${encodeURIComponent(uuid)}`, ctl.signal).then(
-      (list) => setReports((old) => merge(old, Array.isArray(list) ? list : [])),
+      (list) => setReports((old) => mergeReports(old, Array.isArray(list) ? list : [])),
       () => {}, // the socket fills in the figures anyway
     );
     return () => ctl.abort();
-  }, [uuid]);
+  }, [uuid, fast]);
 
   useEffect(
     () =>
       openClientsFeed({
         uuid,
-        everyMs: pollMs,
+        everyMs: fast ? nodePageLimits.live.pollMs : nodePageLimits.idlePollMs,
         onData: (d) => {
           setOnline(d.online.includes(uuid));
           const report = d.data[uuid];
-          if (report) setReports((old) => (old.at(-1)?.updated_at === report.updated_at ? old : merge(old, [report])));
+          if (report) setReports((old) => (old.at(-1)?.updated_at === report.updated_at ? old : mergeReports(old, [report])));
         },
       }),
-    [uuid],
+    [uuid, fast],
   );
 
   return { reports, online };

@@ -43,7 +43,7 @@ function fieldsOf(ctx: ImportContext, r: Row, id: number): PingTaskFields | unde
   }
   const input = { name: textOrEmpty(r.name), target: textOrEmpty(r.target), type: textOrEmpty(r.type), interval: int(r.interval), clients, default_on: defaultOn };
   try {
-    return taskFields(input, ctx.knownNodes, 'edit');
+    return taskFields(input, ctx.knownNodes, 'import');
   } catch (err) {
     if (!(err instanceof AppError)) throw err;
     ctx.report.skip(kind, err.message, id);

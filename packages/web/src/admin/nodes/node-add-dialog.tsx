@@ -5,6 +5,7 @@ import { apiSend } from '../../lib/api.ts';
 import { InstallCommands } from './install-commands.tsx';
 import { DialogActions, Modal } from './modal.tsx';
 import { MessageLine } from '../../lib/message-line.tsx';
+import { serverErrorText } from '../../lib/server-error.ts';
 
 export function NodeAddDialog({ onClose, onAdded }: { onClose: () => void; onAdded: () => void }) {
   const { t } = useTranslation('admin-nodes');
@@ -22,7 +23,7 @@ export function NodeAddDialog({ onClose, onAdded }: { onClose: () => void; onAdd
       setToken(res.token);
       onAdded();
     } catch (err) {
-      setError(t('add.failed', { message: err instanceof Error ? err.message : String(err) }));
+      setError(t('add.failed', { message: serverErrorText(t, err) }));
     } finally {
       setBusy(false);
     }

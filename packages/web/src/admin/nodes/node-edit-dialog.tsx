@@ -9,6 +9,7 @@ import { formOf, patchOf, trafficTypes, type NodeForm } from './node-form.ts';
 import { MessageLine } from '../../lib/message-line.tsx';
 import { NodeRemoteFields } from '../remote-control/node-remote-fields.tsx';
 import { followServer, overridePatch, type RemoteNodeFields } from '../remote-control/remote-kinds.ts';
+import { serverErrorText } from '../../lib/server-error.ts';
 
 type TextKey = { [K in keyof NodeForm]: NodeForm[K] extends string ? K : never }[keyof NodeForm];
 type FlagKey = { [K in keyof NodeForm]: NodeForm[K] extends boolean ? K : never }[keyof NodeForm];
@@ -53,7 +54,7 @@ export function NodeEditDialog({ node, onClose, onSaved }: { node: NodeWire & Re
       await apiSend(`/api/admin/client/${encodeURIComponent(node.uuid)}/edit`, patch);
       onSaved();
     } catch (err) {
-      setError(t('edit.failed', { message: err instanceof Error ? err.message : String(err) }));
+      setError(t('edit.failed', { message: serverErrorText(t, err) }));
       setBusy(false);
     }
   };

@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { apiSend } from '../../lib/api.ts';
 import { DialogActions, Modal } from './modal.tsx';
 import { MessageLine } from '../../lib/message-line.tsx';
+import { serverErrorText } from '../../lib/server-error.ts';
 
 export function NodeRemoveDialog({ node, onClose, onRemoved }: { node: NodeWire; onClose: () => void; onRemoved: () => void }) {
   const { t } = useTranslation('admin-nodes');
@@ -16,7 +17,7 @@ export function NodeRemoveDialog({ node, onClose, onRemoved }: { node: NodeWire;
       await apiSend(`/api/admin/client/${encodeURIComponent(node.uuid)}/remove`);
       onRemoved();
     } catch (err) {
-      setError(t('remove.failed', { message: err instanceof Error ? err.message : String(err) }));
+      setError(t('remove.failed', { message: serverErrorText(t, err) }));
       setBusy(false);
     }
   };

@@ -14,6 +14,7 @@ import { NodesTable, type NodeAction } from './nodes-table.tsx';
 import { useOnlineNodes } from '../../lib/use-online-nodes.ts';
 import './nodes.css';
 import { MessageLine } from '../../lib/message-line.tsx';
+import { serverErrorText } from '../../lib/server-error.ts';
 
 type Open = { kind: 'add' } | { kind: NodeAction; node: NodeWire } | undefined;
 
@@ -40,7 +41,7 @@ export default function NodesPage() {
     try {
       await apiSend('/api/admin/client/order', Object.fromEntries(next.map((n, i) => [n.uuid, i])));
     } catch (err) {
-      setOrderError(t('order.failed', { message: err instanceof Error ? err.message : String(err) }));
+      setOrderError(t('order.failed', { message: serverErrorText(t, err) }));
     } finally {
       setSaving(false);
       list.reload();

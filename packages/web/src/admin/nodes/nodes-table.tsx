@@ -1,4 +1,5 @@
-// The node list: order controls, live state, identity columns and per-node actions.
+// The node list: order controls, live state, identity columns and per-node actions. On a phone
+// each row becomes a card (nodes.css), its actions a full-width wrapped line inside the screen.
 import type { NodeWire } from '@komari-ts/protocol';
 import { useTranslation } from 'react-i18next';
 import { Link } from '../../lib/router.tsx';
@@ -54,7 +55,7 @@ function NodeRow({ node: n, index, last, online, busy, onMove, onAction }: Omit<
           ↓
         </button>
       </td>
-      <td>
+      <td className="state-cell">
         <span className={`state-dot state-${state}`} aria-hidden="true" />
         <span data-testid="node-state">{t(`state.${state}`)}</span>
       </td>
@@ -63,7 +64,7 @@ function NodeRow({ node: n, index, last, online, busy, onMove, onAction }: Omit<
         <span data-testid="node-name">{n.name}</span>
         {n.remark && <div className="muted remark">{n.remark}</div>}
       </td>
-      <td>{n.group || <span className="muted">—</span>}</td>
+      <td className="group-cell">{n.group || <span className="muted">—</span>}</td>
       <td className="ip-cell">
         {n.ipv4 || n.ipv6 ? (
           <>
@@ -75,10 +76,10 @@ function NodeRow({ node: n, index, last, online, busy, onMove, onAction }: Omit<
         )}
       </td>
       <td className="os-cell">{n.os || <span className="muted">—</span>}</td>
-      <td>{n.version || <span className="muted">—</span>}</td>
-      <td data-testid="node-visibility">{n.hidden ? <span className="badge-hidden">{t('visibility.hidden')}</span> : t('visibility.public')}</td>
-      <td>
-        <div className="actions-cell">
+      <td className="version-cell">{n.version || <span className="muted">—</span>}</td>
+      <td className="visibility-cell" data-testid="node-visibility">{n.hidden ? <span className="badge-hidden">{t('visibility.hidden')}</span> : t('visibility.public')}</td>
+      <td className="actions-td">
+        <div className="actions-cell" data-testid="node-actions">
           <button type="button" onClick={() => onAction('edit', n)}>
             {t('common:edit')}
           </button>

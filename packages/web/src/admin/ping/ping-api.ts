@@ -23,20 +23,37 @@ export interface PingTask {
 
 export type PingTaskFields = Omit<PingTask, 'id' | 'weight' | 'probe_errors'>;
 
+/**
+ * Where a task runs: the servers chosen (and, with `default_on`, those added later too), or every
+ * server now and later, which the server's `all` extension fills in from its own node list.
+ */
+export type PingScope = 'chosen' | 'all';
+
+/** What is sent: Komari's fields, plus `all` (komari-ts) when every server is wanted. */
+export type PingTaskInput = PingTaskFields & { all?: true };
+
+/** A saved task reads as "every server" when it takes new servers and already has every one. */
+export function scopeOf(task: PingTask | undefined, nodes: readonly { uuid: string }[]): PingScope {
+  if (!task?.default_on) return 'chosen';
+  const has = new Set(task.clients);
+  return nodes.every((n) => has.has(n.uuid)) ? 'all' : 'chosen';
+}
+
 export const listPingTasks = (signal?: AbortSignal) => apiGet<PingTask[]>('/api/admin/ping/', signal).then((l) => l ?? []);
-export const addPingTask = (f: PingTaskFields) => apiSend<{ task_id: number }>('/api/admin/ping/add', f);
+export const addPingTask = (f: PingTaskInput) => apiSend<{ task_id: number }>('/api/admin/ping/add', f);
 /** The server overwrites every field of the task with what is sent. */
-export const editPingTask = (task: PingTaskFields & { id: number }) => apiSend('/api/admin/ping/edit', { tasks: [task] });
+export const editPingTask = (task: PingTaskInput & { id: number }) => apiSend('/api/admin/ping/edit', { tasks: [task] });
 export const deletePingTask = (id: number) => apiSend('/api/admin/ping/delete', { id: [id] });
 
 /**
  * A key in `admin-ping` for the first thing wrong with the form, or undefined. The target's shape
  * per type is left to the server, which knows what the agent can probe.
  */
-export function formProblem(f: PingTaskFields, intervalText: string): string | undefined {
+export function formProblem(f: PingTaskFields, intervalText: string, scope: PingScope): string | undefined {
   if (!f.name.trim()) return 'form.errors.name';
   if (!f.target.trim()) return 'form.errors.target';
   if (!/^\d+$/.test(intervalText.trim()) || f.interval < 1 || f.interval > maxIntervalSeconds) return 'form.errors.interval';
-  if (!f.default_on && f.clients.length === 0) return 'form.errors.clients';
+  // "also on servers added later" alone would run the task on no server today
+  if (scope === 'chosen' && f.clients.length === 0) return 'form.errors.clients';
   return undefined;
 }

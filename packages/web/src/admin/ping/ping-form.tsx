@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import type { AdminNode } from '../shared/admin-nodes.ts';
 import { errorText } from '../shared/error-text.ts';
 import { NodePicker } from '../shared/node-picker.tsx';
-import { addPingTask, editPingTask, formProblem, maxIntervalSeconds, pingTypes, type PingTask, type PingTaskFields } from './ping-api.ts';
+import { addPingTask, editPingTask, formProblem, maxIntervalSeconds, pingTypes, scopeOf, type PingScope, type PingTask, type PingTaskFields, type PingTaskInput } from './ping-api.ts';
 import { MessageLine } from '../../lib/message-line.tsx';
 
 interface Props {
@@ -22,6 +22,7 @@ export function PingForm({ task, nodes, onSaved, onCancel }: Props) {
   const [type, setType] = useState(task?.type ?? 'icmp');
   const [target, setTarget] = useState(task?.target ?? '');
   const [interval, setIntervalText] = useState(String(task?.interval ?? 60));
+  const [scope, setScope] = useState<PingScope>(() => scopeOf(task, nodes));
   const [defaultOn, setDefaultOn] = useState(task?.default_on ?? false);
   const [clients, setClients] = useState<Set<string>>(new Set(task?.clients ?? []));
   const [error, setError] = useState('');
@@ -29,14 +30,20 @@ export function PingForm({ task, nodes, onSaved, onCancel }: Props) {
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    const fields: PingTaskFields = { name: name.trim(), type, target: target.trim(), interval: Number(interval), default_on: defaultOn, clients: [...clients] };
-    const problem = formProblem(fields, interval);
+    const all = scope === 'all';
+    const fields: PingTaskFields = {
+      name: name.trim(), type, target: target.trim(), interval: Number(interval),
+      default_on: all || defaultOn, clients: all ? nodes.map((n) => n.uuid) : [...clients],
+    };
+    const problem = formProblem(fields, interval, scope);
     if (problem) return setError(t(problem, { max: maxIntervalSeconds }));
+    // the server puts an `all` task on every server it has, including one added since this page loaded
+    const input: PingTaskInput = all ? { ...fields, all: true } : fields;
     setBusy(true);
     setError('');
     try {
-      if (task) await editPingTask({ ...fields, id: task.id });
-      else await addPingTask(fields);
+      if (task) await editPingTask({ ...input, id: task.id });
+      else await addPingTask(input);
       onSaved();
     } catch (err) {
       setError(errorText(t, err));
@@ -71,11 +78,26 @@ export function PingForm({ task, nodes, onSaved, onCancel }: Props) {
           <input name="interval" type="number" inputMode="numeric" min={1} max={maxIntervalSeconds} value={interval} onChange={(e) => setIntervalText(e.target.value)} />
         </label>
       </div>
-      <label className="inline">
-        <input type="checkbox" name="default_on" checked={defaultOn} onChange={(e) => setDefaultOn(e.target.checked)} />
-        <span>{t('form.defaultOn')}</span>
-      </label>
-      <NodePicker nodes={nodes} selected={clients} onChange={setClients} label={t('form.nodes')} />
+      <fieldset className="ping-scope" data-testid="ping-scope">
+        <legend>{t('form.scope')}</legend>
+        <label className="inline">
+          <input type="radio" name="scope" value="chosen" checked={scope === 'chosen'} onChange={() => setScope('chosen')} />
+          <span>{t('form.scopeChosen')}</span>
+        </label>
+        <label className="inline">
+          <input type="radio" name="scope" value="all" checked={scope === 'all'} onChange={() => setScope('all')} />
+          <span>{t('form.scopeAll')}</span>
+        </label>
+      </fieldset>
+      {scope === 'chosen' && (
+        <>
+          <NodePicker nodes={nodes} selected={clients} onChange={setClients} label={t('form.nodes')} />
+          <label className="inline">
+            <input type="checkbox" name="default_on" checked={defaultOn} onChange={(e) => setDefaultOn(e.target.checked)} />
+            <span>{t('form.defaultOn')}</span>
+          </label>
+        </>
+      )}
       <MessageLine text={error} testId="ping-error" />
       <div className="tools-actions">
         <button type="submit" className="primary" disabled={busy}>

@@ -1,6 +1,7 @@
 // The server's login errors are fixed English texts (auth.md §4.1); Komari's own UI matches
 // `2FA code is required` verbatim to reveal the code field, and so do we.
 import type { TFunction } from 'i18next';
+import { serverErrorCode } from '@komari-ts/protocol/error-codes';
 
 export const codeRequiredMessage = '2FA code is required';
 
@@ -21,5 +22,8 @@ export function loginErrorText(t: TFunction<'admin'>, err: unknown): string {
   if (key) return t(key);
   // fetch rejects with a TypeError when the server cannot be reached at all
   if (err instanceof TypeError) return t('login.errors.network');
+  // the rest the server says in words the catalog knows (too many attempts, a used code)
+  const coded = serverErrorCode(message);
+  if (coded) return t(`server-errors:${coded.code}`, coded.params);
   return t('login.errors.other', { message });
 }
