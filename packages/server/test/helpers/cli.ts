@@ -19,7 +19,7 @@ export type EnvPatch = Record<string, string | undefined>;
  * with the Node running the tests first on PATH (scripts look Node up there). No local agent
  * (KOMARI_LOCAL_AGENT=0, which the README's start script would otherwise turn on) unless asked.
  */
-function cleanEnv(extra: EnvPatch): NodeJS.ProcessEnv {
+export function cleanEnv(extra: EnvPatch): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}` };
   for (const [k, v] of Object.entries(process.env)) {
     if (k === 'PATH' || k.startsWith('KOMARI_') || k.startsWith('ADMIN_') || k.startsWith('NODE_TEST')) continue;
@@ -41,7 +41,12 @@ export interface CliResult {
  * starts serving instead), and the result's code is then null.
  */
 export async function runCli(args: string[], env: EnvPatch = {}, timeoutMs?: number, cwd?: string): Promise<CliResult> {
-  const child = spawn(process.execPath, [cliPath, ...args], { env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'], cwd });
+  return runCommand([process.execPath, cliPath, ...args], env, timeoutMs, cwd);
+}
+
+/** Like runCli for any command line (an installed `komari`, a script), in the same clean environment. */
+export async function runCommand(command: readonly string[], env: EnvPatch = {}, timeoutMs?: number, cwd?: string): Promise<CliResult> {
+  const child = spawn(command[0]!, command.slice(1), { env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'], cwd });
   const timer = timeoutMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), timeoutMs);
   let stdout = '';
   let stderr = '';
