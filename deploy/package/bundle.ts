@@ -11,8 +11,8 @@ import { repoRoot } from './layout.ts';
 
 /**
  * Imports the bundle may keep without the package depending on them: reached only to rebuild the
- * agent bundle when it is older than its sources, which in the package it never is (npm pack gives
- * every file one mtime), and a failed rebuild falls back to the shipped bundle.
+ * agent bundle when it is older than its sources, and the package ships no sources (so the built
+ * agent is never stale there: packages/agent/scripts/build.ts, isBuildFresh).
  */
 const buildTimeOnly = new Set(['rolldown']);
 
@@ -64,15 +64,10 @@ function sourceFiles(sourceRoot: string, copies: Map<string, string>): Plugin {
       if (!id.startsWith(sourceRoot) || id.includes('/node_modules/')) return null;
       const out = code.replace(pattern, (whole, _q: string, rel: string) => {
         const path = resolve(dirname(id), rel);
-        let isFile = false;
-        try {
-          isFile = statSync(path).isFile();
-        } catch {
-          return whole;
-        }
-        if (!isFile) return whole;
+        if (!statSync(path, { throwIfNoEntry: false })?.isFile()) return whole;
         const inRepo = relative(sourceRoot, path);
-        if (inRepo.startsWith('..')) return whole;
+        // the package holds what is under the sources' root; anything else would be missing there
+        if (inRepo.startsWith('..')) throw new Error(`${id} reads ${path}, outside ${sourceRoot}: the package would not have it`);
         copies.set(inRepo, path);
         return `new URL(${JSON.stringify(`./${filesDir}/${inRepo}`)}, import.meta.url)`;
       });

@@ -9,14 +9,17 @@ import { localUrl } from './local-url.ts';
 
 async function check(base: string): Promise<string> {
   const res = await fetch(new URL('/api/version', base), { signal: AbortSignal.timeout(packageLimits.healthcheckTimeoutMs) });
-  const body = (await res.json().catch(() => undefined)) as { status?: string; data?: { version?: string } } | undefined;
+  const body = (await res.json().catch(() => undefined)) as
+    | { status?: string; data?: { version?: string; server?: string; server_version?: string } }
+    | undefined;
   if (!res.ok || body?.status !== 'success') throw new Error(`GET /api/version answered ${res.status}`);
-  return body.data?.version ?? '';
+  // `version` is the Komari version komari-ts speaks for; `server_version` is its own
+  return `${body.data?.server ?? 'komari'} ${body.data?.server_version ?? body.data?.version ?? ''}`;
 }
 
 const base = process.argv[2] ?? localUrl(process.env.KOMARI_LISTEN || '0.0.0.0:25774');
 try {
-  console.log(`healthy: ${base} komari-ts ${await check(base)}`);
+  console.log(`healthy: ${base} ${await check(base)}`);
 } catch (err) {
   const cause = err instanceof Error ? ((err.cause as Error | undefined)?.message ?? err.message) : String(err);
   console.error(`unhealthy: ${base}: ${cause}`);

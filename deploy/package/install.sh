@@ -1,8 +1,8 @@
 #!/bin/sh
 # `sh deploy/package/install.sh TARBALL PREFIX`: installs the server package (built by
 # deploy/package/build.ts) into PREFIX, giving PREFIX/bin/komari and PREFIX/bin/komari-healthcheck.
-# Dependencies come from the npm registry (or npm's cache) at the versions of the package's
-# npm-shrinkwrap.json. The Dockerfile and the package test both install through this script.
+# The package carries its dependencies (bundleDependencies): no registry is needed. The Dockerfile
+# and the package test both install through this script.
 set -eu
 if [ "$#" -ne 2 ]; then
   echo "usage: sh deploy/package/install.sh TARBALL PREFIX" >&2

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { commands, inside, packageName, repoRoot } from './layout.ts';
-import { shrinkwrapFor, type Lockfile } from './shrinkwrap.ts';
+import { shrinkwrapFor, type Lockfile, type Shrinkwrap } from './shrinkwrap.ts';
 
 interface PackageJson {
   version?: string;
@@ -35,7 +35,7 @@ export function runtimeDependencies(): Record<string, string> {
 
 export interface Manifests {
   packageJson: object;
-  shrinkwrap: object;
+  shrinkwrap: Shrinkwrap;
   version: string;
 }
 
@@ -56,6 +56,8 @@ export function manifests(dependencies: Record<string, string>): Manifests {
     bin,
     engines,
     dependencies,
+    // shipped inside the tarball (build.ts says why)
+    bundleDependencies: Object.keys(dependencies),
   };
   const shrinkwrap = shrinkwrapFor(lock, { name: packageName, version, bin, engines, dependencies });
   return { packageJson, shrinkwrap, version };

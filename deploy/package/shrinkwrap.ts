@@ -1,8 +1,8 @@
 /**
  * The package's npm-shrinkwrap.json: the part of the repository's package-lock.json the server
- * needs at run time, so an install gets exactly the versions the tests ran with (npm honours a
- * shrinkwrap inside a package, a package-lock.json it ignores), and needs no registry metadata
- * lookups beyond what the lock names.
+ * needs at run time, with the lock's paths. build.ts copies exactly these folders into the
+ * package (npm ignores a shrinkwrap in a tarball installed with -g, so the dependencies travel
+ * inside it), and the file stays in the package as the record of what it holds.
  */
 
 interface LockEntry {
@@ -59,7 +59,15 @@ function prodEntry(entry: LockEntry): LockEntry {
  * workspace's dependencies are hoisted there), at the same paths, which stay a valid layout: a
  * path Node would pick in the whole tree is still the first one present in the subset.
  */
-export function shrinkwrapFor(lock: Lockfile, root: LockEntry & { name: string; version: string; dependencies: Record<string, string> }): object {
+export interface Shrinkwrap {
+  name: string;
+  version: string;
+  lockfileVersion: 3;
+  requires: true;
+  packages: Record<string, LockEntry>;
+}
+
+export function shrinkwrapFor(lock: Lockfile, root: LockEntry & { name: string; version: string; dependencies: Record<string, string> }): Shrinkwrap {
   if (lock.lockfileVersion < 2) throw new Error(`package-lock.json is lockfile version ${lock.lockfileVersion}; npm 7 or newer writes version 3`);
   const packages: Record<string, LockEntry> = { '': root };
   const queue: Array<[from: string, name: string, optional: boolean]> = Object.keys(root.dependencies).map((n) => ['', n, false]);

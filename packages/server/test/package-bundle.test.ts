@@ -35,6 +35,12 @@ describe('the package bundle', () => {
     assert.equal(run.stdout, 'echo shipped\n');
   });
 
+  it('refuses a file read from outside the sources (a `..` path the package would not hold)', async () => {
+    writeFileSync(join(dir, 'outside.txt'), 'not shipped');
+    const src = tree('outside', "import { readFileSync } from 'node:fs';\nconsole.log(readFileSync(new URL('../../outside.txt', import.meta.url), 'utf8'));\n");
+    await assert.rejects(bundleServer(join(dir, 'outside-out', 'komari.mjs'), {}, src), /main\.ts reads .*outside\.txt, outside .*: the package would not have it/);
+  });
+
   it('refuses an npm import that is not a dependency of the package, naming it', async () => {
     const src = tree('missing', "import { z } from 'zod';\nimport fastify from 'fastify';\nconsole.log(z, fastify);\n");
     await assert.rejects(bundleServer(join(dir, 'missing-out', 'komari.mjs'), { zod: '^4.1.0' }, src), /the server imports fastify, missing from the package's dependencies/);
