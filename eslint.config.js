@@ -8,7 +8,7 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    files: ['packages/**/*.{ts,tsx}', 'e2e/**/*.ts'],
+    files: ['packages/**/*.{ts,tsx}', 'e2e/**/*.ts', 'deploy/**/*.ts'],
     languageOptions: {
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },

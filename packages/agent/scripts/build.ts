@@ -52,11 +52,13 @@ function mtimeOf(path: string): number | undefined {
 
 /** Files whose change makes the bundle stale: the agent's sources, its package.json, this script. */
 function inputs(): string[] {
-  let files: string[] = [];
+  let files: string[];
   try {
     files = readdirSync(sourceDir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'));
   } catch {
-    // an installation with the bundle only: nothing to be older than
+    // an installation with the bundle only (the server package, deploy/package): nothing to be
+    // older than; npm gives its files the mtimes of the install, in no particular order
+    return [];
   }
   return [...files.map((f) => join(sourceDir, f)), join(agentDir, 'package.json'), installScriptSource, fileURLToPath(import.meta.url)];
 }

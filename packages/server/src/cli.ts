@@ -42,7 +42,10 @@ Commands:
                     The source is not changed; start the server on DB afterwards.
 
 Flags:
-  -d, --database PATH   SQLite file or postgres:// URL (env KOMARI_DB, default ./data/komari.db)
+  -d, --database PATH   SQLite file or postgres:// URL (env KOMARI_DB, default komari.db in the
+                        data folder when one is given, else ./data/komari.db)
+      --data-dir DIR    data folder: themes, favicon, backups, and the SQLite file unless -d
+                        names one (env KOMARI_DATA_DIR; default: the database file's folder)
   -l, --listen ADDR     listen address (env KOMARI_LISTEN, default 0.0.0.0:25774)
       --local-agent     also run an agent for this host, as a node named after it (env
                         KOMARI_LOCAL_AGENT=1; scripts/start.sh sets it unless already set)
@@ -77,6 +80,7 @@ async function main(argv: string[]): Promise<void> {
     allowPositionals: true,
     options: {
       database: { type: 'string', short: 'd' },
+      'data-dir': { type: 'string' },
       listen: { type: 'string', short: 'l' },
       password: { type: 'string', short: 'p' },
       'db-type': { type: 'string', short: 't' },
@@ -91,7 +95,10 @@ async function main(argv: string[]): Promise<void> {
   });
   const command = positionals[0] ?? 'server';
   if (values.help) return void console.log(usage);
-  const config = loadBootConfig({ db: values.database, listen: values.listen, localAgent: values['local-agent'] }, process.env);
+  const config = loadBootConfig(
+    { db: values.database, dataDir: values['data-dir'], listen: values.listen, localAgent: values['local-agent'] },
+    process.env,
+  );
 
   switch (command) {
     case 'server': {

@@ -20,3 +20,13 @@ it('KOMARI_DATA_DIR wins on either engine', () => {
   assert.equal(dirOf('postgres://u:pw@db/komari', { KOMARI_DATA_DIR: '/var/lib/komari' }), '/var/lib/komari');
   assert.equal(dirOf('/srv/komari/komari.db', { KOMARI_DATA_DIR: '/var/lib/komari' }), '/var/lib/komari');
 });
+
+it('a data folder alone (KOMARI_DATA_DIR or --data-dir) puts the SQLite file in it, as the Docker image and systemd unit run', () => {
+  assert.equal(loadBootConfig({}, { KOMARI_DATA_DIR: '/var/lib/komari' }).db, '/var/lib/komari/komari.db');
+  assert.equal(loadBootConfig({ dataDir: '/data' }, { KOMARI_DATA_DIR: '/var/lib/komari' }).db, '/data/komari.db');
+  assert.equal(dataDirOf(loadBootConfig({ dataDir: '/data' }, {})), '/data');
+  // an explicit database still wins, and no data folder keeps the old default
+  assert.equal(loadBootConfig({}, { KOMARI_DATA_DIR: '/data', KOMARI_DB: '/srv/k.db' }).db, '/srv/k.db');
+  assert.equal(loadBootConfig({ db: 'postgres://db/komari' }, { KOMARI_DATA_DIR: '/data' }).db, 'postgres://db/komari');
+  assert.equal(loadBootConfig({}, { KOMARI_DATA_DIR: '' }).db, './data/komari.db');
+});

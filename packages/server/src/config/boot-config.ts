@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { z } from 'zod';
 import { logFormats } from '../logging/log-format.ts';
 
@@ -14,7 +15,7 @@ const listenSchema = z
 const sourceOf: Record<string, string> = {
   listen: 'KOMARI_LISTEN (--listen)',
   db: 'KOMARI_DB (--database)',
-  dataDir: 'KOMARI_DATA_DIR',
+  dataDir: 'KOMARI_DATA_DIR (--data-dir)',
   pgStartTimeout: 'KOMARI_PG_START_TIMEOUT',
   pgSchema: 'KOMARI_PG_SCHEMA',
   cluster: 'KOMARI_CLUSTER',
@@ -105,6 +106,8 @@ export type BootConfig = z.output<typeof bootConfigSchema>;
 export interface BootFlags {
   listen?: string;
   db?: string;
+  /** --data-dir */
+  dataDir?: string;
   /** --local-agent / --no-local-agent */
   localAgent?: boolean;
 }
@@ -121,10 +124,13 @@ function bool(v: string | undefined): boolean | undefined {
 
 /** Builds and validates the boot config; throws a readable error naming the bad setting. */
 export function loadBootConfig(flags: BootFlags, env: NodeJS.ProcessEnv): BootConfig {
+  const dataDir = flags.dataDir ?? env.KOMARI_DATA_DIR;
   const raw = {
     listen: flags.listen ?? env.KOMARI_LISTEN,
-    db: flags.db ?? env.KOMARI_DB,
-    dataDir: env.KOMARI_DATA_DIR,
+    // An installed server (deploy/: Docker, systemd) is given a data folder only: its database
+    // is komari.db in it, not ./data/komari.db under whatever folder it was started from.
+    db: flags.db ?? env.KOMARI_DB ?? (dataDir ? join(dataDir, 'komari.db') : undefined),
+    dataDir,
     pgSchema: env.KOMARI_PG_SCHEMA || undefined,
     cluster: env.KOMARI_CLUSTER || undefined,
     pgStartTimeout: env.KOMARI_PG_START_TIMEOUT === undefined ? undefined : Number(env.KOMARI_PG_START_TIMEOUT),

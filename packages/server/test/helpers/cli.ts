@@ -42,7 +42,12 @@ export interface CliResult {
  * starts serving instead), and the result's code is then null.
  */
 export async function runCli(args: string[], env: EnvPatch = {}, timeoutMs?: number, cwd?: string): Promise<CliResult> {
-  const child = spawn(process.execPath, [cliPath, ...args], { env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'], cwd });
+  return runCommand([process.execPath, cliPath, ...args], env, timeoutMs, cwd);
+}
+
+/** Like runCli for any command line (an installed `komari`, a script), in the same clean environment. */
+export async function runCommand(command: readonly string[], env: EnvPatch = {}, timeoutMs?: number, cwd?: string): Promise<CliResult> {
+  const child = spawn(command[0]!, command.slice(1), { env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'], cwd });
   const timer = timeoutMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), timeoutMs);
   let stdout = '';
   let stderr = '';
