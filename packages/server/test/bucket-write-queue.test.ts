@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { BucketWriteQueue, rowsPerChunk } from '../src/util/bucket-write-queue.ts';
+import { BucketWriteQueue, congestedYieldMs, rowsPerChunk } from '../src/util/bucket-write-queue.ts';
 
 interface Row {
   group: string;
@@ -16,22 +16,62 @@ function filled(n: number): BucketWriteQueue<Row> {
 }
 
 describe('history flushes in chunks', () => {
-  it('writes a large flush in transactions of rowsPerChunk, letting the event loop run between them', async () => {
+  it('writes a large flush in transactions of rowsPerChunk, letting the event loop run between them once a slice has passed', async () => {
     const q = filled(rowsPerChunk * 2 + 100);
     const chunks: number[] = [];
     const events: string[] = [];
     setImmediate(() => events.push('loop ran'));
+    let clock = 0;
     await q.flush(
       (r) => ({ ...r }),
       async (rows) => {
         chunks.push(rows.length);
         events.push(`write ${rows.length}`);
+        clock += 10; // each chunk takes a whole slice
       },
+      { sliceMs: 10, now: () => clock },
     );
     assert.deepEqual(chunks, [rowsPerChunk, rowsPerChunk, 100]);
     assert.equal(events[0], `write ${rowsPerChunk}`);
     assert.equal(events[1], 'loop ran', 'the event loop ran before the second chunk');
     assert.equal(q.size, 0);
+  });
+
+  it('writes chunks back to back within a slice: under overload a yield waits a whole poll phase', async () => {
+    const q = filled(rowsPerChunk * 4);
+    const events: string[] = [];
+    setImmediate(() => events.push('loop ran'));
+    let clock = 0;
+    await q.flush(
+      (r) => ({ ...r }),
+      async (rows) => {
+        events.push(`write ${rows.length}`);
+        clock += 4; // a slice of 10 holds three chunks
+      },
+      { sliceMs: 10, now: () => clock },
+    );
+    assert.deepEqual(events, [`write ${rowsPerChunk}`, `write ${rowsPerChunk}`, `write ${rowsPerChunk}`, 'loop ran', `write ${rowsPerChunk}`]);
+  });
+
+  it('once a yield waited past congestedYieldMs, the rest of the flush is written without yielding', async () => {
+    const q = filled(rowsPerChunk * 4);
+    const events: string[] = [];
+    let clock = 0;
+    // the loop is congested: the first yield takes 500 ms
+    setImmediate(() => {
+      events.push('loop ran');
+      clock += congestedYieldMs * 5;
+      setImmediate(() => events.push('loop ran again'));
+    });
+    await q.flush(
+      (r) => ({ ...r }),
+      async (rows) => {
+        events.push(`write ${rows.length}`);
+        clock += 10;
+      },
+      { sliceMs: 10, now: () => clock },
+    );
+    assert.deepEqual(events, [`write ${rowsPerChunk}`, 'loop ran', `write ${rowsPerChunk}`, `write ${rowsPerChunk}`, `write ${rowsPerChunk}`]);
   });
 
   it('reads during a flush still see buckets not yet written, and newer folds win', async () => {

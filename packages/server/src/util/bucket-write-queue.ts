@@ -8,6 +8,21 @@ import { setImmediate as yieldToLoop } from 'node:timers/promises';
  */
 export const rowsPerChunk = 250;
 
+/**
+ * A flush writes chunks back to back for this long, then lets the event loop run. Yielding after
+ * every chunk starved flushes under overload: each yield waits for a whole poll phase, which with
+ * 10,000 busy sockets lasts seconds (libuv takes up to 48 × 1,024 ready events in one), and at
+ * 10,000 agents history fell to 0.2 transactions a second (BENCHMARKS.md, a quiet machine).
+ */
+export const flushSliceMs = 10;
+
+/**
+ * A yield that waited longer than this says the loop is congested (an overloaded fleet): the rest
+ * of the flush is written back to back, since every further yield would wait as long and a flush
+ * that never finishes loses more than a loop held for one flush (~150 ms for 10,000 nodes).
+ */
+export const congestedYieldMs = 100;
+
 interface Entry<R> {
   key: string;
   group: string;
@@ -21,6 +36,10 @@ interface Entry<R> {
 export interface FlushOptions {
   /** a chunk whose write has not answered after this long counts as failed (a stop's last flush) */
   stallMs?: number;
+  /** how long chunks are written back to back before the event loop runs (flushSliceMs) */
+  sliceMs?: number;
+  /** the clock slices are measured with (tests) */
+  now?: () => number;
 }
 
 /** `p`, or a rejection once `ms` pass first; `p`'s own later failure is then ignored. */
@@ -91,13 +110,16 @@ export class BucketWriteQueue<R extends { width: number; start: number }> {
 
   /**
    * Writes every queued bucket, the oldest first, in transactions of `rowsPerChunk`, yielding to
-   * the event loop in between. Each chunk is copied just before its write, so it carries the
+   * the event loop whenever a slice of `flushSliceMs` has passed. Each chunk is copied just before its write, so it carries the
    * latest folds. A written bucket leaves the queue unless it changed during the write. When a
    * chunk fails, the error is thrown: it and every later chunk stay queued, in their place;
    * chunks already written stay written. Reads (`of`) see every bucket until it is written.
    */
   async flush(copy: (row: R) => R, write: (rows: R[]) => Promise<unknown>, o: FlushOptions = {}): Promise<void> {
     const pending = [...this.#order.values()];
+    const now = o.now ?? performance.now.bind(performance);
+    let sliceMs = o.sliceMs ?? flushSliceMs;
+    let sliceStart = now();
     for (let i = 0; i < pending.length; i += rowsPerChunk) {
       const chunk = pending.slice(i, i + rowsPerChunk);
       const versions = chunk.map((e) => e.version);
@@ -105,7 +127,12 @@ export class BucketWriteQueue<R extends { width: number; start: number }> {
       chunk.forEach((e, j) => {
         if (e.version === versions[j] && this.#order.get(e.key) === e) this.#remove(e);
       });
-      if (i + rowsPerChunk < pending.length) await yieldToLoop();
+      if (i + rowsPerChunk < pending.length && now() - sliceStart >= sliceMs) {
+        const asked = now();
+        await yieldToLoop();
+        sliceStart = now();
+        if (sliceStart - asked > congestedYieldMs) sliceMs = Infinity;
+      }
     }
   }
 

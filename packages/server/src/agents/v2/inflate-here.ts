@@ -22,8 +22,11 @@ const nothing = Buffer.alloc(0);
  *
  * Fragments are gathered until the last one; ws has already refused a message whose compressed
  * frames add up past `maxPayload`, and the inflated size is held to it too (a deflate bomb stops
- * there: close 1009). Corrupt data closes with 1007, as ws does. The callback runs as a microtask,
- * never inside the call: ws's frame loop expects the answer later, as its own stream gives it.
+ * there: close 1009). Corrupt data closes with 1007, as ws does. The inflate and the callback run
+ * in the loop's check phase, never inside the call: ws's frame loop expects the answer later, as its
+ * own stream gives it, and run in the socket's read (the poll phase) a fleet sending faster than
+ * the server can take kept the loop there: timers, history flushes and POST agents starved
+ * (BENCHMARKS.md, 10,000 agents).
  */
 export function inflateHere(socket: WebSocket, maxPayload: number): boolean {
   const ext = (socket as unknown as { _extensions?: Record<string, DeflateExtension | undefined> })._extensions?.['permessage-deflate'];
@@ -31,10 +34,10 @@ export function inflateHere(socket: WebSocket, maxPayload: number): boolean {
   let parts: Buffer[] = [];
   ext.decompress = (data, fin, callback) => {
     parts.push(data);
-    if (!fin) return queueMicrotask(() => callback(null, nothing));
+    if (!fin) return void setImmediate(() => callback(null, nothing));
     const whole = Buffer.concat([...parts, trailer]);
     parts = [];
-    queueMicrotask(() => {
+    setImmediate(() => {
       let out: Buffer;
       try {
         out = inflateRawSync(whole, { finishFlush: constants.Z_SYNC_FLUSH, ...(maxPayload > 0 && { maxOutputLength: maxPayload }) });
