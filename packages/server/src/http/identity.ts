@@ -31,11 +31,18 @@ export function hasValidApiKey(app: AppContext, request: FastifyRequest): boolea
   return apiKeyMatches(app, header(request, 'authorization'));
 }
 
-/** Whether an `Authorization` header value carries the current API key. */
+/** The stored key's digest, kept while the key stays the same: every request asks. */
+let expected: { key: string; digest: Buffer } | undefined;
+
+/**
+ * Whether an `Authorization` header value carries the current API key. A request without one (every
+ * agent POST, every guest) is answered without hashing: its absence tells nothing about the key.
+ */
 export function apiKeyMatches(app: AppContext, authorization: string): boolean {
   const key = app.settings.get('api_key');
-  if (key.length < apiKeyMinLength) return false;
-  return timingSafeEqual(sha256(authorization), sha256(`Bearer ${key}`));
+  if (key.length < apiKeyMinLength || authorization === '') return false;
+  if (expected?.key !== key) expected = { key, digest: sha256(`Bearer ${key}`) };
+  return timingSafeEqual(sha256(authorization), expected.digest);
 }
 
 /** Whether `key` is the share token and has not expired (public-api.md §1.5). */
