@@ -62,6 +62,12 @@ function viewerVisibility(app: AppContext, request: FastifyRequest): () => Promi
  * number of viewers. A small fleet builds in microseconds, so its viewers see every report.
  */
 export const feedReuseFactor = 20;
+/**
+ * …and never for longer than this: at 5,000 nodes a build takes 10–20 ms, and 21 builds' time
+ * showed figures ~440 ms old at the median. With 100 ms: p50 115–125 ms, builds ≤ ~15 % of a core
+ * while a dashboard polls flat out (BENCHMARKS.md).
+ */
+export const feedReuseMaxMs = 100;
 /** Below this many nodes a build is cheap: every change is shown at once, deterministically. */
 export const feedReuseMinNodes = 500;
 
@@ -96,7 +102,7 @@ export class FeedPayloads {
     }
     const json = Buffer.from(this.#render(hidden));
     const cost = performance.now() - now;
-    const reuseUntil = live.latestCount >= feedReuseMinNodes ? now + cost * (feedReuseFactor + 1) : 0;
+    const reuseUntil = live.latestCount >= feedReuseMinNodes ? now + Math.min(cost * (feedReuseFactor + 1), feedReuseMaxMs) : 0;
     this.#cache.set(hiddenKey, { json, version: live.version, onlineVersion: live.onlineVersion, reuseUntil });
     return json;
   }
