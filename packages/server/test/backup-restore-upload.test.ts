@@ -168,7 +168,7 @@ describe('single-request backup upload: POST /api/admin/upload/backup', () => {
     const json = await post(s, cookie, '/api/admin/upload/backup', {});
     assert.equal(json.status, 400);
     // the refused body's partial file is removed as its stream ends, which may follow the answer
-    await eventually(() => readdirSync(join(s.dir, '.uploads', '.incoming')).length === 0);
+    await eventually(() => readdirSync(join(s.dir, '.uploads', '.incoming')).length === 0, 10_000);
   });
 
   it('answers 409 with Komari’s capitalised message while a restore is under way', async () => {

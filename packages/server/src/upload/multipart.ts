@@ -1,5 +1,5 @@
 import { Busboy, type BusboyFileStream } from '@fastify/busboy';
-import { createWriteStream, rmSync, type WriteStream } from 'node:fs';
+import { createWriteStream, rm, rmSync, type WriteStream } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 
@@ -72,7 +72,14 @@ function parse(raw: IncomingMessage, fileField: string, target: string, limits: 
       if (failed) return;
       failed = true;
       raw.unpipe(bb);
-      out?.destroy(); // the file part will not end now: its descriptor is closed here
+      if (out) {
+        // the file part will not end now: its descriptor is closed here. A stream still opening
+        // creates the file after the caller's removal, so it is removed again once closed.
+        const removeTarget = () => rm(target, { force: true }, () => undefined);
+        if (out.closed) removeTarget();
+        else out.once('close', removeTarget);
+        out.destroy();
+      }
       reject(err);
     };
     raw.on('data', (chunk: Buffer) => {
