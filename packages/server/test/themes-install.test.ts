@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { eventually } from './helpers/agent-common.ts';
 import { listing, patchNames, post } from './helpers/restore.ts';
 import { http, startWithAdmin, type TestServer } from './helpers/server.ts';
 import { putTheme, shaped, themeFolders, themeZip, uploadTheme } from './helpers/themes.ts';
@@ -79,22 +80,26 @@ describe('theme packages: install, list, set, delete', () => {
   it('PUT uploads at once are bounded (themes.maxConcurrentPuts): past it 429 until one ends, and nothing is written for it', async () => {
     const url = new URL(`${s.url}/api/admin/theme/upload`);
     // Two PUTs that start their body and hold it: each holds its slot (and its file on disk).
+    const errors: string[] = [];
     const held = [0, 1].map(() => {
-      const req = request({ host: url.hostname, port: url.port, path: url.pathname, method: 'PUT', headers: { cookie: `session_token=${cookie}`, 'transfer-encoding': 'chunked' } });
-      req.on('error', () => undefined);
+      // a connection of its own, never a kept-alive one the server may be closing
+      const req = request({ host: url.hostname, port: url.port, path: url.pathname, method: 'PUT', agent: false, headers: { cookie: `session_token=${cookie}`, 'transfer-encoding': 'chunked' } });
+      req.on('error', (err) => errors.push(err.message));
+      req.on('response', (res) => errors.push(`answered ${res.statusCode}`));
       req.write(Buffer.alloc(1024, 1));
       return req;
     });
-    // An empty PUT is 400 while a slot is free: asked until both held PUTs have theirs.
-    // bounded by time, not tries: on a loaded machine the held PUTs may reach the server late
-    const until = Date.now() + 15_000;
-    const pause = () => new Promise((r) => setTimeout(r, 20));
-    let third = await putTheme(s, cookie, Buffer.alloc(0));
-    while (third.status === 400 && Date.now() < until) third = await pause().then(() => putTheme(s, cookie, Buffer.alloc(0)));
+    // both hold their slot once both files are on disk (a held PUT that failed says why)
+    const incoming = join(s.dir, '.uploads', '.incoming');
+    await eventually(() => {
+      assert.deepEqual(errors, [], 'a held PUT ended');
+      return existsSync(incoming) && readdirSync(incoming).length >= 2;
+    }, 15_000);
+    const third = await putTheme(s, cookie, Buffer.alloc(0));
     assert.deepEqual([third.status, third.json, third.headers.get('retry-after')], [429, { status: 'error', message: '同时上传的主题过多，请稍后再试' }, '10']);
     for (const req of held) req.destroy();
     let after = third;
-    while (after.status === 429 && Date.now() < until + 15_000) after = await pause().then(() => putTheme(s, cookie, Buffer.alloc(0)));
+    await eventually(async () => (after = await putTheme(s, cookie, Buffer.alloc(0))).status !== 429, 15_000);
     assert.equal(after.status, 400, 'a slot frees when a held upload ends');
   });
 
