@@ -7,7 +7,7 @@ import { nodePageLimits } from './limits.ts';
 import { liveRecords } from './live-records.ts';
 import { loadCharts } from './load-series.ts';
 import type { LiveReport, NodeWire } from './node-wire.ts';
-import { TimeChart } from './time-chart.tsx';
+import { LoadChartGrid } from './load-chart-grid.tsx';
 
 const { windowSeconds, pollMs, pingHours } = nodePageLimits.live;
 
@@ -36,21 +36,7 @@ export function LiveCharts({ node, reports }: { node: NodeWire; reports: readonl
     <section className="history-block" data-testid="load-charts" data-range="live">
       <h2>{t('load.title')}</h2>
       <p className="muted live-range-note">{t('range.liveNote', { minutes: windowSeconds / 60, hours: pingHours })}</p>
-      <div className="chart-grid">
-        {charts.map((c) => (
-          <TimeChart
-            key={c.id}
-            id={c.id}
-            title={t(`load.${c.id}`)}
-            model={c.model}
-            range={[start, end]}
-            axis={c.axis}
-            yMax={c.yMax}
-            syncKey="load"
-            emptyText={t('load.liveEmpty')}
-          />
-        ))}
-      </div>
+      <LoadChartGrid charts={charts} range={[start, end]} emptyText={t('load.liveEmpty')} />
     </section>
   );
 }

@@ -4,7 +4,7 @@ import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { loadCharts } from './load-series.ts';
 import type { NodeWire } from './node-wire.ts';
-import { TimeChart } from './time-chart.tsx';
+import { LoadChartGrid } from './load-chart-grid.tsx';
 import { useLoadRecords, windowOf } from './use-history.ts';
 import { HistoryStatus } from './history-status.tsx';
 
@@ -21,21 +21,7 @@ export function LoadCharts({ node, hours }: { node: NodeWire; hours: number }) {
     <section className="history-block" data-testid="load-charts" data-hours={shown?.hours} aria-busy={state.loading}>
       <h2>{t('load.title')}</h2>
       <HistoryStatus state={state} />
-      <div className="chart-grid">
-        {charts.map((c) => (
-          <TimeChart
-            key={c.id}
-            id={c.id}
-            title={t(`load.${c.id}`)}
-            model={c.model}
-            range={range}
-            axis={c.axis}
-            yMax={c.yMax}
-            syncKey="load"
-            emptyText={t('load.empty')}
-          />
-        ))}
-      </div>
+      <LoadChartGrid charts={charts} range={range} emptyText={t('load.empty')} />
     </section>
   );
 }

@@ -35,7 +35,8 @@ export function inflateHere(socket: WebSocket, maxPayload: number): boolean {
   ext.decompress = (data, fin, callback) => {
     parts.push(data);
     if (!fin) return void setImmediate(() => callback(null, nothing));
-    const whole = Buffer.concat([...parts, trailer]);
+    parts.push(trailer);
+    const whole = Buffer.concat(parts);
     parts = [];
     setImmediate(() => {
       let out: Buffer;
